@@ -1,0 +1,137 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { configSchema, type Config } from './schema';
+
+/**
+ * The only place diagbot reads `process.env` (a boundary test holds this). Environment variables
+ * override the YAML file; secrets come from the environment only.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Environment variable → YAML path, with how to read the value. */
+const ENV_KEYS: Array<{ env: string; path: string[]; kind: 'string' | 'list' | 'int' }> = [
+  { env: 'DIAGBOT_TARGETS_ALLOW', path: ['targets', 'allow'], kind: 'list' },
+  { env: 'DIAGBOT_TARGETS_DENY', path: ['targets', 'deny'], kind: 'list' },
+  { env: 'DIAGBOT_TLS_EXTRA_CA', path: ['tls', 'extraCaFiles'], kind: 'list' },
+  { env: 'DIAGBOT_LDAP_URL', path: ['ldap', 'url'], kind: 'string' },
+  { env: 'DIAGBOT_LDAP_BASE_DN', path: ['ldap', 'baseDn'], kind: 'string' },
+  { env: 'DIAGBOT_LDAP_BIND_DN', path: ['ldap', 'bindDn'], kind: 'string' },
+  { env: 'DIAGBOT_LDAP_PASSWORD', path: ['ldap', 'password'], kind: 'string' },
+  { env: 'DIAGBOT_DB', path: ['store', 'path'], kind: 'string' },
+  { env: 'PORT', path: ['http', 'port'], kind: 'int' },
+  { env: 'SLACK_BOT_TOKEN', path: ['slack', 'botToken'], kind: 'string' },
+  { env: 'SLACK_SIGNING_SECRET', path: ['slack', 'signingSecret'], kind: 'string' },
+  { env: 'SLACK_APP_TOKEN', path: ['slack', 'appToken'], kind: 'string' },
+  { env: 'SLACK_API_URL', path: ['slack', 'apiUrl'], kind: 'string' },
+  { env: 'MICROSOFT_APP_ID', path: ['teams', 'appId'], kind: 'string' },
+  { env: 'MICROSOFT_APP_PASSWORD', path: ['teams', 'appPassword'], kind: 'string' },
+  { env: 'MICROSOFT_APP_TENANT_ID', path: ['teams', 'tenantId'], kind: 'string' },
+  { env: 'MICROSOFT_APP_TYPE', path: ['teams', 'appType'], kind: 'string' },
+  { env: 'DIAGBOT_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
+];
+
+/** Keys that may only come from the environment: a secret in a YAML file is refused. */
+const SECRET_PATHS = ['ldap.password', 'slack.botToken', 'slack.signingSecret', 'slack.appToken', 'teams.appPassword'];
+
+export interface LoadOptions {
+  /** `--config FILE`; otherwise DIAGBOT_CONFIG; otherwise ./diagbot.yaml when present. */
+  file?: string;
+  env?: Env;
+}
+
+export interface RuntimeInfo {
+  /** NODE_ENV, for the Teams production check. */
+  nodeEnv?: string;
+  /** CI=true makes integration tests fail instead of skipping. */
+  ci: boolean;
+  noColor: boolean;
+}
+
+export function runtimeInfo(env: Env = process.env): RuntimeInfo {
+  return { nodeEnv: env.NODE_ENV, ci: env.CI === 'true', noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '' };
+}
+
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.DIAGBOT_CONFIG ?? (existsSync('diagbot.yaml') ? 'diagbot.yaml' : undefined);
+  const fromFile = file ? readYaml(file) : {};
+  for (const secret of SECRET_PATHS) {
+    if (getPath(fromFile, secret.split('.')) !== undefined) {
+      throw new ConfigError(`${file}: ${secret} is a secret; set it in the environment (see diagbot.example.yaml), not in the file`);
+    }
+  }
+  const merged = structuredClone(fromFile) as Record<string, unknown>;
+  for (const { env: name, path, kind } of ENV_KEYS) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(merged, path, convert(name, value, kind));
+  }
+  return parseConfig(merged, file);
+}
+
+/** Validates an already-merged object; errors name the YAML key and the environment variable. */
+export function parseConfig(input: unknown, file?: string): Config {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    const envName = ENV_KEYS.find((k) => k.path.join('.') === issue.path.slice(0, 2).join('.'))?.env;
+    return `  ${key || '(root)'}${envName ? ` (or ${envName})` : ''}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration${file ? ` in ${file}` : ''}:\n${problems.join('\n')}`);
+}
+
+function readYaml(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read the configuration file ${file}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${file} must hold a YAML mapping at the top level`);
+  return parsed as Record<string, unknown>;
+}
+
+function convert(name: string, value: string, kind: 'string' | 'list' | 'int'): unknown {
+  if (kind === 'list') return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (kind === 'int') {
+    const n = z.coerce.number().int().safeParse(value);
+    if (!n.success) throw new ConfigError(`${name}: expected a whole number, got "${value}"`);
+    return n.data;
+  }
+  return value;
+}
+
+function getPath(obj: Record<string, unknown>, path: string[]): unknown {
+  let current: unknown = obj;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let current = obj;
+  for (const key of path.slice(0, -1)) {
+    const next = current[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) current[key] = {};
+    current = current[key] as Record<string, unknown>;
+  }
+  current[path[path.length - 1] as string] = value;
+}

@@ -1,0 +1,77 @@
+/**
+ * Platform markup → plain command text. Each door calls the function for its platform; all of them
+ * end in `normaliseCommon`, so the router sees the same text whichever door a message used.
+ */
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
+
+/** Decodes `&amp;`-style named entities and `&#39;` / `&#x27;` numeric ones. Unknown names stay as typed. */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-zA-Z]{2,8});/g, (whole, body: string) => {
+    if (body.startsWith('#x') || body.startsWith('#X')) return codePoint(parseInt(body.slice(2), 16), whole);
+    if (body.startsWith('#')) return codePoint(parseInt(body.slice(1), 10), whole);
+    return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
+  });
+}
+
+function codePoint(value: number, fallback: string): string {
+  return Number.isInteger(value) && value > 0 && value <= 0x10ffff ? String.fromCodePoint(value) : fallback;
+}
+
+/**
+ * Slack mrkdwn as Slack sends it: `<https://x|label>` → the URL, `<mailto:a@b|a@b>` → the address,
+ * `<@U123>`, `<!channel>`, `<#C123|name>` removed (a channel link keeps its name), then entities.
+ */
+export function normaliseSlack(text: string): string {
+  const unlinked = text.replace(/<([^<>\n]{1,2000})>/g, (_whole, inner: string) => {
+    const [target = '', label] = inner.split('|', 2);
+    if (target.startsWith('@') || target.startsWith('!')) return '';
+    if (target.startsWith('#')) return label ? `#${label}` : '';
+    if (target.startsWith('mailto:')) return target.slice('mailto:'.length);
+    if (target.startsWith('tel:')) return label ?? target.slice(4);
+    return target;
+  });
+  return normaliseCommon(decodeEntities(unlinked));
+}
+
+/**
+ * Teams HTML: `<at>…</at>` mentions removed, `<br>` and block ends become new lines, other tags dropped,
+ * entities decoded.
+ */
+export function normaliseTeams(text: string): string {
+  const plain = text
+    .replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|pre|h[1-6])>/gi, '\n')
+    .replace(/<[a-zA-Z/][^<>]{0,2000}>/g, '');
+  return normaliseCommon(decodeEntities(plain));
+}
+
+const SMART_QUOTES: Array<[RegExp, string]> = [
+  [/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"'],
+  [/[\u2018\u2019\u201A\u201B\u2032]/g, "'"],
+  [/\u00A0/g, ' '],
+];
+
+/**
+ * What every door shares: smart quotes straightened, code fences and inline code unwrapped,
+ * a leading `/diag` or `@diagbot` removed, outer whitespace trimmed. Inner line breaks stay
+ * (explain needs them).
+ */
+export function normaliseCommon(text: string): string {
+  let out = text.replace(/\r\n?/g, '\n');
+  for (const [pattern, replacement] of SMART_QUOTES) out = out.replace(pattern, replacement);
+  // ```lang\n…``` → …  (the language tag is only taken when it is alone on the fence line)
+  out = out.replace(/```(?:[a-zA-Z0-9_+-]{1,20}\n)?([\s\S]*?)```/g, (_w, body: string) => body);
+  out = out.replace(/`([^`\n]+)`/g, (_w, body: string) => body);
+  out = out.trim();
+  out = out.replace(/^(?:\/diag\b|@diagbot\b|diagbot:)\s*/i, '');
+  return out.trim();
+}

@@ -1,0 +1,117 @@
+/**
+ * The one answer shape every command returns and every renderer reads (contracts/reply.md).
+ * Plain data: no platform markup, no functions, JSON-serialisable.
+ */
+
+export type Severity = 'ok' | 'info' | 'warn' | 'fail' | 'error';
+export type Status = 'ok' | 'warn' | 'fail' | 'error';
+
+export interface Link {
+  title: string;
+  url: string;
+}
+
+export interface Fix {
+  summary: string;
+  steps?: string[];
+  links?: Link[];
+}
+
+export interface Finding {
+  /** Stable id from contracts/reply.md, e.g. `cert.expiring-soon`. */
+  id: string;
+  severity: Severity;
+  message: string;
+  fix?: Fix;
+}
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+/** A follow-up the user can run with one click: `command` is plain command text. */
+export interface Action {
+  label: string;
+  command: string;
+}
+
+export interface Reply {
+  command: string;
+  status: Status;
+  title: string;
+  findings: Finding[];
+  facts: Fact[];
+  actions: Action[];
+  data: Record<string, unknown>;
+}
+
+const STATUS_RANK: Record<Status, number> = { ok: 0, warn: 1, fail: 2, error: 3 };
+
+/** Maps a finding severity onto the status scale (`info` counts as `ok`). */
+export function severityToStatus(severity: Severity): Status {
+  switch (severity) {
+    case 'ok':
+    case 'info':
+      return 'ok';
+    case 'warn':
+      return 'warn';
+    case 'fail':
+      return 'fail';
+    case 'error':
+      return 'error';
+    default: {
+      const unreachable: never = severity;
+      throw new Error(`unknown severity ${String(unreachable)}`);
+    }
+  }
+}
+
+/** The worst status among the findings; `ok` when there are none. */
+export function worstStatus(findings: readonly Finding[]): Status {
+  let worst: Status = 'ok';
+  for (const finding of findings) {
+    const status = severityToStatus(finding.severity);
+    if (STATUS_RANK[status] > STATUS_RANK[worst]) worst = status;
+  }
+  return worst;
+}
+
+export function statusRank(status: Status): number {
+  return STATUS_RANK[status];
+}
+
+export interface ReplyInit {
+  command: string;
+  title: string;
+  findings: Finding[];
+  facts?: Fact[];
+  actions?: Action[];
+  data?: Record<string, unknown>;
+  /** Only for replies whose check could not run; otherwise the status is derived from the findings. */
+  status?: Status;
+}
+
+/** Builds a Reply whose status is the worst of its findings (unless given). */
+export function makeReply(init: ReplyInit): Reply {
+  return {
+    command: init.command,
+    status: init.status ?? worstStatus(init.findings),
+    title: init.title,
+    findings: init.findings,
+    facts: init.facts ?? [],
+    actions: init.actions ?? [],
+    data: init.data ?? {},
+  };
+}
+
+/** A Reply for a check that could not run: status `error`, one finding saying why. */
+export function errorReply(command: string, finding: Finding, data: Record<string, unknown> = {}): Reply {
+  return makeReply({
+    command,
+    status: 'error',
+    title: `${command}: ${finding.message}`,
+    findings: [{ ...finding, severity: 'error' }],
+    data,
+  });
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from './args';
+import type { ChatRequest } from './chat-request';
+import type { Command, CommandContext, Logger, Role } from './command';
+import { isDiagError } from './errors';
+import { errorReply, type Reply } from './reply';
+import { splitCommandName } from './tokenize';
+
+/** Hooks the guard rails plug into; the core itself knows nothing of roles, limits or audit. */
+export interface RouterHooks {
+  /** The role this person has (default: everyone may run everything). */
+  roleOf?(request: ChatRequest): Role | Promise<Role>;
+  /** Runs after parsing, before the handler: a Reply here refuses the request (rate limit, policy). */
+  admit?(request: ChatRequest, command: Command, args: unknown): Promise<Reply | undefined>;
+  /** Called once per handled request, whatever the outcome (metrics, audit). */
+  completed?(event: CompletedEvent): void | Promise<void>;
+}
+
+export interface CompletedEvent {
+  request: ChatRequest;
+  command: string;
+  target?: string;
+  reply: Reply;
+  durationMs: number;
+  correlationId: string;
+}
+
+/** Text that is not a command, from a DM or a mention, goes here when `accepts` says it looks like an error. */
+export interface Fallback {
+  command: string;
+  accepts(text: string): boolean;
+}
+
+export interface RouterOptions {
+  commands: readonly Command[];
+  log: Logger;
+  fallback?: Fallback;
+  hooks?: RouterHooks;
+  now?: () => Date;
+}
+
+export interface Router {
+  handle(request: ChatRequest, signal?: AbortSignal): Promise<Reply>;
+  commands(): readonly Command[];
+}
+
+const ROLE_RANK: Record<Role, number> = { everyone: 0, operator: 1, admin: 2 };
+
+export function roleAllows(have: Role, need: Role): boolean {
+  return ROLE_RANK[have] >= ROLE_RANK[need];
+}
+
+/** Doors where free text (not a command) may be an error paste worth explaining. */
+const FALLBACK_DOORS = new Set(['dm', 'mention', 'shortcut', 'terminal']);
+
+export function createRouter(options: RouterOptions): Router {
+  const byName = new Map<string, Command>();
+  for (const command of options.commands) {
+    if (byName.has(command.name)) throw new Error(`two commands are named ${command.name}`);
+    byName.set(command.name, command);
+  }
+  const now = options.now ?? (() => new Date());
+  const hooks = options.hooks ?? {};
+
+  async function handle(request: ChatRequest, signal: AbortSignal = new AbortController().signal): Promise<Reply> {
+    const started = performance.now();
+    const correlationId = randomUUID();
+    const log = options.log.child({ correlationId, platform: request.platform, user: request.userId });
+    let commandName = 'usage';
+    let target: string | undefined;
+    let reply: Reply;
+    try {
+      const role = hooks.roleOf ? await hooks.roleOf(request) : 'admin';
+      const visible = options.commands.filter((c) => roleAllows(role, c.minRole ?? 'everyone'));
+      const resolved = resolve(request);
+      if ('reply' in resolved) {
+        reply = resolved.reply;
+      } else {
+        const { command, rest } = resolved;
+        commandName = command.name;
+        const args = parseArgs(command, rest);
+        target = command.targetOf?.(args);
+        const need = command.roleFor?.(args) ?? command.minRole ?? 'everyone';
+        const refusal = !roleAllows(role, need)
+          ? forbidden(command.name, need)
+          : await hooks.admit?.(request, command, args);
+        if (refusal) {
+          reply = refusal;
+        } else {
+          const ctx: CommandContext = { request, correlationId, log, signal, now, visibleCommands: () => visible };
+          reply = await command.run(args, ctx);
+        }
+      }
+    } catch (error) {
+      reply = toErrorReply(commandName, error, correlationId, log);
+    }
+    const durationMs = performance.now() - started;
+    log.debug({ command: commandName, status: reply.status, durationMs }, 'handled');
+    try {
+      await hooks.completed?.({ request, command: commandName, target, reply, durationMs, correlationId });
+    } catch (error) {
+      log.error({ err: error }, 'completion hook failed');
+    }
+    return reply;
+  }
+
+  function resolve(request: ChatRequest): { command: Command; rest: string } | { reply: Reply } {
+    const text = request.text.trim();
+    if (text === '') return { reply: noCommandReply('The message is empty.') };
+    const { name, rest } = splitCommandName(text);
+    const command = byName.get(name);
+    if (command) return { command, rest };
+    const fallback = options.fallback && byName.get(options.fallback.command);
+    if (fallback && FALLBACK_DOORS.has(request.door) && options.fallback?.accepts(text)) {
+      return { command: fallback, rest: text };
+    }
+    return {
+      reply: noCommandReply(`\`${name.slice(0, 40)}\` is not a command.`),
+    };
+  }
+
+  function noCommandReply(what: string): Reply {
+    const names = options.commands.map((c) => c.name).join(', ');
+    return errorReply('usage', {
+      id: 'usage',
+      severity: 'error',
+      message: `${what} Commands: ${names}.`,
+      fix: {
+        summary: 'Start the message with a command name, e.g. `help` or `cert mail.contoso.com`.',
+        steps: options.commands.map((c) => `${c.examples[0] ?? c.name} — ${c.summary}`),
+      },
+    });
+  }
+
+  return { handle, commands: () => options.commands };
+}
+
+function forbidden(command: string, need: Role): Reply {
+  return errorReply(command, {
+    id: 'auth.forbidden',
+    severity: 'error',
+    message: `\`${command}\` here needs the ${need} role, which you do not have.`,
+    fix: { summary: 'Ask a diagbot admin to add you to `roles` in the configuration.' },
+  });
+}
+
+function toErrorReply(command: string, error: unknown, correlationId: string, log: Logger): Reply {
+  if (isDiagError(error)) {
+    return errorReply(command, { id: error.code, severity: 'error', message: error.message, fix: error.fix }, error.data);
+  }
+  log.error({ err: error, command }, 'command failed unexpectedly');
+  return errorReply(command, {
+    id: 'internal',
+    severity: 'error',
+    message: `Something went wrong inside diagbot (correlation id ${correlationId}).`,
+    fix: { summary: `Tell the diagbot admins; they can find the details in the logs under ${correlationId}.` },
+  }, { correlationId });
+}
+

@@ -1,0 +1,118 @@
+import { runChat, runOnce, type CliOptions, type PlatformRenderer } from '../adapters/cli';
+import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } from '../adapters/cli/argv';
+import { EXIT } from '../adapters/cli/exit-code';
+import { createCommands } from '../commands';
+import { ConfigError, loadConfig, runtimeInfo } from './config/load';
+import type { Config } from './config/schema';
+import type { Logger } from './core/command';
+import { errorReply } from './core/reply';
+import { createRouter, type Router } from './core/router';
+import { createLogger } from './log/logger';
+import { createTargetPolicy, PolicyConfigError } from './net/policy';
+import { systemResolver } from './net/resolver';
+
+/**
+ * The composition root: loads the config once, builds the commands and the router, and starts the
+ * doors that were asked for. Platform SDKs are imported lazily, only for `serve`.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: ProgramArgs;
+  try {
+    args = parseProgramArgs(argv);
+  } catch (error) {
+    if (!(error instanceof ProgramArgsError)) throw error;
+    process.stderr.write(`diagbot: ${error.message}\n${PROGRAM_USAGE}\n`);
+    return EXIT.badProgramArgs;
+  }
+  const structured = args.output !== 'text';
+
+  let app: App;
+  try {
+    app = buildApp(args);
+  } catch (error) {
+    if (!(error instanceof ConfigError || error instanceof PolicyConfigError)) throw error;
+    if (structured) {
+      process.stdout.write(`${JSON.stringify(errorReply('config', { id: 'config.invalid', severity: 'error', message: error.message }), null, 2)}\n`);
+    } else {
+      process.stderr.write(`diagbot: ${error.message}\n`);
+    }
+    return EXIT.error;
+  }
+
+  const { config, router, log } = app;
+  const info = runtimeInfo();
+  const cli: CliOptions = {
+    router,
+    io: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+    output: args.output,
+    color: Boolean(process.stdout.isTTY) && !info.noColor,
+    loadRenderer,
+  };
+  try {
+    switch (args.mode.kind) {
+      case 'once':
+        return await runOnce(args.mode.text, cli);
+      case 'chat':
+        return await runChat(cli);
+      case 'serve':
+        return await serve(app);
+      case 'start':
+        return hasPlatformCredentials(config) ? await serve(app) : await runChat(cli);
+      default: {
+        const unreachable: never = args.mode;
+        throw new Error(`unknown mode ${JSON.stringify(unreachable)}`);
+      }
+    }
+  } catch (error) {
+    log.error({ err: error }, 'diagbot stopped on an unexpected error');
+    process.stderr.write(`diagbot: ${(error as Error).message}\n`);
+    return EXIT.error;
+  }
+}
+
+interface App {
+  config: Config;
+  router: Router;
+  log: Logger;
+}
+
+function buildApp(args: ProgramArgs): App {
+  const config = loadConfig({ file: args.configFile });
+  const quietCli = args.mode.kind === 'once' || args.mode.kind === 'chat';
+  const log = createLogger({
+    level: quietCli && !args.verbose ? 'silent' : config.log.level,
+    secrets: [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword]
+      .filter((s): s is string => typeof s === 'string'),
+  });
+  const net = {
+    policy: createTargetPolicy(config.targets),
+    resolver: systemResolver,
+    timeouts: config.timeouts,
+  };
+  const now = (): Date => new Date();
+  const commands = createCommands({ config, net, log, now });
+  const router = createRouter({ commands, log, now });
+  return { config, router, log };
+}
+
+function hasPlatformCredentials(config: Config): boolean {
+  return Boolean((config.slack.botToken && (config.slack.signingSecret || config.slack.appToken)) || config.teams.appId);
+}
+
+async function loadRenderer(format: 'slack' | 'teams'): Promise<PlatformRenderer> {
+  throw new Error(`the ${format} renderer is not built yet`);
+}
+
+async function serve(app: App): Promise<number> {
+  const { createHttpServer } = await import('./http/server');
+  const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log });
+  const { port } = await http.listen();
+  app.log.info({ port }, 'diagbot serving');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await http.close();
+  return EXIT.ok;
+}
