@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, runtimeInfo } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './core/command';
 import { errorReply } from './core/reply';
-import { createRouter, type Router } from './core/router';
+import { createRouter, type CompletedEvent, type Router, type RouterHooks } from './core/router';
 import { createLogger } from './log/logger';
 import { createTargetPolicy, PolicyConfigError } from './net/policy';
 import { systemResolver } from './net/resolver';
@@ -74,6 +74,7 @@ interface App {
   config: Config;
   router: Router;
   log: Logger;
+  completedListeners: Array<(event: CompletedEvent) => void | Promise<void>>;
 }
 
 function buildApp(args: ProgramArgs): App {
@@ -91,28 +92,48 @@ function buildApp(args: ProgramArgs): App {
   };
   const now = (): Date => new Date();
   const commands = createCommands({ config, net, log, now });
-  const router = createRouter({ commands, log, now });
-  return { config, router, log };
+  // Listeners for every handled request (metrics, audit); each is isolated by the router's own try/catch.
+  const completedListeners: Array<(event: CompletedEvent) => void | Promise<void>> = [];
+  const hooks: RouterHooks = {
+    async completed(event) {
+      for (const listener of completedListeners) await listener(event);
+    },
+  };
+  const router = createRouter({ commands, log, now, hooks });
+  return { config, router, log, completedListeners };
 }
 
 function hasPlatformCredentials(config: Config): boolean {
   return Boolean((config.slack.botToken && (config.slack.signingSecret || config.slack.appToken)) || config.teams.appId);
 }
 
+/** `--format slack|teams`: the platform renderers load only when asked for. */
 async function loadRenderer(format: 'slack' | 'teams'): Promise<PlatformRenderer> {
-  throw new Error(`the ${format} renderer is not built yet`);
+  switch (format) {
+    // case 'slack': the Slack adapter's renderer (adapters/slack/render)
+    // case 'teams': the Teams adapter's renderer (adapters/teams/render)
+    default:
+      throw new Error(`the ${format} renderer is not built yet`);
+  }
 }
 
+/**
+ * `diagbot serve`: one HTTP server and port for every door. Each door (Slack, Teams) and the scheduler is
+ * started here when configured, registers its routes and health, and returns a stop function.
+ */
 async function serve(app: App): Promise<number> {
   const { createHttpServer } = await import('./http/server');
   const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log });
+  const stops: Array<() => Promise<void>> = [];
+  // Doors: Slack (adapters/slack), Teams (adapters/teams) and the digest scheduler register here.
   const { port } = await http.listen();
-  app.log.info({ port }, 'diagbot serving');
+  app.log.info({ port, components: http.health.snapshot() }, 'diagbot serving');
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  for (const stop of stops.reverse()) await stop().catch((error: unknown) => app.log.error({ err: error }, 'stopping a door failed'));
   await http.close();
   return EXIT.ok;
 }
