@@ -9,13 +9,15 @@ const common = {
 };
 
 module.exports = {
+  // Integration suites start real servers (Samba takes ~15 s to provision); unit tests finish long before.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
-      testTimeout: 120000,
+      globalSetup: '<rootDir>/test/global-build.js',
     },
   ],
 };

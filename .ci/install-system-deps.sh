@@ -4,7 +4,7 @@
 # start private instances on loopback themselves.
 set -euo pipefail
 need=()
-for pkg in postfix samba samba-ad-provision samba-dsdb-modules ldb-tools ldap-utils openssl iproute2 ca-certificates; do
+for pkg in postfix samba samba-ad-provision samba-dsdb-modules samba-vfs-modules ldb-tools ldap-utils openssl iproute2 ca-certificates; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && { echo "system packages: all present"; exit 0; }

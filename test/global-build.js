@@ -1,0 +1,12 @@
+// Builds dist/ once before the integration project, so every end-to-end test runs the same fresh
+// build of bin/diagbot.js (tests must not build concurrently: they would race on dist/ files).
+const { execFileSync } = require('node:child_process');
+const { join } = require('node:path');
+
+module.exports = async function globalBuild() {
+  const root = join(__dirname, '..');
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+};
