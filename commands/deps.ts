@@ -1,6 +1,10 @@
+import type { AuditStore } from '../src/audit/types';
 import type { Logger } from '../src/core/command';
+import type { Router } from '../src/core/router';
 import type { Config } from '../src/config/schema';
+import type { Directory } from '../src/directory/client';
 import type { NetContext } from '../src/net/connect';
+import type { Store } from '../src/store/types';
 
 /**
  * What the composition root hands to the command factories. Engines are built from these slices; a
@@ -12,4 +16,12 @@ export interface CommandDeps {
   net: NetContext;
   log: Logger;
   now: () => Date;
+  /** The audit trail (`audit` reads it; the recorder in main.ts writes it). */
+  audit?: AuditStore;
+  /** The store (digests, runs, Teams conversation references), opened on first use so `help` never opens a database. */
+  store?: () => Promise<Store>;
+  /** The router, once main.ts has built it (it is built from these commands): `digest` checks and runs its commands through it. */
+  router?: () => Router | undefined;
+  /** The directory (`ou`): one lazily connected, reused LDAP connection; absent when `ldap` is not configured. */
+  directory?: Directory;
 }

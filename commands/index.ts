@@ -1,6 +1,10 @@
 import type { Command } from '../src/core/command';
+import { auditCommand } from './audit';
+import { createCertCommand } from './cert';
 import type { CommandDeps } from './deps';
 import { helpCommand } from './help';
+import { createOuCommand } from './ou';
+import { createRelayCommand } from './relay';
 
 /**
  * The one list of commands. The composition root builds the router from it; each feature adds one
@@ -8,7 +12,7 @@ import { helpCommand } from './help';
  */
 export function createCommands(deps: CommandDeps): Command[] {
   void deps;
-  return [helpCommand];
+  return [auditCommand(deps), createRelayCommand(deps), createCertCommand(deps), createOuCommand(deps), helpCommand];
 }
 
 export type { CommandDeps } from './deps';

@@ -2,14 +2,21 @@ import { runChat, runOnce, type CliOptions, type PlatformRenderer } from '../ada
 import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } from '../adapters/cli/argv';
 import { EXIT } from '../adapters/cli/exit-code';
 import { createCommands } from '../commands';
+import { createAuditRecorder } from './audit/recorder';
 import { ConfigError, loadConfig, runtimeInfo } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './core/command';
 import { errorReply } from './core/reply';
+import { createDirectory, type Directory } from './directory/client';
+import { missingDirectorySettings } from './directory/settings';
 import { createRouter, type CompletedEvent, type Router, type RouterHooks } from './core/router';
+import { createGuard } from './guard/guard';
+import { secretScrubber, withSecretScrub } from './guard/scrub';
 import { createLogger } from './log/logger';
+import type { NetContext } from './net/connect';
 import { createTargetPolicy, PolicyConfigError } from './net/policy';
 import { systemResolver } from './net/resolver';
+import { openAuditStore } from './store/audit-store';
 
 /**
  * The composition root: loads the config once, builds the commands and the router, and starts the
@@ -67,6 +74,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     log.error({ err: error }, 'diagbot stopped on an unexpected error');
     process.stderr.write(`diagbot: ${(error as Error).message}\n`);
     return EXIT.error;
+  } finally {
+    // An open LDAP connection would keep the process alive after the last reply.
+    await app.directory?.close();
   }
 }
 
@@ -75,15 +85,17 @@ interface App {
   router: Router;
   log: Logger;
   completedListeners: Array<(event: CompletedEvent) => void | Promise<void>>;
+  directory?: Directory;
 }
 
 function buildApp(args: ProgramArgs): App {
   const config = loadConfig({ file: args.configFile });
   const quietCli = args.mode.kind === 'once' || args.mode.kind === 'chat';
+  const secrets = [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword]
+    .filter((s): s is string => typeof s === 'string');
   const log = createLogger({
     level: quietCli && !args.verbose ? 'silent' : config.log.level,
-    secrets: [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword]
-      .filter((s): s is string => typeof s === 'string'),
+    secrets,
   });
   const net = {
     policy: createTargetPolicy(config.targets),
@@ -91,16 +103,35 @@ function buildApp(args: ProgramArgs): App {
     timeouts: config.timeouts,
   };
   const now = (): Date => new Date();
-  const commands = createCommands({ config, net, log, now });
+  // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.
+  const audit = openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log });
+  const guard = createGuard({ roles: config.roles, limits: config.limits, ports: config.targets.ports, policy: net.policy, log });
+  const directory = buildDirectory(config, net, log);
+  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory }));
   // Listeners for every handled request (metrics, audit); each is isolated by the router's own try/catch.
-  const completedListeners: Array<(event: CompletedEvent) => void | Promise<void>> = [];
+  const completedListeners: Array<(event: CompletedEvent) => void | Promise<void>> = [
+    guard.completed,
+    createAuditRecorder({ store: audit, scrub: secretScrubber(secrets), now, log }),
+  ];
   const hooks: RouterHooks = {
+    roleOf: guard.roleOf,
+    admit: guard.admit,
     async completed(event) {
       for (const listener of completedListeners) await listener(event);
     },
   };
-  const router = createRouter({ commands, log, now, hooks });
-  return { config, router, log, completedListeners };
+  // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
+  const router = withSecretScrub(createRouter({ commands, log, now, hooks }), secrets);
+  return { config, router, log, completedListeners, directory };
+}
+
+/** The directory for `ou`: built once, connected on first use and reused; absent while `ldap` settings are missing. */
+function buildDirectory(config: Config, net: NetContext, log: Logger): Directory | undefined {
+  const { url, baseDn, bindDn, password } = config.ldap;
+  if (!url || !baseDn || !bindDn || !password || missingDirectorySettings(config.ldap).length > 0) return undefined;
+  const { startTls, sizeLimit, pageSize } = config.ldap;
+  const caFiles = [...config.tls.extraCaFiles, ...config.ldap.caFiles];
+  return createDirectory({ url, baseDn, bindDn, password, caFiles, startTls, sizeLimit, pageSize }, net, log);
 }
 
 function hasPlatformCredentials(config: Config): boolean {
@@ -110,7 +141,8 @@ function hasPlatformCredentials(config: Config): boolean {
 /** `--format slack|teams`: the platform renderers load only when asked for. */
 async function loadRenderer(format: 'slack' | 'teams'): Promise<PlatformRenderer> {
   switch (format) {
-    // case 'slack': the Slack adapter's renderer (adapters/slack/render)
+    case 'slack':
+      return (await import('../adapters/slack/render')).renderForCli;
     // case 'teams': the Teams adapter's renderer (adapters/teams/render)
     default:
       throw new Error(`the ${format} renderer is not built yet`);
@@ -123,9 +155,34 @@ async function loadRenderer(format: 'slack' | 'teams'): Promise<PlatformRenderer
  */
 async function serve(app: App): Promise<number> {
   const { createHttpServer } = await import('./http/server');
-  const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log });
+  // GET /metrics (src/metrics): every handled request is counted through the router's completed listeners.
+  const { createMetrics } = await import('./metrics');
+  const metrics = createMetrics();
+  app.completedListeners.push((event) => metrics.onCompleted(event));
+  const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
   const stops: Array<() => Promise<void>> = [];
   // Doors: Slack (adapters/slack), Teams (adapters/teams) and the digest scheduler register here.
+  const slackConfig = app.config.slack;
+  if (slackConfig.botToken && (slackConfig.appToken || slackConfig.signingSecret)) {
+    const { createSlackAdapter } = await import('../adapters/slack');
+    const slack = createSlackAdapter({
+      router: app.router,
+      log: app.log,
+      http,
+      botToken: slackConfig.botToken,
+      signingSecret: slackConfig.signingSecret,
+      appToken: slackConfig.appToken,
+      apiUrl: slackConfig.apiUrl,
+      webApi: { timeoutMs: slackConfig.apiTimeoutMs, retries: slackConfig.apiRetries, retryMinMs: slackConfig.apiRetryMinMs, retryMaxMs: slackConfig.apiRetryMaxMs },
+      bodyLimitBytes: slackConfig.bodyLimitBytes,
+      interimAfterMs: slackConfig.interimAfterMs,
+      slashCommand: slackConfig.command,
+      observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
+    });
+    // A refused token fails the start (fail fast, like a bad config value); slack.post is the digest's PostPort.
+    await slack.start();
+    stops.push(() => slack.stop());
+  }
   const { port } = await http.listen();
   app.log.info({ port, components: http.health.snapshot() }, 'diagbot serving');
   await new Promise<void>((resolve) => {

@@ -7,6 +7,28 @@ const SECRET_KEYS = [
   'appPassword', 'bindPassword', 'credentials', 'x-slack-signature',
 ];
 
+/** Secrets shorter than this are not scrubbed from text: they would mangle ordinary words. */
+export const MIN_SECRET_LENGTH = 6;
+
+/**
+ * A function that replaces every literal secret in a text with `[Redacted]`: as typed, as it appears
+ * inside a JSON string (a password with a quote or a backslash is escaped in a log line), and in any letter case
+ * (a host name is lower-cased on the way, a token typed as one would otherwise slip through).
+ */
+export function secretScrubber(secrets: readonly (string | undefined)[]): (text: string) => string {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+  }
+  if (forms.size === 0) return (text) => text;
+  // Longest first, so a secret that contains another is replaced whole.
+  const alternatives = [...forms].sort((a, b) => b.length - a.length).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(alternatives.join('|'), 'gi');
+  return (text) => text.replace(pattern, '[Redacted]');
+}
+
 export interface LoggerOptions {
   level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where lines go: a file descriptor (2 = stderr) or a writable stream (tests capture logs). */
@@ -21,8 +43,8 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const paths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 6);
-  const scrub = (text: string): string => secrets.reduce((out, s) => out.split(s).join('[Redacted]'), text);
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= MIN_SECRET_LENGTH);
+  const scrub = secretScrubber(secrets);
   const stream = typeof options.destination === 'object'
     ? options.destination
     : pino.destination({ fd: options.destination ?? 2, sync: true });

@@ -1,5 +1,5 @@
 import { DiagError } from '../core/errors';
-import { canonicalIp, isHostname, looksLikeIpv4 } from './address';
+import { canonicalHostname, canonicalIp, isHostname, looksLikeIpv4, looksNumeric } from './address';
 
 export interface Target {
   /** A host name (lower case, no trailing dot) or an IP address (no brackets). */
@@ -49,11 +49,14 @@ export function parseTarget(text: string, defaultPort: number, example: string):
   }
   if (host === '') fail(`\`${input}\` has a port but no host.`);
 
+  // Every spelling of an address (`2130706433`, `0x7f.1`, `::ffff:127.0.0.1`) becomes the address itself,
+  // so the policy and the audit trail see what a resolver would connect to.
   const ip = canonicalIp(host);
   if (ip) return { host: ip.address, port: port ?? defaultPort, isIp: true, scheme };
   if (looksLikeIpv4(host)) fail(`\`${host}\` is not a valid IPv4 address (each part must be 0–255).`);
-  if (!isHostname(host)) fail(`\`${host}\` is not a valid host name.`);
-  return { host: host.toLowerCase().replace(/\.$/, ''), port: port ?? defaultPort, isIp: false, scheme };
+  if (isHostname(host) && looksNumeric(host)) fail(`\`${host}\` ends in a number, so it is neither a host name nor a valid IPv4 address.`);
+  if (!isHostname(host)) fail(`\`${host.slice(0, 80)}\` is not a valid host name.`);
+  return { host: canonicalHostname(host), port: port ?? defaultPort, isIp: false, scheme };
 }
 
 function parsePort(text: string, input: string, fail: (why: string) => never): number {

@@ -1,0 +1,194 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, type webApi } from '@slack/bolt';
+import type { Door } from '../../src/core/chat-request';
+import type { Logger } from '../../src/core/command';
+import type { PostPort } from '../../src/core/post';
+import type { Router } from '../../src/core/router';
+import { boltLogger } from './bolt-logger';
+import { createEventDeduper } from './dedupe';
+import { registerDoors } from './doors';
+import { createReceiver, type SlackMode } from './receiver';
+import { createTaskTracker } from './run';
+import { createPostPort, isAllowedResponseUrl, postToResponseUrl, SendError, type ChatApi, type RetryPolicy } from './send';
+import { createEventsRoute } from './verify';
+
+/**
+ * The Slack door (Bolt): wiring only. Receive (receiver.ts, verify.ts) → normalise (normalise.ts) → router →
+ * render (render.ts) → send (send.ts). The adapter is handed the router and the shared HTTP server; it never
+ * sees commands or engines.
+ */
+
+/** The part of the shared HTTP server the adapter uses (src/http/server's HttpServer satisfies it). */
+export interface SlackHttpHost {
+  route(method: string, path: string, handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): void;
+  health: { set(component: string, up: boolean): void };
+}
+
+/** Measurements the adapter reports (the composition root points them at the metrics registry). */
+export interface SlackObserver {
+  acked?(door: Door, seconds: number): void;
+}
+
+export interface SlackAdapterConfig {
+  router: Router;
+  log: Logger;
+  /** Needed in HTTP mode (POST /slack/events); its health registry gets `slack` in both modes. */
+  http?: SlackHttpHost;
+  botToken: string;
+  signingSecret?: string;
+  /** Set → Socket Mode. */
+  appToken?: string;
+  /** Web API base URL (SLACK_API_URL); default https://slack.com/api/. */
+  apiUrl?: string;
+  /** Timeout and retries for the Web API and response_urls. The SDK's defaults have no timeout and retry for ~30 minutes. */
+  webApi?: Partial<RetryPolicy>;
+  bodyLimitBytes?: number;
+  interimAfterMs?: number;
+  slashCommand?: string;
+  /** How long stop() waits for answers still being sent. */
+  stopGraceMs?: number;
+  observer?: SlackObserver;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+export interface SlackAdapter {
+  readonly mode: SlackMode;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** chat.postMessage for the digest scheduler. */
+  post: PostPort;
+}
+
+export const SLACK_DEFAULTS = {
+  webApi: { timeoutMs: 10_000, retries: 3, retryMinMs: 1000, retryMaxMs: 30_000 } satisfies RetryPolicy,
+  bodyLimitBytes: 1024 * 1024,
+  interimAfterMs: 1500,
+  slashCommand: '/diag',
+  stopGraceMs: 10_000,
+} as const;
+
+/**
+ * Builds the Slack door. Nothing connects until start(): Socket Mode opens its WebSocket, HTTP mode registers
+ * `POST /slack/events` on the shared server. Both check the bot token first (auth.test).
+ *
+ * @example
+ * const slack = createSlackAdapter({ router, log, http, botToken, signingSecret });
+ * await slack.start();
+ */
+export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
+  const log = config.log.child({ adapter: 'slack' });
+  const policy: RetryPolicy = { ...SLACK_DEFAULTS.webApi, ...config.webApi };
+  const apiUrl = config.apiUrl ? (config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/`) : undefined;
+  const now = config.now ?? Date.now;
+  const fetchFn = config.fetch ?? fetch;
+  const logger = boltLogger(log);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    timeout: policy.timeoutMs,
+    retryConfig: { retries: policy.retries, factor: 2, minTimeout: policy.retryMinMs, maxTimeout: policy.retryMaxMs, randomize: true },
+    rejectRateLimitedCalls: false,
+    logger,
+  };
+  const arrivals = new WeakMap<IncomingMessage, number>();
+  const transport = createReceiver({
+    appToken: config.appToken,
+    signingSecret: config.signingSecret,
+    logger,
+    clientOptions,
+    bodyLimitBytes: config.bodyLimitBytes ?? SLACK_DEFAULTS.bodyLimitBytes,
+    arrivals,
+  });
+  if (transport.mode === 'http' && !config.http) throw new Error('Slack HTTP mode needs the shared HTTP server');
+
+  const app = new App({
+    token: config.botToken,
+    receiver: transport.receiver,
+    logger,
+    clientOptions,
+    // auth.test runs in start(), where a bad token can be reported, not in a constructor.
+    deferInitialization: true,
+  });
+  const tasks = createTaskTracker(log);
+  const slashCommand = config.slashCommand ?? SLACK_DEFAULTS.slashCommand;
+  registerDoors(app, {
+    router: config.router,
+    log,
+    slashCommand,
+    dedupe: createEventDeduper({ now }),
+    run: { router: config.router, log, interimAfterMs: config.interimAfterMs ?? SLACK_DEFAULTS.interimAfterMs, tasks },
+    chat: chatApi,
+    responseUrl: (url) => (body) => {
+      if (!isAllowedResponseUrl(url, apiUrl)) return Promise.reject(new SendError('the response_url is not a Slack URL; not posting to it'));
+      return postToResponseUrl(url, body, policy, fetchFn);
+    },
+    acked: config.observer?.acked,
+  });
+
+  const health = (up: boolean): void => config.http?.health.set('slack', up);
+  let accepting = false;
+  let routed = false;
+  health(false);
+
+  return {
+    mode: transport.mode,
+    async start() {
+      try {
+        await app.init();
+      } catch (error) {
+        throw new Error(`Slack: the bot token was refused or Slack could not be reached (auth.test: ${describe(error)}); check SLACK_BOT_TOKEN and SLACK_API_URL`, { cause: error });
+      }
+      if (transport.mode === 'socket') {
+        const client = transport.receiver.client;
+        client.on('connected', () => health(true));
+        client.on('disconnected', () => health(false));
+        await app.start();
+        health(true);
+        log.info({ mode: 'socket' }, 'Slack door up');
+        return;
+      }
+      if (!routed && config.http) {
+        const route = createEventsRoute({
+          listener: transport.receiver.requestListener,
+          log,
+          now,
+          accepting: () => accepting,
+          arrived: (req) => arrivals.set(req, performance.now()),
+        });
+        // async: a synchronous throw inside Bolt's listener becomes a rejection the shared server answers with 500.
+        config.http.route('POST', '/slack/events', async (req, res) => route(req, res));
+        routed = true;
+      }
+      accepting = true;
+      health(true);
+      log.info({ mode: 'http', path: '/slack/events' }, 'Slack door up');
+    },
+    async stop() {
+      accepting = false;
+      health(false);
+      if (transport.mode === 'socket') await app.stop().catch((error: unknown) => log.warn({ err: error }, 'stopping Socket Mode failed'));
+      await tasks.drain(config.stopGraceMs ?? SLACK_DEFAULTS.stopGraceMs);
+    },
+    post: createPostPort(() => chatApi(app.client)),
+  };
+}
+
+/** Bolt's WebClient → the two calls the adapter makes. Unfurls are off: a pasted URL must not expand in the answer. */
+function chatApi(client: App['client']): ChatApi {
+  return {
+    postMessage: async (args) => {
+      const result = await client.chat.postMessage({ ...args, unfurl_links: false, unfurl_media: false });
+      return { ts: result.ts };
+    },
+    update: (args) => client.chat.update(args),
+  };
+}
+
+function describe(error: unknown): string {
+  const code = (error as { data?: { error?: unknown }; code?: unknown } | null)?.data?.error;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export type { SlackMode } from './receiver';
+export { renderForCli, renderReply } from './render';

@@ -1,0 +1,130 @@
+import { isIP } from 'node:net';
+import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { TeamsActivity } from './normalise';
+
+/**
+ * Who may talk to /api/messages. With an app id every request's token is validated by botbuilder (JWT
+ * signature, issuer, audience = our app id, and the `serviceurl` claim against the activity). Without one,
+ * botbuilder skips authentication altogether and would post replies to whatever `serviceUrl` a request
+ * names, so that local development mode (the Bot Framework Emulator, tests) accepts only loopback service
+ * URLs, and is refused outright under NODE_ENV=production unless the configuration allows it.
+ */
+
+export type TeamsAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+export interface TeamsAuthSettings {
+  appId?: string;
+  appPassword?: string;
+  tenantId?: string;
+  appType?: TeamsAppType;
+  /** NODE_ENV, as the composition root read it. */
+  nodeEnv?: string;
+  /** `teams.allowUnauthenticated`: start without an app id even under NODE_ENV=production. */
+  allowUnauthenticated?: boolean;
+}
+
+/** The configuration is wrong in a way that must stop the Teams door from starting. */
+export class TeamsConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TeamsConfigError';
+  }
+}
+
+/** A request that may not run: `status` is what /api/messages answers. The reason is for the log only. */
+export class TeamsAuthError extends Error {
+  readonly status: number;
+
+  constructor(message: string, status = 401) {
+    super(message);
+    this.name = 'TeamsAuthError';
+    this.status = status;
+  }
+}
+
+export type AuthMode = 'authenticated' | 'local';
+
+/**
+ * Decides the mode and refuses settings that cannot work, naming the variable to set (botbuilder's own
+ * checks are assertions without that context).
+ */
+export function checkAuthSettings(settings: TeamsAuthSettings): AuthMode {
+  const appId = settings.appId?.trim();
+  if (!appId) {
+    const stray = [
+      settings.appPassword ? 'MICROSOFT_APP_PASSWORD' : undefined,
+      settings.tenantId ? 'MICROSOFT_APP_TENANT_ID' : undefined,
+      settings.appType ? 'MICROSOFT_APP_TYPE' : undefined,
+    ].filter((v): v is string => v !== undefined);
+    if (stray.length > 0) {
+      throw new TeamsConfigError(`Teams: ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but MICROSOFT_APP_ID is not; set MICROSOFT_APP_ID to the bot's app registration id.`);
+    }
+    if (settings.nodeEnv === 'production' && !settings.allowUnauthenticated) {
+      throw new TeamsConfigError(
+        'Teams: MICROSOFT_APP_ID is not set and NODE_ENV=production. Without an app id no request is authenticated; ' +
+          'set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID, MICROSOFT_APP_TYPE), ' +
+          'or set teams.allowUnauthenticated: true for an emulator on this host only.',
+      );
+    }
+    return 'local';
+  }
+  const type = settings.appType ?? 'MultiTenant';
+  if (type === 'UserAssignedMSI') {
+    if (settings.appPassword) throw new TeamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI takes no MICROSOFT_APP_PASSWORD; unset it.');
+    if (!settings.tenantId) throw new TeamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI needs MICROSOFT_APP_TENANT_ID.');
+  } else {
+    if (!settings.appPassword) throw new TeamsConfigError(`Teams: MICROSOFT_APP_TYPE=${type} needs MICROSOFT_APP_PASSWORD (the client secret of the app registration).`);
+    if (type === 'SingleTenant' && !settings.tenantId) throw new TeamsConfigError('Teams: MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID.');
+  }
+  return 'authenticated';
+}
+
+/**
+ * True for `http(s)://` URLs on the loopback interface (127.0.0.0/8, ::1, localhost). The URL parser has
+ * already normalised tricks such as `127.1` or `0x7f.0.0.1` to dotted quads.
+ */
+export function isLoopbackServiceUrl(serviceUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
+  return false;
+}
+
+type BotAuth = Pick<ConfigurationBotFrameworkAuthentication, 'authenticateRequest'>;
+export type AuthResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+
+/**
+ * Authenticates one request before anything runs. botbuilder validates the token; this adds the two rules
+ * it leaves to the host: loopback-only service URLs without an app id, and (with one) a `serviceurl` claim
+ * that matches the activity, whichever token path botbuilder took.
+ */
+export async function authenticate(mode: AuthMode, botAuth: BotAuth, activity: TeamsActivity, authHeader: string): Promise<AuthResult> {
+  if (mode === 'local' && !isLoopbackServiceUrl(activity.serviceUrl)) {
+    throw new TeamsAuthError('local development mode (no MICROSOFT_APP_ID) accepts only loopback service URLs');
+  }
+  let result: AuthResult;
+  try {
+    // The SDK's own types mark fields required that Teams leaves out; it reads only what Teams sends.
+    result = await botAuth.authenticateRequest(activity as unknown as Parameters<BotAuth['authenticateRequest']>[0], authHeader);
+  } catch (error) {
+    // botframework's AuthenticationError carries a status (401, or 500 when the key metadata could not be
+    // loaded); anything else thrown while checking a token (a bad signature) is an authentication failure.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    throw new TeamsAuthError(`token rejected: ${(error as Error).message}`, typeof status === 'number' && status >= 400 ? status : 401);
+  }
+  if (mode === 'authenticated') {
+    const claim = result.claimsIdentity.getClaimValue('serviceurl');
+    if (!claim || claim !== activity.serviceUrl) {
+      throw new TeamsAuthError('the token\'s serviceurl claim does not match the activity\'s serviceUrl');
+    }
+  }
+  return result;
+}

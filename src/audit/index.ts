@@ -1,0 +1,4 @@
+export * from './memory-store';
+export * from './recorder';
+export * from './since';
+export * from './types';

@@ -1,0 +1,34 @@
+import type { ChatRequest } from '../core/chat-request';
+import type { Reply } from '../core/reply';
+import type { Router } from '../core/router';
+import { secretScrubber } from '../log/logger';
+
+/** Replaces every configured secret in a text (see the logger, which uses the same rule). */
+export { secretScrubber };
+
+/** A deep copy of a JSON-like value with every string scrubbed. */
+export function scrubDeep<T>(value: T, scrub: (text: string) => string): T {
+  if (typeof value === 'string') return scrub(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => scrubDeep(item, scrub)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) out[key] = scrubDeep(item, scrub);
+    return out as T;
+  }
+  return value;
+}
+
+/**
+ * The router with every Reply scrubbed of the configured secrets, a last line of defence: a user who
+ * pastes a token into a command, or an error message that quotes one, never gets it echoed to a chat.
+ */
+export function withSecretScrub(router: Router, secrets: readonly (string | undefined)[]): Router {
+  const scrub = secretScrubber(secrets);
+  return {
+    // Keep whatever else the router offers; only `handle` changes.
+    ...router,
+    async handle(request: ChatRequest, signal?: AbortSignal): Promise<Reply> {
+      return scrubDeep(await router.handle(request, signal), scrub);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { hex8, tables } from './tables';
+import type { Found } from './types';
+
+/**
+ * Windows codes: HRESULTs in every spelling admins paste (`0x80070005`, `80070005h`, `-2147024891`,
+ * `2147942405`, a bare `80070005` when it is a known code), NTSTATUS values, Win32 error numbers
+ * named by context (`error 1722`, `Winsock error code: 10060`) and symbolic names (`E_ACCESSDENIED`).
+ */
+
+/** Structure and names of an HRESULT; facility-7 HRESULTs also carry the Win32 code inside. */
+export function describeHresult(value: number, raw: string, index: number, end: number): Found {
+  const t = tables();
+  const facility = (value >>> 16) & 0x7ff;
+  const code = value & 0xffff;
+  const names = t.hresult.names(value);
+  const parts: Record<string, string | number> = {
+    severity: value >>> 31 === 1 ? 'failure' : 'success',
+    facility,
+    facilityName: t.facility.names(facility)?.[0] ?? 'unknown',
+    code,
+  };
+  const keys = [`hresult:${hex8(value)}`];
+  let name = names?.[0];
+  if (facility === 7 && value >>> 31 === 1) {
+    const win32Name = t.win32.names(code)?.[0];
+    parts.win32 = code;
+    if (win32Name) parts.win32Name = win32Name;
+    name ??= win32Name ? `HRESULT_FROM_WIN32(${win32Name})` : undefined;
+    keys.push(`win32:${code}`);
+  }
+  const meaning = name
+    ? undefined
+    : `${parts.severity === 'failure' ? 'A failure' : 'A success code'} from facility ${parts.facilityName} (${facility}), code ${code}.`;
+  return { kind: 'hresult', raw, value: hex8(value), name, meaning, parts, keys, index, end };
+}
+
+/** Structure and name of an NTSTATUS value (`0xC000006D` STATUS_LOGON_FAILURE). */
+export function describeNtstatus(value: number, raw: string, index: number, end: number): Found {
+  const severities = ['success', 'informational', 'warning', 'error'];
+  const parts = {
+    severity: severities[value >>> 30] ?? 'error',
+    facility: (value >>> 16) & 0xfff,
+    code: value & 0xffff,
+  };
+  const name = tables().ntstatus.names(value)?.[0];
+  return { kind: 'ntstatus', raw, value: hex8(value), name, parts, keys: [`ntstatus:${hex8(value)}`], index, end };
+}
+
+/** A Win32 error number with its symbolic name. */
+export function describeWin32(code: number, raw: string, index: number, end: number): Found {
+  const name = tables().win32.names(code)?.[0];
+  return { kind: 'win32', raw, value: String(code), name, keys: [`win32:${code}`], index, end };
+}
+
+/** An 8-hex-digit value: HRESULT or NTSTATUS, whichever table knows it (NTSTATUS errors start with C). */
+function classify32(value: number, raw: string, index: number, end: number, requireKnown: boolean): Found | undefined {
+  const t = tables();
+  const top = value >>> 28;
+  const hresultKnown = t.hresult.names(value) !== undefined;
+  const ntKnown = t.ntstatus.names(value) !== undefined;
+  const win32Inside = ((value >>> 16) & 0x7ff) === 7 && value >>> 31 === 1 && t.win32.names(value & 0xffff) !== undefined;
+  if (top >= 0xc && (ntKnown || (!hresultKnown && !requireKnown))) return describeNtstatus(value, raw, index, end);
+  if (hresultKnown || win32Inside) return describeHresult(value, raw, index, end);
+  if (ntKnown) return describeNtstatus(value, raw, index, end);
+  if (requireKnown || value < 0x80000000) return undefined;
+  return describeHresult(value, raw, index, end);
+}
+
+// No lookbehind (the static checker cannot read it): a leading `(?:^|[^\w.])` stands in, and the
+// code itself is the last capture group, so its offset is the match's end minus its length.
+const HEX_0X = /(?:^|[^\w.])(0x([0-9a-f]{1,8}))\b/gi;
+const HEX_H = /(?:^|[^\w.])(([0-9a-f]{8})h)\b/gi;
+const NEGATIVE = /(?:^|[^\w.])(-(\d{10}))\b(?!\.\d)/g;
+const UNSIGNED = /(?:^|[^\w.-])((\d{10}))(?![\w.])/g;
+const BARE_HEX = /(?:^|[^\w.-])(([0-9a-f]{8}))(?![\w-]|\.\w)/gi;
+const WIN32_CONTEXT = /\b(?:win32 error|system error|error code|errorcode|last ?error|error|status code)[\s:=#(]{1,3}(0x[0-9a-f]{1,4}|\d{1,5})\b/gi;
+const SYMBOL = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]{2,60}\b/g;
+
+/** Every regex here, for the static backtracking check in the tests. */
+export const WINDOWS_PATTERNS: readonly RegExp[] = [HEX_0X, HEX_H, NEGATIVE, UNSIGNED, BARE_HEX, WIN32_CONTEXT, SYMBOL];
+
+/** The code's own text and offsets inside a match that may start with one boundary character. */
+function span(m: RegExpMatchArray): { raw: string; digits: string; start: number; end: number } {
+  const raw = m[1] as string;
+  const start = (m.index as number) + m[0].length - raw.length;
+  return { raw, digits: m[2] as string, start, end: start + raw.length };
+}
+
+export function findWindowsCodes(text: string): Found[] {
+  const out: Found[] = [];
+  const push = (found: Found | undefined): void => {
+    if (found) out.push(found);
+  };
+  for (const m of text.matchAll(HEX_0X)) {
+    const { raw, digits, start, end } = span(m);
+    if (digits.length < 8) continue; // short hex is a Win32 code only with context (below)
+    push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, false));
+  }
+  for (const m of text.matchAll(HEX_H)) {
+    const { raw, digits, start, end } = span(m);
+    push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, false));
+  }
+  for (const m of text.matchAll(NEGATIVE)) {
+    const { raw, digits, start, end } = span(m);
+    const magnitude = Number(digits);
+    if (magnitude <= 2 ** 31) push(classify32((2 ** 32 - magnitude) >>> 0, raw, start, end, false));
+  }
+  for (const m of text.matchAll(UNSIGNED)) {
+    const { raw, digits, start, end } = span(m);
+    const value = Number(digits);
+    if (value >= 2 ** 31 && value < 2 ** 32) push(classify32(value, raw, start, end, true));
+  }
+  for (const m of text.matchAll(BARE_HEX)) {
+    const { raw, digits, start, end } = span(m);
+    if (!/[0-9]/.test(digits) || !/^[89a-fA-F]/.test(digits)) continue;
+    push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, true));
+  }
+  for (const m of text.matchAll(WIN32_CONTEXT)) {
+    const spelled = m[1] as string;
+    const code = spelled.toLowerCase().startsWith('0x') ? Number.parseInt(spelled.slice(2), 16) : Number(spelled);
+    if (code === 0 || tables().win32.names(code) === undefined) continue;
+    const start = m.index + m[0].length - spelled.length;
+    out.push(describeWin32(code, spelled, start, start + spelled.length));
+  }
+  for (const m of text.matchAll(SYMBOL)) {
+    const symbol = m[0];
+    const t = tables();
+    const start = m.index;
+    const end = start + symbol.length;
+    const hr = t.hresult.codeOf(symbol);
+    if (hr !== undefined) {
+      out.push({ ...describeHresult(hr, symbol, start, end), name: symbol });
+      continue;
+    }
+    const nt = t.ntstatus.codeOf(symbol);
+    if (nt !== undefined) {
+      out.push({ ...describeNtstatus(nt, symbol, start, end), name: symbol });
+      continue;
+    }
+    const win32 = t.win32.codeOf(symbol);
+    if (win32 !== undefined) out.push({ ...describeWin32(win32, symbol, start, end), name: symbol });
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { kbEntrySchema, kbFileSchema, meaningsFileSchema, type KbEntry } from './schema';
+
+/** The knowledge base as loaded: validated entries and code meanings, with the files they came from. */
+export interface KnowledgeBase {
+  entries: KbEntry[];
+  /** Plain words per code key (`win32:5` → …). */
+  meanings: Map<string, string>;
+  /** Entry id → the file that defines it, for error messages and tests. */
+  sources: Map<string, string>;
+  dir: string;
+}
+
+/** A knowledge-base file that does not validate; the message names the file and the entry. */
+export class KbLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KbLoadError';
+  }
+}
+
+/**
+ * The data directory. YAML is not compiled, so from `dist/src/kb` the files are found in the source
+ * tree (`../../../src/kb/data`); from `src/kb` (tests, ts-jest) they sit beside this file.
+ */
+export function defaultDataDir(): string {
+  const candidates = [join(__dirname, 'data'), join(__dirname, '..', '..', '..', 'src', 'kb', 'data')];
+  for (const dir of candidates) if (existsSync(dir)) return dir;
+  throw new KbLoadError(`knowledge-base data not found (looked in ${candidates.join(', ')})`);
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
+  const where = issue.path.map(String).join('.');
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+/** Reads and validates every `*.yaml` file in `dir`. Throws KbLoadError naming the file and entry. */
+export function loadKnowledgeBaseFrom(dir: string): KnowledgeBase {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
+  if (files.length === 0) throw new KbLoadError(`no knowledge-base files in ${dir}`);
+  const entries: KbEntry[] = [];
+  const sources = new Map<string, string>();
+  const meanings = new Map<string, string>();
+  for (const file of files) {
+    let doc: unknown;
+    try {
+      doc = parse(readFileSync(join(dir, file), 'utf8'));
+    } catch (error) {
+      throw new KbLoadError(`${file}: not valid YAML: ${(error as Error).message}`);
+    }
+    if (doc !== null && typeof doc === 'object' && 'meanings' in doc) {
+      const parsed = meaningsFileSchema.safeParse(doc);
+      if (!parsed.success) throw new KbLoadError(`${file}: ${describeIssue(parsed.error.issues[0] as never)}`);
+      for (const [key, meaning] of Object.entries(parsed.data.meanings)) meanings.set(key, meaning.trim());
+      continue;
+    }
+    const shape = kbFileSchema.safeParse(doc);
+    if (!shape.success) throw new KbLoadError(`${file}: ${describeIssue(shape.error.issues[0] as never)} (a file holds \`entries:\` or \`meanings:\`)`);
+    shape.data.entries.forEach((raw, i) => {
+      const rawId = raw !== null && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : `#${i + 1}`;
+      const parsed = kbEntrySchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new KbLoadError(`${file}: entry ${rawId}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+      }
+      const entry = parsed.data;
+      const earlier = sources.get(entry.id);
+      if (earlier) throw new KbLoadError(`${file}: entry ${entry.id}: the id is already used in ${earlier}`);
+      for (const p of entry.signatures.patterns) {
+        try {
+          new RegExp(p.regex, 'i');
+        } catch (error) {
+          throw new KbLoadError(`${file}: entry ${entry.id}: pattern ${p.regex}: ${(error as Error).message}`);
+        }
+      }
+      sources.set(entry.id, file);
+      entries.push(entry);
+    });
+  }
+  return { entries, meanings, sources, dir };
+}
+
+let cached: KnowledgeBase | undefined;
+
+/** The built-in knowledge base, loaded on first use and kept. */
+export function loadKnowledgeBase(): KnowledgeBase {
+  cached ??= loadKnowledgeBaseFrom(defaultDataDir());
+  return cached;
+}

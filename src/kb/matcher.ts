@@ -1,0 +1,311 @@
+import { CODE_REF, type KbEntry } from './schema';
+import { prepareText } from './text';
+
+/**
+ * Scores knowledge-base entries against a prepared text. Entries are compiled once: their words get
+ * numeric ids, word pairs become numeric keys, and an inverted index maps each entry's rarest words
+ * and its codes to the entry, so a text is only scored against the few entries it shares something
+ * rare with — a knowledge base ten times larger costs little more per text.
+ */
+
+/** What a text offers the matcher: its words and the signature keys of the codes found in it. */
+export interface MatchInput {
+  tokens: readonly string[];
+  codeKeys: ReadonlySet<string>;
+  /** The analysed text, for entries' regular expressions. */
+  text: string;
+}
+
+/** Why an entry scored: one line per signal, for the reply's data and for debugging a miss. */
+export interface Signal {
+  kind: 'phrase' | 'code' | 'keyword' | 'pattern';
+  detail: string;
+  score: number;
+}
+
+export interface Match {
+  entry: KbEntry;
+  score: number;
+  /** 0..1, from the score: one full vendor phrase ≈ 0.8, a phrase and its code ≈ 0.95. */
+  confidence: number;
+  signals: Signal[];
+}
+
+export interface Matcher {
+  /** Candidates best first (every entry with a positive score among those the index offered). */
+  match(input: MatchInput): Match[];
+  readonly size: number;
+  readonly vocabulary: number;
+}
+
+export interface MatcherOptions {
+  /** At most this many candidates from the index are scored in full (default 24). */
+  maxCandidates?: number;
+}
+
+const STOPWORDS = new Set(
+  ('a an the is are was were be been being to of in on at for and or not no nor this that these those it its with by from as ' +
+    'you your we our us i me my he she they them their please has have had can could cannot will would should may might do does did ' +
+    'if then than there which who what when where because so but into out up about any all some such also only more most other same ' +
+    'own while after before again once here how why each both few very just now via per').split(' '),
+);
+
+const CODE_WEIGHT = 0.6;
+const KEYWORD_WEIGHT = 0.12;
+const KEYWORD_CAP = 0.48;
+const INDEXED_PER_PHRASE = 4;
+
+/** Confidence from a raw score: saturating, so evidence adds up without ever reaching certainty. */
+export function confidenceOf(score: number): number {
+  return Math.round((1 - Math.exp(-1.5 * Math.max(0, score))) * 100) / 100;
+}
+
+interface WordsTerm {
+  kind: 'words';
+  text: string;
+  ids: number[];
+  pairs: number[];
+}
+interface CodeTerm {
+  kind: 'code';
+  text: string;
+  key: string;
+  /** For ranges such as `smtp:5.7.606-649`: family `smtp:5.7` and the detail bounds. */
+  range?: { family: string; lo: number; hi: number };
+}
+type Term = WordsTerm | CodeTerm;
+
+interface CompiledPhrase {
+  text: string;
+  weight: number;
+  min: number;
+  content: number[];
+  pairs: number[];
+}
+
+interface CompiledEntry {
+  entry: KbEntry;
+  phrases: CompiledPhrase[];
+  codes: Array<CodeTerm & { weight: number }>;
+  keywords: Term[];
+  required: Term[][];
+  exclude: Term[];
+  patterns: Array<{ re: RegExp; weight: number; source: string }>;
+}
+
+const RANGE = /^(smtp:[245]\.\d{1,3})\.(\d{1,3})-(\d{1,3})$/;
+
+export function createMatcher(entries: readonly KbEntry[], options: MatcherOptions = {}): Matcher {
+  const maxCandidates = options.maxCandidates ?? 24;
+  const vocab = new Map<string, number>();
+  const idOf = (token: string): number => {
+    let id = vocab.get(token);
+    if (id === undefined) {
+      id = vocab.size + 1;
+      vocab.set(token, id);
+    }
+    return id;
+  };
+  const PAIR = 1 << 20; // pair key = a * PAIR + b; ids stay far below 2^20
+  const wordsOf = (text: string): string[] => prepareText(text.replace(/\{(host|url|ip|email|dn|path|guid)\}/g, 'x$1')).tokens;
+  const pairsOf = (ids: readonly number[]): number[] => {
+    const out = new Set<number>();
+    for (let i = 1; i < ids.length; i += 1) out.add((ids[i - 1] as number) * PAIR + (ids[i] as number));
+    return [...out];
+  };
+  const compileTerm = (text: string): Term => {
+    const lower = text.toLowerCase();
+    if (CODE_REF.test(lower)) return compileCode(lower);
+    const ids = wordsOf(text).map(idOf);
+    return { kind: 'words', text, ids: [...new Set(ids)], pairs: pairsOf(ids) };
+  };
+  const compileCode = (key: string): CodeTerm => {
+    const m = RANGE.exec(key);
+    if (m) return { kind: 'code', text: key, key: m[1] as string, range: { family: m[1] as string, lo: Number(m[2]), hi: Number(m[3]) } };
+    return { kind: 'code', text: key, key: normaliseCodeKey(key) };
+  };
+
+  const compiled: CompiledEntry[] = entries.map((entry) => {
+    const s = entry.signatures;
+    return {
+      entry,
+      phrases: s.phrases.map((p) => {
+        const ids = wordsOf(p.text).map(idOf);
+        const words = wordsOf(p.text);
+        const content = [...new Set(ids.filter((_id, i) => !STOPWORDS.has(words[i] as string)))];
+        return { text: p.text, weight: p.weight, min: p.min, content: content.length > 0 ? content : [...new Set(ids)], pairs: pairsOf(ids) };
+      }),
+      codes: s.codes.map((c) => (typeof c === 'string' ? { ...compileCode(c), weight: CODE_WEIGHT } : { ...compileCode(c.code), weight: c.weight })),
+      keywords: s.keywords.map(compileTerm),
+      required: s.required.map((group) => group.map(compileTerm)),
+      exclude: s.exclude.map(compileTerm),
+      patterns: s.patterns.map((p) => ({ re: new RegExp(p.regex, 'i'), weight: p.weight, source: p.regex })),
+    };
+  });
+
+  // Inverted index: each entry under its codes and its rarest words.
+  const stopIds = new Set([...STOPWORDS].map((w) => vocab.get(w)).filter((id): id is number => id !== undefined));
+  const df = new Uint32Array(vocab.size + 1);
+  for (const c of compiled) {
+    const ids = new Set<number>();
+    for (const p of c.phrases) for (const id of p.content) ids.add(id);
+    for (const t of [...c.keywords, ...c.required.flat()]) if (t.kind === 'words') for (const id of t.ids) ids.add(id);
+    for (const id of ids) df[id] = (df[id] as number) + 1;
+  }
+  const rarest = (ids: readonly number[], n: number): number[] =>
+    ids.filter((id) => !stopIds.has(id)).sort((a, b) => (df[a] as number) - (df[b] as number)).slice(0, n);
+  const postings: number[][] = Array.from({ length: vocab.size + 1 }, () => []);
+  const codePostings = new Map<string, number[]>();
+  compiled.forEach((c, index) => {
+    const keys = new Set<number>();
+    for (const p of c.phrases) for (const id of rarest(p.content, INDEXED_PER_PHRASE)) keys.add(id);
+    for (const t of [...c.keywords, ...c.required.flat()]) if (t.kind === 'words') for (const id of rarest(t.ids, 1)) keys.add(id);
+    for (const id of keys) (postings[id] as number[]).push(index);
+    const codeKeys = new Set<string>();
+    for (const t of [...c.codes, ...c.required.flat(), ...c.keywords]) if (t.kind === 'code') codeKeys.add(t.range ? t.range.family : t.key);
+    for (const key of codeKeys) {
+      const list = codePostings.get(key) ?? [];
+      list.push(index);
+      codePostings.set(key, list);
+    }
+  });
+  const idf = new Float64Array(vocab.size + 1);
+  for (let id = 1; id <= vocab.size; id += 1) idf[id] = Math.log(1 + compiled.length / Math.max(1, df[id] as number));
+
+  // Per-text state, reused between calls (matching is synchronous).
+  const stamp = new Uint32Array(vocab.size + 1);
+  let generation = 0;
+  const pairs = new Set<number>();
+  const hits = new Float64Array(compiled.length);
+  const touched: number[] = [];
+
+  function load(input: MatchInput): number[] {
+    generation += 1;
+    if (generation === 0xffffffff) {
+      stamp.fill(0);
+      generation = 1;
+    }
+    pairs.clear();
+    const distinct: number[] = [];
+    let prev = 0;
+    for (const token of input.tokens) {
+      const id = vocab.get(token) ?? 0;
+      if (id !== 0) {
+        if (stamp[id] !== generation) {
+          stamp[id] = generation;
+          distinct.push(id);
+        }
+        if (prev !== 0) pairs.add(prev * PAIR + id);
+      }
+      prev = id;
+    }
+    return distinct;
+  }
+
+  const has = (id: number): boolean => stamp[id] === generation;
+
+  function termPresent(term: Term, input: MatchInput): boolean {
+    if (term.kind === 'code') return codePresent(term, input);
+    return term.ids.every(has) && term.pairs.every((k) => pairs.has(k));
+  }
+
+  function codePresent(term: CodeTerm, input: MatchInput): boolean {
+    if (!term.range) return input.codeKeys.has(term.key);
+    const { family, lo, hi } = term.range;
+    for (const key of input.codeKeys) {
+      if (!key.startsWith(`${family}.`)) continue;
+      const detail = Number(key.slice(family.length + 1));
+      if (detail >= lo && detail <= hi) return true;
+    }
+    return false;
+  }
+
+  function score(c: CompiledEntry, input: MatchInput): Match | undefined {
+    for (const group of c.required) if (!group.some((t) => termPresent(t, input))) return undefined;
+    for (const t of c.exclude) if (termPresent(t, input)) return undefined;
+    const signals: Signal[] = [];
+    const phraseScores: number[] = [];
+    for (const p of c.phrases) {
+      let u = 0;
+      for (const id of p.content) if (has(id)) u += 1;
+      const uni = u / p.content.length;
+      let coverage = uni;
+      if (p.pairs.length > 0) {
+        let b = 0;
+        for (const k of p.pairs) if (pairs.has(k)) b += 1;
+        coverage = 0.4 * uni + 0.6 * (b / p.pairs.length);
+      }
+      if (coverage >= p.min) {
+        phraseScores.push(p.weight * coverage);
+        signals.push({ kind: 'phrase', detail: p.text, score: round(p.weight * coverage) });
+      }
+    }
+    phraseScores.sort((a, b) => b - a);
+    let total = 0;
+    phraseScores.forEach((s, i) => {
+      total += s / 2 ** i;
+    });
+    let codeTotal = 0;
+    let codeCount = 0;
+    for (const code of c.codes) {
+      if (!codePresent(code, input)) continue;
+      codeTotal += code.weight / 2 ** codeCount;
+      codeCount += 1;
+      signals.push({ kind: 'code', detail: code.text, score: code.weight });
+    }
+    total += codeTotal;
+    let keywordTotal = 0;
+    for (const k of c.keywords) {
+      if (termPresent(k, input)) {
+        keywordTotal += KEYWORD_WEIGHT;
+        signals.push({ kind: 'keyword', detail: k.text, score: KEYWORD_WEIGHT });
+      }
+    }
+    total += Math.min(KEYWORD_CAP, keywordTotal);
+    for (const p of c.patterns) {
+      if (p.re.test(input.text)) {
+        total += p.weight;
+        signals.push({ kind: 'pattern', detail: p.source, score: p.weight });
+      }
+    }
+    if (total <= 0) return undefined;
+    return { entry: c.entry, score: round(total), confidence: confidenceOf(total), signals };
+  }
+
+  function match(input: MatchInput): Match[] {
+    const distinct = load(input);
+    touched.length = 0;
+    const hit = (index: number, weight: number): void => {
+      if (hits[index] === 0) touched.push(index);
+      hits[index] = (hits[index] as number) + weight;
+    };
+    for (const id of distinct) for (const index of postings[id] as number[]) hit(index, idf[id] as number);
+    for (const key of input.codeKeys) for (const index of codePostings.get(key) ?? []) hit(index, 3);
+    let candidates = touched;
+    if (candidates.length > maxCandidates) {
+      candidates = [...touched].sort((a, b) => (hits[b] as number) - (hits[a] as number)).slice(0, maxCandidates);
+    }
+    const out: Match[] = [];
+    for (const index of candidates) {
+      const m = score(compiled[index] as CompiledEntry, input);
+      if (m) out.push(m);
+    }
+    for (const index of touched) hits[index] = 0;
+    out.sort((a, b) => b.score - a.score);
+    return out;
+  }
+
+  return { match, size: compiled.length, vocabulary: vocab.size };
+}
+
+/** Canonical signature keys: HRESULT/NTSTATUS as 0x + 8 hex digits, AD data sub-codes in lower case. */
+export function normaliseCodeKey(key: string): string {
+  const lower = key.toLowerCase();
+  const m = /^(hresult|ntstatus):(?:0x)?([0-9a-f]{1,8})$/.exec(lower);
+  if (m) return `${m[1]}:0x${(m[2] as string).padStart(8, '0')}`;
+  return lower;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * The knowledge-base file format (YAML under src/kb/data), validated when loaded. An entry is data:
+ * how to recognise an error (signatures), what it means, why it happens, how to fix it, where the
+ * vendor documents it, and which diagbot checks are worth running next.
+ */
+
+/** `kind:value` as the decoders emit it: `win32:1722`, `hresult:0x800706ba`, `smtp:5.7.1`, `smtp:5.7.606-649`, `ldap-data:52e`, `tls:verify:20`. */
+export const CODE_REF = /^(hresult|win32|ntstatus|ldap|ldap-data|smtp|http|tls):[a-z0-9.:-]{1,40}$/;
+
+const codeRef = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .refine((s) => CODE_REF.test(s), 'a code is kind:value, e.g. win32:1722, hresult:0x800706ba, smtp:5.7.1, ldap-data:52e, tls:verify:20');
+
+const weight = z.number().min(0.05).max(3);
+
+/** Words that must appear together, in order (`smtp virtual server`), or a code (`smtp:5.7.1`). */
+const term = z.string().trim().min(2).max(120);
+
+const phrase = z.union([
+  term.transform((text) => ({ text, weight: 1, min: 0.5 })),
+  z.object({
+    text: term,
+    weight: weight.default(1),
+    /** The least share of the phrase (words and word pairs) that counts as present; lower tolerates partial pastes. */
+    min: z.number().min(0.2).max(1).default(0.5),
+  }).strict(),
+]);
+
+const pattern = z.object({
+  regex: z.string().min(2).max(300),
+  weight: weight.default(0.5),
+}).strict();
+
+export const signaturesSchema = z.object({
+  /** Error text in the vendor's words; scored by the share of its words and word pairs present. */
+  phrases: z.array(phrase).default([]),
+  codes: z.array(z.union([codeRef, z.object({ code: codeRef, weight: weight.default(0.6) }).strict()])).default([]),
+  /** Optional words that make the entry more likely, each a little. */
+  keywords: z.array(term).default([]),
+  /** Groups that must all be present; a group is satisfied by any one of its terms. */
+  required: z.array(z.array(term).min(1)).default([]),
+  /** Any of these present rules the entry out. */
+  exclude: z.array(term).default([]),
+  /** Regular expressions (case-insensitive), for what words cannot say; keep them simple. */
+  patterns: z.array(pattern).default([]),
+}).strict();
+
+const link = z.object({
+  title: z.string().min(3).max(160),
+  url: z.string().url().refine((u) => u.startsWith('https://'), 'links must be https'),
+}).strict();
+
+const FOLLOW_UP = /^(cert|relay|ou|explain|help) [^\n]{1,200}$/;
+const PLACEHOLDER = /\{([a-z]+)\}/g;
+const KNOWN_PLACEHOLDERS = new Set(['host', 'ip', 'dn', 'email', 'domain', 'url']);
+
+export const kbEntrySchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'ids are lower-case words joined by dots or hyphens'),
+  title: z.string().min(5).max(140),
+  /** How bad the explained error is: `fail` for hard errors, `warn` for deferrals and retries. */
+  severity: z.enum(['info', 'warn', 'fail']).default('fail'),
+  products: z.array(z.string().min(2)).min(1),
+  versions: z.array(z.string().min(1)).default([]),
+  signatures: signaturesSchema.refine((s) => s.phrases.length + s.codes.length > 0, 'an entry needs at least one phrase or code'),
+  explanation: z.string().min(20),
+  causes: z.array(z.string().min(5)).min(1),
+  fix: z.object({
+    summary: z.string().min(5),
+    steps: z.array(z.string().min(3)).min(1),
+  }).strict(),
+  links: z.array(link).min(1),
+  /** diagbot commands worth running next, filled from what the text names: `cert {host}`, `relay {ip}`, `ou "{dn}"`. */
+  followUps: z
+    .array(z.string().refine((t) => FOLLOW_UP.test(t), 'a follow-up is a diagbot command, e.g. cert {host}')
+      .refine((t) => [...t.matchAll(PLACEHOLDER)].every((m) => KNOWN_PLACEHOLDERS.has(m[1] as string)), 'placeholders are {host}, {ip}, {dn}, {email}, {domain}, {url}'))
+    .default([]),
+}).strict();
+
+export const kbFileSchema = z.object({ entries: z.array(z.unknown()).min(1) }).strict();
+
+/** Plain-language meanings for common codes, keyed like signatures (`win32:5`, `hresult:0x8004010f`). */
+export const meaningsFileSchema = z.object({
+  meanings: z.record(z.string().regex(CODE_REF, 'keys are lower-case kind:value codes, e.g. win32:5'), z.string().min(5).max(400)),
+}).strict();
+
+export type KbEntry = z.infer<typeof kbEntrySchema>;
+export type KbPhrase = KbEntry['signatures']['phrases'][number];

@@ -1,0 +1,154 @@
+import { classify, EntityBag, findDns, trimWord, type Entities } from './entities';
+
+/**
+ * Text preparation for matching. A pasted error arrives wrapped by a console, with smart quotes,
+ * URL-encoded, full of server names and GUIDs; what is matched is the same text with those
+ * differences removed, so `PER-EXCHMBX` and `EX01` (or two URLs) look alike to the knowledge base.
+ */
+
+/** The most text analysed; the rest of a larger paste is ignored (and the reply says so). */
+export const MAX_TEXT = 64 * 1024;
+
+export interface PreparedText {
+  /** The text as analysed (capped, line breaks and quotes normalised, console wraps joined). */
+  text: string;
+  lower: string;
+  truncated: boolean;
+  /** Lower-case words of the abstracted text (`xhost`, `xurl`, `xip`, `xpath`, `xguid`, `xemail`, `xdn`, `xnum`). */
+  tokens: string[];
+  entities: Entities;
+}
+
+const QUOTES: Array<[RegExp, string]> = [
+  [/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"'],
+  [/[\u2018\u2019\u201A\u201B\u2032]/g, "'"],
+  [/[\u00A0\u2007\u202F]/g, ' '],
+  [/[\u200B-\u200D\uFEFF]/g, ''],
+  [/[\u2010-\u2015]/g, '-'],
+];
+const PERCENT_RUN = /(?:%[0-9a-f]{2})+/gi;
+const TOKEN = /[a-z0-9_]+/g;
+const WORD = /\S+/g;
+/** Only words with one of these can be a URL, address, path, host or server name: the rest skip classification. */
+const MAYBE_ENTITY = /[.:@/\\{\-\d]/;
+
+/** Every regex here, for the static backtracking check in the tests. */
+export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), PERCENT_RUN, TOKEN, WORD, MAYBE_ENTITY];
+
+/** Console widths PowerShell and cmd.exe wrap at, cutting words in two. */
+const CONSOLE_WIDTHS = new Set([79, 80, 119, 120]);
+
+/**
+ * Joins lines a console cut mid-word: every wrapped line has exactly the console's width, so a line
+ * whose length several lines share (or a usual console width) and that ends inside a word is glued to
+ * the next line without a space. Prose wrapped at word boundaries keeps its line breaks.
+ */
+export function joinConsoleWraps(text: string): string {
+  if (!text.includes('\n')) return text;
+  const lines = text.split('\n');
+  const counts = new Map<number, number>();
+  for (const line of lines) if (line.length >= 60) counts.set(line.length, (counts.get(line.length) ?? 0) + 1);
+  const wrapped = (length: number): boolean => length >= 60 && ((counts.get(length) ?? 0) >= 2 || CONSOLE_WIDTHS.has(length));
+  let out = lines[0] as string;
+  for (let i = 1; i < lines.length; i += 1) {
+    const prev = lines[i - 1] as string;
+    const line = lines[i] as string;
+    const glue = wrapped(prev.length) && /[A-Za-z0-9]$/.test(prev) && /^[A-Za-z0-9]/.test(line);
+    out += glue ? line : `\n${line}`;
+  }
+  return out;
+}
+
+function decodePercent(text: string): string {
+  if (!text.includes('%')) return text;
+  return text.replace(PERCENT_RUN, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      // Not valid UTF-8 once decoded (e.g. `%ff`): leave it as typed.
+      return run;
+    }
+  });
+}
+
+const PLACEHOLDER: Record<string, string> = {
+  url: ' xurl ',
+  email: ' xemail ',
+  guid: ' xguid ',
+  ip: ' xip ',
+  path: ' xpath ',
+  host: ' xhost ',
+  server: ' xhost ',
+};
+
+/** Lower-case words, with long digit runs (ports, sizes, ids) folded to `xnum`. */
+export function tokenize(abstracted: string): string[] {
+  const tokens = abstracted.toLowerCase().match(TOKEN) ?? [];
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i] as string;
+    if (t.length >= 5 && /^\d+$/.test(t)) tokens[i] = 'xnum';
+  }
+  return tokens;
+}
+
+/** Normalises, extracts entities and abstracts them, then splits into words. */
+export function prepareText(input: string): PreparedText {
+  const truncated = input.length > MAX_TEXT;
+  let text = truncated ? input.slice(0, MAX_TEXT) : input;
+  text = text.replace(/\r\n?/g, '\n');
+  for (const [pattern, replacement] of QUOTES) text = text.replace(pattern, replacement);
+  text = joinConsoleWraps(text);
+
+  const bag = new EntityBag();
+  // DNs hold spaces and commas, so they are cut out before the text is split into words.
+  let withoutDns = text;
+  const dns = findDns(text);
+  if (dns.length > 0) {
+    let rebuilt = '';
+    let at = 0;
+    for (const { start, end, dn } of dns) {
+      bag.add('dns', dn);
+      rebuilt += `${text.slice(at, start)} xdn `;
+      at = end;
+    }
+    withoutDns = rebuilt + text.slice(at);
+  }
+
+  const abstracted = withoutDns.replace(WORD, (word) => {
+    if (!MAYBE_ENTITY.test(word)) return word;
+    const { lead, core, tail } = trimWord(word);
+    const chunk = classify(core);
+    if (!chunk) return word;
+    switch (chunk.kind) {
+      case 'url':
+        bag.addUrl(chunk.value);
+        break;
+      case 'email':
+        bag.add('emails', chunk.value.toLowerCase());
+        break;
+      case 'ip':
+        bag.add('ips', chunk.value);
+        break;
+      case 'host':
+        bag.add('hosts', chunk.value);
+        break;
+      case 'guid':
+      case 'path':
+      case 'server':
+        break;
+      default: {
+        const unreachable: never = chunk.kind;
+        throw new Error(`unknown chunk kind ${String(unreachable)}`);
+      }
+    }
+    return `${lead}${PLACEHOLDER[chunk.kind]}${tail}`;
+  });
+
+  return {
+    text,
+    lower: text.toLowerCase(),
+    truncated,
+    tokens: tokenize(decodePercent(abstracted)),
+    entities: bag.result(),
+  };
+}

@@ -1,0 +1,7 @@
+export * from './classify';
+export * from './ehlo';
+export * from './local-address';
+export * from './mailbox';
+export * from './probe';
+export * from './reply';
+export * from './session';

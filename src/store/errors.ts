@@ -1,0 +1,63 @@
+/**
+ * The store could not be opened or used. The message is meant for an operator at start-up: it names the
+ * file, says what is wrong and what to do; it never suggests deleting data the bot cannot read.
+ */
+export class StoreError extends Error {
+  /** SQLite's code (`SQLITE_NOTADB`, `SQLITE_CORRUPT`, `SQLITE_BUSY`, …) when SQLite raised it. */
+  readonly sqliteCode?: string;
+
+  constructor(message: string, options: { cause?: unknown; sqliteCode?: string } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'StoreError';
+    this.sqliteCode = options.sqliteCode;
+  }
+}
+
+/** SQLite's error code, when the error came from better-sqlite3. */
+export function sqliteCodeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+/** Another connection holds the write lock: worth waiting for, never worth blocking the event loop for. */
+export function isBusy(error: unknown): boolean {
+  const code = sqliteCodeOf(error);
+  return code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+export interface BusyRetryOptions {
+  /** How many times to try in all. */
+  attempts: number;
+  /** The first pause between attempts; it doubles up to `maxDelayMs`, with jitter. */
+  delayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_BUSY_RETRY: BusyRetryOptions = { attempts: 12, delayMs: 10, maxDelayMs: 500 };
+
+/**
+ * Runs one short synchronous SQLite step, retrying asynchronously while another connection holds the lock.
+ * SQLite's own busy wait would block Node's event loop (and miss Slack's 3-second acknowledgement), so the
+ * connection's busy timeout is kept tiny and the waiting happens here, between event-loop turns.
+ */
+export async function withBusyRetry<T>(step: () => T, options: BusyRetryOptions = DEFAULT_BUSY_RETRY): Promise<T> {
+  let delay = options.delayMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return step();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= options.attempts) {
+        if (isBusy(error)) {
+          throw new StoreError(`The database stayed locked by another diagbot process after ${attempt} attempts; try again.`, {
+            cause: error,
+            sqliteCode: sqliteCodeOf(error),
+          });
+        }
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * delay));
+      delay = Math.min(options.maxDelayMs, delay * 2);
+    }
+  }
+}
