@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'cli-startup': () => import('./cli-startup'),
+  relay: () => import('./relay'),
 };
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Command } from '../src/core/command';
 import { auditCommand } from './audit';
 import { createCertCommand } from './cert';
 import type { CommandDeps } from './deps';
+import { createDigestCommand } from './digest';
 import { helpCommand } from './help';
 import { createOuCommand } from './ou';
 import { createRelayCommand } from './relay';
@@ -12,7 +13,7 @@ import { createRelayCommand } from './relay';
  */
 export function createCommands(deps: CommandDeps): Command[] {
   void deps;
-  return [auditCommand(deps), createRelayCommand(deps), createCertCommand(deps), createOuCommand(deps), helpCommand];
+  return [auditCommand(deps), createRelayCommand(deps), createCertCommand(deps), createOuCommand(deps), createDigestCommand(deps), helpCommand];
 }
 
 export type { CommandDeps } from './deps';

@@ -56,7 +56,8 @@ function inputOf(words: readonly string[]): string {
   if (text.length > MAX_INPUT) throw usageError(`The input is ${text.length} characters long; \`ou\` takes a name or DN of at most ${MAX_INPUT}.`, EXAMPLE);
   const control = controlCharacter(text);
   if (control) throw usageError(`The input holds a control character (${control}); type the name or DN as plain text.`, EXAMPLE);
-  return text.trim();
+  // Not trimmed: a DN may end in an escaped space (`OU=x\ `).
+  return text;
 }
 
 /** How to write a DN back as command text that the tokenizer returns unchanged. */
@@ -234,11 +235,12 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     async run(args) {
       const input = inputOf(args.positional);
       if (DN_START.test(input)) return placement(input, parseOrExplain(input), 'parsed');
-      if (!/[\p{L}\p{N}]/u.test(input)) {
+      const name = input.trim();
+      if (!/[\p{L}\p{N}]/u.test(name)) {
         throw usageError(`\`${input.slice(0, 40)}\` is neither a user name nor a DN: a name has letters or digits, a DN looks like CN=…,OU=…,DC=….`, EXAMPLE);
       }
       if (!deps.directory) return notConfigured(deps);
-      const result = await deps.directory.findUsers(input);
+      const result = await deps.directory.findUsers(name);
       if (result.users.length === 0) return notFound(result);
       if (result.users.length > 1) return ambiguous(result);
       const user = result.users[0] as DirectoryUser;
@@ -248,7 +250,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
       } catch (error) {
         throw new DiagError('ldap.unavailable', `The directory returned a DN diagbot cannot read: ${(error as Error).message}.`, { cause: error });
       }
-      return placement(input, dn, 'ldap', user, result.server.url);
+      return placement(name, dn, 'ldap', user, result.server.url);
     },
   };
 }

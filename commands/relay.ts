@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Command } from '../src/core/command';
 import { DiagError, usageError } from '../src/core/errors';
@@ -40,7 +41,9 @@ interface RelayWords {
 function readWords(words: readonly string[]): RelayWords | string {
   const [client, ...rest] = words;
   if (client === undefined) return `relay needs the client IP to test, e.g. \`${EXAMPLE}\``;
-  const ip = canonicalIp(client);
+  // Plain notation only: `10.1` or `0x0a.1` would silently mean 10.0.0.1 to the resolver, not what anyone types on purpose.
+  const plain = client.replace(/^\[(.*)\]$/, '$1');
+  const ip = isIP(plain) === 0 ? undefined : canonicalIp(plain);
   if (!ip) return `\`${client.slice(0, 60)}\` is not an IP address: give the address of the client that wants to relay, e.g. \`relay 10.1.2.3\``;
   const out: RelayWords = { client: ip.address };
   for (let i = 0; i < rest.length; i += 2) {
@@ -305,7 +308,7 @@ export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptio
         summary: `Add ${route.seenAddress} to the RemoteIPRanges of the connector that should take it.`,
         steps: [
           ...commands(changesToAllow(topology, route.seenAddress, { bypassLoadBalancer: true })).map((step) => `If it should relay — ${step}`),
-          ...(fallback ? commands([setConnectorRanges(fallback, { add: [route.seenAddress] }, 'add-to-relay-connector')]).map((step) => `If it should only send to your own domains — ${step}`) : []),
+          ...(fallback ? commands([setConnectorRanges(fallback, { add: [route.seenAddress] }, 'add-to-connector')]).map((step) => `If it should only send to your own domains — ${step}`) : []),
         ],
         links: [LINKS.setConnector],
       }));

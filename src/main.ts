@@ -17,6 +17,8 @@ import type { NetContext } from './net/connect';
 import { createTargetPolicy, PolicyConfigError } from './net/policy';
 import { systemResolver } from './net/resolver';
 import { openAuditStore } from './store/audit-store';
+import type { PostPort } from './core/post';
+import type { Store } from './store/types';
 
 /**
  * The composition root: loads the config once, builds the commands and the router, and starts the
@@ -77,6 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     // An open LDAP connection would keep the process alive after the last reply.
     await app.directory?.close();
+    await app.closeStore();
   }
 }
 
@@ -86,6 +89,9 @@ interface App {
   log: Logger;
   completedListeners: Array<(event: CompletedEvent) => void | Promise<void>>;
   directory?: Directory;
+  /** The store (digests, runs, Teams conversation references), opened on first use; the same one every time. */
+  store: () => Promise<Store>;
+  closeStore: () => Promise<void>;
 }
 
 function buildApp(args: ProgramArgs): App {
@@ -107,7 +113,13 @@ function buildApp(args: ProgramArgs): App {
   const audit = openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log });
   const guard = createGuard({ roles: config.roles, limits: config.limits, ports: config.targets.ports, policy: net.policy, log });
   const directory = buildDirectory(config, net, log);
-  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory }));
+  // Opened on first use only: `diagbot help` never opens (or creates) a database.
+  let opened: Promise<Store> | undefined;
+  const store = (): Promise<Store> => (opened ??= import('./store').then((m) => m.openSqliteStore(config.store.path)));
+  const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
+  // `digest` validates and runs its checks through the router, which is built from the commands: bound late.
+  let built: Router | undefined;
+  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory, store, router: () => built }));
   // Listeners for every handled request (metrics, audit); each is isolated by the router's own try/catch.
   const completedListeners: Array<(event: CompletedEvent) => void | Promise<void>> = [
     guard.completed,
@@ -122,7 +134,8 @@ function buildApp(args: ProgramArgs): App {
   };
   // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
   const router = withSecretScrub(createRouter({ commands, log, now, hooks }), secrets);
-  return { config, router, log, completedListeners, directory };
+  built = router;
+  return { config, router, log, completedListeners, directory, store, closeStore };
 }
 
 /** The directory for `ou`: built once, connected on first use and reused; absent while `ldap` settings are missing. */
@@ -154,6 +167,8 @@ async function loadRenderer(format: 'slack' | 'teams'): Promise<PlatformRenderer
  * started here when configured, registers its routes and health, and returns a stop function.
  */
 async function serve(app: App): Promise<number> {
+  // First, before any door opens: a damaged or foreign database stops the start with the store's own message.
+  const store = await app.store();
   const { createHttpServer } = await import('./http/server');
   // GET /metrics (src/metrics): every handled request is counted through the router's completed listeners.
   const { createMetrics } = await import('./metrics');
@@ -162,6 +177,8 @@ async function serve(app: App): Promise<number> {
   const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
   const stops: Array<() => Promise<void>> = [];
   // Doors: Slack (adapters/slack), Teams (adapters/teams) and the digest scheduler register here.
+  // Each door that can post without a user message (Slack chat.postMessage, Teams proactive) adds its port here.
+  const postPorts: PostPort[] = [];
   const slackConfig = app.config.slack;
   if (slackConfig.botToken && (slackConfig.appToken || slackConfig.signingSecret)) {
     const { createSlackAdapter } = await import('../adapters/slack');
@@ -182,7 +199,20 @@ async function serve(app: App): Promise<number> {
     // A refused token fails the start (fail fast, like a bad config value); slack.post is the digest's PostPort.
     await slack.start();
     stops.push(() => slack.stop());
+    postPorts.push(slack.post);
   }
+  // The digest scheduler (src/digest): runs each digest's checks through the router, posts through postPorts.
+  const { createDigestRuntime } = await import('./digest');
+  const digests = createDigestRuntime({
+    store,
+    settings: app.config.digest,
+    runCommand: (_text, request, signal) => app.router.handle(request, signal),
+    ports: postPorts,
+    log: app.log,
+    onHealth: (up) => http.health.set('scheduler', up),
+  });
+  await digests.scheduler.start();
+  stops.push(() => digests.scheduler.stop());
   const { port } = await http.listen();
   app.log.info({ port, components: http.health.snapshot() }, 'diagbot serving');
   await new Promise<void>((resolve) => {

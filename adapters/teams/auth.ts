@@ -98,6 +98,21 @@ export function isLoopbackServiceUrl(serviceUrl: string): boolean {
   return false;
 }
 
+/**
+ * The public cloud's Bot Framework endpoints (botframework-connector's AuthenticationConstants). botbuilder
+ * uses them by default, but as soon as one endpoint is overridden (a sovereign cloud, a test's stand-in
+ * token service) it expects every one of them, so overrides are laid over this full set.
+ */
+export const PUBLIC_CLOUD_ENDPOINTS = {
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: 'urn:botframework:azure',
+} as const;
+
 type BotAuth = Pick<ConfigurationBotFrameworkAuthentication, 'authenticateRequest'>;
 export type AuthResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 

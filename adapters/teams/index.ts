@@ -7,7 +7,7 @@ import type { Reply } from '../../src/core/reply';
 import type { Router } from '../../src/core/router';
 import type { ChatRequest } from '../../src/core/chat-request';
 import type { HttpServer } from '../../src/http/server';
-import { authenticate, checkAuthSettings, isLoopbackServiceUrl, TeamsAuthError, type AuthMode, type TeamsAuthSettings } from './auth';
+import { authenticate, checkAuthSettings, isLoopbackServiceUrl, PUBLIC_CLOUD_ENDPOINTS, TeamsAuthError, type AuthMode, type TeamsAuthSettings } from './auth';
 import { handleInvoke, type InvokeResult } from './invoke';
 import { conversationKey, normaliseMessage, parseActivity, type TeamsActivity } from './normalise';
 import { BodyError, readJsonBody, sendJson } from './receive';
@@ -153,17 +153,19 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
     if (state) return;
     const mode = checkAuthSettings(config);
     const overrides = config.authOverrides ?? {};
-    const settings: Record<string, string | undefined> = {
+    const endpoints = definedOnly({
+      ToBotFromChannelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl,
+      ToBotFromChannelTokenIssuer: overrides.channelTokenIssuer,
+      ToBotFromEmulatorOpenIdMetadataUrl: overrides.emulatorOpenIdMetadataUrl,
+    });
+    const settings = definedOnly({
       MicrosoftAppId: config.appId,
       MicrosoftAppPassword: config.appPassword,
       MicrosoftAppTenantId: config.tenantId,
       MicrosoftAppType: config.appType,
-      ToBotFromChannelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl,
-      ToBotFromChannelTokenIssuer: overrides.channelTokenIssuer,
-      ToBotFromEmulatorOpenIdMetadataUrl: overrides.emulatorOpenIdMetadataUrl,
-    };
-    const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined && v !== ''));
-    const botAuth = new ConfigurationBotFrameworkAuthentication(defined, overrides.credentialsFactory);
+      ...(Object.keys(endpoints).length > 0 ? { ...PUBLIC_CLOUD_ENDPOINTS, ...endpoints } : {}),
+    });
+    const botAuth = new ConfigurationBotFrameworkAuthentication(settings, overrides.credentialsFactory);
     const adapter = new CloudAdapter(botAuth);
     const botAppId = mode === 'authenticated' ? (config.appId ?? '') : '';
     const sender = createSender({
@@ -211,6 +213,10 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
   };
 
   return { start, stop, post };
+}
+
+function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
 type StoredReference = Partial<ConversationReference> & { serviceUrl: string; conversation: ConversationReference['conversation'] };

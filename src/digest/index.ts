@@ -33,6 +33,8 @@ export interface DigestRuntimeOptions {
   now?: () => Date;
   timers?: Timers;
   owner?: string;
+  /** /healthz `scheduler`: told after every pass whether the store answered. */
+  onHealth?: (up: boolean) => void;
 }
 
 /**
@@ -73,6 +75,7 @@ export function createDigestRuntime(options: DigestRuntimeOptions): { runner: Di
     lateAfterMs: settings.lateAfterSeconds * 1000,
     catchUpMs: settings.catchUpDays * 86_400_000,
     stopGraceMs: 10_000,
+    onHealth: options.onHealth,
   });
   return { runner, scheduler, owner };
 }

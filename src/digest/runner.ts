@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../core/chat-request';
 import type { Logger } from '../core/command';
+import { isDiagError } from '../core/errors';
 import type { PostPort } from '../core/post';
 import { errorReply, type Reply } from '../core/reply';
 import type { DigestRecord, DigestRunStore, RunRecord, RunResult } from '../store/types';
@@ -109,7 +110,9 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
         log.info({ digest: digest.id, run: run.id, attempt }, 'digest posted');
         return;
       } catch (error) {
-        const permanent = error instanceof PermanentPostError;
+        // A DiagError from a post port is an explained refusal (Teams: no conversation reference), not a
+        // glitch; trying again would fail the same way. Transient errors (HTTP, 5xx) are retried.
+        const permanent = error instanceof PermanentPostError || isDiagError(error);
         const last = permanent || attempt >= options.retry.attempts;
         const message = oneLine(error);
         await runs.endPost(run.id, owner, { state: last ? 'failed' : 'pending', error: message, now: options.now() });

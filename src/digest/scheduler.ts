@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   catchUpMs: number;
   /** How long stop() lets runs in progress finish before aborting them. */
   stopGraceMs: number;
+  /** Told after every pass whether it reached the store (for /healthz `scheduler`), and false on stop. */
+  onHealth?: (up: boolean) => void;
 }
 
 export interface DigestScheduler {
@@ -149,6 +151,7 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
       ok = false;
       log.error({ err: error }, 'digest scheduler pass failed; retrying at the next wake-up');
     }
+    options.onHealth?.(ok);
     arm();
   }
 
@@ -156,7 +159,8 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
     if (closed) return;
     if (timer !== undefined) options.timers.clearTimeout(timer);
     const now = options.now().getTime();
-    let wake = now + Math.min(options.pollMs, options.leaseMs);
+    // pollMs bounds how late a digest added by another instance, or a run abandoned by a dead one, is seen.
+    let wake = now + options.pollMs;
     for (const entry of entries.values()) {
       if (!entry.digest.paused && entry.next && entry.next.getTime() < wake) wake = entry.next.getTime();
     }
@@ -190,6 +194,7 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
       stopping.abort();
       while (active.size > 0) await Promise.allSettled([...active]);
       ok = false;
+      options.onHealth?.(false);
     },
     // A pass starts by re-reading the digests, so a refresh is one more pass.
     refresh: () => tick(),

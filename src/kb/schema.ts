@@ -19,10 +19,11 @@ const weight = z.number().min(0.05).max(3);
 /** Words that must appear together, in order (`smtp virtual server`), or a code (`smtp:5.7.1`). */
 const term = z.string().trim().min(2).max(120);
 
+const phraseText = z.string().trim().min(2).max(240);
 const phrase = z.union([
-  term.transform((text) => ({ text, weight: 1, min: 0.5 })),
+  phraseText.transform((text) => ({ text, weight: 1, min: 0.5 })),
   z.object({
-    text: term,
+    text: phraseText,
     weight: weight.default(1),
     /** The least share of the phrase (words and word pairs) that counts as present; lower tolerates partial pastes. */
     min: z.number().min(0.2).max(1).default(0.5),

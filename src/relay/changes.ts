@@ -6,6 +6,7 @@
 export type ChangePurpose =
   | 'add-client-to-data-group'
   | 'add-to-relay-connector'
+  | 'add-to-connector'
   | 'remove-from-connector'
   | 'create-relay-connector'
   | 'grant-anonymous-relay'

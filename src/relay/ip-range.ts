@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { canonicalIp } from '../net/address';
 
 /**
@@ -20,9 +21,15 @@ export class IpRangeError extends Error {}
 
 const BITS: Record<4 | 6, number> = { 4: 32, 6: 128 };
 
-/** The address as a number, or undefined when the text is not an IP address. */
+/**
+ * The address as a number, or undefined when the text is not an IP address written the plain way.
+ * Shorthand such as `10.1` or `0x0a.1` is refused: Exchange and F5 do not accept it, and in a
+ * connector range it is far more likely a typo than a wish.
+ */
 export function ipToBigInt(text: string): { family: 4 | 6; value: bigint } | undefined {
-  const ip = canonicalIp(text);
+  const plain = text.trim().replace(/^\[(.*)\]$/, '$1');
+  if (isIP(plain) === 0) return undefined;
+  const ip = canonicalIp(plain);
   if (!ip) return undefined;
   return { family: ip.family, value: ip.family === 4 ? ipv4ToBigInt(ip.address) : ipv6ToBigInt(ip.address) };
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { canonicalIp, isHostname } from '../net/address';
 import { IpRangeError, parseIpRange } from './ip-range';
@@ -20,7 +21,7 @@ function isMailbox(text: string): boolean {
 
 function ipAddress(what: string) {
   return z.string().superRefine((value, ctx) => {
-    if (!canonicalIp(value)) ctx.addIssue({ code: 'custom', message: `${what}: "${value}" is not an IP address` });
+    if (isIP(value.trim()) === 0) ctx.addIssue({ code: 'custom', message: `${what}: "${value}" is not an IP address` });
   });
 }
 

@@ -34,11 +34,12 @@ export function classifyRcpt(reply: SmtpReply): RelayOutcome {
   if (klass === 2) return 'accepted';
   if (reply.code === 421) return 'unexpected';
   if (reply.code === 530 || detail(reply) === '7.57') return 'auth-required';
-  if (/\brelay/i.test(textOf(reply)) && (klass === 4 || klass === 5)) return 'denied';
-  if (wantsAuth(reply)) return 'auth-required';
+  // An enhanced code about the address itself outranks the text ("User unknown in relay recipient table" is 5.1.1).
   const d = detail(reply);
   if (d !== undefined && SENDER_CODES.has(d)) return 'sender-rejected';
   if (d !== undefined && RECIPIENT_CODES.has(d)) return 'recipient-rejected';
+  if (/\brelay/i.test(textOf(reply)) && (klass === 4 || klass === 5)) return 'denied';
+  if (wantsAuth(reply)) return 'auth-required';
   if (d !== undefined && d.startsWith('7.')) return 'denied';
   if (klass === 4) return 'temporary';
   if (klass === 5) return 'denied';

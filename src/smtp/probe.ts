@@ -84,7 +84,9 @@ export async function probeRelay(request: RelayProbeRequest, deps: RelayProbeDep
     localAddress: sourceBind ? request.client : undefined,
     step: `the TCP connection to ${formatTarget(request.target)}${sourceBind ? ` from ${request.client}` : ''}`,
   });
-  const localAddress = canonicalIp(socket.localAddress ?? '')?.address ?? '';
+  // Node reports IPv4 in plain dotted form already; only IPv6 (or a mapped IPv4) needs canonicalising.
+  const rawLocal = socket.localAddress ?? '';
+  const localAddress = rawLocal.includes(':') ? canonicalIp(rawLocal)?.address ?? rawLocal : rawLocal;
   const session = new SmtpSession(socket, deps.net.timeouts.stepMs);
   const partial: Record<string, unknown> = { transcript: session.transcript, method: sourceBind ? 'source-bind' : 'direct', localAddress };
   try {

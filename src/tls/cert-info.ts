@@ -46,9 +46,12 @@ const CURVE_BITS: Record<string, number> = {
   brainpoolP256r1: 256, brainpoolP384r1: 384, brainpoolP512r1: 512,
 };
 
-/** Node prints names one attribute a line, most significant first; shown as `CN=…, O=…, C=…`. */
-export function displayName(multiline: string): string {
-  return multiline.split('\n').filter((part) => part !== '').reverse().join(', ');
+/**
+ * Node prints names one attribute a line, most significant first; shown as `CN=…, O=…, C=…`. An empty
+ * name (SAN-only certificates) comes back from Node as undefined despite its typings, and shows as ''.
+ */
+export function displayName(multiline: string | undefined): string {
+  return (multiline ?? '').split('\n').filter((part) => part !== '').reverse().join(', ');
 }
 
 function keyInfo(x509: X509Certificate): { keyType: string; keyBits: number | null } {
@@ -75,9 +78,13 @@ export function signatureOf(fields: DerFields): { name: string; hash: string } {
   return { name: fields.signatureOid, hash: 'unknown' };
 }
 
-/** True when the certificate names itself as issuer and its own key verifies its signature. */
+/**
+ * True when the certificate names itself as issuer and its own key verifies its signature. Key usage is
+ * not consulted (`checkIssued` would): a self-signed server certificate rarely has keyCertSign, and
+ * OpenSSL calls it self-signed all the same (error 18).
+ */
 export function isSelfSigned(x509: X509Certificate): boolean {
-  return x509.subject === x509.issuer && x509.checkIssued(x509) && x509.verify(x509.publicKey);
+  return x509.subject === x509.issuer && x509.verify(x509.publicKey);
 }
 
 /** Parses one DER certificate; throws when it is not one. */

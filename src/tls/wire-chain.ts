@@ -114,7 +114,12 @@ function decryptRecord(keys: RecordKeys, header: Buffer, body: Buffer): { type: 
     ? createDecipheriv(keys.algorithm, keys.key, nonce, { authTagLength: 16 }).setAAD(header, { plaintextLength: ciphertextLength })
     : createDecipheriv(keys.algorithm, keys.key, nonce, { authTagLength: 16 }).setAAD(header);
   decipher.setAuthTag(body.subarray(ciphertextLength));
-  const plain = Buffer.concat([decipher.update(body.subarray(0, ciphertextLength)), decipher.final()]);
+  let plain: Buffer;
+  try {
+    plain = Buffer.concat([decipher.update(body.subarray(0, ciphertextLength)), decipher.final()]);
+  } catch {
+    return undefined; // the tag did not verify: wrong secret or not a handshake record
+  }
   let end = plain.length;
   while (end > 0 && plain[end - 1] === 0) end -= 1;
   if (end === 0) return undefined;
@@ -153,7 +158,7 @@ function parseCertificateMessage(body: Buffer, tls13: boolean): Buffer[] {
   return certs;
 }
 
-/** Walks the server's records up to its Certificate message; throws or returns undefined when it cannot. */
+/** Walks the server's records up to its Certificate message; undefined when it cannot (a malformed message may throw). */
 export function extractCertificates(data: Buffer, serverHandshakeSecret: Buffer | undefined): Buffer[] | undefined {
   let pending = Buffer.alloc(0);
   let hello: { suite: number; tls13: boolean } | undefined;

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createSecureContext, createServer as createTlsServer, TLSSocket, type SecureContext, type TlsOptions } from 'node:tls';
 
@@ -22,6 +24,8 @@ export interface ServedCertificate {
   chain: string[];
   /** Highest protocol to offer, e.g. `TLSv1.2` to exercise the clear-text Certificate message. */
   maxVersion?: TlsOptions['maxVersion'];
+  /** TLS 1.3 suites to offer, e.g. `TLS_CHACHA20_POLY1305_SHA256`. */
+  ciphersuites?: string;
 }
 
 export interface ListenOptions {
@@ -31,7 +35,11 @@ export interface ListenOptions {
 
 function contextOptions(cert: ServedCertificate): TlsOptions {
   // Security level 0: the suites serve deliberately weak certificates (RSA-1024, SHA-1) that must still be sent.
-  return { key: cert.key, cert: cert.chain.join(''), ciphers: 'DEFAULT:@SECLEVEL=0', minVersion: 'TLSv1', ...(cert.maxVersion ? { maxVersion: cert.maxVersion } : {}) };
+  return {
+    key: cert.key, cert: cert.chain.join(''), ciphers: 'DEFAULT:@SECLEVEL=0', minVersion: 'TLSv1',
+    ...(cert.maxVersion ? { maxVersion: cert.maxVersion } : {}),
+    ...(cert.ciphersuites ? { ciphersuites: cert.ciphersuites } : {}),
+  };
 }
 
 function secureContextOf(cert: ServedCertificate): SecureContext {
@@ -204,4 +212,46 @@ export async function closedPort(host = '127.0.0.1'): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+export interface OpensslVerdict {
+  /** True when `openssl s_client` completed the handshake with `Verify return code: 0 (ok)`. */
+  ok: boolean;
+  /** The first verify error, e.g. `10:certificate has expired`. */
+  error?: string;
+  output: string;
+}
+
+/** Why `openssl` cannot be run, or undefined when it can. */
+export function opensslUnavailableReason(): string | undefined {
+  return existsSync('/usr/bin/openssl') || existsSync('/usr/local/bin/openssl') ? undefined : 'the openssl binary is not installed (apt-get install openssl)';
+}
+
+/**
+ * OpenSSL's verdict on the same server: `s_client` with `-verify_return_error`, the private root as the
+ * only extra CA, `-verify_hostname` (or `-verify_ip` for an address) and `-auth_level 2` (RSA ≥ 2048,
+ * no SHA-1/MD5 signatures) so the result does not depend on the distribution's openssl.cnf.
+ */
+export function opensslVerify(options: { port: number; host?: string; name: string; caFile: string; starttls?: 'smtp' | 'imap' | 'pop3'; timeoutMs?: number }): Promise<OpensslVerdict> {
+  const host = options.host ?? '127.0.0.1';
+  const isIp = /^[\d.]+$/.test(options.name) || options.name.includes(':');
+  const args = [
+    's_client', '-connect', host.includes(':') ? `[${host}]:${options.port}` : `${host}:${options.port}`,
+    '-CAfile', options.caFile, '-verify_return_error', '-auth_level', '2',
+    ...(isIp ? ['-verify_ip', options.name] : ['-servername', options.name, '-verify_hostname', options.name]),
+    ...(options.starttls ? ['-starttls', options.starttls] : []),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const error = /verify error:num=(\d+:[^\n]+)/.exec(output)?.[1];
+      resolve({ ok: code === 0 && /Verify return code: 0 \(ok\)/.test(output), error, output });
+    });
+  });
 }

@@ -61,7 +61,7 @@ describeLive('relay command against a real Postfix', () => {
     expect(findingOf(reply, 'relay.denied').message).toContain('`554 5.7.1 <relay-test@example.org>: Relay access denied`');
     expect(reply.data.rcptReply).toMatchObject({ code: 554, enhanced: '5.7.1' });
     const path = findingOf(reply, 'relay.policy.path');
-    expect(path.message).toMatch(/127\.0\.0\.3: connector "Default Frontend" \(0\.0\.0\.0-255\.255\.255\.255\), anonymous relay not allowed/);
+    expect(path.message).toMatch(/client 127\.0\.0\.3 → connector "Default Frontend" \(0\.0\.0\.0-255\.255\.255\.255\), anonymous relay not allowed/);
     expect(path.fix?.steps?.join('\n')).toContain(`Where-Object { $_.Name -eq 'Anonymous Relay' } | Set-ReceiveConnector -RemoteIPRanges @{Add='127.0.0.3'}`);
   });
 
