@@ -4,7 +4,9 @@
  */
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'cli-startup': () => import('./cli-startup'),
+  slack: () => import('./slack'),
   relay: () => import('./relay'),
+  digest: () => import('./digest'),
 };
 
 async function main(): Promise<void> {

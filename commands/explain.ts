@@ -4,7 +4,7 @@ import { usageError } from '../src/core/errors';
 import { makeReply, type Fact, type Finding, type Fix, type Link, type Reply, type Severity } from '../src/core/reply';
 import type { DecodedCode, ExplainMatch, ExplainResult } from '../src/kb';
 import { loadExplainEngine } from '../src/kb';
-import type { CommandDeps } from './deps';
+import type { Config } from '../src/config/schema';
 
 const EXAMPLE = 'explain 550 5.7.1 Unable to relay';
 const explainArgs = z.object({ text: z.string() });
@@ -161,7 +161,7 @@ export function explainReply(result: ExplainResult, links: Record<string, string
  * `explain <pasted error>`: what the error means, why it happens and how to fix it, from the knowledge
  * base (src/kb) and the code decoders; also the router's fallback for error pastes in DMs and mentions.
  */
-export function createExplainCommand(deps: Pick<CommandDeps, 'config'>): Command<ExplainArgs> {
+export function createExplainCommand(deps: { config: Pick<Config, 'links'> }): Command<ExplainArgs> {
   const links = deps.config.links;
   return {
     name: 'explain',

@@ -256,7 +256,11 @@ export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptio
         } else if (deniedByPolicy || (expected === undefined && isPublicAddress(result.testedAddress))) {
           out.push(finding('relay.open', 'fail', `${where} accepted the external recipient <${result.recipient}> at RCPT ${from}${tlsNote} (${shown}), ${deniedByPolicy ? `although the topology does not let ${result.testedAddress} relay (${VERDICT_WORDS[(expected as PathEvaluation).verdict]})` : `and ${result.testedAddress} is a public address`}: anyone there can send mail anywhere through this server.`, {
             summary: `Stop anonymous relay from ${result.testedAddress}: find the connector that grants it and narrow its RemoteIPRanges.`,
-            steps: commands(expected && compiled ? changesToDeny(compiled, expected.routes[0] ?? compiled.route(result.testedAddress)) : []),
+            steps: [
+              ...commands(expected && compiled ? changesToDeny(compiled, expected.routes[0] ?? compiled.route(result.testedAddress)) : []),
+              // A recipient typed with `to` may be in one of our own domains, which is delivery, not relay.
+              ...(result.recipient !== relay.probe.externalRecipient ? [`If ${domainOf(result.recipient)} is one of your accepted domains, this was delivery, not relay: list it under relay.probe.localDomains.`] : []),
+            ],
             links: [LINKS.anonymousRelay, LINKS.setConnector, LINKS.postfixRelay],
           }));
         } else {

@@ -118,8 +118,8 @@ function buildApp(args: ProgramArgs): App {
   const store = (): Promise<Store> => (opened ??= import('./store').then((m) => m.openSqliteStore(config.store.path)));
   const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
   // `digest` validates and runs its checks through the router, which is built from the commands: bound late.
-  let built: Router | undefined;
-  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory, store, router: () => built }));
+  const late: { router?: Router } = {};
+  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory, store, router: () => late.router }));
   // Listeners for every handled request (metrics, audit); each is isolated by the router's own try/catch.
   const completedListeners: Array<(event: CompletedEvent) => void | Promise<void>> = [
     guard.completed,
@@ -134,7 +134,7 @@ function buildApp(args: ProgramArgs): App {
   };
   // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
   const router = withSecretScrub(createRouter({ commands, log, now, hooks }), secrets);
-  built = router;
+  late.router = router;
   return { config, router, log, completedListeners, directory, store, closeStore };
 }
 

@@ -86,7 +86,7 @@ export function listReply(digests: readonly DigestRecord[], lastRuns: ReadonlyMa
  */
 export function showReply(digest: DigestRecord, recent: readonly RunRecord[], now: Date): Reply {
   const finished = recent.find((run) => run.state === 'finished' && run.reply);
-  const history: Fact[] = recent.slice(0, 5).map((run, i) => ({ label: i === 0 ? 'Runs' : '', value: runLine(digest, run) }));
+  const history: Fact[] = recent.slice(0, 5).map((run, i) => ({ label: i === 0 ? 'Last run' : 'Earlier', value: runLine(digest, run) }));
   if (!finished?.reply) {
     const next = nextRunOf(digest, now);
     return makeReply({

@@ -179,17 +179,28 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
     const { AndFilter, OrFilter, EqualityFilter } = await loadLdapts();
     const step = `the LDAP search for ${lookup.attributes.join(' or ')} = ${lookup.value.slice(0, 80)}`;
     try {
-      const result = await withDeadline(step, net.timeouts.stepMs, () => session.client.search(settings.baseDn, {
-        scope: 'sub',
-        filter: userFilter({ AndFilter, OrFilter, EqualityFilter }, lookup),
-        attributes: ATTRIBUTES,
-        sizeLimit: settings.sizeLimit,
-        timeLimit: Math.max(1, Math.ceil(net.timeouts.stepMs / 1000)),
-        paged: { pageSize: settings.pageSize },
-        derefAliases: 'never',
-      }));
-      const users = result.searchEntries.map((entry) => toUser(entry, lookup));
-      return { lookup, users, truncated: users.length >= settings.sizeLimit, referrals: result.searchReferences.length, server: session.endpoint };
+      const { entries, referrals } = await withDeadline(step, net.timeouts.stepMs, async () => {
+        const found: Array<Record<string, unknown> & { dn: string }> = [];
+        let refs = 0;
+        // One more than the limit tells "exactly the limit" from "more"; not every server applies sizeLimit to a paged search, so stop reading pages here too.
+        const pages = session.client.searchPaginated(settings.baseDn, {
+          scope: 'sub',
+          filter: userFilter({ AndFilter, OrFilter, EqualityFilter }, lookup),
+          attributes: ATTRIBUTES,
+          sizeLimit: settings.sizeLimit + 1,
+          timeLimit: Math.max(1, Math.ceil(net.timeouts.stepMs / 1000)),
+          paged: { pageSize: settings.pageSize },
+          derefAliases: 'never',
+        });
+        for await (const page of pages) {
+          found.push(...page.searchEntries);
+          refs += page.searchReferences.length;
+          if (found.length > settings.sizeLimit) break;
+        }
+        return { entries: found, referrals: refs };
+      });
+      const users = entries.slice(0, settings.sizeLimit).map((entry) => toUser(entry, lookup));
+      return { lookup, users, truncated: entries.length > settings.sizeLimit, referrals, server: session.endpoint };
     } catch (error) {
       if (isConnectionFailure(error)) {
         drop(session);

@@ -61,7 +61,10 @@ export function hostName(word: string): string | undefined {
 
 function ipAddress(word: string): string | undefined {
   let core = word;
-  if (core.startsWith('[') && core.includes(']')) core = core.slice(1, core.indexOf(']'));
+  // `[2001:db8::25]`, and Postfix's `host[10.1.2.3]` / `unknown[10.1.2.3]`.
+  const open = core.indexOf('[');
+  if (open >= 0 && core.endsWith(']')) core = core.slice(open + 1, -1);
+  else if (core.startsWith('[') && core.includes(']')) core = core.slice(1, core.indexOf(']'));
   if (isIP(core)) return core.toLowerCase();
   const colon = core.lastIndexOf(':');
   if (colon > 0 && core.indexOf(':') === colon && /^\d{1,5}$/.test(core.slice(colon + 1))) {
@@ -135,7 +138,13 @@ export function trimWord(word: string): { lead: string; core: string; tail: stri
   let tail = TRIM_TAIL.exec(rest)?.[0] ?? '';
   // `https://mail.contoso.com/` keeps its slash; `…/owa).` loses `).`
   if (tail.length === rest.length) tail = '';
-  return { lead, core: rest.slice(0, rest.length - tail.length), tail };
+  let core = rest.slice(0, rest.length - tail.length);
+  // `unknown[10.1.2.3]:` keeps the bracket that closes its own `[`.
+  if (tail.startsWith(']') && core.includes('[') && !core.includes(']')) {
+    core += ']';
+    tail = tail.slice(1);
+  }
+  return { lead, core, tail };
 }
 
 const DN_START = /\b(?:CN|OU|DC|O|UID)=/gi;

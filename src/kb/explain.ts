@@ -9,7 +9,7 @@ import { prepareText } from './text';
 /** Below this confidence nothing is claimed: the answer is `explain.no-match` with the closest candidate as a question. */
 export const MATCH_THRESHOLD = 0.5;
 /** A candidate this close is still worth offering as "did you mean". */
-const CLOSEST_FLOOR = 0.15;
+const CLOSEST_FLOOR = 0.3;
 const MAX_MATCHES = 5;
 
 export interface ExplainMatch {

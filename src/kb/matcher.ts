@@ -81,6 +81,13 @@ interface CompiledPhrase {
   min: number;
   content: number[];
   pairs: number[];
+  /** IDF weight of each content word and each pair, so words every entry uses count for little. */
+  contentWeights: number[];
+  pairWeights: number[];
+  contentTotal: number;
+  pairTotal: number;
+  /** The phrase's most distinctive word: without it the phrase does not count (it is someone else's phrase). */
+  anchor: number;
 }
 
 interface CompiledEntry {
@@ -133,7 +140,18 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
         const ids = wordsOf(p.text).map(idOf);
         const words = wordsOf(p.text);
         const content = [...new Set(ids.filter((_id, i) => !STOPWORDS.has(words[i] as string)))];
-        return { text: p.text, weight: p.weight, min: p.min, content: content.length > 0 ? content : [...new Set(ids)], pairs: pairsOf(ids) };
+        return {
+          text: p.text,
+          weight: p.weight,
+          min: p.min,
+          content: content.length > 0 ? content : [...new Set(ids)],
+          pairs: pairsOf(ids),
+          contentWeights: [],
+          pairWeights: [],
+          contentTotal: 0,
+          pairTotal: 0,
+          anchor: 0,
+        };
       }),
       codes: s.codes.map((c) => (typeof c === 'string' ? { ...compileCode(c), weight: CODE_WEIGHT } : { ...compileCode(c.code), weight: c.weight })),
       keywords: s.keywords.map(compileTerm),
@@ -171,6 +189,17 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
   });
   const idf = new Float64Array(vocab.size + 1);
   for (let id = 1; id <= vocab.size; id += 1) idf[id] = Math.log(1 + compiled.length / Math.max(1, df[id] as number));
+  // Stop words weigh a quarter of the rarest word's weight in pairs: they carry order, not meaning.
+  const wordWeight = (id: number): number => (stopIds.has(id) ? 0.25 : (idf[id] as number));
+  for (const c of compiled) {
+    for (const p of c.phrases) {
+      p.contentWeights = p.content.map(wordWeight);
+      p.pairWeights = p.pairs.map((k) => (wordWeight(Math.floor(k / PAIR)) + wordWeight(k % PAIR)) / 2);
+      p.contentTotal = p.contentWeights.reduce((a, b) => a + b, 0);
+      p.pairTotal = p.pairWeights.reduce((a, b) => a + b, 0);
+      p.anchor = p.content.reduce((best, id) => ((idf[id] as number) > (idf[best] as number) ? id : best), p.content[0] as number);
+    }
+  }
 
   // Per-text state, reused between calls (matching is synchronous).
   const stamp = new Uint32Array(vocab.size + 1);
@@ -226,16 +255,18 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     const signals: Signal[] = [];
     const phraseScores: number[] = [];
     for (const p of c.phrases) {
+      const anchored = has(p.anchor);
       let u = 0;
-      for (const id of p.content) if (has(id)) u += 1;
-      const uni = u / p.content.length;
+      for (let i = 0; i < p.content.length; i += 1) if (has(p.content[i] as number)) u += p.contentWeights[i] as number;
+      const uni = p.contentTotal > 0 ? u / p.contentTotal : 0;
       let coverage = uni;
       if (p.pairs.length > 0) {
         let b = 0;
-        for (const k of p.pairs) if (pairs.has(k)) b += 1;
-        coverage = 0.4 * uni + 0.6 * (b / p.pairs.length);
+        for (let i = 0; i < p.pairs.length; i += 1) if (pairs.has(p.pairs[i] as number)) b += p.pairWeights[i] as number;
+        coverage = 0.4 * uni + 0.6 * (p.pairTotal > 0 ? b / p.pairTotal : 0);
       }
-      if (coverage >= p.min) {
+      // Without its most distinctive word a phrase only counts when most of it is there (a partial paste).
+      if (coverage >= p.min && (anchored || coverage >= 0.75)) {
         phraseScores.push(p.weight * coverage);
         signals.push({ kind: 'phrase', detail: p.text, score: round(p.weight * coverage) });
       }

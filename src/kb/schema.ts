@@ -16,17 +16,20 @@ const codeRef = z
 
 const weight = z.number().min(0.05).max(3);
 
-/** Words that must appear together, in order (`smtp virtual server`), or a code (`smtp:5.7.1`). */
-const term = z.string().trim().min(2).max(120);
+/** Words that must appear together, in order (`smtp virtual server`), or a code (`smtp:5.7.1`). Bare numbers (`636`) are words too. */
+const term = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v).trim())
+  .pipe(z.string().min(2).max(120));
 
-const phraseText = z.string().trim().min(2).max(240);
+const phraseText = z.string().trim().min(2).max(400);
 const phrase = z.union([
-  phraseText.transform((text) => ({ text, weight: 1, min: 0.5 })),
+  phraseText.transform((text) => ({ text, weight: 1, min: 0.6 })),
   z.object({
     text: phraseText,
     weight: weight.default(1),
     /** The least share of the phrase (words and word pairs) that counts as present; lower tolerates partial pastes. */
-    min: z.number().min(0.2).max(1).default(0.5),
+    min: z.number().min(0.2).max(1).default(0.6),
   }).strict(),
 ]);
 

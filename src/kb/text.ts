@@ -26,14 +26,13 @@ const QUOTES: Array<[RegExp, string]> = [
   [/[\u200B-\u200D\uFEFF]/g, ''],
   [/[\u2010-\u2015]/g, '-'],
 ];
-const PERCENT_RUN = /(?:%[0-9a-f]{2})+/gi;
 const TOKEN = /[a-z0-9_]+/g;
 const WORD = /\S+/g;
 /** Only words with one of these can be a URL, address, path, host or server name: the rest skip classification. */
 const MAYBE_ENTITY = /[.:@/\\{\-\d]/;
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), PERCENT_RUN, TOKEN, WORD, MAYBE_ENTITY];
+export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, WORD, MAYBE_ENTITY];
 
 /** Console widths PowerShell and cmd.exe wrap at, cutting words in two. */
 const CONSOLE_WIDTHS = new Set([79, 80, 119, 120]);
@@ -59,16 +58,37 @@ export function joinConsoleWraps(text: string): string {
   return out;
 }
 
-function decodePercent(text: string): string {
+/** Decodes runs of `%XX` (URL-encoded pastes); a run that is not valid UTF-8 stays as typed. Scanned by hand: no regex. */
+export function decodePercent(text: string): string {
   if (!text.includes('%')) return text;
-  return text.replace(PERCENT_RUN, (run) => {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const at = text.indexOf('%', i);
+    if (at === -1) break;
+    let end = at;
+    while (end + 2 < text.length && text[end] === '%' && isHex(text[end + 1]) && isHex(text[end + 2])) end += 3;
+    if (end === at) {
+      out += text.slice(i, at + 1);
+      i = at + 1;
+      continue;
+    }
+    const run = text.slice(at, end);
+    let decoded = run;
     try {
-      return decodeURIComponent(run);
+      decoded = decodeURIComponent(run);
     } catch {
       // Not valid UTF-8 once decoded (e.g. `%ff`): leave it as typed.
-      return run;
+      decoded = run;
     }
-  });
+    out += text.slice(i, at) + decoded;
+    i = end;
+  }
+  return out + text.slice(i);
+}
+
+function isHex(ch: string | undefined): boolean {
+  return ch !== undefined && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'));
 }
 
 const PLACEHOLDER: Record<string, string> = {
@@ -89,6 +109,15 @@ export function tokenize(abstracted: string): string[] {
     if (t.length >= 5 && /^\d+$/.test(t)) tokens[i] = 'xnum';
   }
   return tokens;
+}
+
+/** `EX01\\Exchange`, `PER-EXCHMBX\\OWA (Default Web Site)`: the server part is abstracted like a server name. */
+function serverPrefixed(lead: string, core: string, tail: string): string | undefined {
+  const slash = core.indexOf('\\');
+  if (slash <= 0) return undefined;
+  const head = classify(core.slice(0, slash));
+  if (head?.kind !== 'server' && head?.kind !== 'host') return undefined;
+  return `${lead} xhost ${core.slice(slash)}${tail}`;
 }
 
 /** Normalises, extracts entities and abstracts them, then splits into words. */
@@ -118,7 +147,7 @@ export function prepareText(input: string): PreparedText {
     if (!MAYBE_ENTITY.test(word)) return word;
     const { lead, core, tail } = trimWord(word);
     const chunk = classify(core);
-    if (!chunk) return word;
+    if (!chunk) return serverPrefixed(lead, core, tail) ?? word;
     switch (chunk.kind) {
       case 'url':
         bag.addUrl(chunk.value);
@@ -141,7 +170,9 @@ export function prepareText(input: string): PreparedText {
         throw new Error(`unknown chunk kind ${String(unreachable)}`);
       }
     }
-    return `${lead}${PLACEHOLDER[chunk.kind]}${tail}`;
+    // A path keeps its file name (`SharedWebConfig.config`, `web.config`): that part says what failed.
+    const keep = chunk.kind === 'path' ? `${chunk.value.slice(Math.max(chunk.value.lastIndexOf('\\'), chunk.value.lastIndexOf('/')) + 1)} ` : '';
+    return `${lead}${PLACEHOLDER[chunk.kind]}${keep}${tail}`;
   });
 
   return {

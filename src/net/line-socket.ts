@@ -28,6 +28,13 @@ export class LineSocket {
 
   /** Reads one line (without CRLF) within `ms`; `step` names what was awaited in a timeout. */
   readLine(step: string, ms: number): Promise<string> {
+    // A line already buffered (the rest of a multi-line reply) needs no timer: most reads are this case.
+    const newline = this.waiters.length === 0 ? this.buffer.indexOf('\n') : -1;
+    if (newline !== -1) {
+      const line = this.buffer.slice(0, newline).replace(/\r$/, '');
+      this.buffer = this.buffer.slice(newline + 1);
+      return Promise.resolve(line);
+    }
     return withDeadline(step, ms, (signal) => new Promise<string>((resolve, reject) => {
       const waiter = { resolve, reject };
       signal.addEventListener('abort', () => {

@@ -205,7 +205,7 @@ async function makeCertificates(dir: string): Promise<void> {
 /** Provisions and populates a domain into `dir` (which must not exist). */
 async function provision(dir: string): Promise<void> {
   const placeholder = '127.0.0.5';
-  mkdirSync(join(dir, 'etc'), { recursive: true });
+  for (const sub of ['etc', 'run', 'log', 'cache']) mkdirSync(join(dir, sub), { recursive: true });
   const conf = join(dir, 'etc', 'smb.conf');
   writeFileSync(conf, smbConf(dir, placeholder));
   await samba(['domain', 'provision', '-s', conf, `--targetdir=${dir}`, `--realm=${DOMAIN.realm}`, `--domain=${DOMAIN.netbios}`,

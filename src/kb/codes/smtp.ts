@@ -3,7 +3,7 @@ import type { Found } from './types';
 /**
  * SMTP basic (RFC 5321) and enhanced (RFC 3463) status codes. An enhanced code (`5.7.1`) counts
  * only where it cannot be a version number: after a basic code (`550 5.7.1`, `550-5.7.1`), after `#`
- * as in NDRs (`#5.1.10`), or in a text that talks about mail.
+ * as in NDRs (`#5.1.10`), in a text that talks about mail, or in a short question about the code.
  */
 
 const CLASSES: Record<string, string> = {
@@ -154,7 +154,8 @@ export function findSmtpCodes(text: string): Found[] {
     const afterBasic = basicAt.has(index);
     const afterHash = text[index - 1] === '#';
     if (!afterBasic && !afterHash) {
-      mailish ??= MAIL_CONTEXT.test(text);
+      // A short question (`explain 5.7.64`, `what is 4.4.7?`) is about the code itself.
+      mailish ??= text.trim().length <= 60 || MAIL_CONTEXT.test(text);
       if (!mailish) continue;
     }
     out.push({

@@ -71,7 +71,7 @@ function classify32(value: number, raw: string, index: number, end: number, requ
 const HEX_0X = /(?:^|[^\w.])(0x([0-9a-f]{1,8}))\b/gi;
 const HEX_H = /(?:^|[^\w.])(([0-9a-f]{8})h)\b/gi;
 const NEGATIVE = /(?:^|[^\w.])(-(\d{10}))\b(?!\.\d)/g;
-const UNSIGNED = /(?:^|[^\w.-])((\d{10}))(?![\w.])/g;
+const UNSIGNED = /(?:^|[^\w.-])((\d{10}))(?!\w|\.\d)/g;
 const BARE_HEX = /(?:^|[^\w.-])(([0-9a-f]{8}))(?![\w-]|\.\w)/gi;
 const WIN32_CONTEXT = /\b(?:win32 error|system error|error code|errorcode|last ?error|error|status code)[\s:=#(]{1,3}(0x[0-9a-f]{1,4}|\d{1,5})\b/gi;
 const SYMBOL = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]{2,60}\b/g;

@@ -43,7 +43,7 @@ const posts = (channel: string) => capture.calls.filter((c) => c.name === 'chat.
 
 it('a run killed mid-way is finished once and posted once after the restart', async () => {
   const db = join(dir, 'restart.db');
-  const config = writeConfig(dir, 'restart');
+  const config = writeConfig(dir, 'restart', silent.port);
   // A digest whose slot an hour ago was missed while the bot was down: it runs at start, marked late.
   const now = new Date();
   const slot = new Date(now.getTime() - 3_600_000);

@@ -38,13 +38,14 @@ export async function freePort(): Promise<number> {
 }
 
 /** The YAML config of a test instance: loopback only, short leases and polls so a takeover happens in seconds. */
-export function writeConfig(dir: string, name: string, extra = ''): string {
+export function writeConfig(dir: string, name: string, certPort?: number): string {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, [
     'http:',
     '  host: 127.0.0.1',
     'targets:',
     '  allow: ["127.0.0.0/8"]',
+    ...(certPort ? ['  ports:', `    cert: [${certPort}]`] : []),
     'timeouts:',
     '  connectMs: 2000',
     '  stepMs: 3000',
@@ -57,7 +58,6 @@ export function writeConfig(dir: string, name: string, extra = ''): string {
     '    maxDelayMs: 500',
     'log:',
     '  level: info',
-    extra,
   ].join('\n'));
   return file;
 }
@@ -86,7 +86,9 @@ export function serve(options: { configFile: string; db: string; port: number; s
     exited,
     async stop(timeoutMs = 20_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const code = await Promise.race([exited, sleep(timeoutMs).then(() => 'timeout' as const)]);
+      const timer = new AbortController();
+      const code = await Promise.race([exited, sleep(timeoutMs, undefined, { signal: timer.signal }).then(() => 'timeout' as const, () => 'timeout' as const)]);
+      timer.abort();
       if (code === 'timeout') {
         child.kill('SIGKILL');
         throw new Error(`diagbot serve did not stop within ${timeoutMs} ms:\n${output}`);

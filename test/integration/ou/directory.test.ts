@@ -158,3 +158,11 @@ describeWithSamba('directory engine against Samba AD', ADDRESS, (samba) => {
     }
   });
 });
+afterAll(async () => {
+  await new Promise((r) => setTimeout(r, 200));
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  console.log(handles.map((h) => {
+    const o = h as { constructor: { name: string }; remoteAddress?: string; remotePort?: number; localPort?: number; _idleTimeout?: number; pid?: number };
+    return `${o.constructor.name} ${o.remoteAddress ?? ''}:${o.remotePort ?? ''} idle=${o._idleTimeout ?? ''}`;
+  }).join('\n'));
+});

@@ -12,7 +12,7 @@ import type { DigestRunner } from '../../../src/digest/runner';
 import type { DigestScheduler } from '../../../src/digest/scheduler';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
 import type { DigestRecord, NewDigest } from '../../../src/store/types';
-import { FakeClock } from '../../helpers/digest-clock';
+import { FakeClock, settle } from '../../helpers/digest-clock';
 
 /** A logger that keeps what was logged, for assertions (the real one is pino). */
 export function memoryLogger(lines: Array<{ level: string; msg?: string; obj: object }> = []): Logger {
@@ -171,6 +171,7 @@ export function harness(start: string): Harness {
       for (const waiting of gate.waiting.splice(0)) waiting();
       for (const instance of instances) {
         const stopping = instance.scheduler.stop();
+        await settle();
         // stop() gives runs a grace period measured on the instance's clock.
         await instance.clock.advanceBy(60_000);
         await stopping;

@@ -223,3 +223,28 @@ it('posts NEW findings in full, summarises continuing ones, then reports them RE
   expect(day4?.findings.some((f) => /RESOLVED.*cert\.expiring-soon/.test(f.message))).toBe(true);
   expect(day4?.status).toBe('ok');
 });
+
+it('a clean stop lets a run finish for the grace period, then releases it for another instance to finish at once', async () => {
+  h = harness('2026-01-05T07:59:00Z');
+  const digest = await h.addDigest({ schedule: '0 8 * * *', commands: ['slow'] });
+  const a = h.instance({ owner: 'stopping-A' });
+  await a.scheduler.start();
+  await h.clock.advanceTo('2026-01-05T08:00:00Z');
+  expect(h.gate.waiting.length).toBe(1);
+  const stopped = a.scheduler.stop();
+  await settle();
+  await h.clock.advanceBy(11_000);
+  await stopped;
+  const released = runsOf(h, digest.id)[0];
+  expect(released).toMatchObject({ state: 'running', attempt: 1 });
+  expect(a.port.posts).toEqual([]);
+  h.gate.waiting.length = 0;
+  // No lease to wait out: the released run is taken over on B's first pass.
+  const b = h.instance({ owner: 'fresh-B' });
+  await b.scheduler.start();
+  expect(h.gate.waiting.length).toBe(1);
+  h.gate.waiting.shift()?.();
+  await b.scheduler.idle();
+  expect(b.port.slots()).toEqual(['2026-01-05T08:00:00.000Z']);
+  expect(runsOf(h, digest.id)).toEqual([expect.objectContaining({ state: 'finished', attempt: 2, post: 'posted' })]);
+});
