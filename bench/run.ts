@@ -7,6 +7,8 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   slack: () => import('./slack'),
   relay: () => import('./relay'),
   digest: () => import('./digest'),
+  explain: () => import('./explain'),
+  cert: () => import('./cert'),
 };
 
 async function main(): Promise<void> {

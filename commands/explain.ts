@@ -23,7 +23,7 @@ const percent = (confidence: number): string => `${Math.round(confidence * 100)}
 
 /** One line per code: what it is, its name and structure, and what it means. */
 export function describeCode(code: DecodedCode): string {
-  const shown = code.raw.toLowerCase() === code.value.toLowerCase() ? code.value : `${code.raw} (${code.value})`;
+  const shown = code.raw.toLowerCase() === code.value.toLowerCase() ? code.raw : `${code.raw} (${code.value})`;
   const parts = code.parts ?? {};
   const bits: string[] = [];
   switch (code.kind) {

@@ -3,6 +3,7 @@ import { auditCommand } from './audit';
 import { createCertCommand } from './cert';
 import type { CommandDeps } from './deps';
 import { createDigestCommand } from './digest';
+import { createExplainCommand } from './explain';
 import { helpCommand } from './help';
 import { createOuCommand } from './ou';
 import { createRelayCommand } from './relay';
@@ -13,7 +14,7 @@ import { createRelayCommand } from './relay';
  */
 export function createCommands(deps: CommandDeps): Command[] {
   void deps;
-  return [auditCommand(deps), createRelayCommand(deps), createCertCommand(deps), createOuCommand(deps), createDigestCommand(deps), helpCommand];
+  return [auditCommand(deps), createRelayCommand(deps), createCertCommand(deps), createOuCommand(deps), createDigestCommand(deps), createExplainCommand(deps), helpCommand];
 }
 
 export type { CommandDeps } from './deps';

@@ -14,6 +14,7 @@ import { createGuard } from './guard/guard';
 import { secretScrubber, withSecretScrub } from './guard/scrub';
 import { createLogger } from './log/logger';
 import type { NetContext } from './net/connect';
+import { looksLikeError } from './kb';
 import { createTargetPolicy, PolicyConfigError } from './net/policy';
 import { systemResolver } from './net/resolver';
 import { openAuditStore } from './store/audit-store';
@@ -133,7 +134,7 @@ function buildApp(args: ProgramArgs): App {
     },
   };
   // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
-  const router = withSecretScrub(createRouter({ commands, log, now, hooks }), secrets);
+  const router = withSecretScrub(createRouter({ commands, log, now, hooks, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
   late.router = router;
   return { config, router, log, completedListeners, directory, store, closeStore };
 }
@@ -156,7 +157,8 @@ async function loadRenderer(format: 'slack' | 'teams'): Promise<PlatformRenderer
   switch (format) {
     case 'slack':
       return (await import('../adapters/slack/render')).renderForCli;
-    // case 'teams': the Teams adapter's renderer (adapters/teams/render)
+    case 'teams':
+      return (await import('../adapters/teams/render')).renderCard;
     default:
       throw new Error(`the ${format} renderer is not built yet`);
   }
@@ -193,6 +195,7 @@ async function serve(app: App): Promise<number> {
       webApi: { timeoutMs: slackConfig.apiTimeoutMs, retries: slackConfig.apiRetries, retryMinMs: slackConfig.apiRetryMinMs, retryMaxMs: slackConfig.apiRetryMaxMs },
       bodyLimitBytes: slackConfig.bodyLimitBytes,
       interimAfterMs: slackConfig.interimAfterMs,
+      concurrentAnswers: slackConfig.concurrentAnswers,
       slashCommand: slackConfig.command,
       observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
     });
@@ -200,6 +203,30 @@ async function serve(app: App): Promise<number> {
     await slack.start();
     stops.push(() => slack.stop());
     postPorts.push(slack.post);
+  }
+  // Teams: with an app id, or without one outside production (local development mode, loopback service
+  // URLs only). Under NODE_ENV=production, Teams settings without an app id make start() refuse.
+  const teamsConfig = app.config.teams;
+  const nodeEnv = runtimeInfo().nodeEnv;
+  const teamsWanted = Boolean(teamsConfig.appId || teamsConfig.appPassword || teamsConfig.tenantId || teamsConfig.appType || teamsConfig.allowUnauthenticated) || nodeEnv !== 'production';
+  if (teamsWanted) {
+    const { createTeamsAdapter } = await import('../adapters/teams');
+    const teams = createTeamsAdapter({
+      router: app.router,
+      http,
+      log: app.log,
+      appId: teamsConfig.appId,
+      appPassword: teamsConfig.appPassword,
+      tenantId: teamsConfig.tenantId,
+      appType: teamsConfig.appType,
+      allowUnauthenticated: teamsConfig.allowUnauthenticated,
+      nodeEnv,
+      slowAfterMs: teamsConfig.interimAfterMs,
+      references: store.conversations,
+    });
+    await teams.start();
+    stops.push(() => teams.stop());
+    postPorts.push(teams.post);
   }
   // The digest scheduler (src/digest): runs each digest's checks through the router, posts through postPorts.
   const { createDigestRuntime } = await import('./digest');

@@ -44,6 +44,8 @@ export interface SlackAdapterConfig {
   webApi?: Partial<RetryPolicy>;
   bodyLimitBytes?: number;
   interimAfterMs?: number;
+  /** Answers worked on at once (run.ts explains why there is a bound); more wait their turn. */
+  concurrentAnswers?: number;
   slashCommand?: string;
   /** How long stop() waits for answers still being sent. */
   stopGraceMs?: number;
@@ -64,6 +66,7 @@ export const SLACK_DEFAULTS = {
   webApi: { timeoutMs: 10_000, retries: 3, retryMinMs: 1000, retryMaxMs: 30_000 } satisfies RetryPolicy,
   bodyLimitBytes: 1024 * 1024,
   interimAfterMs: 1500,
+  concurrentAnswers: 32,
   slashCommand: '/diag',
   stopGraceMs: 10_000,
 } as const;
@@ -109,7 +112,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     // auth.test runs in start(), where a bad token can be reported, not in a constructor.
     deferInitialization: true,
   });
-  const tasks = createTaskTracker(log);
+  const tasks = createTaskTracker(log, { concurrency: config.concurrentAnswers ?? SLACK_DEFAULTS.concurrentAnswers });
   const slashCommand = config.slashCommand ?? SLACK_DEFAULTS.slashCommand;
   registerDoors(app, {
     router: config.router,

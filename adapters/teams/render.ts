@@ -74,7 +74,7 @@ export interface RenderOptions {
 }
 
 /** What a cut left out, for the closing note (and for tests). */
-interface Omitted {
+export interface Omitted {
   findings: string[];
   shortened: number;
   facts: number;
@@ -83,6 +83,11 @@ interface Omitted {
 
 /** Renders a Reply as one Adaptive Card within the size budget. */
 export function renderCard(reply: Reply, options: RenderOptions = {}): AdaptiveCard {
+  return layoutCard(reply, options).card;
+}
+
+/** The card and what was cut to make it fit. */
+export function layoutCard(reply: Reply, options: RenderOptions = {}): { card: AdaptiveCard; omitted: Omitted } {
   const maxBytes = options.maxBytes ?? TEAMS_CARD_MAX_BYTES;
   const header = headerElements(reply);
   const omitted: Omitted = { findings: [], shortened: 0, facts: 0, actions: 0 };
@@ -159,7 +164,7 @@ export function renderCard(reply: Reply, options: RenderOptions = {}): AdaptiveC
     }
     card = build();
   }
-  return card;
+  return { card, omitted };
 }
 
 /** The short card shown while a slow check runs; the answer replaces it in place. */

@@ -113,6 +113,7 @@ export const slackSchema = z.object({
   apiRetryMaxMs: z.number().int().min(10).max(300_000).default(30_000),
   interimAfterMs: z.number().int().min(0).max(60_000).default(1500).describe('a check still running after this long first shows "checking …"'),
   bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024).describe('larger requests to /slack/events get 413'),
+  concurrentAnswers: z.number().int().min(1).max(1000).default(32).describe('answers worked on at once; acknowledgements are never held back'),
   command: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command such as /diag').default('/diag'),
 });
 
@@ -123,6 +124,8 @@ export const teamsSchema = z.object({
   appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   /** Allow starting without an app id when NODE_ENV=production (local emulator setups only). */
   allowUnauthenticated: z.boolean().default(false),
+  interimAfterMs: z.number().int().min(0).max(60_000).default(1500).describe('a check still running after this long first shows a "checking …" card'),
+  domain: z.string().regex(/^[a-z0-9.-]+$/i, 'a host name such as diagbot.contoso.com').optional().describe('public host name of /api/messages, for the Teams app package (npm run package:teams)'),
 });
 
 export const configSchema = z.object({
@@ -140,7 +143,7 @@ export const configSchema = z.object({
   digest: digestSchema.prefault({}),
   http: httpSchema.default({ port: 3978, host: '0.0.0.0' }),
   slack: slackSchema.prefault({}),
-  teams: teamsSchema.default({ allowUnauthenticated: false }),
+  teams: teamsSchema.prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
 });
 

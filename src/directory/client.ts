@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { ConnectionOptions } from 'node:tls';
+import { connect as netConnect, type Socket } from 'node:net';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { Client } from 'ldapts';
 import type { Logger } from '../core/command';
 import { DiagError } from '../core/errors';
@@ -44,6 +45,16 @@ export interface Directory {
 interface Session {
   client: Client;
   endpoint: Endpoint;
+  /** The sockets ldapts opened, kept so closing always closes them (ldapts watches only the first for `close`). */
+  transport: { raw?: Socket; secure?: TLSSocket };
+}
+
+/** Unbinds (bounded: a hung peer must not hold us up), then destroys the raw socket. */
+async function closeSession(session: Session): Promise<void> {
+  if (session.client.isConnected) await withDeadline('the LDAP unbind', 1000, () => session.client.unbind()).catch(() => undefined);
+  // Destroying the sockets settles anything ldapts still waits for (its own timers included), even on a dead peer.
+  session.transport.secure?.destroy();
+  session.transport.raw?.destroy();
 }
 
 const ATTRIBUTES = ['distinguishedName', 'userAccountControl', 'displayName', 'sAMAccountName', 'userPrincipalName', 'mail'];
@@ -122,7 +133,7 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
     const target = ldapTarget(settings.url, secure);
     const { address } = await resolveChecked(target.host, net);
     const endpoint: Endpoint = { url: `${secure ? 'ldaps' : 'ldap'}://${target.host}:${target.port}`, address };
-    const ldapts = await loadLdapts();
+    const [ldapts, tls] = await Promise.all([loadLdapts(), import('node:tls')]);
     const tlsOptions: ConnectionOptions = {
       ca: await loadCas(),
       minVersion: 'TLSv1.2',
@@ -130,13 +141,26 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
       ...(target.isIp ? { host: address } : { servername: target.host }),
     };
     const hostInUrl = address.includes(':') ? `[${address}]` : address;
+    const transport: Session['transport'] = {};
+    // ldapts calls this with (port, host) for ldap:// URLs; the cast only narrows net.connect's overloads to that one.
+    const createConnection = ((port: number, host: string): Socket => {
+      transport.raw = netConnect(port, host);
+      return transport.raw;
+    }) as unknown as typeof netConnect;
+    // Called as (port, host, options) for ldaps:// and as (options) for StartTLS.
+    const createSecureConnection = ((...args: [number, string, ConnectionOptions] | [ConnectionOptions]): TLSSocket => {
+      transport.secure = args.length === 1 ? tls.connect(args[0]) : tls.connect(args[0], args[1], args[2]);
+      return transport.secure;
+    }) as unknown as typeof tls.connect;
     const client = new ldapts.Client({
       url: `${secure ? 'ldaps' : 'ldap'}://${hostInUrl}:${target.port}`,
       timeout: net.timeouts.stepMs,
       connectTimeout: net.timeouts.connectMs,
       tlsOptions: secure ? tlsOptions : undefined,
+      createConnection,
+      createSecureConnection,
     });
-    const session: Session = { client, endpoint };
+    const session: Session = { client, endpoint, transport };
     let step = `the connection to ${endpoint.url}`;
     try {
       if (settings.startTls && !secure) {
@@ -157,8 +181,7 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
 
   function drop(session: Session): void {
     if (current === session) current = undefined;
-    // Unbind closes the socket once the request is written; a hung peer must not hold us up.
-    void withDeadline('the LDAP unbind', 1000, () => session.client.unbind()).catch(() => undefined);
+    void closeSession(session);
   }
 
   async function open(): Promise<{ session: Session; reused: boolean }> {
@@ -227,8 +250,7 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
     async close() {
       const session = current;
       current = undefined;
-      if (!session) return;
-      await withDeadline('the LDAP unbind', 1000, () => session.client.unbind()).catch(() => undefined);
+      if (session) await closeSession(session);
     },
   };
 }

@@ -23,13 +23,13 @@ const TLDS = new Set([
 const NAMESPACE_ROOTS = new Set(['system', 'microsoft', 'windows', 'java', 'javax', 'org', 'com', 'sun']);
 
 const LABEL = /^[A-Za-z0-9-]+$/;
+const IPV4_SHAPE = /\d\.\d{1,3}\.\d/;
+const IPV6_CHARS = /^[\w.:[\]%-]+$/;
 const URL_WORD = /^[a-z][a-z0-9+.-]{1,15}:\/\/[^\s]/i;
 const EMAIL_WORD = /^[^\s@]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SERVER_HYPHEN = /^[A-Z][A-Z0-9]{1,14}-[A-Z0-9-]{1,30}$/;
 const SERVER_NUMBERED = /^[A-Z]{2,8}\d{2}$/;
-const TRIM_LEAD = /^[("'<[{`]+/;
-const TRIM_TAIL = /[)"'>\]},;:.!?`]+$/;
 
 /** Classifies one whitespace-separated word; returns the placeholder that replaces it in matching text. */
 export type Chunk = { kind: 'url' | 'email' | 'guid' | 'ip' | 'path' | 'host' | 'server'; value: string } | undefined;
@@ -45,6 +45,8 @@ export function hostName(word: string): string | undefined {
   const colon = word.lastIndexOf(':');
   const name = (colon > 0 && /^\d{1,5}$/.test(word.slice(colon + 1)) ? word.slice(0, colon) : word).replace(/\.$/, '');
   if (name.length > 253 || name.indexOf('.') <= 0) return undefined;
+  // The top-level domain decides first: `10:14:03.120Z`, `Transport.cs` and `web.config` stop here.
+  if (!TLDS.has(name.slice(name.lastIndexOf('.') + 1).toLowerCase())) return undefined;
   const labels = name.split('.');
   if (labels.length < 2) return undefined;
   for (const label of labels) {
@@ -60,6 +62,8 @@ export function hostName(word: string): string | undefined {
 }
 
 function ipAddress(word: string): string | undefined {
+  // Cheap gate first: node's isIP runs a large regex, and most words are not addresses.
+  if (!IPV4_SHAPE.test(word) && !(IPV6_CHARS.test(word) && word.indexOf(':') !== word.lastIndexOf(':'))) return undefined;
   let core = word;
   // `[2001:db8::25]`, and Postfix's `host[10.1.2.3]` / `unknown[10.1.2.3]`.
   const open = core.indexOf('[');
@@ -77,16 +81,17 @@ function ipAddress(word: string): string | undefined {
 /** Classifies a word (punctuation around it already trimmed). */
 export function classify(word: string): Chunk {
   if (word.length < 3) return undefined;
-  if (URL_WORD.test(word)) return { kind: 'url', value: word };
+  // Each test is gated by a character check, so a word that cannot be that kind costs one indexOf.
+  if (word.includes('://') && URL_WORD.test(word)) return { kind: 'url', value: word };
   const at = word.indexOf('@');
   if (at > 0 && at < word.length - 3 && EMAIL_WORD.test(word)) return { kind: 'email', value: word };
-  if (isGuid(word)) return { kind: 'guid', value: word };
+  if ((word.length === 36 || word.length === 38) && isGuid(word)) return { kind: 'guid', value: word };
   const ip = ipAddress(word);
   if (ip) return { kind: 'ip', value: ip };
-  if (/^[A-Za-z]:\\/.test(word) || word.startsWith('\\\\') || (word.startsWith('/') && word.indexOf('/', 1) > 1)) {
+  if ((word[1] === ':' && word[2] === '\\' && /^[A-Za-z]/.test(word)) || word.startsWith('\\\\') || (word.startsWith('/') && word.indexOf('/', 1) > 1)) {
     return { kind: 'path', value: word };
   }
-  const host = hostName(word);
+  const host = word.includes('.') ? hostName(word) : undefined;
   if (host) return { kind: 'host', value: host };
   // Server names without dots (`PER-EXCHMBX`, `EX01`): abstracted so one server name matches another.
   if (SERVER_HYPHEN.test(word) || SERVER_NUMBERED.test(word)) return { kind: 'server', value: word };
@@ -132,10 +137,18 @@ export class EntityBag {
   }
 }
 
+const LEAD_CHARS = new Set(['(', '"', "'", '<', '[', '{', '`']);
+const TAIL_CHARS = new Set([')', '"', "'", '>', ']', '}', ',', ';', ':', '.', '!', '?', '`']);
+
+/** Splits punctuation around a word (`("https://x/y").` → `("`, `https://x/y`, `").`). */
 export function trimWord(word: string): { lead: string; core: string; tail: string } {
-  const lead = TRIM_LEAD.exec(word)?.[0] ?? '';
-  const rest = word.slice(lead.length);
-  let tail = TRIM_TAIL.exec(rest)?.[0] ?? '';
+  let a = 0;
+  while (a < word.length && LEAD_CHARS.has(word[a] as string)) a += 1;
+  let b = word.length;
+  while (b > a && TAIL_CHARS.has(word[b - 1] as string)) b -= 1;
+  const lead = word.slice(0, a);
+  const rest = word.slice(a);
+  let tail = word.slice(b);
   // `https://mail.contoso.com/` keeps its slash; `…/owa).` loses `).`
   if (tail.length === rest.length) tail = '';
   let core = rest.slice(0, rest.length - tail.length);
@@ -152,7 +165,7 @@ const ATTR = /^[A-Za-z][A-Za-z0-9-]{0,40}=/;
 const DN_STOP = new Set(['"', "'", '\n', '\r', '\t', ')', ']', '>', ';', '<', '`']);
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const ENTITY_PATTERNS: readonly RegExp[] = [LABEL, URL_WORD, EMAIL_WORD, GUID, SERVER_HYPHEN, SERVER_NUMBERED, TRIM_LEAD, TRIM_TAIL, DN_START, ATTR, VENDOR_HOST];
+export const ENTITY_PATTERNS: readonly RegExp[] = [LABEL, IPV4_SHAPE, IPV6_CHARS, URL_WORD, EMAIL_WORD, GUID, SERVER_HYPHEN, SERVER_NUMBERED, DN_START, ATTR, VENDOR_HOST];
 
 /**
  * Distinguished names (`CN=Doe\, Jane,OU=Engineers,DC=contoso,DC=local`): scanned by hand, RDN by

@@ -27,12 +27,10 @@ const QUOTES: Array<[RegExp, string]> = [
   [/[\u2010-\u2015]/g, '-'],
 ];
 const TOKEN = /[a-z0-9_]+/g;
-const WORD = /\S+/g;
-/** Only words with one of these can be a URL, address, path, host or server name: the rest skip classification. */
-const MAYBE_ENTITY = /[.:@/\\{\-\d]/;
+const NON_ASCII = /[^\t\n\r -~]/;
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, WORD, MAYBE_ENTITY];
+export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, NON_ASCII];
 
 /** Console widths PowerShell and cmd.exe wrap at, cutting words in two. */
 const CONSOLE_WIDTHS = new Set([79, 80, 119, 120]);
@@ -106,7 +104,7 @@ export function tokenize(abstracted: string): string[] {
   const tokens = abstracted.toLowerCase().match(TOKEN) ?? [];
   for (let i = 0; i < tokens.length; i += 1) {
     const t = tokens[i] as string;
-    if (t.length >= 5 && /^\d+$/.test(t)) tokens[i] = 'xnum';
+    if (t.length >= 5 && allDigits(t)) tokens[i] = 'xnum';
   }
   return tokens;
 }
@@ -120,18 +118,100 @@ function serverPrefixed(lead: string, core: string, tail: string): string | unde
   return `${lead} xhost ${core.slice(slash)}${tail}`;
 }
 
+function allDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** The placeholder for a word that names a URL, address, host, path…, recording it in the bag; the word itself otherwise. */
+function abstractWord(word: string, bag: EntityBag): string {
+  const { lead, core, tail } = trimWord(word);
+  const chunk = classify(core);
+  if (!chunk) return serverPrefixed(lead, core, tail) ?? word;
+  switch (chunk.kind) {
+    case 'url':
+      bag.addUrl(chunk.value);
+      break;
+    case 'email':
+      bag.add('emails', chunk.value.toLowerCase());
+      break;
+    case 'ip':
+      bag.add('ips', chunk.value);
+      break;
+    case 'host':
+      bag.add('hosts', chunk.value);
+      break;
+    case 'guid':
+    case 'path':
+    case 'server':
+      break;
+    default: {
+      const unreachable: never = chunk.kind;
+      throw new Error(`unknown chunk kind ${String(unreachable)}`);
+    }
+  }
+  // A path keeps its file name (`SharedWebConfig.config`, `web.config`): that part says what failed.
+  const keep = chunk.kind === 'path' ? `${chunk.value.slice(Math.max(chunk.value.lastIndexOf('\\'), chunk.value.lastIndexOf('/')) + 1)} ` : '';
+  return `${lead}${PLACEHOLDER[chunk.kind]}${keep}${tail}`;
+}
+
+/**
+ * Rewrites whitespace-separated words through `map`, but only words holding a character an entity
+ * needs (`. : @ / \\ { -` or a digit) — a hand-written scan, so plain words cost no callback.
+ */
+function mapWords(text: string, map: (word: string) => string): string {
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i += 1;
+    const start = i;
+    // Digits alone make no entity (`1824`, `41ms`) unless the word starts upper-case (`EX01`).
+    const upper = i < n && text.charCodeAt(i) >= 65 && text.charCodeAt(i) <= 90;
+    let special = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (isSpace(c)) break;
+      if (!special && (isEntityPunct(c) || (upper && c >= 48 && c <= 57))) special = true;
+      i += 1;
+    }
+    if (!special || i === start) continue;
+    const word = text.slice(start, i);
+    const mapped = map(word);
+    if (mapped !== word) {
+      out += text.slice(copied, start) + mapped;
+      copied = i;
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
+function isEntityPunct(c: number): boolean {
+  // . : @ / \ { -
+  return c === 46 || c === 58 || c === 64 || c === 47 || c === 92 || c === 123 || c === 45;
+}
+
 /** Normalises, extracts entities and abstracts them, then splits into words. */
 export function prepareText(input: string): PreparedText {
   const truncated = input.length > MAX_TEXT;
   let text = truncated ? input.slice(0, MAX_TEXT) : input;
-  text = text.replace(/\r\n?/g, '\n');
-  for (const [pattern, replacement] of QUOTES) text = text.replace(pattern, replacement);
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+  // Smart quotes, odd spaces and dashes are all outside ASCII: most pastes skip the five passes.
+  if (NON_ASCII.test(text)) for (const [pattern, replacement] of QUOTES) text = text.replace(pattern, replacement);
   text = joinConsoleWraps(text);
 
   const bag = new EntityBag();
   // DNs hold spaces and commas, so they are cut out before the text is split into words.
   let withoutDns = text;
-  const dns = findDns(text);
+  const dns = text.includes('=') ? findDns(text) : [];
   if (dns.length > 0) {
     let rebuilt = '';
     let at = 0;
@@ -143,37 +223,7 @@ export function prepareText(input: string): PreparedText {
     withoutDns = rebuilt + text.slice(at);
   }
 
-  const abstracted = withoutDns.replace(WORD, (word) => {
-    if (!MAYBE_ENTITY.test(word)) return word;
-    const { lead, core, tail } = trimWord(word);
-    const chunk = classify(core);
-    if (!chunk) return serverPrefixed(lead, core, tail) ?? word;
-    switch (chunk.kind) {
-      case 'url':
-        bag.addUrl(chunk.value);
-        break;
-      case 'email':
-        bag.add('emails', chunk.value.toLowerCase());
-        break;
-      case 'ip':
-        bag.add('ips', chunk.value);
-        break;
-      case 'host':
-        bag.add('hosts', chunk.value);
-        break;
-      case 'guid':
-      case 'path':
-      case 'server':
-        break;
-      default: {
-        const unreachable: never = chunk.kind;
-        throw new Error(`unknown chunk kind ${String(unreachable)}`);
-      }
-    }
-    // A path keeps its file name (`SharedWebConfig.config`, `web.config`): that part says what failed.
-    const keep = chunk.kind === 'path' ? `${chunk.value.slice(Math.max(chunk.value.lastIndexOf('\\'), chunk.value.lastIndexOf('/')) + 1)} ` : '';
-    return `${lead}${PLACEHOLDER[chunk.kind]}${keep}${tail}`;
-  });
+  const abstracted = mapWords(withoutDns, (word) => abstractWord(word, bag));
 
   return {
     text,

@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import { displayName, type ParsedCert } from './cert-info';
-import { buildPath, type PathNode } from './chain';
+import { buildPath, keysOf, type PathNode } from './chain';
 import { commonNamesMissingFromSan, isIpAddress, isSingleLabel, matchIdentity } from './names';
 import type { TrustStore } from './trust-store';
 import type { CertAnalysis, CertIssue, CertRef } from './types';
@@ -126,7 +126,7 @@ export function analyzeChain(sent: readonly ParsedCert[], store: TrustStore, opt
 
   return {
     chain: sent.map((c) => c.details),
-    path: path.nodes.map((n) => ({ subject: displayName(n.x509.subject), fingerprint256: n.x509.fingerprint256, source: n.source, sentIndex: n.sentIndex })),
+    path: path.nodes.map((n) => ({ subject: displayName(n.x509.subject), fingerprint256: keysOf(n.x509).fingerprint, source: n.source, sentIndex: n.sentIndex })),
     trusted: path.verdict === 'trusted',
     chainOrder: options.chainSource === 'wire' ? path.chainOrder : 'unknown',
     unusedCertificates: path.unused.map((c) => c.details.subject),

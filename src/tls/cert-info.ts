@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import type * as Forge from 'node-forge';
 import { readDerFields, type DerFields } from './der-fields';
 import type { CertDetails } from './types';
@@ -108,4 +108,27 @@ export function parseCertificate(forge: typeof Forge, der: Buffer): ParsedCert {
     selfSigned: isSelfSigned(x509),
   };
   return { x509, der, fields, details, notBefore, notAfter, signatureHash: signature.hash };
+}
+
+/**
+ * Parses through a bounded cache keyed by the DER's SHA-256: the same certificates come back check after
+ * check (a digest of many hosts behind one CA, the same intermediate everywhere), and building Node's
+ * X509Certificate costs more than the rest of the judgement. Entries are immutable facts; dates are
+ * judged later against the clock of each check.
+ */
+export function createParseCache(forge: typeof Forge, max = 512): (der: Buffer) => ParsedCert {
+  const entries = new Map<string, ParsedCert>();
+  return (der) => {
+    const key = createHash('sha256').update(der).digest('hex');
+    const hit = entries.get(key);
+    if (hit) {
+      entries.delete(key);
+      entries.set(key, hit);
+      return hit;
+    }
+    const parsed = parseCertificate(forge, der);
+    if (entries.size >= max) entries.delete(entries.keys().next().value as string);
+    entries.set(key, parsed);
+    return parsed;
+  };
 }

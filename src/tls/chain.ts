@@ -1,4 +1,4 @@
-import type { X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { isSelfSigned, type ParsedCert } from './cert-info';
 import type { TrustStore } from './trust-store';
 
@@ -29,9 +29,32 @@ export interface PathResult {
 /** Longer paths than this are not built (real ones have 2–4 certificates). */
 const MAX_DEPTH = 10;
 
+/** Node recomputes `fingerprint256` and builds a new KeyObject on every `publicKey` read; each is kept per certificate. */
+const keysMemo = new WeakMap<X509Certificate, { fingerprint: string; publicKey: KeyObject }>();
+export function keysOf(x509: X509Certificate): { fingerprint: string; publicKey: KeyObject } {
+  let keys = keysMemo.get(x509);
+  if (!keys) {
+    keys = { fingerprint: x509.fingerprint256, publicKey: x509.publicKey };
+    keysMemo.set(x509, keys);
+  }
+  return keys;
+}
+
+/** Issuer/subject pairs already judged, by SHA-256 fingerprints (a pure function of the two certificates). */
+const issuedMemo = new Map<string, boolean>();
+const MAX_MEMO = 4096;
+
 /** True when `issuer` issued `subject`: names, key identifiers and usage agree, and the signature verifies. */
 function issued(issuer: X509Certificate, subject: X509Certificate): boolean {
-  return subject.issuer === issuer.subject && subject.checkIssued(issuer) && subject.verify(issuer.publicKey);
+  if (subject.issuer !== issuer.subject) return false;
+  const key = `${keysOf(issuer).fingerprint}>${keysOf(subject).fingerprint}`;
+  let result = issuedMemo.get(key);
+  if (result === undefined) {
+    result = subject.checkIssued(issuer) && subject.verify(keysOf(issuer).publicKey);
+    if (issuedMemo.size >= MAX_MEMO) issuedMemo.clear();
+    issuedMemo.set(key, result);
+  }
+  return result;
 }
 
 /**
@@ -54,7 +77,7 @@ export function buildPath(sent: readonly ParsedCert[], store: TrustStore): PathR
 
   while (verdict === undefined) {
     const current = nodes[nodes.length - 1] as PathNode;
-    if (store.has(current.x509.fingerprint256)) {
+    if (store.has(keysOf(current.x509).fingerprint)) {
       verdict = 'trusted';
       break;
     }
@@ -82,8 +105,8 @@ export function buildPath(sent: readonly ParsedCert[], store: TrustStore): PathR
     verdict = nodes.length === 1 ? 'missing-intermediate' : 'unknown-root';
   }
 
-  const pathPrints = new Set(nodes.map((n) => n.x509.fingerprint256));
-  const unused = sent.filter((c, i) => !used.has(i) && !pathPrints.has(c.x509.fingerprint256));
+  const pathPrints = new Set(nodes.map((n) => keysOf(n.x509).fingerprint));
+  const unused = sent.filter((c, i) => !used.has(i) && !pathPrints.has(c.details.fingerprint256));
   const sentOrder = nodes.filter((n) => n.sentIndex !== undefined).map((n) => n.sentIndex as number);
   const inOrder = sentOrder.every((index, position) => index === position);
   return { nodes, verdict, missingIssuer, aiaUrls, rootSent, chainOrder: inOrder ? 'in-order' : 'out-of-order', unused };

@@ -1,7 +1,7 @@
 import { DiagError } from '../core/errors';
 import type { NetContext } from '../net/connect';
 import { analyzeChain } from './analyze';
-import { parseCertificate, type ParsedCert } from './cert-info';
+import { createParseCache, type ParsedCert } from './cert-info';
 import { loadForge } from './der-fields';
 import { createLimiter, type Limiter } from './limit';
 import { isIpAddress } from './names';
@@ -52,6 +52,7 @@ export interface CertCheckerDeps {
  */
 export function createCertChecker(deps: CertCheckerDeps): CertChecker {
   const limiter = createLimiter(deps.config.concurrency);
+  let parse: ((der: Buffer) => ParsedCert) | undefined;
   let store: Promise<TrustStore> | undefined;
   const trustStore = (): Promise<TrustStore> => {
     store ??= (deps.trustStore ?? (() => loadTrustStore(deps.config.extraCaFiles)))();
@@ -69,7 +70,8 @@ export function createCertChecker(deps: CertCheckerDeps): CertChecker {
     const probe = await probeTls({ host: request.host, port: request.port }, { mode: request.mode, servername, signal: request.signal }, deps.net);
     let sent: ParsedCert[];
     try {
-      sent = probe.chain.map((der) => parseCertificate(forge, der));
+      parse ??= createParseCache(forge);
+      sent = probe.chain.map(parse);
     } catch (error) {
       throw new DiagError('cert.handshake-failed', `The server sent a certificate diagbot cannot parse (${(error as Error).message}).`, {
         cause: error,

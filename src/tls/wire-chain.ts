@@ -50,7 +50,7 @@ export class HandshakeCapture {
 export function tapSocket(socket: Socket, capture: HandshakeCapture): Duplex {
   const duplex = new Duplex({
     read() {
-      socket.resume();
+      if (socket.isPaused()) socket.resume();
     },
     write(chunk: Buffer, _encoding, callback) {
       socket.write(chunk, callback);

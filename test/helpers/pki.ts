@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  bitString, bool, explicit, ia5, implicitPrimitive, integer, nullValue, octetString, oid, printable, seq, set, time, utf8,
+  bitString, bool, explicit, implicitPrimitive, integer, nullValue, octetString, oid, printable, seq, set, time, utf8,
 } from './der-writer';
 
 /**

@@ -396,7 +396,9 @@ export async function startSamba(options: { address: string }): Promise<SambaSer
       } catch {
         // already gone
       }
-      const killed = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+      let timer: NodeJS.Timeout | undefined;
+      const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000)))]);
+      clearTimeout(timer);
       if (!killed) {
         try {
           process.kill(-child.pid, 'SIGKILL');

@@ -14,6 +14,8 @@ export interface RunningServer {
   port: number;
   /** `host:port` (IPv6 in brackets). */
   target: string;
+  /** TCP connections accepted so far (to prove that a refused check never connected). */
+  accepted(): number;
   close(): Promise<void>;
 }
 
@@ -36,9 +38,9 @@ export interface ListenOptions {
 function contextOptions(cert: ServedCertificate): TlsOptions {
   // Security level 0: the suites serve deliberately weak certificates (RSA-1024, SHA-1) that must still be sent.
   return {
-    key: cert.key, cert: cert.chain.join(''), ciphers: 'DEFAULT:@SECLEVEL=0', minVersion: 'TLSv1',
+    // Node takes TLS 1.3 suites (the TLS_… names) in the same `ciphers` string as the older ones.
+    key: cert.key, cert: cert.chain.join(''), ciphers: `${cert.ciphersuites ? `${cert.ciphersuites}:` : ''}DEFAULT:@SECLEVEL=0`, minVersion: 'TLSv1',
     ...(cert.maxVersion ? { maxVersion: cert.maxVersion } : {}),
-    ...(cert.ciphersuites ? { ciphersuites: cert.ciphersuites } : {}),
   };
 }
 
@@ -47,6 +49,10 @@ function secureContextOf(cert: ServedCertificate): SecureContext {
 }
 
 async function listen(server: Server, sockets: Set<Socket>, options: ListenOptions): Promise<RunningServer> {
+  let accepted = 0;
+  server.on('connection', () => {
+    accepted += 1;
+  });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -60,6 +66,7 @@ async function listen(server: Server, sockets: Set<Socket>, options: ListenOptio
     host,
     port,
     target: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
+    accepted: () => accepted,
     close: () => new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());

@@ -21,7 +21,7 @@ const MAX_CODES = 40;
 export function decodeCodes(text: string, lower: string = text.toLowerCase()): DecodedCode[] {
   const claimed: Found[] = [];
   const overlaps = (f: Found): boolean => claimed.some((c) => f.index < c.end && f.end > c.index);
-  const groups: Found[][] = [findTlsCodes(text, lower), findLdapCodes(text), findSmtpCodes(text), findHttpCodes(text), findWindowsCodes(text)];
+  const groups: Found[][] = [findTlsCodes(text, lower), findLdapCodes(text, lower), findSmtpCodes(text), findHttpCodes(text, lower), findWindowsCodes(text, lower)];
   for (const group of groups) {
     const accepted = group.filter((f) => !overlaps(f));
     claimed.push(...accepted);

@@ -106,9 +106,10 @@ const CLASS = /\b(OperationsError|ProtocolError|TimeLimitExceeded|SizeLimitExcee
 const AD_DATA = /\bdata ([0-9a-f]{1,4})\b/gi;
 const AD_PREFIX = /\b([0-9A-F]{8}): (?:LdapErr|RefErr|NameErr|SecErr|SvcErr|AtrErr|UpdErr|SysErr)\b/g;
 const AD_CONTEXT = /ldaperr|acceptsecuritycontext|dsid-/i;
+const LDAP_GATE = /ldap|err:|error <|result ?code|error\b/;
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const LDAP_PATTERNS: readonly RegExp[] = [JAVA, LDP, OPENLDAP, GENERIC, CLASS, AD_DATA, AD_PREFIX, AD_CONTEXT];
+export const LDAP_PATTERNS: readonly RegExp[] = [JAVA, LDP, OPENLDAP, GENERIC, CLASS, AD_DATA, AD_PREFIX, AD_CONTEXT, LDAP_GATE];
 
 function ldapCode(code: number, raw: string, index: number, end: number): Found {
   const rfc = LDAP_RESULTS[code];
@@ -125,8 +126,10 @@ function ldapCode(code: number, raw: string, index: number, end: number): Found 
   };
 }
 
-export function findLdapCodes(text: string): Found[] {
+export function findLdapCodes(text: string, lower: string = text.toLowerCase()): Found[] {
   const out: Found[] = [];
+  // Every spelling below names LDAP, an AD error family (`…Err:`), ldp's `Error <n>` or an ldapts class (`…Error`).
+  if (!LDAP_GATE.test(lower)) return out;
   const add = (m: RegExpMatchArray, value: number): void => {
     const digits = m[1] as string;
     const start = (m.index as number) + m[0].lastIndexOf(digits);
@@ -140,7 +143,7 @@ export function findLdapCodes(text: string): Found[] {
     const code = ERROR_CLASSES[m[1] as string];
     if (code !== undefined) out.push(ldapCode(code, m[0], m.index, m.index + m[0].length));
   }
-  for (const m of text.matchAll(AD_PREFIX)) {
+  for (const m of lower.includes('err:') ? text.matchAll(AD_PREFIX) : []) {
     const value = Number.parseInt(m[1] as string, 16);
     if (value > 0 && value <= 0xffff) out.push(describeWin32(value, m[1] as string, m.index, m.index + 8));
   }

@@ -141,21 +141,21 @@ export function findTlsCodes(text: string, lower: string): Found[] {
   const push = (found: Found | undefined): void => {
     if (found) out.push(found);
   };
-  for (const m of text.matchAll(VERIFY_NUM)) {
+  for (const m of lower.includes('verify') || lower.includes('x509_v_err_code') ? text.matchAll(VERIFY_NUM) : []) {
     const digits = m[1] as string;
     const start = m.index + m[0].length - digits.length;
     push(verifyCode(Number(digits), m[0], start, start + digits.length));
   }
-  for (const m of text.matchAll(VERIFY_NAME)) {
+  for (const m of text.includes('X509_V_ERR_') ? text.matchAll(VERIFY_NAME) : []) {
     const num = byName.get(m[0]);
     if (num !== undefined) push(verifyCode(num, m[0], m.index, m.index + m[0].length));
   }
-  for (const m of text.matchAll(NODE_CODE)) {
+  for (const m of text.includes('_') ? text.matchAll(NODE_CODE) : []) {
     const num = byNode.get(m[0]);
     if (num !== undefined) push(verifyCode(num, m[0], m.index, m.index + m[0].length, m[0]));
   }
   const claimed: Array<[number, number]> = [];
-  for (const [phrase, num] of PHRASES) {
+  for (const [phrase, num] of lower.includes('certificate') ? PHRASES : []) {
     let from = 0;
     for (;;) {
       const at = lower.indexOf(phrase, from);
@@ -166,12 +166,13 @@ export function findTlsCodes(text: string, lower: string): Found[] {
       push(verifyCode(num, text.slice(at, at + phrase.length), at, at + phrase.length));
     }
   }
-  for (const m of text.matchAll(ALERT_NUM)) {
+  const alerts = lower.includes('alert');
+  for (const m of alerts ? text.matchAll(ALERT_NUM) : []) {
     const digits = m[1] as string;
     const start = m.index + m[0].length - digits.length;
     out.push(alertCode(Number(digits), m[0], start, start + digits.length));
   }
-  for (const m of text.matchAll(ALERT_NAME)) {
+  for (const m of alerts ? text.matchAll(ALERT_NAME) : []) {
     const words = (m[1] as string).toLowerCase();
     for (const [alertWords, num] of alertByWords) {
       if (words.startsWith(alertWords)) {

@@ -69,15 +69,15 @@ function classify32(value: number, raw: string, index: number, end: number, requ
 // No lookbehind (the static checker cannot read it): a leading `(?:^|[^\w.])` stands in, and the
 // code itself is the last capture group, so its offset is the match's end minus its length.
 const HEX_0X = /(?:^|[^\w.])(0x([0-9a-f]{1,8}))\b/gi;
-const HEX_H = /(?:^|[^\w.])(([0-9a-f]{8})h)\b/gi;
-const NEGATIVE = /(?:^|[^\w.])(-(\d{10}))\b(?!\.\d)/g;
-const UNSIGNED = /(?:^|[^\w.-])((\d{10}))(?!\w|\.\d)/g;
-const BARE_HEX = /(?:^|[^\w.-])(([0-9a-f]{8}))(?![\w-]|\.\w)/gi;
+// `80070005h` and a bare `80070005` in one pass; `-2147024891` and `2147942405` in another.
+const HEX8 = /(?:^|[^\w.-])(([0-9a-f]{8})(h?))(?![\w-]|\.\w)/gi;
+const DECIMAL10 = /(?:^|[^\w.])(-?(\d{10}))(?!\w|\.\d)/g;
 const WIN32_CONTEXT = /\b(?:win32 error|system error|error code|errorcode|last ?error|error|status code)[\s:=#(]{1,3}(0x[0-9a-f]{1,4}|\d{1,5})\b/gi;
 const SYMBOL = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]{2,60}\b/g;
+const CONTEXT_WORDS = /error|status|code/;
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const WINDOWS_PATTERNS: readonly RegExp[] = [HEX_0X, HEX_H, NEGATIVE, UNSIGNED, BARE_HEX, WIN32_CONTEXT, SYMBOL];
+export const WINDOWS_PATTERNS: readonly RegExp[] = [HEX_0X, HEX8, DECIMAL10, WIN32_CONTEXT, SYMBOL, CONTEXT_WORDS];
 
 /** The code's own text and offsets inside a match that may start with one boundary character. */
 function span(m: RegExpMatchArray): { raw: string; digits: string; start: number; end: number } {
@@ -86,35 +86,35 @@ function span(m: RegExpMatchArray): { raw: string; digits: string; start: number
   return { raw, digits: m[2] as string, start, end: start + raw.length };
 }
 
-export function findWindowsCodes(text: string): Found[] {
+export function findWindowsCodes(text: string, lower: string = text.toLowerCase()): Found[] {
   const out: Found[] = [];
   const push = (found: Found | undefined): void => {
     if (found) out.push(found);
   };
-  for (const m of text.matchAll(HEX_0X)) {
-    const { raw, digits, start, end } = span(m);
-    if (digits.length < 8) continue; // short hex is a Win32 code only with context (below)
-    push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, false));
+  if (lower.includes('0x')) {
+    for (const m of text.matchAll(HEX_0X)) {
+      const { raw, digits, start, end } = span(m);
+      if (digits.length < 8) continue; // short hex is a Win32 code only with context (below)
+      push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, false));
+    }
   }
-  for (const m of text.matchAll(HEX_H)) {
+  for (const m of text.matchAll(HEX8)) {
     const { raw, digits, start, end } = span(m);
-    push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, false));
+    const suffixed = m[3] === 'h' || m[3] === 'H';
+    // A bare 8-digit word counts only when it is a known code; `…h` is an HRESULT by its spelling.
+    if (!suffixed && (!/[0-9]/.test(digits) || !/^[89a-fA-F]/.test(digits))) continue;
+    push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, !suffixed));
   }
-  for (const m of text.matchAll(NEGATIVE)) {
-    const { raw, digits, start, end } = span(m);
-    const magnitude = Number(digits);
-    if (magnitude <= 2 ** 31) push(classify32((2 ** 32 - magnitude) >>> 0, raw, start, end, false));
-  }
-  for (const m of text.matchAll(UNSIGNED)) {
+  for (const m of text.matchAll(DECIMAL10)) {
     const { raw, digits, start, end } = span(m);
     const value = Number(digits);
-    if (value >= 2 ** 31 && value < 2 ** 32) push(classify32(value, raw, start, end, true));
+    if (raw.startsWith('-')) {
+      if (value <= 2 ** 31) push(classify32((2 ** 32 - value) >>> 0, raw, start, end, false));
+    } else if (value >= 2 ** 31 && value < 2 ** 32) {
+      push(classify32(value, raw, start, end, true));
+    }
   }
-  for (const m of text.matchAll(BARE_HEX)) {
-    const { raw, digits, start, end } = span(m);
-    if (!/[0-9]/.test(digits) || !/^[89a-fA-F]/.test(digits)) continue;
-    push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, true));
-  }
+  if (!CONTEXT_WORDS.test(lower)) return symbols(text, out);
   for (const m of text.matchAll(WIN32_CONTEXT)) {
     const spelled = m[1] as string;
     const code = spelled.toLowerCase().startsWith('0x') ? Number.parseInt(spelled.slice(2), 16) : Number(spelled);
@@ -122,6 +122,12 @@ export function findWindowsCodes(text: string): Found[] {
     const start = m.index + m[0].length - spelled.length;
     out.push(describeWin32(code, spelled, start, start + spelled.length));
   }
+  return symbols(text, out);
+}
+
+/** Symbolic names pasted as such: `E_ACCESSDENIED`, `STATUS_LOGON_FAILURE`, `ERROR_LOGON_FAILURE`. */
+function symbols(text: string, out: Found[]): Found[] {
+  if (!text.includes('_')) return out;
   for (const m of text.matchAll(SYMBOL)) {
     const symbol = m[0];
     const t = tables();

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reply } from '../../../src/core/reply';
@@ -17,12 +17,16 @@ interface Listener {
   server: Server;
   port: number;
   connections: () => number;
+  sockets: Set<Socket>;
 }
 
 async function listen(host: string, port = 0): Promise<Listener> {
   let count = 0;
+  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     count += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.end();
   });
@@ -31,10 +35,13 @@ async function listen(host: string, port = 0): Promise<Listener> {
     server.listen(port, host, resolve);
   });
   const address = server.address();
-  return { server, port: typeof address === 'object' && address ? address.port : 0, connections: () => count };
+  return { server, port: typeof address === 'object' && address ? address.port : 0, connections: () => count, sockets };
 }
 
-const close = (l: Listener): Promise<void> => new Promise((resolve) => l.server.close(() => resolve()));
+function close(l: Listener): Promise<void> {
+  for (const socket of l.sockets) socket.destroy();
+  return new Promise((resolve) => l.server.close(() => resolve()));
+}
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100));
 
 /** The attacker's DNS: the first answer is the allowed address, every later one the internal target. */

@@ -1,4 +1,15 @@
+import { createHook } from 'node:async_hooks';
 import { Client } from 'ldapts';
+const live = new Map<number, string>();
+createHook({
+  init(id, type) { if (type === 'Timeout' || type === 'TCPWRAP' || type === 'PROCESSWRAP' || type === 'PIPEWRAP') live.set(id, type + ' ' + (new Error().stack?.split('\n').slice(5, 16).join(' | ') ?? '')); },
+  destroy(id) { live.delete(id); },
+}).enable();
+afterAll(async () => {
+  await new Promise((r) => setTimeout(r, 300));
+  console.log(process.getActiveResourcesInfo().join(','));
+  for (const [, st] of live) if (!st.includes('jest/reporters') && !st.includes('jest-circus')) console.log(st.replace(/\/work\/main\/node_modules\//g, '').slice(0, 1500));
+});
 import { DiagError } from '../../../src/core/errors';
 import { createDirectory, type Directory } from '../../../src/directory/client';
 import { createTargetPolicy } from '../../../src/net/policy';
@@ -157,12 +168,4 @@ describeWithSamba('directory engine against Samba AD', ADDRESS, (samba) => {
       await again.stop();
     }
   });
-});
-afterAll(async () => {
-  await new Promise((r) => setTimeout(r, 200));
-  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
-  console.log(handles.map((h) => {
-    const o = h as { constructor: { name: string }; remoteAddress?: string; remotePort?: number; localPort?: number; _idleTimeout?: number; pid?: number };
-    return `${o.constructor.name} ${o.remoteAddress ?? ''}:${o.remotePort ?? ''} idle=${o._idleTimeout ?? ''}`;
-  }).join('\n'));
 });
