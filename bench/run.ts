@@ -4,11 +4,14 @@
  */
 const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'cli-startup': () => import('./cli-startup'),
+  guard: () => import('./guard'),
   slack: () => import('./slack'),
   relay: () => import('./relay'),
   digest: () => import('./digest'),
   explain: () => import('./explain'),
   cert: () => import('./cert'),
+  teams: () => import('./teams'),
+  ou: () => import('./ou'),
 };
 
 async function main(): Promise<void> {

@@ -187,6 +187,13 @@ function errorFix(error: DiagError, input: CertInput): Fix | undefined {
       links: smtp ? [DOCS.receiveConnectors, DOCS.postfixTls] : [DOCS.popImap],
     };
   }
+  if (error.code === 'smtp.greeting-failed') {
+    return {
+      summary: 'The SMTP server refused the session before STARTTLS could be asked for.',
+      steps: ['Check that the receive connector (Exchange) or smtpd (Postfix) accepts connections from diagbot\'s address and is not overloaded.', `Run \`${commandText(input)}\` again.`],
+      links: [DOCS.receiveConnectors, DOCS.postfixTls],
+    };
+  }
   if (error.code === 'cert.handshake-failed') {
     return {
       summary: 'Check that this port speaks TLS and has a certificate bound to it.',
@@ -205,7 +212,7 @@ function withRunbook(fix: Fix | undefined, id: string, links: Record<string, str
 
 const RANK: Record<Severity, number> = { error: 4, fail: 3, warn: 2, info: 1, ok: 0 };
 
-function buildReply(input: CertInput, { probe, analysis }: CertCheckResult, links: Record<string, string>): Reply {
+function buildReply(input: CertInput, { probe, analysis }: CertCheckResult, links: Record<string, string>, digestAvailable: boolean): Reply {
   const described = analysis.issues.map((issue) => ({ issue, ...describe(issue, input), severity: SEVERITY[issue.id] }));
   described.sort((a, b) => RANK[b.severity] - RANK[a.severity]);
   const findings: Finding[] = described.map((d) => ({ id: d.issue.id, severity: d.severity, message: d.message, fix: withRunbook(d.fix, d.issue.id, links) }));
@@ -236,6 +243,7 @@ function buildReply(input: CertInput, { probe, analysis }: CertCheckResult, link
   if (input.expr === undefined && leaf?.subjectCN) actions.push({ label: 'Check with --expr', command: commandText(input, { expr: leaf.subjectCN }) });
   const fullName = analysis.issues.find((i): i is Extract<CertIssue, { id: 'cert.short-name' }> => i.id === 'cert.short-name' && i.requestedIsShort)?.fullNames[0];
   if (fullName) actions.push({ label: `Check ${fullName}`, command: commandText(input, { name: fullName }) });
+  if (digestAvailable) actions.push({ label: 'Add to a daily digest', command: `digest add daily 08:00 ${commandText(input)}` });
 
   return makeReply({
     command: 'cert',
@@ -282,17 +290,19 @@ export function createCertCommand(deps: CommandDeps & { certChecker?: CertChecke
         return undefined;
       }
     },
-    async run(args) {
+    async run(args, ctx) {
       const input = parseInput(args);
       const links = deps.config.links;
       let result: CertCheckResult;
       try {
-        result = await (await engine()).check({ host: input.target.host, port: input.target.port, mode: input.mode, name: input.name, expr: input.expr });
+        result = await (await engine()).check({ host: input.target.host, port: input.target.port, mode: input.mode, name: input.name, expr: input.expr, signal: ctx.signal });
       } catch (error) {
         if (!(error instanceof DiagError)) throw error;
         throw new DiagError(error.code, error.message, { cause: error.cause, data: { host: input.target.host, port: input.target.port, mode: input.mode, ...error.data }, fix: withRunbook(errorFix(error, input), error.code, links) });
       }
-      return buildReply(input, result, links);
+      // Offered once digests exist and this person may use them; never inside a digest run itself.
+      const digestAvailable = ctx.request.platform !== 'digest' && ctx.visibleCommands().some((c) => c.name === 'digest');
+      return buildReply(input, result, links, digestAvailable);
     },
   };
 }

@@ -60,11 +60,14 @@ function inputOf(words: readonly string[]): string {
   return text;
 }
 
-/** How to write a DN back as command text that the tokenizer returns unchanged. */
-function quoteDn(dn: string): string {
-  if (!dn.includes('"')) return `"${dn}"`;
+/**
+ * A DN as command text the tokenizer gives back unchanged: inside double quotes `\"` means a quote, so a DN
+ * holding `"` or ending in `\\` goes in single quotes, or, holding both kinds of quote, gets hex escapes.
+ */
+export function quoteDn(dn: string): string {
+  if (!dn.includes('"') && !dn.endsWith('\\')) return `"${dn}"`;
   if (!dn.includes("'")) return `'${dn}'`;
-  return `"${dn.replace(/\\"/g, '\\22')}"`;
+  return `"${dn.replace(/\\(["\\])/g, (_m, c: string) => (c === '"' ? '\\22' : '\\5C'))}"`;
 }
 
 function parseOrExplain(text: string): Dn {

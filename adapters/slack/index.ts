@@ -145,7 +145,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         const client = transport.receiver.client;
         client.on('connected', () => health(true));
         client.on('disconnected', () => health(false));
-        await app.start();
+        try {
+          await app.start();
+        } catch (error) {
+          throw new Error(`Slack: Socket Mode could not connect (apps.connections.open: ${describe(error)}); check SLACK_APP_TOKEN (an xapp- token with connections:write)`, { cause: error });
+        }
         health(true);
         log.info({ mode: 'socket' }, 'Slack door up');
         return;

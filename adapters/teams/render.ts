@@ -44,7 +44,8 @@ export const TEXT_LIMITS = {
   factValue: 600,
   actionLabel: 50,
   actionCommand: 1000,
-  actions: 6,
+  /** The reference host config (and Teams on mobile) shows at most five top-level actions. */
+  actions: 5,
   noteIds: 5,
 } as const;
 
@@ -295,7 +296,7 @@ function submitActions(actions: readonly Action[], omitted: Omitted): SubmitActi
       omitted.actions += 1;
       continue;
     }
-    const label = clip(stripControl(action.label).trim() || stripControl(action.command).trim(), TEXT_LIMITS.actionLabel);
+    const label = clip(stripControl(action.label).trim() || stripControl(action.command).trim() || 'Run', TEXT_LIMITS.actionLabel);
     out.push({ type: 'Action.Submit', title: label, data: { diagbotCommand: action.command } });
   }
   return out;

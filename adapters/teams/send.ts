@@ -7,7 +7,8 @@ import { cardAttachment, type AdaptiveCard } from './card';
 import { renderCard, renderPendingCard } from './render';
 
 /**
- * Answering: a typing indicator first; a quick check answers with its card inside the turn; a slow one shows
+ * Answering: a quick check answers with its card inside the turn; one still running after `typingAfterMs`
+ * shows a typing indicator first; one still running after `slowAfterMs` shows
  * a "checking …" card, ends the turn (Teams retries a request that is not answered within 15 s) and later
  * replaces that card in place through a proactive turn on the conversation reference.
  */
@@ -41,6 +42,8 @@ export interface SenderOptions {
   router: Router;
   log: Logger;
   slowAfterMs: number;
+  /** After this long without an answer, a typing indicator is shown. */
+  typingAfterMs: number;
   /** Aborted when the door stops. */
   signal: AbortSignal;
   /** Keeps a background promise so stop() can wait for it. */
@@ -95,13 +98,19 @@ export function createSender(options: SenderOptions): Sender {
   }
 
   async function answer(ctx: TurnContext, request: ChatRequest): Promise<void> {
-    await ctx.sendActivity({ type: ActivityTypes.Typing });
     const reference = TurnContext.getConversationReference(ctx.activity);
     const respond = async (reply: Reply): Promise<void> => {
       await postToReference(reference, reply);
     };
     const work = router.handle({ ...request, respond }, options.signal);
-    const quick = await within(work, options.slowAfterMs);
+    // The typing indicator goes out only when the answer is not already there: for a quick check it would
+    // cost a Bot Connector round trip to show "typing" for no time at all.
+    const typingAfterMs = Math.min(options.typingAfterMs, options.slowAfterMs);
+    let quick = await within(work, typingAfterMs);
+    if (!quick) {
+      await ctx.sendActivity({ type: ActivityTypes.Typing });
+      quick = await within(work, options.slowAfterMs - typingAfterMs);
+    }
     if (quick) {
       await ctx.sendActivity(cardMessage(renderCard(quick)));
       return;

@@ -12,7 +12,7 @@ const stringList = z.array(z.string().min(1));
 export const targetsSchema = z.object({
   allow: stringList.default([]).describe('CIDRs and domain suffixes outbound checks may reach, beside the defaults'),
   deny: stringList.default([]).describe('CIDRs and domain suffixes they may never reach (wins over allow)'),
-  ports: z.record(z.string(), z.array(z.number().int().min(1).max(65535))).default({})
+  ports: z.record(z.string(), z.array(z.number().int().min(1).max(65535))).optional()
     .describe('extra ports per command beside the built-in allow-list, e.g. cert: [8443] (src/guard/ports.ts)'),
 });
 
@@ -129,7 +129,7 @@ export const teamsSchema = z.object({
 });
 
 export const configSchema = z.object({
-  targets: targetsSchema.default({ allow: [], deny: [], ports: {} }),
+  targets: targetsSchema.default({ allow: [], deny: [] }),
   tls: tlsSchema.default({ extraCaFiles: [], expiryWarningDays: 30, concurrency: 16 }),
   timeouts: timeoutsSchema.default({ connectMs: 5000, stepMs: 10_000 }),
   /** The relay topology; validated by the relay engine's schema (src/relay). */

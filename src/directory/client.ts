@@ -8,7 +8,7 @@ import { resolveChecked, type NetContext } from '../net/connect';
 import { withDeadline } from '../net/deadline';
 import { parseTarget } from '../net/target';
 import { bindError, isConnectionFailure, unavailableError, type Endpoint } from './errors';
-import { classifyUserName, userFilter, type LookupAttribute, type UserLookup } from './filter';
+import { classifyUserName, userFilter, type FilterClasses, type LookupAttribute, type UserLookup } from './filter';
 import type { DirectorySettings } from './settings';
 
 /** One user entry as the directory holds it (facts only; the command reads the DN). */
@@ -47,11 +47,21 @@ interface Session {
   endpoint: Endpoint;
   /** The sockets ldapts opened, kept so closing always closes them (ldapts watches only the first for `close`). */
   transport: { raw?: Socket; secure?: TLSSocket };
+  /** ldapts's filter classes, at hand once the module has loaded. */
+  filters: FilterClasses;
 }
 
 /** Unbinds (bounded: a hung peer must not hold us up), then destroys the raw socket. */
+/**
+ * Bound and its sockets still open. After StartTLS, ldapts never notices the TLS socket closing (it watches
+ * the plain one), so `isBound` alone would keep a dead session whose next request waits for a timeout.
+ */
+function usable(session: Session): boolean {
+  return session.client.isBound && !session.transport.raw?.destroyed && !session.transport.secure?.destroyed;
+}
+
 async function closeSession(session: Session): Promise<void> {
-  if (session.client.isConnected) await withDeadline('the LDAP unbind', 1000, () => session.client.unbind()).catch(() => undefined);
+  if (usable(session)) await withDeadline('the LDAP unbind', 1000, () => session.client.unbind()).catch(() => undefined);
   // Destroying the sockets settles anything ldapts still waits for (its own timers included), even on a dead peer.
   session.transport.secure?.destroy();
   session.transport.raw?.destroy();
@@ -160,7 +170,8 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
       createConnection,
       createSecureConnection,
     });
-    const session: Session = { client, endpoint, transport };
+    const { AndFilter, OrFilter, EqualityFilter } = ldapts;
+    const session: Session = { client, endpoint, transport, filters: { AndFilter, OrFilter, EqualityFilter } };
     let step = `the connection to ${endpoint.url}`;
     try {
       if (settings.startTls && !secure) {
@@ -185,7 +196,7 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
   }
 
   async function open(): Promise<{ session: Session; reused: boolean }> {
-    if (current?.client.isBound) return { session: current, reused: true };
+    if (current && usable(current)) return { session: current, reused: true };
     if (current) drop(current);
     pending ??= connect()
       .then((session) => {
@@ -199,22 +210,28 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
   }
 
   async function search(session: Session, lookup: UserLookup): Promise<UserSearchResult> {
-    const { AndFilter, OrFilter, EqualityFilter } = await loadLdapts();
     const step = `the LDAP search for ${lookup.attributes.join(' or ')} = ${lookup.value.slice(0, 80)}`;
     try {
       const { entries, referrals } = await withDeadline(step, net.timeouts.stepMs, async () => {
-        const found: Array<Record<string, unknown> & { dn: string }> = [];
-        let refs = 0;
-        // One more than the limit tells "exactly the limit" from "more"; not every server applies sizeLimit to a paged search, so stop reading pages here too.
-        const pages = session.client.searchPaginated(settings.baseDn, {
-          scope: 'sub',
-          filter: userFilter({ AndFilter, OrFilter, EqualityFilter }, lookup),
+        // One more than the limit tells "exactly the limit" from "more".
+        const options = {
+          scope: 'sub' as const,
+          filter: userFilter(session.filters, lookup),
           attributes: ATTRIBUTES,
           sizeLimit: settings.sizeLimit + 1,
           timeLimit: Math.max(1, Math.ceil(net.timeouts.stepMs / 1000)),
-          paged: { pageSize: settings.pageSize },
-          derefAliases: 'never',
-        });
+          derefAliases: 'never' as const,
+        };
+        // Paging costs a round trip more (servers hand back a cookie even for one page): page only when the
+        // answer may be longer than a page, which is when paging is needed (AD caps unpaged answers at MaxPageSize).
+        if (options.sizeLimit <= settings.pageSize) {
+          const result = await session.client.search(settings.baseDn, options);
+          return { entries: result.searchEntries, referrals: result.searchReferences.length };
+        }
+        const found: Array<Record<string, unknown> & { dn: string }> = [];
+        let refs = 0;
+        const pages = session.client.searchPaginated(settings.baseDn, { ...options, paged: { pageSize: settings.pageSize } });
+        // Not every server applies sizeLimit to a paged search (Samba does not): stop reading pages here too.
         for await (const page of pages) {
           found.push(...page.searchEntries);
           refs += page.searchReferences.length;

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ChatRequest, Platform } from '../core/chat-request';
 
 /** `limits` from config. */
@@ -49,22 +49,34 @@ export interface Limits {
 
 const NO_SLOT: TargetSlot = { release: async () => undefined };
 
-function isLimiterRes(value: unknown): value is RateLimiterRes {
-  return value instanceof RateLimiterRes;
+interface Limiters {
+  perUser: RateLimiterMemory;
+  perChannel: RateLimiterMemory;
+  perTarget: RateLimiterMemory;
+  isLimiterRes(value: unknown): value is RateLimiterRes;
 }
 
 /**
  * Rate limits in memory (rate-limiter-flexible), per user, per channel and concurrent probes per
  * target host. Keys include the platform and workspace, so a Slack and a Teams id never share a bucket.
+ * The library loads on the first request that is limited at all: the terminal (exempt by default) never
+ * pays for it, which keeps `diagbot --json help` fast.
  */
 export function createLimits(rules: LimitRules): Limits {
-  const perUser = new RateLimiterMemory({ keyPrefix: 'user', points: rules.perUser.points, duration: rules.perUser.durationSeconds });
-  const perChannel = new RateLimiterMemory({ keyPrefix: 'channel', points: rules.perChannel.points, duration: rules.perChannel.durationSeconds });
   const lease = rules.targetLeaseSeconds ?? DEFAULT_LIMITS.targetLeaseSeconds ?? 300;
-  // A counter of slots in use: consume takes one, reward gives it back. The lease window bounds a leak.
-  const perTarget = new RateLimiterMemory({ keyPrefix: 'target', points: rules.concurrentPerTarget, duration: lease });
   const exempt = new Set<Platform>(rules.exemptPlatforms);
   const where = (request: ChatRequest): string => `${request.platform}:${request.teamId ?? ''}`;
+  let loaded: Promise<Limiters> | undefined;
+  const limiters = (): Promise<Limiters> => {
+    loaded ??= import('rate-limiter-flexible').then((lib) => ({
+      perUser: new lib.RateLimiterMemory({ keyPrefix: 'user', points: rules.perUser.points, duration: rules.perUser.durationSeconds }),
+      perChannel: new lib.RateLimiterMemory({ keyPrefix: 'channel', points: rules.perChannel.points, duration: rules.perChannel.durationSeconds }),
+      // A counter of slots in use: consume takes one, reward gives it back. The lease window bounds a leak.
+      perTarget: new lib.RateLimiterMemory({ keyPrefix: 'target', points: rules.concurrentPerTarget, duration: lease }),
+      isLimiterRes: (value: unknown): value is RateLimiterRes => value instanceof lib.RateLimiterRes,
+    }));
+    return loaded;
+  };
 
   async function consume(limiter: RateLimiterMemory, key: string): Promise<RateLimiterRes | undefined> {
     try {
@@ -72,7 +84,7 @@ export function createLimits(rules: LimitRules): Limits {
       return undefined;
     } catch (rejection) {
       // The library rejects with a RateLimiterRes when over the limit; anything else is a real error.
-      if (isLimiterRes(rejection)) return rejection;
+      if ((await limiters()).isLimiterRes(rejection)) return rejection;
       throw rejection;
     }
   }
@@ -82,6 +94,7 @@ export function createLimits(rules: LimitRules): Limits {
   return {
     async take(request) {
       if (exempt.has(request.platform)) return undefined;
+      const { perUser, perChannel } = await limiters();
       const user = await consume(perUser, `${where(request)}:${request.userId}`);
       if (user) {
         return { scope: 'user', limit: rules.perUser.points, windowSeconds: rules.perUser.durationSeconds, retryAfterSeconds: retryAfter(user) };
@@ -95,6 +108,7 @@ export function createLimits(rules: LimitRules): Limits {
 
     async acquireTarget(request, hostKey) {
       if (exempt.has(request.platform)) return NO_SLOT;
+      const { perTarget } = await limiters();
       const refused = await consume(perTarget, hostKey);
       if (refused) {
         // A refused consume still counted; give that point back so the count is only slots in use.

@@ -26,8 +26,6 @@ export const DEFAULT_MIN_ROLES: Readonly<Record<string, Role>> = {
   audit: 'admin',
 };
 
-const ROLES: readonly Role[] = ['everyone', 'operator', 'admin'];
-
 /** The higher of two roles. */
 export function maxRole(a: Role, b: Role): Role {
   return roleAllows(a, b) ? a : b;
@@ -100,8 +98,4 @@ export function applyCommandRoles(commands: readonly Command[], overrides: Reado
 export function unknownOverrides(commands: readonly Command[], overrides: Readonly<Record<string, Role>> = {}): string[] {
   const names = new Set(commands.map((c) => c.name));
   return Object.keys(overrides).filter((name) => !names.has(name));
-}
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
 }

@@ -14,6 +14,9 @@ export const LOOKS_LIKE_ERROR_PATTERNS: readonly RegExp[] = [ERROR_WORDS, CODE_S
 
 export function looksLikeError(text: string): boolean {
   const head = text.length > 8192 ? text.slice(0, 8192) : text;
-  if (head.trim().length < 8) return false;
-  return CODE_SHAPES.test(head) || ERROR_WORDS.test(head);
+  const length = head.trim().length;
+  if (length < 3) return false;
+  // A bare code (`5.7.1`, `0x800706BA`) is a question about an error; a word needs a sentence around it.
+  if (CODE_SHAPES.test(head)) return true;
+  return length >= 8 && ERROR_WORDS.test(head);
 }

@@ -137,8 +137,8 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     return {
       entry,
       phrases: s.phrases.map((p) => {
-        const ids = wordsOf(p.text).map(idOf);
         const words = wordsOf(p.text);
+        const ids = words.map(idOf);
         const content = [...new Set(ids.filter((_id, i) => !STOPWORDS.has(words[i] as string)))];
         return {
           text: p.text,
@@ -160,6 +160,8 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       patterns: s.patterns.map((p) => ({ re: new RegExp(p.regex, 'i'), weight: p.weight, source: p.regex })),
     };
   });
+
+  if (vocab.size >= PAIR) throw new Error(`the knowledge base has ${vocab.size} distinct words; word-pair keys allow ${PAIR - 1}`);
 
   // Inverted index: each entry under its codes and its rarest words.
   const stopIds = new Set([...STOPWORDS].map((w) => vocab.get(w)).filter((id): id is number => id !== undefined));

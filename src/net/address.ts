@@ -34,11 +34,6 @@ export function canonicalIp(input: string): CanonicalIp | undefined {
   return v4 === undefined ? undefined : { address: formatIpv4(v4), family: 4 };
 }
 
-/** True when `text` is an IP address written the plain way (dotted decimal or IPv6), not a trick spelling. */
-export function isPlainIp(text: string): boolean {
-  return isIP(text) !== 0;
-}
-
 /**
  * Reads IPv4 as `inet_aton` does: one to four parts separated by dots, each decimal, octal (leading 0)
  * or hex (0x); the last part fills the remaining bytes. One trailing dot is tolerated, as resolvers do.

@@ -55,11 +55,14 @@ export function createCertChecker(deps: CertCheckerDeps): CertChecker {
   let parse: ((der: Buffer) => ParsedCert) | undefined;
   let store: Promise<TrustStore> | undefined;
   const trustStore = (): Promise<TrustStore> => {
-    store ??= (deps.trustStore ?? (() => loadTrustStore(deps.config.extraCaFiles)))();
-    // A failed load (an unreadable CA file) is retried next time instead of being remembered forever.
-    store.catch(() => {
-      store = undefined;
-    });
+    if (!store) {
+      const loading = (deps.trustStore ?? (() => loadTrustStore(deps.config.extraCaFiles)))();
+      // A failed load (an unreadable CA file) is retried next time instead of being remembered forever.
+      loading.catch(() => {
+        if (store === loading) store = undefined;
+      });
+      store = loading;
+    }
     return store;
   };
 

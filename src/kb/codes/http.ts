@@ -1,3 +1,4 @@
+import { matches } from './limit';
 import type { Found } from './types';
 
 /**
@@ -89,14 +90,14 @@ function httpCode(code: number, sub: string | undefined, raw: string, index: num
 
 export function findHttpCodes(text: string, lower: string = text.toLowerCase()): Found[] {
   const out: Found[] = [];
-  for (const m of text.includes('(') ? text.matchAll(PAREN) : []) {
+  for (const m of text.includes('(') ? matches(text, PAREN) : []) {
     const code = Number(m[1]);
     const reason = HTTP_REASONS[code];
     // `(503) Server Unavailable`: the words after the number must look like a status reason.
     if (!reason || !looksLikeReason(m[2] as string, reason)) continue;
     out.push(httpCode(code, undefined, m[0].trim(), m.index + 1, m.index + 4));
   }
-  for (const m of /http|status/.test(lower) ? text.matchAll(CONTEXT) : []) {
+  for (const m of /http|status/.test(lower) ? matches(text, CONTEXT) : []) {
     const code = Number(m[1]);
     if (!HTTP_REASONS[code]) continue;
     const digits = m[1] as string;

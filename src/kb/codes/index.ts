@@ -8,7 +8,7 @@ import { findWindowsCodes } from './windows';
 export type { CodeKind, DecodedCode } from './types';
 export { describeHresult, describeNtstatus, describeWin32 } from './windows';
 export { describeEnhanced } from './smtp';
-export { tables, hex8 } from './tables';
+export { tables, hex8, key32 } from './tables';
 
 /** At most this many codes per text: a 64 KB log full of hex must not produce a 64 KB answer. */
 const MAX_CODES = 40;
@@ -20,10 +20,16 @@ const MAX_CODES = 40;
  */
 export function decodeCodes(text: string, lower: string = text.toLowerCase()): DecodedCode[] {
   const claimed: Found[] = [];
-  const overlaps = (f: Found): boolean => claimed.some((c) => f.index < c.end && f.end > c.index);
+  // Which characters an earlier decoder explained: a mask keeps this linear on a 64 KB paste full of codes.
+  const taken = new Uint8Array(text.length + 1);
+  const overlaps = (f: Found): boolean => {
+    for (let i = f.index; i < f.end; i += 1) if (taken[i] === 1) return true;
+    return false;
+  };
   const groups: Found[][] = [findTlsCodes(text, lower), findLdapCodes(text, lower), findSmtpCodes(text), findHttpCodes(text, lower), findWindowsCodes(text, lower)];
   for (const group of groups) {
     const accepted = group.filter((f) => !overlaps(f));
+    for (const f of accepted) taken.fill(1, f.index, f.end);
     claimed.push(...accepted);
   }
   claimed.sort((a, b) => a.index - b.index);

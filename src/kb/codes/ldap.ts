@@ -1,3 +1,4 @@
+import { matches } from './limit';
 import { describeWin32 } from './windows';
 import { tables } from './tables';
 import type { Found } from './types';
@@ -135,20 +136,20 @@ export function findLdapCodes(text: string, lower: string = text.toLowerCase()):
     const start = (m.index as number) + m[0].lastIndexOf(digits);
     out.push(ldapCode(value, m[0], start, start + digits.length));
   };
-  for (const m of text.matchAll(JAVA)) add(m, Number(m[1]));
-  for (const m of text.matchAll(LDP)) add(m, Number(m[1]));
-  for (const m of text.matchAll(OPENLDAP)) add(m, Number(m[1]));
-  for (const m of text.matchAll(GENERIC)) add(m, Number(m[1]));
-  for (const m of text.matchAll(CLASS)) {
+  for (const m of matches(text, JAVA)) add(m, Number(m[1]));
+  for (const m of matches(text, LDP)) add(m, Number(m[1]));
+  for (const m of matches(text, OPENLDAP)) add(m, Number(m[1]));
+  for (const m of matches(text, GENERIC)) add(m, Number(m[1]));
+  for (const m of matches(text, CLASS)) {
     const code = ERROR_CLASSES[m[1] as string];
     if (code !== undefined) out.push(ldapCode(code, m[0], m.index, m.index + m[0].length));
   }
-  for (const m of lower.includes('err:') ? text.matchAll(AD_PREFIX) : []) {
+  for (const m of lower.includes('err:') ? matches(text, AD_PREFIX) : []) {
     const value = Number.parseInt(m[1] as string, 16);
     if (value > 0 && value <= 0xffff) out.push(describeWin32(value, m[1] as string, m.index, m.index + 8));
   }
   if (!AD_CONTEXT.test(text)) return out;
-  for (const m of text.matchAll(AD_DATA)) {
+  for (const m of matches(text, AD_DATA)) {
     const data = (m[1] as string).toLowerCase();
     const meaning = AD_BIND_DATA[data];
     if (!meaning) continue;

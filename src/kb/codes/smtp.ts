@@ -1,3 +1,4 @@
+import { matches } from './limit';
 import type { Found } from './types';
 
 /**
@@ -135,19 +136,19 @@ export function describeEnhanced(cls: string, subject: string, detail: string): 
 export function findSmtpCodes(text: string): Found[] {
   const out: Found[] = [];
   const basicAt = new Set<number>();
-  for (const m of text.matchAll(BASIC_BEFORE_ENHANCED)) {
+  for (const m of matches(text, BASIC_BEFORE_ENHANCED)) {
     const code = m[1] as string;
     const start = m.index + m[0].length - 4;
     basicAt.add(start + 4);
     out.push(basicCode(code, start));
   }
-  for (const m of text.matchAll(BASIC_CONTEXT)) {
+  for (const m of matches(text, BASIC_CONTEXT)) {
     const code = m[1] as string;
     const start = m.index + m[0].length - 3;
     out.push(basicCode(code, start));
   }
   let mailish: boolean | undefined;
-  for (const m of text.matchAll(ENHANCED)) {
+  for (const m of matches(text, ENHANCED)) {
     const [, whole, cls, subject, detail] = m as unknown as [string, string, string, string, string];
     if (Number(subject) > 7) continue;
     const index = m.index + m[0].length - whole.length;

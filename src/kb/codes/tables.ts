@@ -39,7 +39,12 @@ export function tables(): NonNullable<typeof cache> {
   return cache;
 }
 
-/** `0x` + 8 lowercase hex digits, the canonical spelling of HRESULTs and NTSTATUS values. */
+/** `0x` + 8 upper-case hex digits (`0x800706BA`), how HRESULTs and NTSTATUS values are shown. */
 export function hex8(value: number): string {
-  return `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
+  return `0x${(value >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+/** The signature key of a 32-bit code: kind and lower-case hex (`hresult:0x800706ba`). */
+export function key32(kind: 'hresult' | 'ntstatus', value: number): string {
+  return `${kind}:${hex8(value).toLowerCase()}`;
 }

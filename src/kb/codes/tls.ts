@@ -1,3 +1,4 @@
+import { matches, MATCHES_PER_PATTERN } from './limit';
 import type { Found } from './types';
 
 /**
@@ -141,16 +142,16 @@ export function findTlsCodes(text: string, lower: string): Found[] {
   const push = (found: Found | undefined): void => {
     if (found) out.push(found);
   };
-  for (const m of lower.includes('verify') || lower.includes('x509_v_err_code') ? text.matchAll(VERIFY_NUM) : []) {
+  for (const m of lower.includes('verify') || lower.includes('x509_v_err_code') ? matches(text, VERIFY_NUM) : []) {
     const digits = m[1] as string;
     const start = m.index + m[0].length - digits.length;
     push(verifyCode(Number(digits), m[0], start, start + digits.length));
   }
-  for (const m of text.includes('X509_V_ERR_') ? text.matchAll(VERIFY_NAME) : []) {
+  for (const m of text.includes('X509_V_ERR_') ? matches(text, VERIFY_NAME) : []) {
     const num = byName.get(m[0]);
     if (num !== undefined) push(verifyCode(num, m[0], m.index, m.index + m[0].length));
   }
-  for (const m of text.includes('_') ? text.matchAll(NODE_CODE) : []) {
+  for (const m of text.includes('_') ? matches(text, NODE_CODE) : []) {
     const num = byNode.get(m[0]);
     if (num !== undefined) push(verifyCode(num, m[0], m.index, m.index + m[0].length, m[0]));
   }
@@ -158,7 +159,7 @@ export function findTlsCodes(text: string, lower: string): Found[] {
   for (const [phrase, num] of lower.includes('certificate') ? PHRASES : []) {
     let from = 0;
     for (;;) {
-      const at = lower.indexOf(phrase, from);
+      const at = claimed.length < MATCHES_PER_PATTERN ? lower.indexOf(phrase, from) : -1;
       if (at === -1) break;
       from = at + phrase.length;
       if (claimed.some(([s, e]) => at < e && at + phrase.length > s)) continue;
@@ -167,12 +168,12 @@ export function findTlsCodes(text: string, lower: string): Found[] {
     }
   }
   const alerts = lower.includes('alert');
-  for (const m of alerts ? text.matchAll(ALERT_NUM) : []) {
+  for (const m of alerts ? matches(text, ALERT_NUM) : []) {
     const digits = m[1] as string;
     const start = m.index + m[0].length - digits.length;
     out.push(alertCode(Number(digits), m[0], start, start + digits.length));
   }
-  for (const m of alerts ? text.matchAll(ALERT_NAME) : []) {
+  for (const m of alerts ? matches(text, ALERT_NAME) : []) {
     const words = (m[1] as string).toLowerCase();
     for (const [alertWords, num] of alertByWords) {
       if (words.startsWith(alertWords)) {

@@ -2,7 +2,7 @@
 export type CodeKind = 'hresult' | 'win32' | 'ntstatus' | 'ldap' | 'smtp' | 'http' | 'tls';
 
 /**
- * One code found in a pasted text. `value` is canonical (HRESULT and NTSTATUS as `0x` + 8 hex
+ * One code found in a pasted text. `value` is canonical (HRESULT and NTSTATUS as `0x` + 8 upper-case hex
  * digits, Win32, LDAP and HTTP in decimal, SMTP as typed in RFC 3463 form, TLS as `verify:<n>` or
  * `alert:<n>`); `keys` are what knowledge-base entries name in their `codes` signatures.
  */

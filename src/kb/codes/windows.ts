@@ -1,4 +1,5 @@
-import { hex8, tables } from './tables';
+import { matches } from './limit';
+import { hex8, key32, tables } from './tables';
 import type { Found } from './types';
 
 /**
@@ -19,7 +20,7 @@ export function describeHresult(value: number, raw: string, index: number, end: 
     facilityName: t.facility.names(facility)?.[0] ?? 'unknown',
     code,
   };
-  const keys = [`hresult:${hex8(value)}`];
+  const keys = [key32('hresult', value)];
   let name = names?.[0];
   if (facility === 7 && value >>> 31 === 1) {
     const win32Name = t.win32.names(code)?.[0];
@@ -43,7 +44,7 @@ export function describeNtstatus(value: number, raw: string, index: number, end:
     code: value & 0xffff,
   };
   const name = tables().ntstatus.names(value)?.[0];
-  return { kind: 'ntstatus', raw, value: hex8(value), name, parts, keys: [`ntstatus:${hex8(value)}`], index, end };
+  return { kind: 'ntstatus', raw, value: hex8(value), name, parts, keys: [key32('ntstatus', value)], index, end };
 }
 
 /** A Win32 error number with its symbolic name. */
@@ -92,20 +93,20 @@ export function findWindowsCodes(text: string, lower: string = text.toLowerCase(
     if (found) out.push(found);
   };
   if (lower.includes('0x')) {
-    for (const m of text.matchAll(HEX_0X)) {
+    for (const m of matches(text, HEX_0X)) {
       const { raw, digits, start, end } = span(m);
       if (digits.length < 8) continue; // short hex is a Win32 code only with context (below)
       push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, false));
     }
   }
-  for (const m of text.matchAll(HEX8)) {
+  for (const m of matches(text, HEX8)) {
     const { raw, digits, start, end } = span(m);
     const suffixed = m[3] === 'h' || m[3] === 'H';
     // A bare 8-digit word counts only when it is a known code; `…h` is an HRESULT by its spelling.
     if (!suffixed && (!/[0-9]/.test(digits) || !/^[89a-fA-F]/.test(digits))) continue;
     push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, !suffixed));
   }
-  for (const m of text.matchAll(DECIMAL10)) {
+  for (const m of matches(text, DECIMAL10)) {
     const { raw, digits, start, end } = span(m);
     const value = Number(digits);
     if (raw.startsWith('-')) {
@@ -115,7 +116,7 @@ export function findWindowsCodes(text: string, lower: string = text.toLowerCase(
     }
   }
   if (!CONTEXT_WORDS.test(lower)) return symbols(text, out);
-  for (const m of text.matchAll(WIN32_CONTEXT)) {
+  for (const m of matches(text, WIN32_CONTEXT)) {
     const spelled = m[1] as string;
     const code = spelled.toLowerCase().startsWith('0x') ? Number.parseInt(spelled.slice(2), 16) : Number(spelled);
     if (code === 0 || tables().win32.names(code) === undefined) continue;
@@ -128,7 +129,7 @@ export function findWindowsCodes(text: string, lower: string = text.toLowerCase(
 /** Symbolic names pasted as such: `E_ACCESSDENIED`, `STATUS_LOGON_FAILURE`, `ERROR_LOGON_FAILURE`. */
 function symbols(text: string, out: Found[]): Found[] {
   if (!text.includes('_')) return out;
-  for (const m of text.matchAll(SYMBOL)) {
+  for (const m of matches(text, SYMBOL)) {
     const symbol = m[0];
     const t = tables();
     const start = m.index;

@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
+import { z } from 'zod';
 import { createCertCommand } from '../../../commands/cert';
 import { parseConfig } from '../../../src/config/load';
-import type { Reply } from '../../../src/core/reply';
+import type { Command } from '../../../src/core/command';
+import { makeReply, type Reply } from '../../../src/core/reply';
 import { createRouter } from '../../../src/core/router';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { systemResolver } from '../../../src/net/resolver';
@@ -137,6 +139,7 @@ describeIfOpenssl('cert against real TLS servers, compared with openssl s_client
       const good = await ask(`cert ${server.target} --name owa.cert.test --expr msstd:${NAME.toUpperCase()}`);
       expect(good.findings.map((f) => f.id)).toEqual(['cert.ok']);
       expect(good.actions.map((a) => a.label)).not.toContain('Check with --expr');
+      expect(good.actions.map((a) => a.label)).not.toContain('Add to a daily digest');
       const plain = await ask(`cert ${server.target} --name owa.cert.test`);
       expect(plain.actions).toContainEqual({ label: 'Check with --expr', command: `cert ${server.target} --name owa.cert.test --expr msstd:${NAME}` });
     } finally {
@@ -158,12 +161,17 @@ describeIfOpenssl('cert against real TLS servers, compared with openssl s_client
   it('adds the organisation\'s runbook link to a failing finding when links.<id> is configured', async () => {
     const config = parseConfig({ targets: { allow: ['127.0.0.0/8'] }, tls: { extraCaFiles: [pki.rootPath] }, links: { 'cert.expired': 'https://wiki.contoso.test/renew' } });
     const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: { connectMs: 3000, stepMs: 5000 } };
-    const router = createRouter({ commands: [createCertCommand({ config, net, log: captureLogger(), now: () => new Date() })], log: captureLogger() });
+    // A stand-in `digest` command: only its presence in the registry matters here (the real one needs a store).
+    const digest: Command<{ text: string }> = { name: 'digest', summary: 'stand-in', usage: 'digest', examples: ['digest list'], input: 'verbatim', args: z.object({ text: z.string() }), run: async () => makeReply({ command: 'digest', title: 'stand-in', findings: [] }) };
+    const router = createRouter({ commands: [createCertCommand({ config, net, log: captureLogger(), now: () => new Date() }), digest], log: captureLogger() });
     const server = await startTlsServer(served(leafOf({ dns: [NAME], notBefore: new Date(Date.now() - 90 * DAY), notAfter: new Date(Date.now() - DAY) }), [inter]));
     try {
       const reply = await router.handle(chatRequest(`cert ${server.target} --name ${NAME}`));
       expect(reply.findings[0]?.fix?.links).toContainEqual({ title: 'Runbook', url: 'https://wiki.contoso.test/renew' });
       expect(reply.title).toMatch(/certificate expired 1 day ago/);
+      expect(reply.actions).toContainEqual({ label: 'Add to a daily digest', command: `digest add daily 08:00 cert ${server.target} --name ${NAME}` });
+      const fromDigest = await router.handle(chatRequest(`cert ${server.target} --name ${NAME}`, { platform: 'digest' }));
+      expect(fromDigest.actions.map((a) => a.label)).not.toContain('Add to a daily digest');
     } finally {
       await server.close();
     }

@@ -1,15 +1,4 @@
-import { createHook } from 'node:async_hooks';
 import { Client } from 'ldapts';
-const live = new Map<number, string>();
-createHook({
-  init(id, type) { if (type === 'Timeout' || type === 'TCPWRAP' || type === 'PROCESSWRAP' || type === 'PIPEWRAP') live.set(id, type + ' ' + (new Error().stack?.split('\n').slice(5, 16).join(' | ') ?? '')); },
-  destroy(id) { live.delete(id); },
-}).enable();
-afterAll(async () => {
-  await new Promise((r) => setTimeout(r, 300));
-  console.log(process.getActiveResourcesInfo().join(','));
-  for (const [, st] of live) if (!st.includes('jest/reporters') && !st.includes('jest-circus')) console.log(st.replace(/\/work\/main\/node_modules\//g, '').slice(0, 1500));
-});
 import { DiagError } from '../../../src/core/errors';
 import { createDirectory, type Directory } from '../../../src/directory/client';
 import { createTargetPolicy } from '../../../src/net/policy';
@@ -147,24 +136,32 @@ describeWithSamba('directory engine against Samba AD', ADDRESS, (samba) => {
     expect(error.code).toBe('policy.denied');
   });
 
-  it('reuses one bound connection, and re-establishes it after the server went away', async () => {
+  it('reuses one bound connection, and re-establishes it after the server went away (LDAPS and StartTLS)', async () => {
     const log = captureLogger();
-    const d = directory(testSettings(samba()), testNet(ADDRESS), log);
+    const ldaps = directory(testSettings(samba()), testNet(ADDRESS), log);
+    const startTls = directory(testSettings(samba(), { url: `ldap://${DOMAIN.host}`, startTls: true }), testNet(ADDRESS), log);
     const binds = (): number => log.lines.filter((l) => l.msg === 'directory connection bound').length;
-    for (const sam of ['jdoe', 'cboessen', 'dojane', 'jdoe']) expect((await d.findUsers(sam)).users).toHaveLength(1);
-    expect(binds()).toBe(1);
+    for (const sam of ['jdoe', 'cboessen', 'dojane', 'jdoe']) {
+      expect((await ldaps.findUsers(sam)).users).toHaveLength(1);
+      expect((await startTls.findUsers(sam)).users).toHaveLength(1);
+    }
+    expect(binds()).toBe(2);
 
     await samba().stop();
-    const down = await failure(d.findUsers('jdoe'));
-    expect(down.code).toBe('ldap.unavailable');
-    expect(JSON.stringify(down)).not.toContain(SERVICE_ACCOUNT.password);
+    for (const d of [ldaps, startTls]) {
+      const down = await failure(d.findUsers('jdoe'));
+      expect(down.code).toBe('ldap.unavailable');
+      expect(JSON.stringify(down)).not.toContain(SERVICE_ACCOUNT.password);
+    }
 
     const again = await startSamba({ address: ADDRESS });
     try {
-      expect((await d.findUsers('jdoe')).users).toHaveLength(1);
-      expect(binds()).toBe(2);
+      expect((await ldaps.findUsers('jdoe')).users).toHaveLength(1);
+      expect((await startTls.findUsers('jdoe')).users).toHaveLength(1);
+      expect(binds()).toBe(4);
     } finally {
-      await d.close();
+      await ldaps.close();
+      await startTls.close();
       await again.stop();
     }
   });

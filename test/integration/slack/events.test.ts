@@ -89,7 +89,7 @@ describe('direct messages', () => {
   it('an error paste goes to explain, mrkdwn in it escaped, answered in the DM', async () => {
     const dm = directMessage('Error: <!channel> &lt;!here&gt; <https://evil.example|click here> HResult = -2147024891');
     await postEvent(dm);
-    const answer = await h.capture.waitFor((c) => c.name === 'chat.postMessage' && c.body.channel === DM_CHANNEL && c.status === 200 && c.at >= 0 && JSON.stringify(c.body).includes('2147024891'));
+    const answer = await h.capture.waitFor((c) => c.name === 'chat.postMessage' && c.body.channel === DM_CHANNEL && c.status === 200 && JSON.stringify(c.body).includes('2147024891'));
     expect(answer.body.thread_ts).toBeUndefined();
     expect(blockKitProblems(answer.body)).toEqual([]);
     expect(JSON.stringify(answer.body.blocks)).toContain('`explain`');

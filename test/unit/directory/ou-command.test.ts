@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createOuCommand } from '../../../commands/ou';
+import { createOuCommand, quoteDn } from '../../../commands/ou';
 import { parseConfig } from '../../../src/config/load';
 import { createRouter } from '../../../src/core/router';
 import type { Reply } from '../../../src/core/reply';
@@ -78,9 +78,7 @@ describe('ou with a DN (parsed offline)', () => {
     const kind = fc.constantFrom('OU', 'CN', 'DC');
     await fc.assert(fc.asyncProperty(value, fc.array(fc.tuple(kind, value), { minLength: 1, maxLength: 5 }), async (leaf, parents) => {
       const dn = `CN=${escapeDnValue(leaf)},${parents.map(([t, v]) => `${t}=${escapeDnValue(v)}`).join(',')}`;
-      const quoted = dn.includes('"') ? `'${dn}'` : `"${dn}"`;
-      if (dn.includes('"') && dn.includes("'")) return;
-      const reply = await ou(quoted);
+      const reply = await ou(quoteDn(dn));
       const parent = parseDn(dn).slice(1);
       if (parents[0]?.[0] === 'DC' && parents.length === parents.filter(([t]) => t === 'DC').length) {
         expect(reply.data.parentType).toBe('domain');
@@ -90,7 +88,19 @@ describe('ou with a DN (parsed offline)', () => {
       expect(reply.data.parentDn).toBe(formatDn(parent));
       expect(reply.data.canonicalPath).toBe(canonicalName(parent));
       expect(reply.data.parentType).toBe(parents[0]?.[0] === 'OU' ? 'ou' : parents[0]?.[0] === 'DC' ? 'domain' : 'container');
-    }), { numRuns: 200 });
+    }), { numRuns: Number(process.env.FUZZ_RUNS ?? 200) });
+  });
+});
+
+describe('quoteDn', () => {
+  it.each([
+    ['CN=a,DC=x', '"CN=a,DC=x"'],
+    ['CN=a\\"b,DC=x', `'CN=a\\"b,DC=x'`],
+    ['CN=a,OU=b\\\\', `'CN=a,OU=b\\\\'`],
+    [`CN=O'Brien \\"x\\\\,DC=x`, '"CN=O\'Brien \\22x\\5C,DC=x"'],
+  ])('writes %s as %s, which reads back as the same DN', async (dn, text) => {
+    expect(quoteDn(dn)).toBe(text);
+    expect((await ou(text)).data.dn).toBe(formatDn(parseDn(dn)));
   });
 });
 

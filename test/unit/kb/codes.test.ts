@@ -20,7 +20,7 @@ describe('HRESULT decoding', () => {
 
   it('names an HRESULT_FROM_WIN32 value by the Win32 code inside', () => {
     const code = one('The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)');
-    expect(code).toMatchObject({ value: '0x800706ba', name: 'HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE)' });
+    expect(code).toMatchObject({ value: '0x800706BA', name: 'HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE)' });
     expect(code.keys).toContain('win32:1722');
   });
 
@@ -37,7 +37,7 @@ describe('HRESULT decoding', () => {
         const spellings = [`0x${hex}`, `${hex.toUpperCase()}h`, `-${2 ** 32 - value}`, `${value}`];
         const decoded = spellings.map((s) => decodeCodes(`error ${s} occurred`).find((c) => c.kind === 'hresult'));
         for (const d of decoded) {
-          expect(d?.value).toBe(`0x${hex}`);
+          expect(d?.value).toBe(`0x${hex.toUpperCase()}`);
           expect(d?.parts?.win32).toBe(w);
         }
       }),
@@ -68,7 +68,7 @@ describe('NTSTATUS and Win32 decoding', () => {
   });
 
   it('decodes a negative decimal NTSTATUS', () => {
-    expect(one('NTSTATUS -1073741715')).toMatchObject({ kind: 'ntstatus', value: '0xc000006d' });
+    expect(one('NTSTATUS -1073741715')).toMatchObject({ kind: 'ntstatus', value: '0xC000006D' });
   });
 
   it.each([
@@ -82,7 +82,7 @@ describe('NTSTATUS and Win32 decoding', () => {
 
   it('decodes symbolic names pasted on their own', () => {
     expect(one('E_ACCESSDENIED')).toMatchObject({ kind: 'hresult', value: '0x80070005' });
-    expect(one('STATUS_ACCOUNT_LOCKED_OUT')).toMatchObject({ kind: 'ntstatus', value: '0xc0000234' });
+    expect(one('STATUS_ACCOUNT_LOCKED_OUT')).toMatchObject({ kind: 'ntstatus', value: '0xC0000234' });
     expect(one('ERROR_LOGON_FAILURE')).toMatchObject({ kind: 'win32', value: '1326' });
   });
 

@@ -108,12 +108,13 @@ describe('looksLikeError', () => {
     'The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)',
     'why do I get 0x8004010F in Outlook',
     'AADSTS50126 when connecting',
+    '5.7.1',
     'The trust relationship between this workstation and the primary domain failed.',
   ])('true for %s', (text) => {
     expect(looksLikeError(text)).toBe(true);
   });
 
-  it.each(['hello', 'hi there, how are you?', 'thanks!', 'can you look at mail.contoso.com later', ''])('false for %j', (text) => {
+  it.each(['hello', 'hi there, how are you?', 'thanks!', 'can you look at mail.contoso.com later', '', 'error', 'v1.2.3'])('false for %j', (text) => {
     expect(looksLikeError(text)).toBe(false);
   });
 

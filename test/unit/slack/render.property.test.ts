@@ -24,13 +24,16 @@ const finding = fc.record({
   message: text,
   fix: fc.option(fc.record({ summary: text, steps: fc.option(fc.array(text, { maxLength: 6 }), { nil: undefined }), links: fc.option(fc.array(link, { maxLength: 4 }), { nil: undefined }) }), { nil: undefined }),
 });
+/** Small lists most of the time, and lists far past a limit often enough (fast-check alone keeps arrays short). */
+const sized = <T>(item: fc.Arbitrary<T>, small: number, big: number): fc.Arbitrary<T[]> =>
+  fc.oneof(fc.array(item, { maxLength: small }), fc.array(item, { minLength: small + 1, maxLength: big, size: 'max' }));
 const reply: fc.Arbitrary<Reply> = fc.record({
   command: fc.oneof(fc.constantFrom('cert', 'relay', 'ou', 'explain', 'help', 'usage'), fc.string({ maxLength: 80 })),
   status,
   title: text,
-  findings: fc.array(finding, { maxLength: 160 }),
-  facts: fc.array(fc.record({ label: text, value: text }), { maxLength: 45 }),
-  actions: fc.array(fc.record({ label: text, command: fc.oneof(text, fc.string({ minLength: 1900, maxLength: 2100 })) }), { maxLength: 30 }),
+  findings: sized(finding, 8, 160),
+  facts: sized(fc.record({ label: text, value: text }), 6, 45),
+  actions: sized(fc.record({ label: text, command: fc.oneof({ weight: 4, arbitrary: text }, { weight: 1, arbitrary: fc.string({ minLength: 1900, maxLength: 2100 }) }) }), 4, 60),
   data: fc.constant({}),
 });
 

@@ -57,6 +57,19 @@ describe('cert: checks that stop before the handshake', () => {
   });
 });
 
+describe('cert: configuration problems', () => {
+  it('an unreadable tls.extraCaFiles entry is config.invalid naming the file, before any connection', async () => {
+    const config = parseConfig({ tls: { extraCaFiles: ['/nonexistent/diagbot-root.pem'] } });
+    const net = { policy: createTargetPolicy(config.targets), resolver: tableResolver({}), timeouts: { connectMs: 200, stepMs: 200 } };
+    const router = createRouter({ commands: [createCertCommand({ config, net, log: captureLogger(), now: () => new Date() })], log: captureLogger() });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const reply = await router.handle(chatRequest('cert mail.contoso.test'));
+      expect(reply.findings[0]).toMatchObject({ id: 'config.invalid' });
+      expect(reply.findings[0]?.message).toMatch(/\/nonexistent\/diagbot-root\.pem/);
+    }
+  });
+});
+
 describe('cert: the command as data', () => {
   it('returns host:port as its target, for URLs and by default', () => {
     const { command } = setup();
