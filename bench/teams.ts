@@ -17,7 +17,7 @@ import { percentile, report, rssMb } from './stats';
  * load. Local development mode (no app id), so no token work on either side. Ports 25000-25999.
  */
 const CONCURRENCY = 200;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const TEXT = 'explain The WinRM client received an HTTP server error status (500): Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))';
 
 function activity(serviceUrl: string, conversation: string, text: string): Record<string, unknown> {
@@ -34,8 +34,11 @@ function activity(serviceUrl: string, conversation: string, text: string): Recor
   };
 }
 
-/** Fires CONCURRENCY activities at once; each sample is the time until its answer message was captured. */
-async function round(capture: BotConnectorCapture, url: string, prefix: string, text: string): Promise<number[]> {
+/**
+ * Fires CONCURRENCY activities at once; each sample is the time until its answer message was captured.
+ * `typing` counts the typing indicators diagbot sent (one per check still running after 500 ms).
+ */
+async function round(capture: BotConnectorCapture, url: string, prefix: string, text: string): Promise<{ samples: number[]; typing: number }> {
   const samples: number[] = [];
   await Promise.all(Array.from({ length: CONCURRENCY }, async (_v, i) => {
     const conversation = `${prefix}-${i}`;
@@ -46,8 +49,9 @@ async function round(capture: BotConnectorCapture, url: string, prefix: string, 
     await answered;
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }));
+  const typing = capture.calls.filter((c) => c.activity.type === 'typing').length;
   capture.reset();
-  return samples;
+  return { samples, typing };
 }
 
 export async function run(): Promise<void> {
@@ -74,9 +78,12 @@ export async function run(): Promise<void> {
     await round(capture, `${base}/bench/echo`, 'warm-echo', 'hello');
     const diag: number[] = [];
     const echo: number[] = [];
+    let typing = 0;
     for (let r = 0; r < ROUNDS; r += 1) {
-      echo.push(...await round(capture, `${base}/bench/echo`, `echo-${r}`, 'hello'));
-      diag.push(...await round(capture, `${base}/api/messages`, `diag-${r}`, text));
+      echo.push(...(await round(capture, `${base}/bench/echo`, `echo-${r}`, 'hello')).samples);
+      const measured = await round(capture, `${base}/api/messages`, `diag-${r}`, text);
+      diag.push(...measured.samples);
+      typing += measured.typing;
     }
     const [d50, d99, e50, e99] = [percentile(diag, 50), percentile(diag, 99), percentile(echo, 50), percentile(echo, 99)];
     report('teams', `diagbot ${hasExplain ? 'explain' : 'help'} → captured reply p50`, d50, 'ms');
@@ -85,6 +92,7 @@ export async function run(): Promise<void> {
     report('teams', 'bare botbuilder echo → captured reply p99', e99, 'ms');
     report('teams', 'ratio p50 (target <= 1.3x)', d50 / e50, 'x');
     report('teams', 'ratio p99', d99 / e99, 'x');
+    report('teams', 'typing indicators sent (checks over 500 ms)', (typing / diag.length) * 100, '%');
     report('teams', `rss after ${(ROUNDS + 1) * CONCURRENCY * 2} activities`, rssMb(), 'MB');
   } finally {
     await teams.stop();

@@ -5,7 +5,7 @@ import { errorReply, makeReply, type Fact, type Finding, type Link, type Reply }
 import type { Directory, DirectoryUser, UserSearchResult } from '../src/directory';
 import { missingDirectorySettings } from '../src/directory/settings';
 import {
-  attributeName, canonicalName, dnKind, DnSyntaxError, formatDn, leafName, parentDn, parseDn, rdnPairs, type Dn, type ParentType,
+  attributeName, canonicalName, dnKind, DnSyntaxError, formatDn, formatRdn, leafName, parentDn, parseDn, rdnPairs, type Dn, type ParentType,
 } from '../src/dn';
 import type { CommandDeps } from './deps';
 
@@ -104,7 +104,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     const parent = parentDn(dn) as Dn;
     const kind = dnKind(parent) as ParentType;
     const parentText = formatDn(parent);
-    const dnText = formatDn(dn);
+    const dnText = `${formatRdn(dn[0] as Dn[number])},${parentText}`;
     const path = canonicalName(parent);
     const name = user?.displayName ?? leafName(dn);
     const who = user?.sAMAccountName ? `${name} (${user.sAMAccountName})` : name;

@@ -8,8 +8,8 @@ import { boltLogger } from './bolt-logger';
 import { createEventDeduper } from './dedupe';
 import { registerDoors } from './doors';
 import { createReceiver, type SlackMode } from './receiver';
-import { createTaskTracker } from './run';
 import { createPostPort, isAllowedResponseUrl, postToResponseUrl, SendError, type ChatApi, type RetryPolicy } from './send';
+import { createAckGate, createTaskTracker } from './tasks';
 import { createEventsRoute } from './verify';
 
 /**
@@ -112,7 +112,12 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     // auth.test runs in start(), where a bad token can be reported, not in a constructor.
     deferInitialization: true,
   });
-  const tasks = createTaskTracker(log, { concurrency: config.concurrentAnswers ?? SLACK_DEFAULTS.concurrentAnswers });
+  // HTTP mode knows which requests still wait for their acknowledgement: answers start after them.
+  const acks = createAckGate();
+  const tasks = createTaskTracker(log, {
+    concurrency: config.concurrentAnswers ?? SLACK_DEFAULTS.concurrentAnswers,
+    gate: transport.mode === 'http' ? acks : undefined,
+  });
   const slashCommand = config.slashCommand ?? SLACK_DEFAULTS.slashCommand;
   registerDoors(app, {
     router: config.router,
@@ -160,7 +165,12 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
           log,
           now,
           accepting: () => accepting,
-          arrived: (req) => arrivals.set(req, performance.now()),
+          arrived: (req, res) => {
+            arrivals.set(req, performance.now());
+            const done = acks.begin();
+            res.once('finish', done);
+            res.once('close', done);
+          },
         });
         // async: a synchronous throw inside Bolt's listener becomes a rejection the shared server answers with 500.
         config.http.route('POST', '/slack/events', async (req, res) => route(req, res));

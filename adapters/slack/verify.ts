@@ -36,7 +36,7 @@ export interface EventsRouteOptions {
   /** After stop() the route stays registered on the shared server, so it answers 503 itself. */
   accepting: () => boolean;
   /** Called when a request passed the checks here, before Bolt reads it (acknowledgement latency starts here). */
-  arrived?: (req: IncomingMessage) => void;
+  arrived?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /** The handler for `POST /slack/events` on the shared HTTP server. */
@@ -52,7 +52,7 @@ export function createEventsRoute(options: EventsRouteOptions): RequestListener 
       refuse(res, 401);
       return;
     }
-    options.arrived?.(req);
+    options.arrived?.(req, res);
     options.listener(req, res);
   };
 }

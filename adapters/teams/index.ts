@@ -61,7 +61,7 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
   const saveReference = createReferenceSaver(references);
   const shutdown = new AbortController();
   const tasks = new Set<Promise<unknown>>();
-  let state: { mode: AuthMode; botAuth: ConfigurationBotFrameworkAuthentication; adapter: CloudAdapter; sender: Sender; botAppId: string } | undefined;
+  let state: { mode: AuthMode; botAuth: ConfigurationBotFrameworkAuthentication; adapter: CloudAdapter; sender: Sender } | undefined;
   let accepting = false;
 
   const track = (task: Promise<unknown>): void => {
@@ -180,7 +180,7 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
       signal: shutdown.signal,
       track,
     });
-    state = { mode, botAuth, adapter, sender, botAppId };
+    state = { mode, botAuth, adapter, sender };
     config.http.route('POST', MESSAGES_PATH, handle);
     accepting = true;
     config.http.health.set('teams', true);

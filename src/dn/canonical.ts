@@ -36,8 +36,14 @@ function domainDepth(dn: Dn): number {
 }
 
 function canonicalPart(rdn: Rdn): string {
-  // AD escapes `/` inside names in canonical names, so the path still splits on `/`.
-  return rdn.map((ava) => ava.value.replace(/\\/g, '\\\\').replace(/\//g, '\\/')).join('+');
+  let out = '';
+  for (let i = 0; i < rdn.length; i += 1) {
+    const value = (rdn[i] as Rdn[number]).value;
+    if (i > 0) out += '+';
+    // AD escapes `/` inside names in canonical names, so the path still splits on `/`.
+    out += value.includes('/') || value.includes('\\') ? value.replace(/\\/g, '\\\\').replace(/\//g, '\\/') : value;
+  }
+  return out;
 }
 
 /**
@@ -47,17 +53,25 @@ function canonicalPart(rdn: Rdn): string {
  */
 export function canonicalName(dn: Dn): string {
   const depth = domainDepth(dn);
-  const parts: string[] = [];
-  if (depth > 0) {
-    parts.push(dn.slice(dn.length - depth).map((rdn) => (rdn[0] as Rdn[number]).value).join('.'));
+  let out = '';
+  for (let i = dn.length - depth; i < dn.length; i += 1) {
+    if (out !== '') out += '.';
+    out += ((dn[i] as Rdn)[0] as Rdn[number]).value;
   }
-  for (let i = dn.length - depth - 1; i >= 0; i -= 1) parts.push(canonicalPart(dn[i] as Rdn));
-  return parts.join('/');
+  for (let i = dn.length - depth - 1; i >= 0; i -= 1) {
+    if (out !== '' || i < dn.length - depth - 1) out += '/';
+    out += canonicalPart(dn[i] as Rdn);
+  }
+  return out;
 }
 
 /** The RDNs as `{type, value}` pairs, leaf first; a multi-valued RDN gives one pair per value. */
 export function rdnPairs(dn: Dn): Array<{ type: string; value: string }> {
-  return dn.flatMap((rdn) => rdn.map((ava) => ({ type: ava.type, value: ava.value })));
+  const pairs: Array<{ type: string; value: string }> = [];
+  for (const rdn of dn) {
+    for (const ava of rdn) pairs.push({ type: ava.type, value: ava.value });
+  }
+  return pairs;
 }
 
 /** The display name of the leaf (its RDN value, `+`-joined when multi-valued). */

@@ -54,6 +54,8 @@ const CODE_WEIGHT = 0.6;
 const KEYWORD_WEIGHT = 0.12;
 const KEYWORD_CAP = 0.48;
 const INDEXED_PER_PHRASE = 4;
+/** Candidates whose index hits are below this share of the best candidate's are not scored. */
+const MIN_HIT_SHARE = 0.25;
 
 /** Confidence from a raw score: saturating, so evidence adds up without ever reaching certainty. */
 export function confidenceOf(score: number): number {
@@ -113,7 +115,8 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     }
     return id;
   };
-  const PAIR = 1 << 20; // pair key = a * PAIR + b; ids stay far below 2^20
+  // Pair key = a * PAIR + b stays a small integer (below 2^30), which V8 keeps unboxed in Sets.
+  const PAIR = 1 << 15;
   const wordsOf = (text: string): string[] => prepareText(text.replace(/\{(host|url|ip|email|dn|path|guid)\}/g, 'x$1')).tokens;
   const pairsOf = (ids: readonly number[]): number[] => {
     const out = new Set<number>();
@@ -314,9 +317,13 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     };
     for (const id of distinct) for (const index of postings[id] as number[]) hit(index, idf[id] as number);
     for (const key of input.codeKeys) for (const index of codePostings.get(key) ?? []) hit(index, 3);
-    let candidates = touched;
+    // Entries that share only a word or two of what the best candidates share are not worth scoring.
+    let best = 0;
+    for (const index of touched) if ((hits[index] as number) > best) best = hits[index] as number;
+    const floor = best * MIN_HIT_SHARE;
+    let candidates = touched.filter((index) => (hits[index] as number) >= floor);
     if (candidates.length > maxCandidates) {
-      candidates = [...touched].sort((a, b) => (hits[b] as number) - (hits[a] as number)).slice(0, maxCandidates);
+      candidates = candidates.sort((a, b) => (hits[b] as number) - (hits[a] as number)).slice(0, maxCandidates);
     }
     const out: Match[] = [];
     for (const index of candidates) {

@@ -14,6 +14,8 @@ import { withSecretScrub } from '../../../src/guard/scrub';
 import type { NetContext } from '../../../src/net/connect';
 import type { TargetPolicy } from '../../../src/net/policy';
 import type { Resolver } from '../../../src/net/resolver';
+import { openSqliteStore } from '../../../src/store/sqlite';
+import type { Store } from '../../../src/store/types';
 import { captureLogger } from '../../helpers/logger';
 
 /**
@@ -60,7 +62,14 @@ function buildRouter(): Router {
     policy,
     log,
   });
-  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit }));
+  // The store in memory (digests), the router bound late (digest checks its commands through it).
+  let store: Promise<Store> | undefined;
+  const late: { router?: Router } = {};
+  const commands = guard.applyRoles(createCommands({
+    config, net, log, now, audit,
+    store: () => (store ??= Promise.resolve(openSqliteStore(':memory:'))),
+    router: () => late.router,
+  }));
   const recorder = createAuditRecorder({ store: audit, now, log });
   const router = createRouter({
     commands,
@@ -76,7 +85,8 @@ function buildRouter(): Router {
       },
     },
   });
-  return withSecretScrub(router, [SECRET]);
+  late.router = withSecretScrub(router, [SECRET]);
+  return late.router;
 }
 
 const router = buildRouter();

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answer, createTaskTracker } from '../../../adapters/slack/run';
+import { answer } from '../../../adapters/slack/run';
+import { createAckGate, createTaskTracker } from '../../../adapters/slack/tasks';
 import type { AnswerTarget } from '../../../adapters/slack/send';
 import type { ChatRequest } from '../../../src/core/chat-request';
 import { makeReply } from '../../../src/core/reply';
@@ -95,5 +96,41 @@ describe('task tracker', () => {
     expect(aborted).toBe(true);
     expect(queuedRan).toBe(false);
     expect(tasks.size).toBe(0);
+  });
+});
+
+describe('acknowledgements first', () => {
+  it('an answer starts only once no request waits for its acknowledgement', async () => {
+    const gate = createAckGate();
+    const tasks = createTaskTracker(log, { gate, maxDeferMs: 10_000 });
+    const first = gate.begin();
+    const second = gate.begin();
+    let started = false;
+    tasks.track(async () => {
+      started = true;
+    });
+    await sleep(30);
+    expect(started).toBe(false);
+    first();
+    first();
+    await sleep(30);
+    expect(gate.pending).toBe(1);
+    expect(started).toBe(false);
+    second();
+    await tasks.drain(1000);
+    expect(started).toBe(true);
+  });
+
+  it('but not for longer than maxDeferMs, so steady traffic cannot starve the answers', async () => {
+    const gate = createAckGate();
+    const tasks = createTaskTracker(log, { gate, maxDeferMs: 20 });
+    gate.begin();
+    let started = false;
+    tasks.track(async () => {
+      started = true;
+    });
+    await tasks.drain(2000);
+    expect(started).toBe(true);
+    expect(gate.pending).toBe(1);
   });
 });
