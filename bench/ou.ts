@@ -107,19 +107,26 @@ async function lookupBench(): Promise<void> {
       await viaDiagbot();
       await viaLdapts();
     }
-    // Alternating blocks of 100 calls, so load from anything else on the machine falls on both alike.
+    const viaEngine = async (): Promise<void> => {
+      if ((await directory.findUsers('cboessen')).users.length !== 1) throw new Error('the directory found no single entry');
+    };
+    // Interleaved call by call, so load from anything else on the machine falls on all three alike.
     const ours: number[] = [];
+    const engine: number[] = [];
     const theirs: number[] = [];
-    for (let block = 0; block < 20; block += 1) {
-      for (let i = 0; i < 100; i += 1) theirs.push(await timed(viaLdapts));
-      for (let i = 0; i < 100; i += 1) ours.push(await timed(viaDiagbot));
+    for (let i = 0; i < 2000; i += 1) {
+      theirs.push(await timed(viaLdapts));
+      engine.push(await timed(viaEngine));
+      ours.push(await timed(viaDiagbot));
     }
     report('ou', 'Samba provision+populate (this run; 0 = cached)', samba.timings.provisionMs ?? 0, 'ms');
     report('ou', 'Samba copy + start until LDAP answers', samba.timings.copyMs + samba.timings.startMs, 'ms');
     report('ou', 'bare ldapts search, reused LDAPS (baseline)', 1e6 / median(theirs), 'lookups/s');
+    report('ou', 'directory engine findUsers, reused LDAPS', 1e6 / median(engine), 'lookups/s');
     report('ou', 'diagbot `ou cboessen`, reused LDAPS', 1e6 / median(ours), 'lookups/s');
     report('ou', 'bare ldapts p95 latency', percentile(theirs, 95), 'us');
     report('ou', 'diagbot p95 latency', percentile(ours, 95), 'us');
+    report('ou', 'time ratio engine / bare, median', median(engine) / median(theirs), 'x');
     report('ou', 'time ratio diagbot / bare, median (target <= 1.2x)', median(ours) / median(theirs), 'x');
   } finally {
     await bare.unbind().catch(() => undefined);

@@ -62,7 +62,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       res.end('not found\n');
       return;
     }
-    Promise.resolve(handler(req, res)).catch((error: unknown) => {
+    Promise.resolve().then(() => handler(req, res)).catch((error: unknown) => {
       options.log.error({ err: error, path }, 'HTTP handler failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end();
