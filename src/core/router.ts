@@ -44,6 +44,9 @@ export interface Router {
   commands(): readonly Command[];
 }
 
+/** The signal of a request nobody abandons; shared, since it never fires. */
+const NEVER_ABORTED = new AbortController().signal;
+
 const ROLE_RANK: Record<Role, number> = { everyone: 0, operator: 1, admin: 2 };
 
 export function roleAllows(have: Role, need: Role): boolean {
@@ -62,7 +65,7 @@ export function createRouter(options: RouterOptions): Router {
   const now = options.now ?? (() => new Date());
   const hooks = options.hooks ?? {};
 
-  async function handle(request: ChatRequest, signal: AbortSignal = new AbortController().signal): Promise<Reply> {
+  async function handle(request: ChatRequest, signal: AbortSignal = NEVER_ABORTED): Promise<Reply> {
     const started = performance.now();
     const correlationId = randomUUID();
     const log = options.log.child({ correlationId, platform: request.platform, user: request.userId });
