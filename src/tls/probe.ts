@@ -82,26 +82,35 @@ async function handshake(plain: Socket, where: string, options: ProbeOptions, st
     checkServerIdentity: () => undefined,
   });
   tls.on('keylog', (line: Buffer) => capture.keylog(line));
+  // Always one listener, so a late reset while the socket is torn down is never an uncaught error;
+  // the handshake's own outcome is decided by the listeners below.
+  tls.on('error', ignoreLateError);
+  const failure = (error: Error & { code?: string }): DiagError => new DiagError(
+    'cert.handshake-failed',
+    `The TLS handshake with ${where} failed: ${describeHandshakeFailure(error, capture.bytes(), options.servername)}.`,
+    { cause: error, data: { step: 'tls-handshake', code: error.code ?? null, servername: options.servername ?? null } },
+  );
   try {
     await withDeadline(`the TLS handshake with ${where}`, stepMs, (signal) => new Promise<void>((resolve, reject) => {
+      // Listeners come off once settled: closing the socket after success must not build an error.
+      const settle = (error?: DiagError): void => {
+        tls.off('secureConnect', onSecure);
+        tls.off('error', onError);
+        tls.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onSecure = (): void => settle();
+      const onError = (error: Error): void => settle(failure(error));
+      const onClose = (): void => settle(failure(new Error('closed')));
       signal.addEventListener('abort', () => tls.destroy(), { once: true });
-      tls.once('secureConnect', () => resolve());
-      tls.once('error', (error: Error & { code?: string }) => {
-        reject(new DiagError('cert.handshake-failed', `The TLS handshake with ${where} failed: ${describeHandshakeFailure(error, capture.bytes(), options.servername)}.`, {
-          cause: error,
-          data: { step: 'tls-handshake', code: error.code ?? null, servername: options.servername ?? null },
-        }));
-      });
-      tls.once('close', () => reject(new DiagError('cert.handshake-failed', `The TLS handshake with ${where} failed: ${describeHandshakeFailure(new Error('closed'), capture.bytes(), options.servername)}.`, {
-        data: { step: 'tls-handshake', servername: options.servername ?? null },
-      })));
+      tls.on('secureConnect', onSecure);
+      tls.on('error', onError);
+      tls.on('close', onClose);
     }));
   } catch (error) {
     tls.destroy();
     throw error;
-  } finally {
-    // The outcome is settled; a late reset while the socket is torn down must not become an uncaught error.
-    tls.on('error', ignoreLateError);
   }
   return { tls, capture };
 }
@@ -124,11 +133,13 @@ function peerChain(tls: TLSSocket): Buffer[] {
  */
 export async function probeTls(target: { host: string; port: number }, options: ProbeOptions, net: NetContext): Promise<ProbeResult> {
   const where = formatTarget(target);
-  const { socket, address } = await connectTcp(target, net);
-  const abort = (): void => {
-    socket.destroy();
+  // The request's signal is polled between steps rather than listened to: it is often one shared signal
+  // that never fires, and every step has its own deadline anyway.
+  const stopIfAbandoned = (): void => {
+    if (options.signal?.aborted) throw new DiagError('net.timeout', `The check of ${where} was abandoned before it finished.`, { data: { step: 'abandoned' } });
   };
-  options.signal?.addEventListener('abort', abort, { once: true });
+  stopIfAbandoned();
+  const { socket, address } = await connectTcp(target, net);
   try {
     let plain: Socket = socket;
     let banner: string | undefined;
@@ -138,6 +149,7 @@ export async function probeTls(target: { host: string; port: number }, options: 
       const upgraded = await negotiateStarttls(socket, protocol, { where, stepMs: net.timeouts.stepMs, ehloName: options.ehloName ?? 'diagbot.invalid' });
       ({ socket: plain, banner, capabilities } = upgraded);
     }
+    stopIfAbandoned();
     const { tls, capture } = await handshake(plain, where, options, net.timeouts.stepMs);
     try {
       const wire = capture.certificates();
@@ -161,7 +173,6 @@ export async function probeTls(target: { host: string; port: number }, options: 
       tls.destroy();
     }
   } finally {
-    options.signal?.removeEventListener('abort', abort);
     socket.destroy();
   }
 }

@@ -129,8 +129,10 @@ function ldapCode(code: number, raw: string, index: number, end: number): Found 
 
 export function findLdapCodes(text: string, lower: string = text.toLowerCase()): Found[] {
   const out: Found[] = [];
-  // Every spelling below names LDAP, an AD error family (`…Err:`), ldp's `Error <n>` or an ldapts class (`…Error`).
-  if (!LDAP_GATE.test(lower)) return out;
+  // Every spelling below names LDAP, an AD error family (`…Err:`), ldp's `Error <n>` or an ldapts class (`…Error`);
+  // a short question (`explain data 775`) is about the AD sub-code itself.
+  const short = lower.trim().length <= 60;
+  if (!LDAP_GATE.test(lower) && !short) return out;
   const add = (m: RegExpMatchArray, value: number): void => {
     const digits = m[1] as string;
     const start = (m.index as number) + m[0].lastIndexOf(digits);
@@ -148,7 +150,7 @@ export function findLdapCodes(text: string, lower: string = text.toLowerCase()):
     const value = Number.parseInt(m[1] as string, 16);
     if (value > 0 && value <= 0xffff) out.push(describeWin32(value, m[1] as string, m.index, m.index + 8));
   }
-  if (!AD_CONTEXT.test(text)) return out;
+  if (!AD_CONTEXT.test(text) && !(short && lower.includes('data '))) return out;
   for (const m of matches(text, AD_DATA)) {
     const data = (m[1] as string).toLowerCase();
     const meaning = AD_BIND_DATA[data];

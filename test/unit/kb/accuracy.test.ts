@@ -92,6 +92,7 @@ describe('variants unlike the fixtures', () => {
   it('matches a bare code with its entry', () => {
     expect(explainer.explain('0x800706BA').matches[0]?.entry.id).toBe('rpc.server-unavailable');
     expect(explainer.explain('what does 5.7.64 mean?').matches[0]?.entry.id).toBe('exo.tenant-attribution-relay-denied');
+    expect(explainer.explain('data 775').matches[0]?.entry.id).toBe('ldap.bind-775-account-locked');
   });
 
   it('says nothing confident about a half-related text and offers the closest entry as a question', () => {

@@ -108,6 +108,12 @@ describe('LDAP decoding', () => {
     expect(ldap.meaning).toMatch(/password/);
   });
 
+  it('reads a bare AD sub-code asked about on its own, but not "data 52e" inside unrelated text', () => {
+    expect(one('data 52e', 'ldap').parts).toMatchObject({ adData: '52e', win32Name: 'ERROR_LOGON_FAILURE' });
+    const log = 'Exported the data 52e7 rows to the warehouse, then copied data 123 files; the nightly batch finished on time without any problems.';
+    expect(decodeCodes(log)).toEqual([]);
+  });
+
   it('does not also read "error code 49" as Win32 error 49', () => {
     expect(decodeCodes('LDAP: error code 49 - invalid').map((c) => c.kind)).toEqual(['ldap']);
   });
