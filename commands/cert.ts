@@ -204,18 +204,12 @@ function errorFix(error: DiagError, input: CertInput): Fix | undefined {
   return error.fix;
 }
 
-function withRunbook(fix: Fix | undefined, id: string, links: Record<string, string>): Fix | undefined {
-  const url = links[id];
-  if (!url || !fix) return fix ?? (url ? { summary: 'See your runbook.', links: [{ title: 'Runbook', url }] } : undefined);
-  return { ...fix, links: [...(fix.links ?? []), { title: 'Runbook', url }] };
-}
-
 const RANK: Record<Severity, number> = { error: 4, fail: 3, warn: 2, info: 1, ok: 0 };
 
-function buildReply(input: CertInput, { probe, analysis }: CertCheckResult, links: Record<string, string>, digestAvailable: boolean): Reply {
+function buildReply(input: CertInput, { probe, analysis }: CertCheckResult, digestAvailable: boolean): Reply {
   const described = analysis.issues.map((issue) => ({ issue, ...describe(issue, input), severity: SEVERITY[issue.id] }));
   described.sort((a, b) => RANK[b.severity] - RANK[a.severity]);
-  const findings: Finding[] = described.map((d) => ({ id: d.issue.id, severity: d.severity, message: d.message, fix: withRunbook(d.fix, d.issue.id, links) }));
+  const findings: Finding[] = described.map((d) => ({ id: d.issue.id, severity: d.severity, message: d.message, fix: d.fix }));
   const leaf = analysis.chain[0];
   const problems = described.filter((d) => RANK[d.severity] >= RANK.warn);
   if (problems.length === 0) {
@@ -292,17 +286,16 @@ export function createCertCommand(deps: CommandDeps & { certChecker?: CertChecke
     },
     async run(args, ctx) {
       const input = parseInput(args);
-      const links = deps.config.links;
       let result: CertCheckResult;
       try {
         result = await (await engine()).check({ host: input.target.host, port: input.target.port, mode: input.mode, name: input.name, expr: input.expr, signal: ctx.signal });
       } catch (error) {
         if (!(error instanceof DiagError)) throw error;
-        throw new DiagError(error.code, error.message, { cause: error.cause, data: { host: input.target.host, port: input.target.port, mode: input.mode, ...error.data }, fix: withRunbook(errorFix(error, input), error.code, links) });
+        throw new DiagError(error.code, error.message, { cause: error.cause, data: { host: input.target.host, port: input.target.port, mode: input.mode, ...error.data }, fix: errorFix(error, input) });
       }
       // Offered once digests exist and this person may use them; never inside a digest run itself.
       const digestAvailable = ctx.request.platform !== 'digest' && ctx.visibleCommands().some((c) => c.name === 'digest');
-      return buildReply(input, result, links, digestAvailable);
+      return buildReply(input, result, digestAvailable);
     },
   };
 }

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command';
 import { usageError } from '../src/core/errors';
-import { makeReply, type Fact, type Finding, type Fix, type Link, type Reply, type Severity } from '../src/core/reply';
+import { makeReply, type Fact, type Finding, type Link, type Reply, type Severity } from '../src/core/reply';
 import type { DecodedCode, ExplainMatch, ExplainResult } from '../src/kb';
 import { loadExplainEngine } from '../src/kb';
-import type { Config } from '../src/config/schema';
 
 const EXAMPLE = 'explain 550 5.7.1 Unable to relay';
 const explainArgs = z.object({ text: z.string() });
@@ -59,12 +58,7 @@ export function describeCode(code: DecodedCode): string {
   return `${shown}${name} — ${bits.join('; ')}.${code.meaning ? ` ${code.meaning}` : ''}`;
 }
 
-function withRunbook(fix: Fix, findingId: string, links: Record<string, string>): Fix {
-  const runbook = links[findingId];
-  return runbook ? { ...fix, links: [...(fix.links ?? []), { title: 'Your runbook', url: runbook }] } : fix;
-}
-
-function matchFinding(match: ExplainMatch, primary: boolean, links: Record<string, string>): Finding {
+function matchFinding(match: ExplainMatch, primary: boolean): Finding {
   const { entry } = match;
   const id = `kb.${entry.id}`;
   const causes = entry.causes.map((c, i) => `${i + 1}) ${c}`).join(' ');
@@ -76,18 +70,15 @@ function matchFinding(match: ExplainMatch, primary: boolean, links: Record<strin
     id,
     severity,
     message,
-    fix: withRunbook({ summary: entry.fix.summary, steps: entry.fix.steps, links: entry.links }, id, links),
+    fix: { summary: entry.fix.summary, steps: entry.fix.steps, links: entry.links },
   };
 }
 
-function codeFinding(code: DecodedCode, links: Record<string, string>): Finding {
-  const id = `code.${code.kind}`;
-  const finding: Finding = { id, severity: 'info', message: describeCode(code) };
-  if (links[id]) finding.fix = withRunbook({ summary: 'See your runbook for this kind of code.' }, id, links);
-  return finding;
+function codeFinding(code: DecodedCode): Finding {
+  return { id: `code.${code.kind}`, severity: 'info', message: describeCode(code) };
 }
 
-function noMatchFinding(result: ExplainResult, links: Record<string, string>): Finding {
+function noMatchFinding(result: ExplainResult): Finding {
   const decoded = result.codes.length > 0
     ? ` I decoded ${result.codes.length === 1 ? 'the code' : `${result.codes.length} codes`} below, which may be enough.`
     : '';
@@ -99,7 +90,7 @@ function noMatchFinding(result: ExplainResult, links: Record<string, string>): F
     id: 'explain.no-match',
     severity: 'info',
     message: `I don't recognise this as a known error.${decoded}${closest}`,
-    fix: withRunbook({
+    fix: {
       summary: 'Paste the whole error: its first line, the exception type and any codes (0x…, 5.7.1, data 52e, Error 1722).',
       steps: [
         'Copy the full message rather than only a stack trace or the last line.',
@@ -107,25 +98,25 @@ function noMatchFinding(result: ExplainResult, links: Record<string, string>): F
         'A bare code works too: `explain 0x800706BA`, `explain 5.7.1`, `explain data 775`.',
       ],
       links: smtp ? [NDR_DOC, LOOKUP_DOC] : [LOOKUP_DOC],
-    }, 'explain.no-match', links),
+    },
   };
 }
 
 /** Builds the Reply from the engine's facts. */
-export function explainReply(result: ExplainResult, links: Record<string, string> = {}): Reply {
+export function explainReply(result: ExplainResult): Reply {
   const [top, ...others] = result.matches;
   const findings: Finding[] = [];
   const facts: Fact[] = [];
   if (top) {
-    findings.push(matchFinding(top, true, links));
-    for (const other of others.slice(0, 2)) findings.push(matchFinding(other, false, links));
+    findings.push(matchFinding(top, true));
+    for (const other of others.slice(0, 2)) findings.push(matchFinding(other, false));
     facts.push({ label: 'Confidence', value: percent(top.confidence) });
     facts.push({ label: 'Products', value: top.entry.products.join(', ') });
     if (top.entry.versions.length > 0) facts.push({ label: 'Versions', value: top.entry.versions.join(', ') });
   } else {
-    findings.push(noMatchFinding(result, links));
+    findings.push(noMatchFinding(result));
   }
-  for (const code of result.codes.slice(0, 10)) findings.push(codeFinding(code, links));
+  for (const code of result.codes.slice(0, 10)) findings.push(codeFinding(code));
   for (const code of result.codes.slice(0, 5)) facts.push({ label: code.raw.slice(0, 60), value: code.name ?? code.value });
   const { hosts, ips, dns } = result.entities;
   if (hosts.length > 0) facts.push({ label: 'Hosts', value: hosts.slice(0, 5).join(', ') });
@@ -161,8 +152,7 @@ export function explainReply(result: ExplainResult, links: Record<string, string
  * `explain <pasted error>`: what the error means, why it happens and how to fix it, from the knowledge
  * base (src/kb) and the code decoders; also the router's fallback for error pastes in DMs and mentions.
  */
-export function createExplainCommand(deps: { config: Pick<Config, 'links'> }): Command<ExplainArgs> {
-  const links = deps.config.links;
+export function createExplainCommand(): Command<ExplainArgs> {
   return {
     name: 'explain',
     summary: 'Explain a pasted error: what it means, the likely causes, the fix and what to check next.',
@@ -185,7 +175,7 @@ export function createExplainCommand(deps: { config: Pick<Config, 'links'> }): C
         throw usageError('Paste the error text after `explain`.', EXAMPLE);
       }
       const { explainText } = await loadExplainEngine();
-      return explainReply(explainText(args.text), links);
+      return explainReply(explainText(args.text));
     },
   };
 }

@@ -13,8 +13,7 @@ import { createRelayCommand } from './relay';
  * line here. Keep `help` last so it lists the others first.
  */
 export function createCommands(deps: CommandDeps): Command[] {
-  void deps;
-  return [auditCommand(deps), createRelayCommand(deps), createCertCommand(deps), createOuCommand(deps), createDigestCommand(deps), createExplainCommand(deps), helpCommand];
+  return [auditCommand(deps), createRelayCommand(deps), createCertCommand(deps), createOuCommand(deps), createDigestCommand(deps), createExplainCommand(), helpCommand];
 }
 
 export type { CommandDeps } from './deps';

@@ -88,14 +88,6 @@ export interface OuDeps extends Pick<CommandDeps, 'config'> {
 
 /** Builds the `ou` command around a directory (absent when none is configured: DNs still work). */
 export function createOuCommand(deps: OuDeps): Command<OuArgs> {
-  const runbook = (id: string): Link[] => {
-    const url = deps.config.links[id];
-    return url ? [{ title: 'Runbook', url }] : [];
-  };
-  const withRunbook = (finding: Finding): Finding => (finding.fix
-    ? { ...finding, fix: { ...finding.fix, links: [...(finding.fix.links ?? []), ...runbook(finding.id)] } }
-    : finding);
-
   function placement(input: string, dn: Dn, source: 'ldap' | 'parsed', user?: DirectoryUser, server?: string): Reply {
     if (dn.length < 2) {
       throw usageError(`\`${input.slice(0, 120)}\` has no parent: give the full DN down to the domain.`, 'ou "CN=Jane Doe,OU=Engineers,DC=contoso,DC=local"');
@@ -118,7 +110,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     if (kind === 'container') {
       const top = parent[0]?.[0];
       const isUsers = top !== undefined && attributeName(top.type) === 'cn' && top.value.toLowerCase() === 'users' && dnKind(parent.slice(1)) === 'domain';
-      findings.push(withRunbook({
+      findings.push({
         id: 'ou.default-container',
         severity: 'warn',
         message: `\`${parentText}\` is a container, not an OU: Group Policy cannot be linked to it, so only domain-level GPOs reach ${name}.`,
@@ -132,10 +124,10 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
           ],
           links: [LINKS.moveAdObject, LINKS.redirect],
         },
-      }));
+      });
     }
     if (user?.disabled) {
-      findings.push(withRunbook({
+      findings.push({
         id: 'ou.disabled',
         severity: 'warn',
         message: `The account is disabled (userAccountControl ${user.userAccountControl} has ACCOUNTDISABLE).`,
@@ -144,7 +136,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
           steps: [`Enable-ADAccount -Identity ${psQuote(dnText)}`],
           links: [LINKS.enableAccount, LINKS.uac],
         },
-      }));
+      });
     }
     const facts: Fact[] = [
       { label: 'DN', value: dnText },
@@ -179,7 +171,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     return makeReply({
       command: 'ou',
       title: `No user ${lookup.value} in ${deps.config.ldap.baseDn ?? 'the directory'}`,
-      findings: [withRunbook({
+      findings: [{
         id: 'ou.not-found',
         severity: 'fail',
         message: `No user account under \`${deps.config.ldap.baseDn}\` has ${by} \`${lookup.value}\`.`,
@@ -192,7 +184,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
           ],
           links: [LINKS.getAdUser],
         },
-      })],
+      }],
       data: { input: lookup.input, source: 'ldap', matches: [], server: result.server.url },
     });
   }
@@ -204,7 +196,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     return makeReply({
       command: 'ou',
       title: `${count} users match ${lookup.value}`,
-      findings: [withRunbook({
+      findings: [{
         id: 'ou.ambiguous',
         severity: 'warn',
         message: `${count} user accounts match \`${lookup.value}\`${result.truncated ? ` (only the first ${users.length} are shown)` : ''}: ${users.map((u) => `${u.dn} (${u.matchedBy.join(', ') || 'match'})`).join('; ')}.`,
@@ -213,7 +205,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
           steps: users.slice(0, 10).map((u) => `ou ${u.sAMAccountName ?? quoteDn(u.dn)}`),
           links: [LINKS.getAdUser],
         },
-      })],
+      }],
       facts: users.slice(0, 10).map((u) => ({ label: u.sAMAccountName ?? 'DN', value: u.dn })),
       actions: users.slice(0, 5).map((u) => ({ label: (u.displayName ?? u.sAMAccountName ?? u.dn).slice(0, 70), command: `ou ${quoteDn(u.dn)}` })),
       data: { input: lookup.input, source: 'ldap', matches: dns, truncated: result.truncated, server: result.server.url },

@@ -98,9 +98,8 @@ export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptio
   // Compiled once: the config does not change while diagbot runs, and ranges are already validated at load.
   const compiled = relay.connectors.length > 0 ? compileTopology(relay) : undefined;
   const issues = compiled ? auditTopology(compiled) : [];
-  const runbook = (id: string): Link[] => (deps.config.links[id] ? [{ title: 'Your runbook', url: deps.config.links[id] as string }] : []);
   const finding = (id: string, severity: Finding['severity'], message: string, fix?: Fix): Finding =>
-    ({ id, severity, message, ...(fix ? { fix: { ...fix, links: [...(fix.links ?? []), ...runbook(id)] } } : {}) });
+    ({ id, severity, message, ...(fix ? { fix } : {}) });
 
   return {
     name: 'relay',

@@ -134,7 +134,7 @@ function buildApp(args: ProgramArgs): App {
     },
   };
   // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
-  const router = withSecretScrub(createRouter({ commands, log, now, hooks, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
+  const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
   late.router = router;
   return { config, router, log, completedListeners, directory, store, closeStore };
 }

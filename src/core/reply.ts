@@ -115,3 +115,29 @@ export function errorReply(command: string, finding: Finding, data: Record<strin
     data,
   });
 }
+
+const RUNBOOK_TITLE = 'Your runbook';
+const RUNBOOK_SUMMARY = 'See your organisation\'s runbook.';
+
+/**
+ * Adds the organisation's runbook link (`config.links[findingId]`) to every finding that has one, so
+ * commands never have to: the router applies it to each reply it returns. A finding without a fix gets
+ * one that points at the runbook. Returns the same object when there is nothing to add, and never adds
+ * a URL the fix already links to.
+ */
+export function withRunbookLinks(reply: Reply, runbooks: Readonly<Record<string, string>>): Reply {
+  let changed = false;
+  const findings = reply.findings.map((finding) => {
+    // Own keys only: a finding id such as `constructor` must not pick up Object.prototype.
+    const url = Object.hasOwn(runbooks, finding.id) ? runbooks[finding.id] : undefined;
+    if (typeof url !== 'string' || url === '') return finding;
+    if (finding.fix?.links?.some((link) => link.url === url)) return finding;
+    changed = true;
+    const link: Link = { title: RUNBOOK_TITLE, url };
+    const fix: Fix = finding.fix
+      ? { ...finding.fix, links: [...(finding.fix.links ?? []), link] }
+      : { summary: RUNBOOK_SUMMARY, links: [link] };
+    return { ...finding, fix };
+  });
+  return changed ? { ...reply, findings } : reply;
+}

@@ -3,7 +3,7 @@ import { parseArgs } from './args';
 import type { ChatRequest } from './chat-request';
 import type { Command, CommandContext, Logger, Role } from './command';
 import { isDiagError } from './errors';
-import { errorReply, type Reply } from './reply';
+import { errorReply, withRunbookLinks, type Reply } from './reply';
 import { splitCommandName } from './tokenize';
 
 /** Hooks the guard rails plug into; the core itself knows nothing of roles, limits or audit. */
@@ -37,6 +37,8 @@ export interface RouterOptions {
   fallback?: Fallback;
   hooks?: RouterHooks;
   now?: () => Date;
+  /** The organisation's runbook URL per finding id (`config.links`), added to every reply's fixes. */
+  runbooks?: Readonly<Record<string, string>>;
 }
 
 export interface Router {
@@ -64,6 +66,7 @@ export function createRouter(options: RouterOptions): Router {
   }
   const now = options.now ?? (() => new Date());
   const hooks = options.hooks ?? {};
+  const runbooks = options.runbooks ?? {};
 
   async function handle(request: ChatRequest, signal: AbortSignal = NEVER_ABORTED): Promise<Reply> {
     const started = performance.now();
@@ -97,6 +100,8 @@ export function createRouter(options: RouterOptions): Router {
     } catch (error) {
       reply = toErrorReply(commandName, error, correlationId, log);
     }
+    // One place for the runbook links, so success, usage and error replies (and the audit) all carry them.
+    reply = withRunbookLinks(reply, runbooks);
     const durationMs = performance.now() - started;
     log.debug({ command: commandName, status: reply.status, durationMs }, 'handled');
     try {

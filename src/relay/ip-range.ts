@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { canonicalIp } from '../net/address';
+import { canonicalIp, formatIpv6 } from '../net/address';
 
 /**
  * IP ranges as receive connectors and load-balancer data groups write them: a single address
@@ -61,26 +61,9 @@ function ipv6ToBigInt(address: string): bigint {
 /** Formats a number back into an address of the family (IPv6 compressed per RFC 5952). */
 export function bigIntToIp(value: bigint, family: 4 | 6): string {
   if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
-  const groups: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 16; i += 1) bytes[i] = Number((value >> BigInt(8 * (15 - i))) & 0xffn);
+  return formatIpv6(bytes);
 }
 
 /**

@@ -158,16 +158,16 @@ describeIfOpenssl('cert against real TLS servers, compared with openssl s_client
     }
   });
 
-  it('adds the organisation\'s runbook link to a failing finding when links.<id> is configured', async () => {
+  it('adds the organisation\'s runbook link to a failing finding when links.<id> is configured (through the router)', async () => {
     const config = parseConfig({ targets: { allow: ['127.0.0.0/8'] }, tls: { extraCaFiles: [pki.rootPath] }, links: { 'cert.expired': 'https://wiki.contoso.test/renew' } });
     const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: { connectMs: 3000, stepMs: 5000 } };
     // A stand-in `digest` command: only its presence in the registry matters here (the real one needs a store).
     const digest: Command<{ text: string }> = { name: 'digest', summary: 'stand-in', usage: 'digest', examples: ['digest list'], input: 'verbatim', args: z.object({ text: z.string() }), run: async () => makeReply({ command: 'digest', title: 'stand-in', findings: [] }) };
-    const router = createRouter({ commands: [createCertCommand({ config, net, log: captureLogger(), now: () => new Date() }), digest], log: captureLogger() });
+    const router = createRouter({ commands: [createCertCommand({ config, net, log: captureLogger(), now: () => new Date() }), digest], log: captureLogger(), runbooks: config.links });
     const server = await startTlsServer(served(leafOf({ dns: [NAME], notBefore: new Date(Date.now() - 90 * DAY), notAfter: new Date(Date.now() - DAY) }), [inter]));
     try {
       const reply = await router.handle(chatRequest(`cert ${server.target} --name ${NAME}`));
-      expect(reply.findings[0]?.fix?.links).toContainEqual({ title: 'Runbook', url: 'https://wiki.contoso.test/renew' });
+      expect(reply.findings[0]?.fix?.links).toContainEqual({ title: 'Your runbook', url: 'https://wiki.contoso.test/renew' });
       expect(reply.title).toMatch(/certificate expired 1 day ago/);
       expect(reply.actions).toContainEqual({ label: 'Add to a daily digest', command: `digest add daily 08:00 cert ${server.target} --name ${NAME}` });
       const fromDigest = await router.handle(chatRequest(`cert ${server.target} --name ${NAME}`, { platform: 'digest' }));

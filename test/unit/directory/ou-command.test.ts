@@ -7,9 +7,9 @@ import { canonicalName, dnEquals, escapeDnValue, formatDn, parseDn } from '../..
 import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
 
-/** `ou` without a directory: DNs are parsed offline; names say which settings are missing. */
+/** `ou` without a directory: DNs are parsed offline; names say which settings are missing. Runbooks as main.ts wires them. */
 function router(config = parseConfig({})) {
-  return createRouter({ commands: [createOuCommand({ config })], log: captureLogger() });
+  return createRouter({ commands: [createOuCommand({ config })], log: captureLogger(), runbooks: config.links });
 }
 
 async function ou(text: string, config = parseConfig({})): Promise<Reply> {
@@ -66,10 +66,10 @@ describe('ou with a DN (parsed offline)', () => {
     expect(reply.data.dn).toBe('CN=Jane Doe,OU=IT Professionals,DC=contoso,DC=local');
   });
 
-  it('adds the organisation\'s runbook link from config.links', async () => {
+  it('adds the organisation\'s runbook link from config.links (through the router)', async () => {
     const config = parseConfig({ links: { 'ou.default-container': 'https://wiki.contoso.com/ad/move-users' } });
     const reply = await ou('"CN=a,CN=Users,DC=contoso,DC=local"', config);
-    expect(reply.findings[1]?.fix?.links).toContainEqual({ title: 'Runbook', url: 'https://wiki.contoso.com/ad/move-users' });
+    expect(reply.findings[1]?.fix?.links).toContainEqual({ title: 'Your runbook', url: 'https://wiki.contoso.com/ad/move-users' });
   });
 
   it('gives the parent of any DN, escaped or not (general case)', async () => {

@@ -11,8 +11,9 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: ()
 const RUNBOOK = 'https://wiki.contoso.com/runbooks/tls-trust';
 
 const router = createRouter({
-  commands: [createExplainCommand({ config: { links: { 'kb.tls.trust-relationship': RUNBOOK } } }), helpCommand],
+  commands: [createExplainCommand(), helpCommand],
   log: silent,
+  runbooks: { 'kb.tls.trust-relationship': RUNBOOK },
   fallback: { command: 'explain', accepts: looksLikeError },
 });
 

@@ -18,7 +18,7 @@ export function relayApp(config: Record<string, unknown>, options: RelayCommandO
   };
   const log = captureLogger();
   const command = createRelayCommand({ config: parsed, net, log, now: () => new Date() }, options);
-  const router = createRouter({ commands: [command], log });
+  const router = createRouter({ commands: [command], log, runbooks: parsed.links });
   return { router, ask: (text) => router.handle(chatRequest(text)) };
 }
 

@@ -14,7 +14,7 @@ function setup(links: Record<string, string> = {}) {
   const config = parseConfig({ links });
   const net = { policy: createTargetPolicy(config.targets), resolver: tableResolver({ 'mail.contoso.test': ['192.0.2.10'] }), timeouts: { connectMs: 200, stepMs: 200 } };
   const command = createCertCommand({ config, net, log: captureLogger(), now: () => new Date() });
-  const router = createRouter({ commands: [command], log: captureLogger() });
+  const router = createRouter({ commands: [command], log: captureLogger(), runbooks: config.links });
   return { command, ask: (text: string): Promise<Reply> => router.handle(chatRequest(text)) };
 }
 
@@ -46,7 +46,7 @@ describe('cert: checks that stop before the handshake', () => {
     const reply = await setup({ 'policy.denied': 'https://wiki.contoso.test/runbooks/diagbot-targets' }).ask('cert 127.0.0.1:443');
     expect(reply.status).toBe('error');
     expect(reply.findings[0]).toMatchObject({ id: 'policy.denied', severity: 'error' });
-    expect(reply.findings[0]?.fix?.links).toContainEqual({ title: 'Runbook', url: 'https://wiki.contoso.test/runbooks/diagbot-targets' });
+    expect(reply.findings[0]?.fix?.links).toContainEqual({ title: 'Your runbook', url: 'https://wiki.contoso.test/runbooks/diagbot-targets' });
     expect(reply.data).toMatchObject({ host: '127.0.0.1', port: 443, mode: 'tls' });
   });
 
