@@ -40,14 +40,7 @@ function guarded(): Router {
   const router = createRouter({
     commands: guard.applyRoles([probe]),
     log,
-    hooks: {
-      roleOf: guard.roleOf,
-      admit: guard.admit,
-      async completed(event) {
-        await guard.completed(event);
-        await recorder(event);
-      },
-    },
+    hooks: guard.routerHooks([recorder]),
   });
   return withSecretScrub(router, ['xoxb-bench-secret-0001', 'bench-ldap-password']);
 }

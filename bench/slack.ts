@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { createSlackAdapter } from '../adapters/slack';
 import { createCommands } from '../commands';
@@ -11,6 +9,7 @@ import { createHttpServer, type HttpServer } from '../src/http/server';
 import { silentLogger } from '../src/log/logger';
 import { createTargetPolicy } from '../src/net/policy';
 import { systemResolver } from '../src/net/resolver';
+import { listenInRange, slackSignature } from '../test/helpers/slack-capture';
 import { percentile, report, rssMb } from './stats';
 
 /**
@@ -90,7 +89,7 @@ function signed(text: string, responseUrl: string): { body: string; headers: Rec
     user_name: 'bench', command: '/diag', text, api_app_id: 'A0BENCH', response_url: responseUrl, trigger_id: '1.2.3',
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const signature = slackSignature(SECRET, timestamp, body);
   return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature } };
 }
 
@@ -103,7 +102,7 @@ async function startBareBolt(apiUrl: string): Promise<{ url: string; server: Ser
   });
   await app.init();
   const server = createServer(receiver.requestListener as RequestListener);
-  const port = await listenInRange(server);
+  const port = await listenInRange(server, { from: 24000, to: 24999 });
   return { url: `http://127.0.0.1:${port}/slack/events`, server };
 }
 
@@ -174,22 +173,6 @@ async function startSink(): Promise<{ base: string; apiUrl: string; stop(): void
       return new Promise((resolve) => waiting.set(hook, resolve));
     },
   };
-}
-
-async function listenInRange(server: Server): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const port = 24000 + Math.floor(Math.random() * 1000);
-    const ok = await new Promise<boolean>((resolve) => {
-      const onError = (): void => resolve(false);
-      server.once('error', onError);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', onError);
-        resolve(true);
-      });
-    });
-    if (ok) return (server.address() as AddressInfo).port;
-  }
-  throw new Error('no free port in 24000-24999');
 }
 
 function close(server: Server): Promise<void> {

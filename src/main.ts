@@ -9,7 +9,7 @@ import type { Logger } from './core/command';
 import { errorReply } from './core/reply';
 import { createDirectory, type Directory } from './directory/client';
 import { missingDirectorySettings } from './directory/settings';
-import { createRouter, type CompletedEvent, type Router, type RouterHooks } from './core/router';
+import { createRouter, type CompletedEvent, type Router } from './core/router';
 import { createGuard } from './guard/guard';
 import { secretScrubber, withSecretScrub } from './guard/scrub';
 import { createLogger } from './log/logger';
@@ -123,16 +123,9 @@ function buildApp(args: ProgramArgs): App {
   const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory, store, router: () => late.router }));
   // Listeners for every handled request (metrics, audit); each is isolated by the router's own try/catch.
   const completedListeners: Array<(event: CompletedEvent) => void | Promise<void>> = [
-    guard.completed,
     createAuditRecorder({ store: audit, scrub: secretScrubber(secrets), now, log }),
   ];
-  const hooks: RouterHooks = {
-    roleOf: guard.roleOf,
-    admit: guard.admit,
-    async completed(event) {
-      for (const listener of completedListeners) await listener(event);
-    },
-  };
+  const hooks = guard.routerHooks(completedListeners);
   // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
   const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
   late.router = router;

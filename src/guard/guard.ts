@@ -1,7 +1,7 @@
 import type { ChatRequest } from '../core/chat-request';
 import type { Command, Logger, Role } from '../core/command';
 import type { Reply } from '../core/reply';
-import type { CompletedEvent } from '../core/router';
+import type { CompletedEvent, RouterHooks } from '../core/router';
 import { canonicalIp } from '../net/address';
 import type { TargetPolicy } from '../net/policy';
 import { createLimits, isRefusal, type LimitRules, type TargetSlot } from './limits';
@@ -28,6 +28,11 @@ export interface Guard {
   completed(event: CompletedEvent): Promise<void>;
   /** The commands with the configured least roles applied (see `applyCommandRoles`). */
   applyRoles(commands: readonly Command[]): Command[];
+  /**
+   * The router hooks: `roleOf`, `admit`, and on completion `completed` followed by each listener in turn.
+   * The list is read at every completion, so listeners added later (metrics) are called too.
+   */
+  routerHooks(listeners?: ReadonlyArray<(event: CompletedEvent) => void | Promise<void>>): RouterHooks;
 }
 
 /**
@@ -42,7 +47,7 @@ export function createGuard(options: GuardOptions): Guard {
   const ports = createPortPolicy(options.ports);
   const slots = new WeakMap<ChatRequest, TargetSlot[]>();
 
-  return {
+  const guard: Guard = {
     roleOf,
 
     async admit(request, command, args) {
@@ -78,5 +83,17 @@ export function createGuard(options: GuardOptions): Guard {
       }
       return applyCommandRoles(commands, options.roles.commands);
     },
+
+    routerHooks(listeners = []) {
+      return {
+        roleOf: guard.roleOf,
+        admit: guard.admit,
+        async completed(event) {
+          await guard.completed(event);
+          for (const listener of listeners) await listener(event);
+        },
+      };
+    },
   };
+  return guard;
 }

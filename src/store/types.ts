@@ -32,17 +32,9 @@ export interface DigestRecord {
   activeSince: Date;
 }
 
-export interface NewDigest {
-  platform: DigestPlatform;
-  channelId: string;
-  teamId?: string;
-  schedule: string;
-  scheduleText: string;
-  timezone: string;
-  commands: string[];
-  createdBy: string;
+export type NewDigest = Pick<DigestRecord, 'platform' | 'channelId' | 'teamId' | 'schedule' | 'scheduleText' | 'timezone' | 'commands' | 'createdBy'> & {
   now: Date;
-}
+};
 
 /** Definitions: add, list, pause, remove. */
 export interface DigestStore {

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { Logger } from '../../src/core/command';
 
 export interface CapturedLine {
@@ -19,4 +20,16 @@ export function captureLogger(lines: CapturedLine[] = [], bindings: Record<strin
     error: write('error'),
     child: (more) => captureLogger(lines, { ...bindings, ...more }),
   };
+}
+
+/** A stream that keeps what pino writes to it, for tests of the real logger's output. */
+export function captureStream(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
 }

@@ -76,14 +76,7 @@ function buildRouter(): Router {
     log,
     now,
     fallback: { command: 'explain', accepts: (text) => /error|0x[0-9a-f]{8}|\d{3} \d\.\d\.\d/i.test(text) },
-    hooks: {
-      roleOf: guard.roleOf,
-      admit: guard.admit,
-      async completed(event) {
-        await guard.completed(event);
-        await recorder(event);
-      },
-    },
+    hooks: guard.routerHooks([recorder]),
   });
   late.router = withSecretScrub(router, [SECRET]);
   return late.router;

@@ -129,14 +129,7 @@ export function harness(options: {
     commands,
     log,
     now,
-    hooks: {
-      roleOf: guard.roleOf,
-      admit: guard.admit,
-      async completed(event) {
-        await guard.completed(event);
-        await recorder(event);
-      },
-    },
+    hooks: guard.routerHooks([recorder]),
   });
   return { router: withSecretScrub(router, options.secrets ?? []), stubs, audit, log };
 }

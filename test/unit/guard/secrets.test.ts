@@ -1,17 +1,7 @@
-import { Writable } from 'node:stream';
+import { captureStream as capture } from '../../helpers/logger';
 import { createLogger, secretScrubber } from '../../../src/log/logger';
 import { scrubDeep } from '../../../src/guard/scrub';
 
-function capture(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 describe('secret scrubbing', () => {
   const password = 'Pa"ss\\w0rd-Bind-42';

@@ -1,16 +1,5 @@
-import { Writable } from 'node:stream';
+import { captureStream as capture } from '../../helpers/logger';
 import { createLogger } from '../../../src/log/logger';
-
-function capture(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 describe('createLogger', () => {
   it('writes JSON lines with the bindings of a child (correlation id)', () => {
