@@ -1,29 +1,16 @@
 import { runChat, runOnce, type CliOptions, type PlatformRenderer } from '../adapters/cli';
 import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } from '../adapters/cli/argv';
 import { EXIT } from '../adapters/cli/exit-code';
-import { createCommands } from '../commands';
-import { createAuditRecorder } from './audit/recorder';
-import { ConfigError, loadConfig, runtimeInfo } from './config/load';
+import { buildApp, type App } from './app';
+import { ConfigError, runtimeInfo } from './config/load';
 import type { Config } from './config/schema';
-import type { Logger } from './core/command';
 import { errorReply } from './core/reply';
-import { createDirectory, type Directory } from './directory/client';
-import { missingDirectorySettings } from './directory/settings';
-import { createRouter, type CompletedEvent, type Router } from './core/router';
-import { createGuard } from './guard/guard';
-import { secretScrubber, withSecretScrub } from './guard/scrub';
-import { createLogger } from './log/logger';
-import type { NetContext } from './net/connect';
-import { looksLikeError } from './kb';
-import { createTargetPolicy, PolicyConfigError } from './net/policy';
-import { systemResolver } from './net/resolver';
-import { openAuditStore } from './store/audit-store';
-import type { PostPort } from './core/post';
-import type { Store } from './store/types';
+import { PolicyConfigError } from './net/policy';
+import { serve, slackConfigured } from './serve';
 
 /**
- * The composition root: loads the config once, builds the commands and the router, and starts the
- * doors that were asked for. Platform SDKs are imported lazily, only for `serve`.
+ * The program: reads the command line, builds the app (src/app.ts) and runs the mode asked for: one
+ * command, the terminal chat, or `serve` (src/serve.ts), which alone imports the platform SDKs.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   let args: ProgramArgs;
@@ -38,7 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   let app: App;
   try {
-    app = buildApp(args);
+    app = buildApp({ configFile: args.configFile, verbose: args.verbose, quietCli: args.mode.kind === 'once' || args.mode.kind === 'chat' });
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof PolicyConfigError)) throw error;
     if (structured) {
@@ -84,65 +71,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-interface App {
-  config: Config;
-  router: Router;
-  log: Logger;
-  completedListeners: Array<(event: CompletedEvent) => void | Promise<void>>;
-  directory?: Directory;
-  /** The store (digests, runs, Teams conversation references), opened on first use; the same one every time. */
-  store: () => Promise<Store>;
-  closeStore: () => Promise<void>;
-}
-
-function buildApp(args: ProgramArgs): App {
-  const config = loadConfig({ file: args.configFile });
-  const quietCli = args.mode.kind === 'once' || args.mode.kind === 'chat';
-  const secrets = [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword]
-    .filter((s): s is string => typeof s === 'string');
-  const log = createLogger({
-    level: quietCli && !args.verbose ? 'silent' : config.log.level,
-    secrets,
-  });
-  const net = {
-    policy: createTargetPolicy(config.targets),
-    resolver: systemResolver,
-    timeouts: config.timeouts,
-  };
-  const now = (): Date => new Date();
-  // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.
-  const audit = openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log });
-  const guard = createGuard({ roles: config.roles, limits: config.limits, ports: config.targets.ports, policy: net.policy, log });
-  const directory = buildDirectory(config, net, log);
-  // Opened on first use only: `diagbot help` never opens (or creates) a database.
-  let opened: Promise<Store> | undefined;
-  const store = (): Promise<Store> => (opened ??= import('./store').then((m) => m.openSqliteStore(config.store.path)));
-  const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
-  // `digest` validates and runs its checks through the router, which is built from the commands: bound late.
-  const late: { router?: Router } = {};
-  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory, store, router: () => late.router }));
-  // Listeners for every handled request (metrics, audit); each is isolated by the router's own try/catch.
-  const completedListeners: Array<(event: CompletedEvent) => void | Promise<void>> = [
-    createAuditRecorder({ store: audit, scrub: secretScrubber(secrets), now, log }),
-  ];
-  const hooks = guard.routerHooks(completedListeners);
-  // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
-  const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
-  late.router = router;
-  return { config, router, log, completedListeners, directory, store, closeStore };
-}
-
-/** The directory for `ou`: built once, connected on first use and reused; absent while `ldap` settings are missing. */
-function buildDirectory(config: Config, net: NetContext, log: Logger): Directory | undefined {
-  const { url, baseDn, bindDn, password } = config.ldap;
-  if (!url || !baseDn || !bindDn || !password || missingDirectorySettings(config.ldap).length > 0) return undefined;
-  const { startTls, sizeLimit, pageSize } = config.ldap;
-  const caFiles = [...config.tls.extraCaFiles, ...config.ldap.caFiles];
-  return createDirectory({ url, baseDn, bindDn, password, caFiles, startTls, sizeLimit, pageSize }, net, log);
-}
-
+/** `diagbot` with no arguments serves when a platform is configured, and opens the terminal chat otherwise. */
 function hasPlatformCredentials(config: Config): boolean {
-  return Boolean((config.slack.botToken && (config.slack.signingSecret || config.slack.appToken)) || config.teams.appId);
+  return slackConfigured(config) || Boolean(config.teams.appId);
 }
 
 /** `--format slack|teams`: the platform renderers load only when asked for. */
@@ -155,92 +86,4 @@ async function loadRenderer(format: 'slack' | 'teams'): Promise<PlatformRenderer
     default:
       throw new Error(`the ${format} renderer is not built yet`);
   }
-}
-
-/**
- * `diagbot serve`: one HTTP server and port for every door. Each door (Slack, Teams) and the scheduler is
- * started here when configured, registers its routes and health, and returns a stop function.
- */
-async function serve(app: App): Promise<number> {
-  // First, before any door opens: a damaged or foreign database stops the start with the store's own message.
-  const store = await app.store();
-  const { createHttpServer } = await import('./http/server');
-  // GET /metrics (src/metrics): every handled request is counted through the router's completed listeners.
-  const { createMetrics } = await import('./metrics');
-  const metrics = createMetrics();
-  app.completedListeners.push((event) => metrics.onCompleted(event));
-  const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
-  const stops: Array<() => Promise<void>> = [];
-  // Doors: Slack (adapters/slack), Teams (adapters/teams) and the digest scheduler register here.
-  // Each door that can post without a user message (Slack chat.postMessage, Teams proactive) adds its port here.
-  const postPorts: PostPort[] = [];
-  const slackConfig = app.config.slack;
-  if (slackConfig.botToken && (slackConfig.appToken || slackConfig.signingSecret)) {
-    const { createSlackAdapter } = await import('../adapters/slack');
-    const slack = createSlackAdapter({
-      router: app.router,
-      log: app.log,
-      http,
-      botToken: slackConfig.botToken,
-      signingSecret: slackConfig.signingSecret,
-      appToken: slackConfig.appToken,
-      apiUrl: slackConfig.apiUrl,
-      webApi: { timeoutMs: slackConfig.apiTimeoutMs, retries: slackConfig.apiRetries, retryMinMs: slackConfig.apiRetryMinMs, retryMaxMs: slackConfig.apiRetryMaxMs },
-      bodyLimitBytes: slackConfig.bodyLimitBytes,
-      interimAfterMs: slackConfig.interimAfterMs,
-      concurrentAnswers: slackConfig.concurrentAnswers,
-      slashCommand: slackConfig.command,
-      observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
-    });
-    // A refused token fails the start (fail fast, like a bad config value); slack.post is the digest's PostPort.
-    await slack.start();
-    stops.push(() => slack.stop());
-    postPorts.push(slack.post);
-  }
-  // Teams: with an app id, or without one outside production (local development mode, loopback service
-  // URLs only). Under NODE_ENV=production, Teams settings without an app id make start() refuse.
-  const teamsConfig = app.config.teams;
-  const nodeEnv = runtimeInfo().nodeEnv;
-  const teamsWanted = Boolean(teamsConfig.appId || teamsConfig.appPassword || teamsConfig.tenantId || teamsConfig.appType || teamsConfig.allowUnauthenticated) || nodeEnv !== 'production';
-  if (teamsWanted) {
-    const { createTeamsAdapter } = await import('../adapters/teams');
-    const teams = createTeamsAdapter({
-      router: app.router,
-      http,
-      log: app.log,
-      appId: teamsConfig.appId,
-      appPassword: teamsConfig.appPassword,
-      tenantId: teamsConfig.tenantId,
-      appType: teamsConfig.appType,
-      allowUnauthenticated: teamsConfig.allowUnauthenticated,
-      nodeEnv,
-      slowAfterMs: teamsConfig.interimAfterMs,
-      references: store.conversations,
-    });
-    await teams.start();
-    stops.push(() => teams.stop());
-    postPorts.push(teams.post);
-  }
-  // The digest scheduler (src/digest): runs each digest's checks through the router, posts through postPorts.
-  const { createDigestRuntime } = await import('./digest');
-  const digests = createDigestRuntime({
-    store,
-    settings: app.config.digest,
-    runCommand: (_text, request, signal) => app.router.handle(request, signal),
-    ports: postPorts,
-    log: app.log,
-    onHealth: (up) => http.health.set('scheduler', up),
-  });
-  await digests.scheduler.start();
-  stops.push(() => digests.scheduler.stop());
-  const { port } = await http.listen();
-  app.log.info({ port, components: http.health.snapshot() }, 'diagbot serving');
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  for (const stop of stops.reverse()) await stop().catch((error: unknown) => app.log.error({ err: error }, 'stopping a door failed'));
-  await http.close();
-  return EXIT.ok;
 }
