@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { DiagError } from '../core/errors';
-import { withDeadline } from './deadline';
+import { timeoutError } from './deadline';
 
 /** A server line longer than this is refused: protects against a peer that streams without a newline. */
 export const MAX_LINE_BYTES = 8192;
@@ -35,14 +35,25 @@ export class LineSocket {
       this.buffer = this.buffer.slice(newline + 1);
       return Promise.resolve(line);
     }
-    return withDeadline(step, ms, (signal) => new Promise<string>((resolve, reject) => {
-      const waiter = { resolve, reject };
-      signal.addEventListener('abort', () => {
+    // One timer per wait, without withDeadline's AbortController and race: this is every SMTP reply's hot path.
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-      }, { once: true });
+        reject(timeoutError(step, ms));
+      }, ms);
+      const waiter = {
+        resolve: (line: string): void => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+        reject: (error: Error): void => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
       this.waiters.push(waiter);
       this.drain();
-    }));
+    });
   }
 
   write(line: string): void {
