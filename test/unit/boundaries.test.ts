@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /**
- * The architecture's rooms (ARCHITECTURE.md), held by reading the sources: a forbidden import fails here,
+ * The architecture's rooms (shared/ARCHITECTURE.md), held by reading the sources: a forbidden import fails here,
  * not in review. Import specifiers are read from `import … from`, `import(…)` and `require(…)`.
  */
 const root = join(__dirname, '..', '..');

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -17,24 +16,6 @@ const describeLive = unavailable ? describe.skip : describe;
 if (unavailable) {
   if (runtimeInfo().ci) it('needs Postfix in CI', () => { throw new Error(`Postfix is required in CI: ${unavailable}`); });
   else it.skip(`relay CLI tests skipped: ${unavailable}`, () => undefined);
-}
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-/**
- * The integration project's globalSetup (test/global-build.js) builds dist/ once for every suite; build
- * here only when that did not happen (a stale or missing dist), under a lock so two runs never race.
- */
-function ensureBuilt(): void {
-  const built = join(ROOT, 'dist', 'commands', 'relay.js');
-  const fresh = existsSync(built) && statSync(built).mtimeMs >= statSync(join(ROOT, 'commands', 'relay.ts')).mtimeMs;
-  if (fresh) return;
-  try {
-    execFileSync('flock', ['/tmp/diagbot-build.lock', 'npx', 'tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (error) {
-    // Another feature's work in progress may not type-check; tsc still emits, and our output is what matters.
-    if (!existsSync(built)) throw error;
-  }
 }
 
 describeLive('relay through the diagbot CLI', () => {
@@ -65,7 +46,6 @@ describeLive('relay through the diagbot CLI', () => {
   }
 
   beforeAll(async () => {
-    ensureBuilt();
     await ensureLoopbackAddresses(['127.0.0.2', '127.0.0.3']);
     const port = await freePort(22300, 22349);
     postfix = await startPostfix({ port, tlsPort: await freePort(22300, 22349, [port]) });
