@@ -14,7 +14,7 @@ import { median, percentile, report } from './stats';
 
 /**
  * What the guard rails cost per request: the same Slack request (a command naming a target) through a
- * bare router (baseline) and through the router wired as src/app.ts wires it (roles, rate limits, port list,
+ * bare router (baseline) and through the router wired as src/main.ts wires it (roles, rate limits, port list,
  * literal-address policy, probe slot, audit row, secret scrub). In memory, no network.
  */
 const probe: Command<{ positional: string[] }> = {

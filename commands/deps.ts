@@ -8,7 +8,7 @@ import type { Store } from '../src/store/types';
 
 /**
  * What the composition root hands to the command factories. Engines are built from these slices; a
- * collaborator that holds state (the directory connection, the store) is created once in src/app.ts and
+ * collaborator that holds state (the directory connection, the store) is created once in src/main.ts and
  * passed here, so tests can pass their own.
  */
 export interface CommandDeps {
@@ -16,11 +16,11 @@ export interface CommandDeps {
   net: NetContext;
   log: Logger;
   now: () => Date;
-  /** The audit trail (`audit` reads it; the recorder in src/app.ts writes it). */
+  /** The audit trail (`audit` reads it; the recorder in src/main.ts writes it). */
   audit?: AuditStore;
   /** The store (digests, runs, Teams conversation references), opened on first use so `help` never opens a database. */
   store?: () => Promise<Store>;
-  /** The router, once src/app.ts has built it (it is built from these commands): `digest` checks and runs its commands through it. */
+  /** The router, once src/main.ts has built it (it is built from these commands): `digest` checks and runs its commands through it. */
   router?: () => Router | undefined;
   /** The directory (`ou`): one lazily connected, reused LDAP connection; absent when `ldap` is not configured. */
   directory?: Directory;

@@ -1,16 +1,31 @@
 import { runChat, runOnce, type CliOptions, type PlatformRenderer } from '../adapters/cli';
 import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } from '../adapters/cli/argv';
 import { EXIT } from '../adapters/cli/exit-code';
-import { buildApp, type App } from './app';
-import { ConfigError, runtimeInfo } from './config/load';
+import { createCommands } from '../commands';
+import { createAuditRecorder } from './audit/recorder';
+import { ConfigError, loadConfig, runtimeInfo } from './config/load';
 import type { Config } from './config/schema';
+import type { Logger } from './core/command';
+import type { PostPort } from './core/post';
 import { errorReply } from './core/reply';
-import { PolicyConfigError } from './net/policy';
-import { serve, slackConfigured } from './serve';
+import { createRouter, type CompletedEvent, type Router } from './core/router';
+import { createDirectory, type Directory } from './directory/client';
+import { missingDirectorySettings } from './directory/settings';
+import { createGuard } from './guard/guard';
+import { secretScrubber, withSecretScrub } from './guard/scrub';
+import type { HttpServer } from './http/server';
+import { looksLikeError } from './kb';
+import { createLogger } from './log/logger';
+import type { Metrics } from './metrics';
+import type { NetContext } from './net/connect';
+import { createTargetPolicy, PolicyConfigError } from './net/policy';
+import { systemResolver } from './net/resolver';
+import { openAuditStore } from './store/audit-store';
+import type { Store } from './store/types';
 
 /**
- * The program: reads the command line, builds the app (src/app.ts) and runs the mode asked for: one
- * command, the terminal chat, or `serve` (src/serve.ts), which alone imports the platform SDKs.
+ * The composition root: reads the command line, builds the app (config, guard rails, commands, router) and
+ * runs the mode asked for: one command, the terminal chat, or `serve`, which alone imports the platform SDKs.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   let args: ProgramArgs;
@@ -86,4 +101,185 @@ async function loadRenderer(format: 'slack' | 'teams'): Promise<PlatformRenderer
     default:
       throw new Error(`the ${format} renderer is not built yet`);
   }
+}
+
+/** What every door shares: the config, the router with its guard rails, and the resources to close at exit. */
+interface App {
+  config: Config;
+  router: Router;
+  log: Logger;
+  completedListeners: Array<(event: CompletedEvent) => void | Promise<void>>;
+  directory?: Directory;
+  /** The store (digests, runs, Teams conversation references), opened on first use; the same one every time. */
+  store: () => Promise<Store>;
+  closeStore: () => Promise<void>;
+}
+
+interface AppOptions {
+  configFile?: string;
+  /** The terminal's one-shot and chat modes: silent logs (unless verbose) and no new audit database. */
+  quietCli: boolean;
+  verbose: boolean;
+}
+
+/**
+ * Loads the config once and builds the commands and the router with its guard rails. Throws ConfigError or
+ * PolicyConfigError on settings that cannot run.
+ */
+function buildApp(options: AppOptions): App {
+  const config = loadConfig({ file: options.configFile });
+  const { quietCli } = options;
+  const secrets = [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword]
+    .filter((s): s is string => typeof s === 'string');
+  const log = createLogger({
+    level: quietCli && !options.verbose ? 'silent' : config.log.level,
+    secrets,
+  });
+  const net = {
+    policy: createTargetPolicy(config.targets),
+    resolver: systemResolver,
+    timeouts: config.timeouts,
+  };
+  const now = (): Date => new Date();
+  // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.
+  const audit = openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log });
+  const guard = createGuard({ roles: config.roles, limits: config.limits, ports: config.targets.ports, policy: net.policy, log });
+  const directory = buildDirectory(config, net, log);
+  // Opened on first use only: `diagbot help` never opens (or creates) a database.
+  let opened: Promise<Store> | undefined;
+  const store = (): Promise<Store> => (opened ??= import('./store').then((m) => m.openSqliteStore(config.store.path)));
+  const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
+  // `digest` validates and runs its checks through the router, which is built from the commands: bound late.
+  const late: { router?: Router } = {};
+  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory, store, router: () => late.router }));
+  // Listeners for every handled request (metrics, audit); each is isolated by the router's own try/catch.
+  const completedListeners: Array<(event: CompletedEvent) => void | Promise<void>> = [
+    createAuditRecorder({ store: audit, scrub: secretScrubber(secrets), now, log }),
+  ];
+  const hooks = guard.routerHooks(completedListeners);
+  // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
+  const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
+  late.router = router;
+  return { config, router, log, completedListeners, directory, store, closeStore };
+}
+
+/** The directory for `ou`: built once, connected on first use and reused; absent while `ldap` settings are missing. */
+function buildDirectory(config: Config, net: NetContext, log: Logger): Directory | undefined {
+  const { url, baseDn, bindDn, password } = config.ldap;
+  if (!url || !baseDn || !bindDn || !password || missingDirectorySettings(config.ldap).length > 0) return undefined;
+  const { startTls, sizeLimit, pageSize } = config.ldap;
+  const caFiles = [...config.tls.extraCaFiles, ...config.ldap.caFiles];
+  return createDirectory({ url, baseDn, bindDn, password, caFiles, startTls, sizeLimit, pageSize }, net, log);
+}
+
+/** A door that is up: how to stop it, and how the scheduler posts through it without a user message. */
+interface StartedDoor {
+  stop(): Promise<void>;
+  post: PostPort;
+}
+
+/** Slack over HTTP (signing secret) or Socket Mode (app token); a bot token is needed either way. */
+function slackConfigured(config: Config): boolean {
+  return Boolean(config.slack.botToken && (config.slack.signingSecret || config.slack.appToken));
+}
+
+/**
+ * `diagbot serve`: one HTTP server and port for every door. Each door (Slack, Teams) and the scheduler is
+ * started here when configured, registers its routes and health, and is stopped in reverse order on
+ * SIGINT or SIGTERM. Platform SDKs are imported here only, and only when their door starts.
+ */
+async function serve(app: App): Promise<number> {
+  // First, before any door opens: a damaged or foreign database stops the start with the store's own message.
+  const store = await app.store();
+  const { createHttpServer } = await import('./http/server');
+  // GET /metrics (src/metrics): every handled request is counted through the router's completed listeners.
+  const { createMetrics } = await import('./metrics');
+  const metrics = createMetrics();
+  app.completedListeners.push((event) => metrics.onCompleted(event));
+  const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
+
+  const doors: StartedDoor[] = [];
+  for (const start of [() => startSlack(app, http, metrics), () => startTeams(app, http, store)]) {
+    const door = await start();
+    if (door) doors.push(door);
+  }
+  const stops = doors.map((door) => () => door.stop());
+  // The digest scheduler (src/digest): runs each digest's checks through the router, posts through the doors.
+  const { createDigestRuntime } = await import('./digest');
+  const digests = createDigestRuntime({
+    store,
+    settings: app.config.digest,
+    runCommand: (_text, request, signal) => app.router.handle(request, signal),
+    ports: doors.map((door) => door.post),
+    log: app.log,
+    onHealth: (up) => http.health.set('scheduler', up),
+  });
+  await digests.scheduler.start();
+  stops.push(() => digests.scheduler.stop());
+
+  const { port } = await http.listen();
+  app.log.info({ port, components: http.health.snapshot() }, 'diagbot serving');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  for (const stop of stops.reverse()) await stop().catch((error: unknown) => app.log.error({ err: error }, 'stopping a door failed'));
+  await http.close();
+  return EXIT.ok;
+}
+
+async function startSlack(app: App, http: HttpServer, metrics: Metrics): Promise<StartedDoor | undefined> {
+  const slackConfig = app.config.slack;
+  if (!slackConfig.botToken || !slackConfigured(app.config)) return undefined;
+  const { createSlackAdapter } = await import('../adapters/slack');
+  const slack = createSlackAdapter({
+    router: app.router,
+    log: app.log,
+    http,
+    botToken: slackConfig.botToken,
+    signingSecret: slackConfig.signingSecret,
+    appToken: slackConfig.appToken,
+    apiUrl: slackConfig.apiUrl,
+    webApi: { timeoutMs: slackConfig.apiTimeoutMs, retries: slackConfig.apiRetries, retryMinMs: slackConfig.apiRetryMinMs, retryMaxMs: slackConfig.apiRetryMaxMs },
+    bodyLimitBytes: slackConfig.bodyLimitBytes,
+    interimAfterMs: slackConfig.interimAfterMs,
+    concurrentAnswers: slackConfig.concurrentAnswers,
+    slashCommand: slackConfig.command,
+    observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
+  });
+  // A refused token fails the start (fail fast, like a bad config value).
+  await slack.start();
+  return { stop: () => slack.stop(), post: slack.post };
+}
+
+/**
+ * Teams starts with an app id, or without one outside production (local development mode, loopback service
+ * URLs only). Under NODE_ENV=production, Teams settings without an app id make start() refuse.
+ */
+function teamsWanted(config: Config): boolean {
+  const teams = config.teams;
+  const anySetting = Boolean(teams.appId || teams.appPassword || teams.tenantId || teams.appType || teams.allowUnauthenticated);
+  return anySetting || runtimeInfo().nodeEnv !== 'production';
+}
+
+async function startTeams(app: App, http: HttpServer, store: Store): Promise<StartedDoor | undefined> {
+  const teamsConfig = app.config.teams;
+  if (!teamsWanted(app.config)) return undefined;
+  const { createTeamsAdapter } = await import('../adapters/teams');
+  const teams = createTeamsAdapter({
+    router: app.router,
+    http,
+    log: app.log,
+    appId: teamsConfig.appId,
+    appPassword: teamsConfig.appPassword,
+    tenantId: teamsConfig.tenantId,
+    appType: teamsConfig.appType,
+    allowUnauthenticated: teamsConfig.allowUnauthenticated,
+    nodeEnv: runtimeInfo().nodeEnv,
+    slowAfterMs: teamsConfig.interimAfterMs,
+    references: store.conversations,
+  });
+  await teams.start();
+  return { stop: () => teams.stop(), post: teams.post };
 }

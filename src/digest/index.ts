@@ -38,7 +38,7 @@ export interface DigestRuntimeOptions {
 }
 
 /**
- * Builds the runner and the scheduler from the `digest` settings (src/serve.ts for `serve`, tests with a fake
+ * Builds the runner and the scheduler from the `digest` settings (src/main.ts for `serve`, tests with a fake
  * clock). Nothing starts until `scheduler.start()`.
  */
 export function createDigestRuntime(options: DigestRuntimeOptions): { runner: DigestRunner; scheduler: DigestScheduler; owner: string } {

@@ -56,7 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const router = createRouter({
     commands,
     log,
-    // What src/app.ts's router does for DMs and mentions: text that looks like an error goes to explain.
+    // What src/main.ts's router does for DMs and mentions: text that looks like an error goes to explain.
     fallback: { command: 'explain', accepts: (text) => /error|exception|denied|failed|hresult|0x[0-9a-f]{8}/i.test(text) },
     hooks: {
       completed(event) {

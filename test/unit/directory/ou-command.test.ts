@@ -7,7 +7,7 @@ import { canonicalName, dnEquals, escapeDnValue, formatDn, parseDn } from '../..
 import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
 
-/** `ou` without a directory: DNs are parsed offline; names say which settings are missing. Runbooks as src/app.ts wires them. */
+/** `ou` without a directory: DNs are parsed offline; names say which settings are missing. Runbooks as src/main.ts wires them. */
 function router(config = parseConfig({})) {
   return createRouter({ commands: [createOuCommand({ config })], log: captureLogger(), runbooks: config.links });
 }

@@ -19,7 +19,7 @@ import type { Store } from '../../../src/store/types';
 import { captureLogger } from '../../helpers/logger';
 
 /**
- * Every command's text, fuzzed through the whole router as src/app.ts wires it (guard hooks, audit,
+ * Every command's text, fuzzed through the whole router as src/main.ts wires it (guard hooks, audit,
  * secret scrub): always a Reply, never a throw or a stack trace, never `internal`, and never an outbound
  * connection. The net context records instead of connecting: the resolver answers every name with a
  * TEST-NET address and the policy records each check and refuses it, so nothing may ever connect — a

@@ -103,7 +103,7 @@ export interface Harness {
   log: ReturnType<typeof captureLogger>;
 }
 
-/** The router wired as src/app.ts wires it: guard hooks, audit recorder, secret scrub. */
+/** The router wired as src/main.ts wires it: guard hooks, audit recorder, secret scrub. */
 export function harness(options: {
   roles?: GuardOptions['roles'];
   limits?: Partial<LimitRules>;
