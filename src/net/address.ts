@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 
 /**
  * Address forms an attacker can use to smuggle a denied address past a naive check, and the one
@@ -181,6 +182,16 @@ export function isHostname(text: string): boolean {
   if (text.length === 0 || text.length > 254) return false;
   const name = text.endsWith('.') ? text.slice(0, -1) : text;
   return name.split('.').every((label) => /^(?!-)[a-zA-Z0-9_-]{1,63}(?<!-)$/.test(label));
+}
+
+/**
+ * An internationalised name (`münchen.contoso.com`) in the ASCII form DNS and certificates carry
+ * (`xn--mnchen-3ya.contoso.com`, IDNA/UTS #46 as in URLs); ASCII text is returned as it is, and a name that
+ * cannot be converted comes back unchanged so the caller's validation rejects it.
+ */
+export function asciiHostname(text: string): string {
+  if (/^\p{ASCII}*$/u.test(text)) return text;
+  return domainToASCII(text) || text;
 }
 
 /** A host name compared the way DNS compares it: lower case, without the trailing dot. */

@@ -1,5 +1,5 @@
 import { DiagError } from '../core/errors';
-import { canonicalHostname, canonicalIp, isHostname, looksLikeIpv4, looksNumeric } from './address';
+import { asciiHostname, canonicalHostname, canonicalIp, isHostname, looksLikeIpv4, looksNumeric } from './address';
 
 export interface Target {
   /** A host name (lower case, no trailing dot) or an IP address (no brackets). */
@@ -48,6 +48,7 @@ export function parseTarget(text: string, defaultPort: number, example: string):
     port = parsePort(rest.slice(idx + 1), input, fail);
   }
   if (host === '') fail(`\`${input}\` has a port but no host.`);
+  host = asciiHostname(host);
 
   // Every spelling of an address (`2130706433`, `0x7f.1`, `::ffff:127.0.0.1`) becomes the address itself,
   // so the policy and the audit trail see what a resolver would connect to.

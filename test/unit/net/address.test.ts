@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
-import { canonicalIp, embeddedIpv4, formatIpv6, ipv6Bytes, looksNumeric, parseLooseIpv4 } from '../../../src/net/address';
+import { asciiHostname, canonicalIp, embeddedIpv4, formatIpv6, ipv6Bytes, looksNumeric, parseLooseIpv4 } from '../../../src/net/address';
 import { parseTarget } from '../../../src/net/target';
 
 const dotted = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
@@ -120,6 +120,19 @@ describe('parseTarget with trick spellings', () => {
 
   it('drops a trailing dot and case from names', () => {
     expect(parseTarget('MAIL.Contoso.COM.:25', 443, 'x')).toMatchObject({ host: 'mail.contoso.com', port: 25, isIp: false });
+  });
+
+  it.each([
+    ['münchen.contoso.com', 'xn--mnchen-3ya.contoso.com'],
+    ['https://bücher.example/shop', 'xn--bcher-kva.example'],
+    ['MAIL.Straße.example:25', 'mail.xn--strae-oqa.example'], // IDNA 2008: ß stays ß
+  ])('turns the internationalised name %s into its ASCII form %s', (input, host) => {
+    expect(parseTarget(input, 443, 'x')).toMatchObject({ host, isIp: false });
+  });
+
+  it('still refuses a name that has no ASCII form', () => {
+    expect(() => parseTarget('bad\u0000name.example', 443, 'x')).toThrow(expect.objectContaining({ code: 'usage' }));
+    expect(asciiHostname('bad\u0000näme.example')).toBe('bad\u0000näme.example');
   });
 
   it.each(['10.0.0.300', '0x7f.0x0.0x0.0x100', 'mail.123', '1.2.3.4.5', 'mail.contoso.com..', '%31%32%37.0.0.1', 'exa mple.com'])('%s is a usage error', (input) => {
