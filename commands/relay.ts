@@ -5,7 +5,7 @@ import { DiagError, usageError } from '../src/core/errors';
 import { canonicalIp } from '../src/net/address';
 import { formatTarget, parseTarget, type Target } from '../src/net/target';
 import type { LocalAddressCheck } from '../src/smtp/local-address';
-import { isMailbox } from '../src/smtp/mailbox';
+import { isMailbox } from '../src/net/mailbox';
 import type { CommandDeps } from './deps';
 import { relayContext } from './relay/context';
 import { liveReply } from './relay/live';

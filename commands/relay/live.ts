@@ -3,7 +3,7 @@ import { makeReply, type Finding, type Fix, type Reply } from '../../src/core/re
 import { formatTarget } from '../../src/net/target';
 import { changesToAllow, changesToDeny, isPublicAddress, type PathEvaluation } from '../../src/relay';
 import type { RelayConfig } from '../../src/relay/topology-schema';
-import { domainOf } from '../../src/smtp/mailbox';
+import { domainOf } from '../../src/net/mailbox';
 import type { RelayProbeResult } from '../../src/smtp/probe';
 import type { RelayContext } from './context';
 import { finding } from './finding';

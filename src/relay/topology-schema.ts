@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { canonicalIp, isHostname } from '../net/address';
+import { isMailbox } from '../net/mailbox';
 import { IpRangeError, parseIpRange } from './ip-range';
 
 /**
@@ -9,15 +10,6 @@ import { IpRangeError, parseIpRange } from './ip-range';
  * names the connector (or data group) and the value, e.g.
  * `relay.connectors.1.remoteIpRanges.0: connector "Anonymous Relay": "10.0.0.300" is not an IP address …`.
  */
-
-/**
- * The probe's mailbox rule at config load. The SMTP engine checks again before it writes a command (it
- * trusts no caller); engines may not import each other, hence the rule appears in both places.
- */
-function isMailbox(text: string): boolean {
-  const at = text.lastIndexOf('@');
-  return at > 0 && /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/.test(text.slice(0, at)) && text.slice(at + 1).includes('.') && isHostname(text.slice(at + 1));
-}
 
 function ipAddress(what: string) {
   return z.string().superRefine((value, ctx) => {

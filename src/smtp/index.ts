@@ -1,7 +1,6 @@
 export * from './classify';
 export * from './ehlo';
 export * from './local-address';
-export * from './mailbox';
 export * from './probe';
 export * from './reply';
 export * from './session';

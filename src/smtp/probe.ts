@@ -5,7 +5,7 @@ import { formatTarget } from '../net/target';
 import { classifyMail, classifyRcpt, type RelayOutcome } from './classify';
 import { addressLiteral, offersXclientAddr, parseEhlo, type EhloInfo } from './ehlo';
 import { systemLocalAddresses, type LocalAddressCheck } from './local-address';
-import { isMailbox } from './mailbox';
+import { isMailbox } from '../net/mailbox';
 import type { SmtpReply } from './reply';
 import { SmtpSession, type TlsInfo, type TranscriptEntry } from './session';
 

@@ -1,5 +1,5 @@
 import { addressLiteral, offersXclientAddr, parseEhlo } from '../../../src/smtp/ehlo';
-import { domainOf, isMailbox } from '../../../src/smtp/mailbox';
+import { domainOf, isMailbox } from '../../../src/net/mailbox';
 
 describe('parseEhlo', () => {
   it('splits keyword and parameters, upper-casing keywords', () => {

@@ -1,4 +1,4 @@
-import { isHostname } from '../net/address';
+import { isHostname } from './address';
 
 /**
  * A plain mailbox as a probe uses it in `MAIL FROM:<…>` / `RCPT TO:<…>`: a dot-atom local part and a
