@@ -77,7 +77,7 @@ async function liveBench(): Promise<void> {
     report('relay', 'raw socket, same commands (median)', median(raw), 'ms');
     report('relay', 'probeRelay source-bind (median)', median(probe), 'ms');
     report('relay', 'ratio (target <= 1.2x)', median(probe) / median(raw), 'x');
-    if (postfix.queuedFiles() !== 0) throw new Error('the benchmark left mail in the Postfix queue');
+    if ((await postfix.settledQueueFiles()) !== 0) throw new Error('the benchmark left mail in the Postfix queue');
   } finally {
     await postfix.stop();
   }

@@ -33,6 +33,12 @@ export interface PostfixInstance {
   configDir: string;
   /** Regular files in the queue (incoming, active, deferred, hold, maildrop, …): 0 means nothing was queued. */
   queuedFiles(): number;
+  /**
+   * The queue's file count once it settles (0 as soon as it is empty, else the count after `ms`). Postfix opens a
+   * queue file in incoming/ at the first accepted RCPT and cleanup deletes it after RSET or QUIT, a moment after the
+   * client has gone: a count taken at once can see that file. Mail that was really queued stays and is counted.
+   */
+  settledQueueFiles(ms?: number): Promise<number>;
   /** `postqueue -c <dir> -p` output. */
   postqueue(): Promise<string>;
   /** The instance's maillog (postlogd). */
@@ -130,9 +136,15 @@ export async function startPostfix(options: StartOptions): Promise<PostfixInstan
     throw new Error(`Postfix did not start: ${(error as Error).message}\n${log}`);
   }
 
+  const queuedFiles = (): number => countFiles(queueDir, ['maildrop', 'incoming', 'active', 'deferred', 'hold', 'corrupt']);
   return {
     ...instance,
-    queuedFiles: () => countFiles(queueDir, ['maildrop', 'incoming', 'active', 'deferred', 'hold', 'corrupt']),
+    queuedFiles,
+    async settledQueueFiles(ms = 5000) {
+      const until = Date.now() + ms;
+      while (queuedFiles() !== 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+      return queuedFiles();
+    },
     postqueue: async () => (await run('/usr/sbin/postqueue', ['-c', configDir, '-p'])).stdout,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     stop,

@@ -1,13 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createOuCommand } from '../../../commands/ou';
 import { parseConfig } from '../../../src/config/load';
-import { DiagError } from '../../../src/core/errors';
 import { createRouter } from '../../../src/core/router';
 import { createDirectory, type Directory } from '../../../src/directory/client';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { tableResolver } from '../../../src/net/resolver';
 import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
+import { diagFailure as failure } from '../../helpers/diag-error';
 
 /*
  * Directories that misbehave, as real TCP servers on loopback (ports 23101–23104): one that accepts and
@@ -53,16 +53,6 @@ function settings(port: number) {
     url: `ldap://${HOST}:${port}`, baseDn: 'DC=contoso,DC=local', bindDn: 'svc@contoso.local', password: 'secret-not-shown',
     caFiles: [], startTls: false, sizeLimit: 50, pageSize: 500,
   };
-}
-
-async function failure(work: Promise<unknown>): Promise<DiagError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DiagError) return error;
-    throw error;
-  }
-  throw new Error('expected a DiagError');
 }
 
 describe('ou against directories that misbehave', () => {

@@ -1,24 +1,14 @@
 import { Client } from 'ldapts';
-import { DiagError } from '../../../src/core/errors';
 import { createDirectory, type Directory } from '../../../src/directory/client';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { dnEquals, parseDn } from '../../../src/dn';
 import { captureLogger } from '../../helpers/logger';
 import { DOMAIN, FIXTURE_USERS, SERVICE_ACCOUNT, USER_PASSWORD, fixtureDn, fixtureUser, startSamba } from '../../helpers/samba';
 import { describeWithSamba, testNet, testSettings } from './with-samba';
+import { diagFailure as failure } from '../../helpers/diag-error';
 
 /** The directory engine against a real Samba AD DC on 127.0.0.5 (LDAP ports are fixed: one address per test file). */
 const ADDRESS = '127.0.0.5';
-
-async function failure(work: Promise<unknown>): Promise<DiagError> {
-  try {
-    await work;
-  } catch (error) {
-    if (error instanceof DiagError) return error;
-    throw error;
-  }
-  throw new Error('expected a DiagError');
-}
 
 describeWithSamba('directory engine against Samba AD', ADDRESS, (samba) => {
   const opened: Directory[] = [];

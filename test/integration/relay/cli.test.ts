@@ -95,6 +95,6 @@ describeLive('relay through the diagbot CLI', () => {
 
   it('queued nothing', async () => {
     expect(postfix.log()).not.toMatch(/\bdata=\d/);
-    expect(postfix.queuedFiles()).toBe(0);
+    expect(await postfix.settledQueueFiles()).toBe(0);
   });
 });

@@ -166,7 +166,7 @@ describeLive('relay probe against a real Postfix', () => {
     expect(log).not.toMatch(/\bdata=\d/);
     expect(log).not.toMatch(/qmgr\[\d+\]: [0-9A-F]+: from=/);
     expect(log).not.toMatch(/status=sent/);
-    expect(postfix.queuedFiles()).toBe(0);
+    expect(await postfix.settledQueueFiles()).toBe(0);
     expect(await postfix.postqueue()).toMatch(/Mail queue is empty/);
   });
 });

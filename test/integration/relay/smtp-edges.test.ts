@@ -1,4 +1,3 @@
-import { DiagError } from '../../../src/core/errors';
 import type { NetContext } from '../../../src/net/connect';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { tableResolver } from '../../../src/net/resolver';
@@ -6,6 +5,7 @@ import { probeRelay, type RelayProbeRequest } from '../../../src/smtp/probe';
 import { freePort } from '../../helpers/postfix';
 import { findingOf, ids, relayApp } from '../../unit/relay/relay-app';
 import { startFakeSmtp, type FakeSmtp, type FakeSmtpScript } from './fake-smtp';
+import { diagFailure as failure } from '../../helpers/diag-error';
 
 /** Scripted servers on loopback (ports 22200–22299) for what a real Postfix will not do on demand. */
 const net: NetContext = {
@@ -36,12 +36,6 @@ function request(port: number, over: Partial<RelayProbeRequest> = {}): RelayProb
     allowXclient: false,
     ...over,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<DiagError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof DiagError)) throw new Error(`expected a DiagError, got ${String(error)}`);
-  return error;
 }
 
 describe('deadlines', () => {
