@@ -17,37 +17,58 @@ export interface AckGate {
   readonly pending: number;
 }
 
-export function createAckGate(): AckGate {
+/**
+ * `quietMs`: answers start only after no request arrived or was acknowledged for this long. A burst reaches the
+ * server in waves (connections open one after another), so "none pending" alone opens the gate in the gaps
+ * between waves and the answers' work delays the next wave's acknowledgements.
+ */
+export function createAckGate(quietMs = 5): AckGate {
   let pending = 0;
+  let lastChange = -Infinity;
   let waiters: Array<() => void> = [];
-  const wake = (): void => {
+  let timer: NodeJS.Timeout | undefined;
+  const quietFor = (): number => performance.now() - lastChange;
+  const check = (): void => {
+    timer = undefined;
+    if (pending > 0 || waiters.length === 0) return;
+    const left = quietMs - quietFor();
+    if (left > 0) {
+      timer = setTimeout(check, left);
+      return;
+    }
     const ready = waiters;
     waiters = [];
     for (const resolve of ready) resolve();
   };
+  const schedule = (): void => {
+    if (pending === 0 && timer === undefined && waiters.length > 0) timer = setTimeout(check, Math.max(0, quietMs - quietFor()));
+  };
   return {
     begin() {
       pending += 1;
+      lastChange = performance.now();
       let done = false;
       return () => {
         if (done) return;
         done = true;
         pending -= 1;
-        if (pending === 0) wake();
+        lastChange = performance.now();
+        schedule();
       };
     },
     idle(maxWaitMs) {
-      if (pending === 0) return Promise.resolve();
+      if (pending === 0 && quietFor() >= quietMs) return Promise.resolve();
       return new Promise((resolve) => {
-        const timer = setTimeout(() => {
+        const deadline = setTimeout(() => {
           waiters = waiters.filter((w) => w !== release);
           resolve();
         }, maxWaitMs);
         const release = (): void => {
-          clearTimeout(timer);
+          clearTimeout(deadline);
           resolve();
         };
         waiters.push(release);
+        schedule();
       });
     },
     get pending() {

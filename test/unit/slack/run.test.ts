@@ -121,6 +121,30 @@ describe('acknowledgements first', () => {
     expect(started).toBe(true);
   });
 
+  it('waits for a quiet moment after the last acknowledgement, so a burst arriving in waves is acknowledged first', async () => {
+    const gate = createAckGate(60);
+    const tasks = createTaskTracker(log, { gate, maxDeferMs: 10_000 });
+    gate.begin()();
+    let started = false;
+    tasks.track(async () => {
+      started = true;
+    });
+    await sleep(25);
+    expect(started).toBe(false);
+    // The next wave: its request restarts the quiet period once it is acknowledged.
+    gate.begin()();
+    await sleep(40);
+    expect(started).toBe(false);
+    await sleep(60);
+    expect(started).toBe(true);
+    await tasks.drain(1000);
+  });
+
+  it('lets an answer start at once when nothing arrived recently', async () => {
+    const gate = createAckGate(60);
+    await expect(Promise.race([gate.idle(10_000).then(() => 'idle'), sleep(20).then(() => 'waited')])).resolves.toBe('idle');
+  });
+
   it('but not for longer than maxDeferMs, so steady traffic cannot starve the answers', async () => {
     const gate = createAckGate();
     const tasks = createTaskTracker(log, { gate, maxDeferMs: 20 });
