@@ -9,11 +9,19 @@ import { createOuCommand } from './ou';
 import { createRelayCommand } from './relay';
 
 /**
- * The one list of commands. The composition root builds the router from it; each feature adds one
- * line here. Keep `help` last so it lists the others first.
+ * The one list of commands. The composition root builds the router from it; `help` lists them in this
+ * order: the checks first, then scheduling, then the admins' audit, and `help` itself last.
  */
 export function createCommands(deps: CommandDeps): Command[] {
-  return [auditCommand(deps), createRelayCommand(deps), createCertCommand(deps), createOuCommand(deps), createDigestCommand(deps), createExplainCommand(), helpCommand];
+  return [
+    createCertCommand(deps),
+    createRelayCommand(deps),
+    createOuCommand(deps),
+    createExplainCommand(),
+    createDigestCommand(deps),
+    auditCommand(deps),
+    helpCommand,
+  ];
 }
 
 export type { CommandDeps } from './deps';
