@@ -43,6 +43,10 @@ export interface PostfixInstance {
   postqueue(): Promise<string>;
   /** The instance's maillog (postlogd). */
   log(): string;
+  /** The maillog once it shows `pattern`, or as it is after `ms`: postlogd writes a moment after the session. */
+  logMatching(pattern: RegExp, ms?: number): Promise<string>;
+  /** The maillog once it stopped growing for `quietMs` (at most `ms`), for checks of what it must not contain. */
+  settledLog(quietMs?: number, ms?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -136,6 +140,7 @@ export async function startPostfix(options: StartOptions): Promise<PostfixInstan
     throw new Error(`Postfix did not start: ${(error as Error).message}\n${log}`);
   }
 
+  const log = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
   const queuedFiles = (): number => countFiles(queueDir, ['maildrop', 'incoming', 'active', 'deferred', 'hold', 'corrupt']);
   return {
     ...instance,
@@ -146,7 +151,26 @@ export async function startPostfix(options: StartOptions): Promise<PostfixInstan
       return queuedFiles();
     },
     postqueue: async () => (await run('/usr/sbin/postqueue', ['-c', configDir, '-p'])).stdout,
-    log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+    log,
+    async logMatching(pattern, ms = 5000) {
+      const until = Date.now() + ms;
+      while (!pattern.test(log()) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+      return log();
+    },
+    async settledLog(quietMs = 300, ms = 5000) {
+      const until = Date.now() + ms;
+      let last = log();
+      let stableSince = Date.now();
+      while (Date.now() - stableSince < quietMs && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const now = log();
+        if (now.length !== last.length) {
+          last = now;
+          stableSince = Date.now();
+        }
+      }
+      return last;
+    },
     stop,
   };
 }

@@ -94,7 +94,7 @@ describeLive('relay through the diagbot CLI', () => {
   });
 
   it('queued nothing', async () => {
-    expect(postfix.log()).not.toMatch(/\bdata=\d/);
+    expect(await postfix.settledLog()).not.toMatch(/\bdata=\d/);
     expect(await postfix.settledQueueFiles()).toBe(0);
   });
 });

@@ -117,7 +117,7 @@ describeLive('relay command against a real Postfix', () => {
   });
 
   it('left nothing in the queue and never sent DATA', async () => {
-    expect(postfix.log()).not.toMatch(/\bdata=\d/);
+    expect(await postfix.settledLog()).not.toMatch(/\bdata=\d/);
     expect(await postfix.settledQueueFiles()).toBe(0);
     expect(await postfix.postqueue()).toMatch(/Mail queue is empty/);
   });

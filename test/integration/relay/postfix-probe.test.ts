@@ -81,7 +81,7 @@ describeLive('relay probe against a real Postfix', () => {
     expect(result.ehlo).toContain('PIPELINING');
     expect(sent(result)).toEqual(['<banner>', 'EHLO [127.0.0.2]', 'MAIL FROM:<probe@contoso.example>', `RCPT TO:<${external}>`, 'RSET', 'QUIT']);
     assertNoData(result);
-    expect(postfix.log()).toMatch(/connect from \S+\[127\.0\.0\.2\]/);
+    expect(await postfix.logMatching(/connect from \S+\[127\.0\.0\.2\]/)).toMatch(/connect from \S+\[127\.0\.0\.2\]/);
   });
 
   it('binds 127.0.0.3 (not in mynetworks) and gets Postfix\'s real 5.7.1 relay refusal', async () => {
@@ -92,7 +92,7 @@ describeLive('relay probe against a real Postfix', () => {
     expect(result.rcptReply?.code).toBe(554);
     expect(result.rcptReply?.enhanced).toBe('5.7.1');
     expect(result.rcptReply?.text).toContain('Relay access denied');
-    expect(postfix.log()).toMatch(/NOQUEUE: reject: RCPT from \S+\[127\.0\.0\.3\]: 554 5\.7\.1 <relay-test@example\.org>: Relay access denied/);
+    expect(await postfix.logMatching(/NOQUEUE: reject: RCPT from \S+\[127\.0\.0\.3\]: 554 5\.7\.1 <relay-test@example\.org>: Relay access denied/)).toMatch(/NOQUEUE: reject: RCPT from \S+\[127\.0\.0\.3\]: 554 5\.7\.1 <relay-test@example\.org>: Relay access denied/);
     assertNoData(result);
   });
 
@@ -117,7 +117,7 @@ describeLive('relay probe against a real Postfix', () => {
     const result = await probeRelay(request({ client: '127.0.0.9', allowXclient: true }), { net, localAddresses: remoteClients('127.0.0.9') });
     expect(result.method).toBe('xclient');
     expect(result.outcome).toBe('denied');
-    expect(postfix.log()).toMatch(/reject: RCPT from \S+\[127\.0\.0\.9\]/);
+    expect(await postfix.logMatching(/reject: RCPT from \S+\[127\.0\.0\.9\]/)).toMatch(/reject: RCPT from \S+\[127\.0\.0\.9\]/);
   });
 
   it('falls back to a direct probe when XCLIENT is off, and says the answer is for its own address', async () => {
@@ -160,7 +160,7 @@ describeLive('relay probe against a real Postfix', () => {
   });
 
   it('never queued a message: no DATA in any session, empty queue, postqueue agrees', async () => {
-    const log = postfix.log();
+    const log = await postfix.settledLog();
     expect(log).toMatch(/disconnect from/);
     // A session that sent DATA would log data=N on disconnect and a qmgr line for the queued message.
     expect(log).not.toMatch(/\bdata=\d/);
