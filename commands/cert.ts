@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Command } from '../src/core/command';
 import { DiagError, usageError } from '../src/core/errors';
 import { makeReply, type Action, type Fact, type Finding, type Fix, type Link, type Reply, type Severity } from '../src/core/reply';
-import { asciiHostname, canonicalIp, isHostname } from '../src/net/address';
+import { asciiHostname, canonicalHostname, canonicalIp, isHostname } from '../src/net/address';
 import { formatTarget, parseTarget, type Target } from '../src/net/target';
 import type { CertChecker, CertCheckResult } from '../src/tls/check';
 import { modeFor, type StarttlsChoice } from '../src/tls/mode';
@@ -61,7 +61,7 @@ function parseInput(args: CertArgs): CertInput {
   const target = parseTarget(args.positional[0] ?? '', 443, EXAMPLE);
   // A pasted http:// URL names the site; its certificate lives on the HTTPS port.
   if (target.scheme === 'http' && !/^http:\/\/(\[[^\]]*\]|[^/:?#]*):\d/i.test(args.positional[0] ?? '')) target.port = 443;
-  const name = args.name === undefined ? undefined : asciiHostname(args.name.trim()).toLowerCase().replace(/\.$/, '');
+  const name = args.name === undefined ? undefined : canonicalHostname(asciiHostname(args.name.trim()));
   if (name !== undefined && !canonicalIp(name) && !isHostname(name)) {
     throw usageError(`--name: \`${args.name}\` is not a host name or IP address`, 'cert 10.0.0.5:443 --name mail.contoso.com');
   }
