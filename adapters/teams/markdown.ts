@@ -1,30 +1,91 @@
 /**
  * Text for Adaptive Card TextBlocks and FactSets. Teams renders a Markdown subset in both (bold, italics,
  * lists, links) and expands `{{DATE(…)}}` / `{{TIME(…)}}`, so text that came from a user or a server
- * (a pasted error, a certificate subject, an SMTP banner) must be escaped to show exactly as it was.
+ * (a pasted error, a certificate subject, an SMTP banner) must not turn into formatting.
+ *
+ * Escape only what Markdown would read as formatting: some Teams clients show every backslash, so
+ * `127\.0.0.1`, `TLS\_AES\_256` or `\-2147024891` would reach the reader with the backslashes in them.
  */
 
-/** Characters that change meaning anywhere in a line: emphasis, links, code, entities, HTML. */
-const INLINE = /[\\`*_[\]~<>&]/g;
+/** ASCII punctuation: the only characters a CommonMark backslash escapes. */
+const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
 
-/** Line starts that open a block: headings, quotes, list items (`-`, `+`, `1.`, `1)`), setext rules. */
-const LINE_START = /^([ \t]*)(#|>|-|\+|=|(\d{1,9})([.)]))/gm;
+/** Unicode whitespace or punctuation (symbols included, as CommonMark 0.31 counts them) around a delimiter. */
+const FLANK = /[\s\p{P}\p{S}]/u;
 
-/**
- * Escapes Markdown so the text renders literally: ASCII punctuation gets a backslash (CommonMark's escape,
- * which Teams honours), and `{{` is split with a zero-width space so Teams' date functions never run.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(INLINE, (ch) => `\\${ch}`)
-    .replace(LINE_START, (_whole, indent: string, marker: string, digits: string | undefined, delimiter: string | undefined) =>
-      digits !== undefined && delimiter !== undefined ? `${indent}${digits}\\${delimiter}` : `${indent}\\${marker}`)
-    .replace(/\{\{/g, '{\u200B{');
+/** Line starts that open a block: ATX headings, quotes, bullets and ordered items (followed by a blank or the end). */
+const BLOCK_START = /^([ \t]*)(#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))/;
+
+/** Lines that underline a heading (`===`, `---`) or draw a rule (`***`, `- - -`, `___`). */
+const RULE_LINE = /^([ \t]*)([-=*_])(?:[ \t]*\2)*[ \t]*$/;
+
+/** Per character: must a backslash go before it so it stays literal? */
+type EscapeRule = (text: string, index: number) => boolean;
+
+function isIntraword(text: string, index: number): boolean {
+  const before = text[index - 1];
+  const after = text[index + 1];
+  return before !== undefined && after !== undefined && !FLANK.test(before) && !FLANK.test(after);
 }
 
-/** Undoes `escapeMarkdown` (what a reader sees); tests use it to check nothing was lost. */
+/** Emphasis, code spans and strikethrough need an opener and a closer: one lone delimiter is plain text. */
+function paired(text: string, ch: string, counts: (index: number) => boolean): boolean {
+  let seen = 0;
+  for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) if (counts(i) && ++seen > 1) return true;
+  return false;
+}
+
+function ruleFor(text: string): Record<string, EscapeRule> {
+  const stars = paired(text, '*', () => true);
+  const underscores = paired(text, '_', (i) => !isIntraword(text, i));
+  const backticks = paired(text, '`', () => true);
+  const tildes = paired(text, '~', () => true);
+  return {
+    // A backslash is literal unless it escapes punctuation or ends a line (a hard break): `CONTOSO\jdoe` stays as typed.
+    '\\': (t, i) => ASCII_PUNCT.test(t[i + 1] ?? '') || t[i + 1] === '\n',
+    '*': () => stars,
+    '_': (t, i) => underscores && !isIntraword(t, i),
+    '`': () => backticks,
+    '~': () => tildes,
+    // A link or image needs `](` or `][`; a reference definition `]:`.
+    ']': (t, i) => /[([:]/.test(t[i + 1] ?? ''),
+    // Autolinks and HTML tags start with a letter, `/`, `!` or `?` after `<`.
+    '<': (t, i) => /[A-Za-z/!?]/.test(t[i + 1] ?? ''),
+    // Only an entity (`&amp;`, `&#39;`) is read as something else.
+    '&': (t, i) => /^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/.test(t.slice(i, i + 40)),
+  };
+}
+
+function escapeLine(line: string): string {
+  const rule = RULE_LINE.exec(line);
+  if (rule) return `${rule[1]}\\${line.slice((rule[1] ?? '').length)}`;
+  const block = BLOCK_START.exec(line);
+  if (!block) return line;
+  const indent = block[1] ?? '';
+  const marker = block[2] ?? '';
+  // An ordered item is escaped at its delimiter (`1\.`), everything else before its first character.
+  const at = /^\d/.test(marker) ? indent.length + marker.length - 1 : indent.length;
+  return `${line.slice(0, at)}\\${line.slice(at)}`;
+}
+
+/**
+ * Escapes what Markdown would turn into formatting, and nothing else, with CommonMark's backslash (which
+ * Teams honours); `{{` is split with a zero-width space so Teams' date functions never run.
+ * @example escapeMarkdown('**bold** on 127.0.0.1') // '\\*\\*bold\\*\\* on 127.0.0.1'
+ */
+export function escapeMarkdown(text: string): string {
+  const rules = ruleFor(text);
+  let inline = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i] as string;
+    inline += rules[ch]?.(text, i) ? `\\${ch}` : ch;
+  }
+  return inline.split('\n').map(escapeLine).join('\n').replace(/\{\{/g, '{\u200B{');
+}
+
+/** Undoes `escapeMarkdown` (what a reader sees): CommonMark drops a backslash before ASCII punctuation. */
 export function unescapeMarkdown(text: string): string {
-  return text.replace(/\{\u200B\{/g, '{{').replace(/\\([\\`*_[\]~<>&#\-+=.)])/g, '$1');
+  return text.replace(/\{\u200B\{/g, '{{').replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 /**
