@@ -49,8 +49,8 @@ function ruleFor(text: string): Record<string, EscapeRule> {
     '~': () => tildes,
     // A link or image needs `](` or `][`; a reference definition `]:`.
     ']': (t, i) => /[([:]/.test(t[i + 1] ?? ''),
-    // Autolinks and HTML tags start with a letter, `/`, `!` or `?` after `<`.
-    '<': (t, i) => /[A-Za-z/!?]/.test(t[i + 1] ?? ''),
+    // Only an autolink (`<https://…>`, `<a@b.c>`): Teams' subset has no HTML, so `<path>` shows as typed.
+    '<': (t, i) => /^<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>/.test(t.slice(i, i + 300)),
     // Only an entity (`&amp;`, `&#39;`) is read as something else.
     '&': (t, i) => /^&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/.test(t.slice(i, i + 40)),
   };

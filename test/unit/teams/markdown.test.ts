@@ -60,6 +60,7 @@ describe('escapeMarkdown', () => {
       'CONTOSO\\jdoe',
       '*.contoso.com',
       'a < b and c > d, 5 > 3',
+      'icacls <path> and <b>not html</b>',
       'AT&T and R&D',
       'CN=mail.contoso.com, O=Contoso [Test]',
       '2026-12-05 04:52:27 +0000',
