@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command';
 import { DiagError, usageError } from '../src/core/errors';
-import { makeReply, type Action, type Fact, type Finding, type Fix, type Link, type Reply, type Severity } from '../src/core/reply';
+import { makeReply, severityRank, type Action, type Fact, type Finding, type Fix, type Link, type Reply, type Severity } from '../src/core/reply';
 import { asciiHostname, canonicalHostname, canonicalIp, isHostname } from '../src/net/address';
 import { formatTarget, parseTarget, type Target } from '../src/net/target';
 import type { CertChecker, CertCheckResult } from '../src/tls/check';
@@ -204,14 +204,13 @@ function errorFix(error: DiagError, input: CertInput): Fix | undefined {
   return error.fix;
 }
 
-const RANK: Record<Severity, number> = { error: 4, fail: 3, warn: 2, info: 1, ok: 0 };
 
 function buildReply(input: CertInput, { probe, analysis }: CertCheckResult, digestAvailable: boolean): Reply {
   const described = analysis.issues.map((issue) => ({ issue, ...describe(issue, input), severity: SEVERITY[issue.id] }));
-  described.sort((a, b) => RANK[b.severity] - RANK[a.severity]);
+  described.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const findings: Finding[] = described.map((d) => ({ id: d.issue.id, severity: d.severity, message: d.message, fix: d.fix }));
   const leaf = analysis.chain[0];
-  const problems = described.filter((d) => RANK[d.severity] >= RANK.warn);
+  const problems = described.filter((d) => severityRank(d.severity) >= severityRank('warn'));
   if (problems.length === 0) {
     findings.unshift({ id: 'cert.ok', severity: 'ok', message: `Trusted, matches ${analysis.verifiedName} (${analysis.nameMatch}), valid until ${day(leaf?.notAfter ?? '')} (${plural(analysis.daysRemaining, 'day')}).` });
   }

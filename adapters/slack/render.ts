@@ -1,5 +1,5 @@
 import type { types as Slack } from '@slack/bolt';
-import type { Action, Fact, Finding, Reply, Severity, Status } from '../../src/core/reply';
+import { severityRank, type Action, type Fact, type Finding, type Reply, type Severity, type Status } from '../../src/core/reply';
 import { escapeMrkdwn, mrkdwnLink, truncateMrkdwn, truncatePlain } from './mrkdwn';
 
 /**
@@ -59,7 +59,6 @@ const SEVERITY_MARK: Record<Severity, string> = {
 
 const STATUS_MARK: Record<Status, string> = { ok: '✅ OK', warn: '⚠️ WARN', fail: '❌ FAIL', error: '❗ ERROR' };
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, fail: 1, warn: 2, info: 3, ok: 4 };
 
 /** Renders a Reply into one message plus follow-ups, every one of them within Block Kit's limits. */
 export function renderReply(reply: Reply, options: RenderOptions = {}): RenderedReply {
@@ -79,7 +78,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   // Too big: keep the worst findings in the first message (a failure must not hide behind twenty ok lines).
   const order = reply.findings
     .map((finding, index) => ({ finding, index }))
-    .sort((a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.index - b.index);
+    .sort((a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity) || a.index - b.index);
   const keptFacts = factSections.slice(0, Math.min(2, factSections.length));
   const room = Math.max(1, maxBlocks - fixed - 1 - keptFacts.length);
   const shown = order.slice(0, room);

@@ -1,4 +1,4 @@
-import type { Action, Fact, Finding, Link, Reply, Severity, Status } from '../../src/core/reply';
+import { severityRank, type Action, type Fact, type Finding, type Link, type Reply, type Severity, type Status } from '../../src/core/reply';
 import {
   CARD_VERSION,
   cardBytes,
@@ -58,15 +58,14 @@ interface SeverityLook {
   color: TextColor;
   style: ContainerStyle;
   /** Higher is kept first when the card must be cut. */
-  rank: number;
 }
 
 const SEVERITY: Record<Severity, SeverityLook> = {
-  ok: { mark: '✔', label: 'OK', color: 'Good', style: 'good', rank: 1 },
-  info: { mark: '•', label: 'INFO', color: 'Default', style: 'default', rank: 0 },
-  warn: { mark: '▲', label: 'WARN', color: 'Warning', style: 'warning', rank: 2 },
-  fail: { mark: '✖', label: 'FAIL', color: 'Attention', style: 'attention', rank: 3 },
-  error: { mark: '!', label: 'ERROR', color: 'Attention', style: 'attention', rank: 4 },
+  ok: { mark: '✔', label: 'OK', color: 'Good', style: 'good' },
+  info: { mark: '•', label: 'INFO', color: 'Default', style: 'default' },
+  warn: { mark: '▲', label: 'WARN', color: 'Warning', style: 'warning' },
+  fail: { mark: '✖', label: 'FAIL', color: 'Attention', style: 'attention' },
+  error: { mark: '!', label: 'ERROR', color: 'Attention', style: 'attention' },
 };
 
 export interface RenderOptions {
@@ -305,7 +304,7 @@ function submitActions(actions: readonly Action[], omitted: Omitted): SubmitActi
 /** Finding indexes, worst severity first, in reply order within a severity. */
 function byPriority(findings: readonly Finding[]): number[] {
   return findings.map((_f, i) => i).sort((a, b) => {
-    const rank = SEVERITY[(findings[b] as Finding).severity].rank - SEVERITY[(findings[a] as Finding).severity].rank;
+    const rank = severityRank((findings[b] as Finding).severity) - severityRank((findings[a] as Finding).severity);
     return rank !== 0 ? rank : a - b;
   });
 }

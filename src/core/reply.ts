@@ -81,6 +81,14 @@ export function statusRank(status: Status): number {
   return STATUS_RANK[status];
 }
 
+/** The one order of severities, least to most serious: `info` says something, `ok` only that all is well. */
+const SEVERITY_RANK: Record<Severity, number> = { ok: 0, info: 1, warn: 2, fail: 3, error: 4 };
+
+/** How serious a finding is on the one scale every renderer and command sorts by (higher is worse). */
+export function severityRank(severity: Severity): number {
+  return SEVERITY_RANK[severity];
+}
+
 export interface ReplyInit {
   command: string;
   title: string;
