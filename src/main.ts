@@ -247,10 +247,16 @@ async function startSlack(app: App, http: HttpServer, metrics: Metrics): Promise
     concurrentAnswers: slackConfig.concurrentAnswers,
     slashCommand: slackConfig.command,
     observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
+    userGroups: namesSlackUserGroups(app.config) ? { ttlMs: slackConfig.userGroupsTtlSeconds * 1000 } : undefined,
   });
   // A refused token fails the start (fail fast, like a bad config value).
   await slack.start();
   return { stop: () => slack.stop(), post: slack.post };
+}
+
+/** Roles that name a Slack user group (`S…`) need each sender's groups from the Web API. */
+function namesSlackUserGroups(config: Config): boolean {
+  return [...config.roles.admins, ...config.roles.operators].some((id) => /^S[A-Z0-9]{2,}$/.test(id));
 }
 
 /**

@@ -11,6 +11,7 @@ import { createReceiver, type SlackMode } from './receiver';
 import { createPostPort, isAllowedResponseUrl, postToResponseUrl, SendError, type ChatApi, type RetryPolicy } from './send';
 import { createAckGate, createTaskTracker } from './tasks';
 import { createEventsRoute } from './verify';
+import { createUserGroupDirectory, withUserGroups, type UserGroup } from './user-groups';
 
 /**
  * The Slack door (Bolt): wiring only. Receive (receiver.ts, verify.ts) → normalise (normalise.ts) → router →
@@ -50,6 +51,8 @@ export interface SlackAdapterConfig {
   /** How long stop() waits for answers still being sent. */
   stopGraceMs?: number;
   observer?: SlackObserver;
+  /** Roles name Slack user groups (`S…`): look up each sender's groups (usergroups.list), cached this long. */
+  userGroups?: { ttlMs: number };
   now?: () => number;
   fetch?: typeof fetch;
 }
@@ -119,12 +122,15 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     gate: transport.mode === 'http' ? acks : undefined,
   });
   const slashCommand = config.slashCommand ?? SLACK_DEFAULTS.slashCommand;
+  const router = config.userGroups
+    ? withUserGroups(config.router, createUserGroupDirectory(() => listUserGroups(app.client), { ...config.userGroups, log, now }))
+    : config.router;
   registerDoors(app, {
-    router: config.router,
+    router,
     log,
     slashCommand,
     dedupe: createEventDeduper({ now }),
-    run: { router: config.router, log, interimAfterMs: config.interimAfterMs ?? SLACK_DEFAULTS.interimAfterMs, tasks },
+    run: { router, log, interimAfterMs: config.interimAfterMs ?? SLACK_DEFAULTS.interimAfterMs, tasks },
     chat: chatApi,
     responseUrl: (url) => (body) => {
       if (!isAllowedResponseUrl(url, apiUrl)) return Promise.reject(new SendError('the response_url is not a Slack URL; not posting to it'));
@@ -191,6 +197,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 }
 
 /** Bolt's WebClient → the two calls the adapter makes. Unfurls are off: a pasted URL must not expand in the answer. */
+async function listUserGroups(client: App['client']): Promise<UserGroup[]> {
+  const result = await client.usergroups.list({ include_users: true });
+  return (result.usergroups ?? []).flatMap((g) => (g.id ? [{ id: g.id, users: g.users ?? [] }] : []));
+}
+
 function chatApi(client: App['client']): ChatApi {
   return {
     postMessage: async (args) => {

@@ -115,6 +115,8 @@ export const slackSchema = z.object({
   bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024).describe('larger requests to /slack/events get 413'),
   concurrentAnswers: z.number().int().min(1).max(1000).default(32).describe('answers worked on at once; acknowledgements are never held back'),
   command: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command such as /diag').default('/diag'),
+  userGroupsTtlSeconds: z.number().int().min(10).max(86_400).default(300)
+    .describe('how long the members of Slack user groups named in roles (S…) are cached (usergroups.list)'),
 });
 
 export const teamsSchema = z.object({

@@ -6,6 +6,7 @@ import { parseConfig } from '../../../src/config/load';
 import type { Command } from '../../../src/core/command';
 import { makeReply, type Finding, type Severity } from '../../../src/core/reply';
 import { createRouter, type CompletedEvent, type Router } from '../../../src/core/router';
+import { applyCommandRoles, createRoleOf, type RoleRules } from '../../../src/guard/roles';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
 import { silentLogger } from '../../../src/log/logger';
 import { createMetrics, type Metrics } from '../../../src/metrics';
@@ -40,6 +41,10 @@ export interface Harness {
 export interface HarnessOptions {
   interimAfterMs?: number;
   bodyLimitBytes?: number;
+  /** Roles as `roles:` in the config; without them everyone may run everything. */
+  roles?: RoleRules;
+  /** The Slack door looks up user groups (usergroups.list), cached this long. */
+  userGroupsTtlMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -50,7 +55,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const real = createCommands({ config, net, log, now: () => new Date() });
   const realExplain = real.some((c) => c.name === 'explain');
   const slow = { started: 0, finished: 0 };
-  const commands: Command[] = [slowCommand(slow), manyCommand, ...(realExplain ? [] : [explainStandIn]), ...real];
+  const all: Command[] = [slowCommand(slow), manyCommand, ...(realExplain ? [] : [explainStandIn]), ...real];
+  const commands = options.roles ? applyCommandRoles(all, options.roles.commands) : all;
   const metrics = createMetrics({ defaultMetrics: false });
   const completed: CompletedEvent[] = [];
   const router = createRouter({
@@ -59,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // What src/main.ts's router does for DMs and mentions: text that looks like an error goes to explain.
     fallback: { command: 'explain', accepts: (text) => /error|exception|denied|failed|hresult|0x[0-9a-f]{8}/i.test(text) },
     hooks: {
+      roleOf: options.roles ? createRoleOf(options.roles) : undefined,
       completed(event) {
         completed.push(event);
         metrics.onCompleted(event);
@@ -91,6 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     stopGraceMs: 3000,
     observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
+    userGroups: options.userGroupsTtlMs === undefined ? undefined : { ttlMs: options.userGroupsTtlMs },
   });
   await adapter.start();
   const base = `http://127.0.0.1:${port}`;
