@@ -29,7 +29,7 @@ describe('manifest/slack.yaml', () => {
   });
 
   it('asks for the least scopes those doors need, and no user scopes', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history', 'usergroups:read']);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
   });
 
