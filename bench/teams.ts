@@ -1,5 +1,5 @@
 import { createTeamsAdapter } from '../adapters/teams';
-import { registerEchoBot } from '../adapters/teams/echo-bot';
+import { registerEchoBot } from './teams-echo-bot';
 import { createCommands } from '../commands';
 import { parseConfig } from '../src/config/load';
 import { createRouter } from '../src/core/router';

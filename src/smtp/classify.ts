@@ -1,4 +1,4 @@
-import type { SmtpReply } from './reply';
+import type { SmtpReply } from '../net/smtp-reply';
 
 /**
  * What a reply to RCPT TO (or MAIL FROM) means for a relay test.

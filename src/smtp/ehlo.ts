@@ -1,4 +1,4 @@
-import type { SmtpReply } from './reply';
+import type { SmtpReply } from '../net/smtp-reply';
 
 /** The server's EHLO answer: its name and the extensions it offers. */
 export interface EhloInfo {

@@ -6,7 +6,7 @@ import { classifyMail, classifyRcpt, type RelayOutcome } from './classify';
 import { addressLiteral, offersXclientAddr, parseEhlo, type EhloInfo } from './ehlo';
 import { systemLocalAddresses, type LocalAddressCheck } from './local-address';
 import { isMailbox } from '../net/mailbox';
-import type { SmtpReply } from './reply';
+import type { SmtpReply } from '../net/smtp-reply';
 import { SmtpSession, type TlsInfo, type TranscriptEntry } from './session';
 
 export type ProbeMethod = 'direct' | 'source-bind' | 'xclient';

@@ -3,7 +3,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { DiagError } from '../core/errors';
 import { withDeadline } from '../net/deadline';
 import { LineSocket } from '../net/line-socket';
-import { readSmtpReply, type SmtpReply } from './reply';
+import { readSmtpReply, type SmtpReply } from '../net/smtp-reply';
 
 /** One exchange with the server: what diagbot sent (null for the banner) and the reply as received. */
 export interface TranscriptEntry {

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { DiagError } from '../core/errors';
 import { timeoutError } from '../net/deadline';
 import { LineSocket } from '../net/line-socket';
-import { readSmtpReply } from '../smtp/reply';
+import { readSmtpReply } from '../net/smtp-reply';
 
 /** The plain-text conversation before a STARTTLS upgrade: what the server said, and the socket to start TLS on. */
 export interface StarttlsResult {

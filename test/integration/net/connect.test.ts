@@ -4,7 +4,7 @@ import { connectTcp, type NetContext } from '../../../src/net/connect';
 import { LineSocket } from '../../../src/net/line-socket';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { tableResolver } from '../../../src/net/resolver';
-import { readSmtpReply } from '../../../src/smtp/reply';
+import { readSmtpReply } from '../../../src/net/smtp-reply';
 
 /** Real sockets on loopback: how the shared network layer fails, and that it fails before connecting. */
 const net = (allow: string[] = ['127.0.0.0/8']): NetContext => ({

@@ -1,5 +1,5 @@
 import { classifyMail, classifyRcpt, type RelayOutcome } from '../../../src/smtp/classify';
-import type { SmtpReply } from '../../../src/smtp/reply';
+import type { SmtpReply } from '../../../src/net/smtp-reply';
 
 /** Builds the reply readSmtpReply would return for one raw line. */
 function reply(raw: string): SmtpReply {

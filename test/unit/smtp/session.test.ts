@@ -1,7 +1,7 @@
 import { Socket } from 'node:net';
 import { DiagError } from '../../../src/core/errors';
 import { LineSocket } from '../../../src/net/line-socket';
-import { readSmtpReply } from '../../../src/smtp/reply';
+import { readSmtpReply } from '../../../src/net/smtp-reply';
 import { SmtpSession } from '../../../src/smtp/session';
 
 /** An unconnected socket we feed by hand: what a server would send, in whatever pieces we like. */

@@ -4,8 +4,10 @@ import { join, relative, sep } from 'node:path';
 /**
  * botbuilder is contained: every import of it (or of its botframework-* packages) lives in adapters/teams,
  * so switching to its successors touches that folder only (docs/teams.md). Read from the sources of the
- * whole repository, tests and benchmarks included.
+ * whole repository, tests and benchmarks included. The one exception is the Teams benchmark's baseline, an
+ * echo bot on botbuilder alone: it measures the SDK itself, so it must use it.
  */
+const BASELINE = 'bench/teams-echo-bot.ts';
 const root = join(__dirname, '..', '..', '..');
 const SKIP = new Set(['node_modules', 'dist', '.git', 'coverage', 'data']);
 
@@ -35,7 +37,7 @@ describe('botbuilder stays inside adapters/teams', () => {
   });
 
   it('is imported by no file outside adapters/teams', () => {
-    const outside = all.filter((f) => !f.startsWith('adapters/teams/')).flatMap((f) => sdkImports(f).map((spec) => `${f} imports ${spec}`));
+    const outside = all.filter((f) => !f.startsWith('adapters/teams/') && f !== BASELINE).flatMap((f) => sdkImports(f).map((spec) => `${f} imports ${spec}`));
     expect(outside).toEqual([]);
   });
 

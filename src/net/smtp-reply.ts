@@ -1,6 +1,6 @@
 import { DiagError } from '../core/errors';
-import type { LineSocket } from '../net/line-socket';
-import { timeoutError } from '../net/deadline';
+import type { LineSocket } from './line-socket';
+import { timeoutError } from './deadline';
 
 /** One SMTP reply, possibly multi-line (`250-…` … `250 …`). */
 export interface SmtpReply {

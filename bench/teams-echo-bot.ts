@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request, type Response } from 'botbuilder';
-import type { HttpServer } from '../../src/http/server';
-import { readJsonBody, sendJson } from './receive';
+import type { HttpServer } from '../src/http/server';
+import { readJsonBody, sendJson } from '../adapters/teams/receive';
 
 /**
  * The benchmark's baseline (bench/teams.ts): botbuilder's own echo bot — `CloudAdapter.process` answering
- * every message with its text — on the same HTTP server, without authentication (loopback only). It lives
- * here because botbuilder may be imported nowhere else; nothing in diagbot serves it.
+ * every message with its text — on the same HTTP server, without authentication (loopback only). Benchmark code,
+ * so it lives with the benchmarks: nothing in diagbot serves it.
  */
 export function registerEchoBot(http: HttpServer, path: string): void {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));

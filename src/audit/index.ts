@@ -1,4 +1,0 @@
-export * from './memory-store';
-export * from './recorder';
-export * from './since';
-export * from './types';

@@ -1,7 +1,0 @@
-export * from './address';
-export * from './connect';
-export * from './deadline';
-export * from './line-socket';
-export * from './policy';
-export * from './resolver';
-export * from './target';
