@@ -22,6 +22,8 @@ export interface CommandDeps {
   store?: () => Promise<Store>;
   /** The router, once src/main.ts has built it (it is built from these commands): `digest` checks and runs its commands through it. */
   router?: () => Router | undefined;
+  /** Told after `digest add`, `pause`, `resume` or `remove` changed a digest: the scheduler reschedules at once. */
+  digestsChanged?: () => void;
   /** The directory (`ou`): one lazily connected, reused LDAP connection; absent when `ldap` is not configured. */
   directory?: Directory;
 }

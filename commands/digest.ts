@@ -120,6 +120,7 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
     if (schedule.daysJoinedWithOr) notes.push('Both day-of-month and day-of-week are set: it runs on days matching EITHER (the classic cron OR rule).');
     if (platform === 'cli') notes.push('Added from the terminal: `diagbot serve` runs it and keeps the results (`digest show`), but there is no channel to post to.');
     ctx.log.info({ digest: result.created.id, checks: parsed.commands.length, schedule: schedule.pattern, timezone: schedule.timezone }, 'digest added');
+    deps.digestsChanged?.();
     return createdReply(result.created, now, notes);
   }
 
@@ -152,11 +153,13 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
       case 'resume': {
         const updated = await store.digests.setPaused(digest.id, sub === 'pause', now);
         if (!updated) throw notFound(id);
+        deps.digestsChanged?.();
         return replies.stateReply(updated, sub === 'pause' ? 'paused' : 'resumed', now);
       }
       case 'remove':
         if (!(await store.digests.remove(digest.id))) throw notFound(id);
         ctx.log.info({ digest: digest.id }, 'digest removed');
+        deps.digestsChanged?.();
         return replies.stateReply(digest, 'removed', now);
       default: {
         const unreachable: never = sub;

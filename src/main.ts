@@ -109,6 +109,8 @@ interface App {
   router: Router;
   log: Logger;
   completedListeners: Array<(event: CompletedEvent) => void | Promise<void>>;
+  /** Told when a command changed a digest (serve's scheduler reschedules at once). */
+  digestListeners: Array<() => void>;
   directory?: Directory;
   /** The store (digests, runs, Teams conversation references), opened on first use; the same one every time. */
   store: () => Promise<Store>;
@@ -151,7 +153,11 @@ function buildApp(options: AppOptions): App {
   const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
   // `digest` validates and runs its checks through the router, which is built from the commands: bound late.
   const late: { router?: Router } = {};
-  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory, store, router: () => late.router }));
+  const digestListeners: Array<() => void> = [];
+  const digestsChanged = (): void => {
+    for (const listener of digestListeners) listener();
+  };
+  const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory, store, router: () => late.router, digestsChanged }));
   // Listeners for every handled request (metrics, audit); each is isolated by the router's own try/catch.
   const completedListeners: Array<(event: CompletedEvent) => void | Promise<void>> = [
     createAuditRecorder({ store: audit, scrub: secretScrubber(secrets), now, log }),
@@ -160,7 +166,7 @@ function buildApp(options: AppOptions): App {
   // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
   const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
   late.router = router;
-  return { config, router, log, completedListeners, directory, store, closeStore };
+  return { config, router, log, completedListeners, digestListeners, directory, store, closeStore };
 }
 
 /** The directory for `ou`: built once, connected on first use and reused; absent while `ldap` settings are missing. */
@@ -215,6 +221,7 @@ async function serve(app: App): Promise<number> {
     onHealth: (up) => http.health.set('scheduler', up),
   });
   await digests.scheduler.start();
+  app.digestListeners.push(() => void digests.scheduler.refresh().catch((error: unknown) => app.log.error({ err: error }, 'rescheduling the digests failed')));
   stops.push(() => digests.scheduler.stop());
 
   const { port } = await http.listen();
