@@ -23,7 +23,7 @@ const probe: Command<{ positional: string[] }> = {
   usage: 'cert <host>',
   examples: ['cert mail.contoso.com'],
   args: z.object({ positional: z.array(z.string()) }),
-  targetOf: (args) => `${args.positional[0] ?? ''}:443`,
+  targetOf: (args) => ({ host: args.positional[0] ?? '', port: 443 }),
   run: async () => makeReply({ command: 'cert', title: 'ok', findings: [{ id: 'cert.ok', severity: 'ok', message: 'ok' }] }),
 };
 

@@ -10,7 +10,7 @@ import type { CertIssue, CertRef, TlsMode } from '../src/tls/types';
 import type { CommandDeps } from './deps';
 
 const EXAMPLE = 'cert mail.contoso.com';
-const certArgs = z.object({
+const certWords = z.object({
   positional: z.array(z.string())
     .min(1, 'cert needs a host, e.g. `cert mail.contoso.com`, `cert smtp.contoso.com:25` or `cert https://mail.contoso.com/owa`')
     .max(1, 'cert checks one host at a time, e.g. `cert mail.contoso.com:443`'),
@@ -18,9 +18,10 @@ const certArgs = z.object({
   expr: z.string().min(1).optional().describe('the Outlook Anywhere certificate principal name to compare with the subject CN, e.g. msstd:mail.contoso.com'),
   starttls: z.enum(['smtp', 'imap', 'pop3', 'none']).optional().describe('protocol to upgrade with STARTTLS before the handshake (default: by port — 25/587/2525 smtp, 143 imap, 110 pop3, others none)'),
 });
-export type CertArgs = z.infer<typeof certArgs>;
+type CertWords = z.infer<typeof certWords>;
 
-interface CertInput {
+/** What `cert` runs on: the words read once, at the edge, into a target, a mode and options. */
+export interface CertInput {
   target: Target;
   mode: TlsMode;
   name?: string;
@@ -57,7 +58,7 @@ const which = (ref: CertRef): string => (ref.role === 'leaf' ? 'The server certi
 const list = (names: string[]): string => (names.length === 0 ? 'no names at all' : names.slice(0, 12).join(', ') + (names.length > 12 ? ` and ${names.length - 12} more` : ''));
 
 /** Reads the words into a target, mode and options; every problem is a `usage` error with an example. */
-function parseInput(args: CertArgs): CertInput {
+function parseInput(args: CertWords): CertInput {
   const target = parseTarget(args.positional[0] ?? '', 443, EXAMPLE);
   // A pasted http:// URL names the site; its certificate lives on the HTTPS port.
   if (target.scheme === 'http' && !/^http:\/\/(\[[^\]]*\]|[^/:?#]*):\d/i.test(args.positional[0] ?? '')) target.port = 443;
@@ -74,6 +75,8 @@ function parseInput(args: CertArgs): CertInput {
   }
   return { target, mode: modeFor(target.port, args.starttls, target.scheme), name, expr, starttls: args.starttls };
 }
+
+const certArgs = certWords.transform(parseInput);
 
 function commandText(input: CertInput, extra: { name?: string; expr?: string } = {}): string {
   const name = extra.name ?? input.name;
@@ -258,7 +261,7 @@ function buildReply(input: CertInput, { probe, analysis }: CertCheckResult, dige
  * certificate a server presents over HTTPS or STARTTLS — trust, names, dates, strength, the Outlook
  * Anywhere principal name — and says how to fix what is wrong.
  */
-export function createCertCommand(deps: CommandDeps & { certChecker?: CertChecker }): Command<CertArgs> {
+export function createCertCommand(deps: CommandDeps & { certChecker?: CertChecker }): Command<CertInput> {
   let checker: Promise<CertChecker> | undefined = deps.certChecker ? Promise.resolve(deps.certChecker) : undefined;
   // The engine (and node-forge behind it) loads on first use so `diagbot --json help` stays fast.
   const engine = (): Promise<CertChecker> => {
@@ -276,15 +279,8 @@ export function createCertCommand(deps: CommandDeps & { certChecker?: CertChecke
       'An address is never sent as SNI; give `--name` to present and verify a name while connecting to an address.',
     ],
     args: certArgs,
-    targetOf(args) {
-      try {
-        return formatTarget(parseInput(args).target);
-      } catch {
-        return undefined;
-      }
-    },
-    async run(args, ctx) {
-      const input = parseInput(args);
+    targetOf: (input) => input.target,
+    async run(input, ctx) {
       let result: CertCheckResult;
       try {
         result = await (await engine()).check({ host: input.target.host, port: input.target.port, mode: input.mode, name: input.name, expr: input.expr, signal: ctx.signal });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command';
+import type { CommandTarget } from '../src/core/target';
+import { parseTarget } from '../src/net/target';
 import { DiagError, usageError } from '../src/core/errors';
 import { errorReply, makeReply, type Fact, type Finding, type Link, type Reply } from '../src/core/reply';
 import type { Directory, DirectoryUser, UserSearchResult } from '../src/directory';
@@ -32,6 +34,16 @@ const LINKS = {
 } satisfies Record<string, Link>;
 
 const KIND_WORDS: Record<ParentType, string> = { ou: 'organizational unit', container: 'container', domain: 'domain root' };
+
+/** The directory server `ou` connects to, from `ldap.url` (validated at start); undefined without one. */
+function ldapTarget(url: string | undefined): CommandTarget | undefined {
+  if (!url) return undefined;
+  try {
+    return parseTarget(url, url.toLowerCase().startsWith('ldaps:') ? 636 : 389, 'ldaps://dc01.contoso.local');
+  } catch {
+    return undefined;
+  }
+}
 
 const DN_START = /^\s*(?:[A-Za-z][A-Za-z0-9-]*|(?:oid\.)?\d+(?:\.\d+)+)\s*=/i;
 
@@ -88,6 +100,7 @@ export interface OuDeps extends Pick<CommandDeps, 'config'> {
 
 /** Builds the `ou` command around a directory (absent when none is configured: DNs still work). */
 export function createOuCommand(deps: OuDeps): Command<OuArgs> {
+  const directoryTarget = ldapTarget(deps.config.ldap.url);
   function placement(input: string, dn: Dn, source: 'ldap' | 'parsed', user?: DirectoryUser, server?: string): Reply {
     if (dn.length < 2) {
       throw usageError(`\`${input.slice(0, 120)}\` has no parent: give the full DN down to the domain.`, 'ou "CN=Jane Doe,OU=Engineers,DC=contoso,DC=local"');
@@ -223,9 +236,10 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     ],
     minRole: 'operator',
     args: ouArgs,
+    // A name is looked up in the directory: that is where this command connects (a DN is parsed offline).
     targetOf(args) {
       const [first] = args.positional;
-      return first !== undefined && !DN_START.test(first) ? deps.config.ldap.url : undefined;
+      return first !== undefined && !DN_START.test(first) ? directoryTarget : undefined;
     },
     async run(args) {
       const input = inputOf(args.positional);

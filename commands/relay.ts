@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Command } from '../src/core/command';
 import { DiagError, usageError } from '../src/core/errors';
 import { canonicalIp } from '../src/net/address';
-import { formatTarget, parseTarget, type Target } from '../src/net/target';
+import { parseTarget, type Target } from '../src/net/target';
 import type { LocalAddressCheck } from '../src/smtp/local-address';
 import { isMailbox } from '../src/net/mailbox';
 import type { CommandDeps } from './deps';
@@ -18,25 +18,30 @@ import { noTopology, policyReply } from './relay/policy';
 
 const EXAMPLE = 'relay 10.1.2.3 via smtp.contoso.com:25';
 
-const relayArgs = z.object({
-  positional: z.array(z.string()),
-  policyOnly: z.boolean().optional().describe('evaluate the configured topology only; contact no server'),
-  tls: z.boolean().optional().describe('send STARTTLS before MAIL FROM'),
-}).superRefine((args, ctx) => {
-  const parsed = readWords(args.positional);
-  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', path: ['positional'], message: parsed });
-  else if (args.policyOnly && (parsed.target || parsed.recipient || args.tls)) {
-    ctx.addIssue({ code: 'custom', path: ['positional'], message: '--policy-only contacts no server, so it takes no `via`, `to` or --tls (try `relay 10.1.2.3 --policy-only`)' });
-  }
-});
-
-type RelayArgs = z.infer<typeof relayArgs>;
-
 interface RelayWords {
   client: string;
   target?: Target;
   recipient?: string;
 }
+
+/** What `relay` runs on: the words read once, at the edge. */
+export interface RelayInput extends RelayWords {
+  policyOnly: boolean;
+  tls: boolean;
+}
+
+const relayArgs = z.object({
+  positional: z.array(z.string()),
+  policyOnly: z.boolean().optional().describe('evaluate the configured topology only; contact no server'),
+  tls: z.boolean().optional().describe('send STARTTLS before MAIL FROM'),
+}).transform((args): RelayInput => {
+  const parsed = readWords(args.positional);
+  if (typeof parsed === 'string') throw usageError(parsed, EXAMPLE);
+  if (args.policyOnly && (parsed.target || parsed.recipient || args.tls)) {
+    throw usageError('--policy-only contacts no server, so it takes no `via`, `to` or --tls (try `relay 10.1.2.3 --policy-only`)', EXAMPLE);
+  }
+  return { ...parsed, policyOnly: args.policyOnly === true, tls: args.tls === true };
+});
 
 /** `<client-ip> [via host[:port]] [to address]`, keywords in either order; a string is the usage problem. */
 function readWords(words: readonly string[]): RelayWords | string {
@@ -70,19 +75,13 @@ function readWords(words: readonly string[]): RelayWords | string {
   return out;
 }
 
-function words(args: RelayArgs): RelayWords {
-  const parsed = readWords(args.positional);
-  if (typeof parsed === 'string') throw usageError(parsed, EXAMPLE);
-  return parsed;
-}
-
 export interface RelayCommandOptions {
   /** Replaces the host's own address check (tests that exercise XCLIENT, where all of 127/8 is local). */
   localAddresses?: LocalAddressCheck;
 }
 
 /** `relay`: may this client relay through the server? A live SMTP probe (never DATA) plus the topology's path evaluation. */
-export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptions = {}): Command<RelayArgs> {
+export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptions = {}): Command<RelayInput> {
   const ctx = relayContext(deps.config.relay);
   const { relay, compiled } = ctx;
 
@@ -99,15 +98,9 @@ export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptio
     ],
     minRole: 'operator',
     args: relayArgs,
-    targetOf(args) {
-      const target = readWords(args.positional);
-      if (typeof target === 'string' || args.policyOnly) return undefined;
-      const t = target.target ?? relay.target;
-      return t ? formatTarget(t) : undefined;
-    },
-    async run(args) {
-      const request = words(args);
-      if (args.policyOnly) {
+    targetOf: (request) => (request.policyOnly ? undefined : request.target ?? relay.target),
+    async run(request) {
+      if (request.policyOnly) {
         if (!compiled) throw noTopology();
         return policyReply(ctx, request.client, compiled);
       }
@@ -123,11 +116,11 @@ export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptio
         client: request.client,
         sender: relay.probe.sender,
         recipient,
-        startTls: args.tls === true,
+        startTls: request.tls,
         allowXclient: relay.probe.allowXclient,
         heloName: relay.probe.heloName,
       }, { net: deps.net, localAddresses: options.localAddresses }).then((result) => ({ port, result }), (error: unknown) => ({ port, error }))));
-      return liveReply(ctx, request.client, { host: target.host, port: target.port }, recipient, outcomes, args.tls === true);
+      return liveReply(ctx, request.client, { host: target.host, port: target.port }, recipient, outcomes, request.tls);
     },
   };
 }

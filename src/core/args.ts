@@ -25,9 +25,16 @@ function unwrap(schema: z.ZodType): z.ZodType {
 const camel = (kebab: string): string => kebab.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 const kebab = (camelName: string): string => camelName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+/** The object of words a schema reads, looking through a `.transform` (which reads the words into a typed input). */
+function wordsSchema(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (let depth = 0; depth < 10 && current.def.type === 'pipe'; depth += 1) current = (current.def as unknown as { in: z.ZodType }).in;
+  return current;
+}
+
 /** The flags a command's schema declares (every field but `positional` and `text`). */
 export function flagsOf(command: Command): FlagInfo[] {
-  const schema = command.args as z.ZodType;
+  const schema = wordsSchema(command.args as z.ZodType);
   if (!(schema instanceof z.ZodObject)) return [];
   const flags: FlagInfo[] = [];
   for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {

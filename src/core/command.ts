@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ChatRequest } from './chat-request';
 import type { Reply } from './reply';
+import type { CommandTarget } from './target';
 
 /** Who may run a command; `roles` in config maps platform user ids onto these. */
 export type Role = 'everyone' | 'operator' | 'admin';
@@ -55,7 +56,7 @@ export interface Command<A = unknown> {
   minRole?: Role;
   /** The least role for these particular arguments (e.g. `digest add` needs admin, `digest list` does not). */
   roleFor?(args: A): Role;
-  /** The outbound target the arguments name, for rate limits and the audit trail. */
-  targetOf?(args: A): string | undefined;
+  /** The outbound target the arguments name (already parsed by the schema), for the guard and the audit trail. */
+  targetOf?(args: A): CommandTarget | undefined;
   run(args: A, ctx: CommandContext): Promise<Reply>;
 }

@@ -5,6 +5,7 @@ import type { Command, CommandContext, Logger, Role } from './command';
 import { isDiagError } from './errors';
 import { errorReply, withRunbookLinks, type Reply } from './reply';
 import { splitCommandName } from './tokenize';
+import { formatTarget } from './target';
 
 /** Hooks the guard rails plug into; the core itself knows nothing of roles, limits or audit. */
 export interface RouterHooks {
@@ -85,7 +86,8 @@ export function createRouter(options: RouterOptions): Router {
         const { command, rest } = resolved;
         commandName = command.name;
         const args = parseArgs(command, rest);
-        target = command.targetOf?.(args);
+        const named = command.targetOf?.(args);
+        target = named ? formatTarget(named) : undefined;
         const need = command.roleFor?.(args) ?? command.minRole ?? 'everyone';
         const refusal = !roleAllows(role, need)
           ? forbidden(command.name, need)

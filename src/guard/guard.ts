@@ -5,7 +5,7 @@ import type { CompletedEvent, RouterHooks } from '../core/router';
 import { canonicalIp } from '../net/address';
 import type { TargetPolicy } from '../net/policy';
 import { createLimits, isRefusal, type LimitRules, type TargetSlot } from './limits';
-import { createPortPolicy, splitHostPort, targetHostKey } from './ports';
+import { createPortPolicy, targetHostKey } from './ports';
 import { addressDeniedReply, portDeniedReply, rateLimitedReply } from './replies';
 import { applyCommandRoles, createRoleOf, unknownOverrides, type RoleRules } from './roles';
 
@@ -54,8 +54,8 @@ export function createGuard(options: GuardOptions): Guard {
       const limited = await limits.take(request);
       if (limited) return rateLimitedReply(command.name, limited);
       const target = command.targetOf?.(args);
-      if (target === undefined || target.trim() === '') return undefined;
-      const { host, port } = splitHostPort(target);
+      if (target === undefined || target.host.trim() === '') return undefined;
+      const { host, port } = target;
       const portDecision = ports.check(command.name, port);
       if (!portDecision.allowed && port !== undefined) return portDeniedReply(command.name, host, port, portDecision.ports ?? []);
       const literal = canonicalIp(host);

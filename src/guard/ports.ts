@@ -18,20 +18,6 @@ export interface PortDecision {
   ports?: readonly number[];
 }
 
-/** A `host:port` as `Command.targetOf` returns it (`[v6]:port` for IPv6), split; port undefined when absent. */
-export function splitHostPort(target: string): { host: string; port?: number } {
-  const text = target.trim();
-  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
-  if (bracketed) return { host: bracketed[1] as string, port: bracketed[2] === undefined ? undefined : Number(bracketed[2]) };
-  const colons = (text.match(/:/g) ?? []).length;
-  if (colons === 1) {
-    const idx = text.indexOf(':');
-    const port = text.slice(idx + 1);
-    return { host: text.slice(0, idx), port: /^\d{1,5}$/.test(port) ? Number(port) : undefined };
-  }
-  return { host: text };
-}
-
 /** One key per target host however it was written (`MAIL.contoso.com.`, `0x7f.1`), for limits and audit. */
 export function targetHostKey(host: string): string {
   return canonicalIp(host)?.address ?? canonicalHostname(host);

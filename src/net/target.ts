@@ -1,7 +1,8 @@
 import { DiagError } from '../core/errors';
+import type { CommandTarget } from '../core/target';
 import { asciiHostname, canonicalHostname, canonicalIp, isHostname, looksLikeIpv4, looksNumeric } from './address';
 
-export interface Target {
+export interface Target extends CommandTarget {
   /** A host name (lower case, no trailing dot) or an IP address (no brackets). */
   host: string;
   port: number;
@@ -67,6 +68,4 @@ function parsePort(text: string, input: string, fail: (why: string) => never): n
   return port;
 }
 
-export function formatTarget(target: { host: string; port: number }): string {
-  return target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
-}
+export { formatTarget } from '../core/target';

@@ -5,6 +5,7 @@ import { createMemoryAuditStore } from '../../../src/audit/memory-store';
 import { createAuditRecorder } from '../../../src/audit/recorder';
 import type { ChatRequest, Platform } from '../../../src/core/chat-request';
 import type { Command, Role } from '../../../src/core/command';
+import type { CommandTarget } from '../../../src/core/target';
 import { DiagError, usageError } from '../../../src/core/errors';
 import { makeReply } from '../../../src/core/reply';
 import { createRouter, type Router } from '../../../src/core/router';
@@ -12,7 +13,7 @@ import { createGuard, type GuardOptions } from '../../../src/guard/guard';
 import { DEFAULT_LIMITS, type LimitRules } from '../../../src/guard/limits';
 import { secretScrubber, withSecretScrub } from '../../../src/guard/scrub';
 import { createTargetPolicy } from '../../../src/net/policy';
-import { formatTarget, parseTarget } from '../../../src/net/target';
+import { parseTarget } from '../../../src/net/target';
 import { captureLogger } from '../../helpers/logger';
 
 /**
@@ -44,9 +45,9 @@ function stub(name: string, options: { defaultPort?: number; roleFor?: (words: s
         open();
       };
     },
-    targetOf: options.defaultPort === undefined ? undefined : (args): string | undefined => {
+    targetOf: options.defaultPort === undefined ? undefined : (args): CommandTarget | undefined => {
       const [host] = args.positional;
-      return host === undefined ? undefined : formatTarget(parseTarget(host, options.defaultPort as number, `${name} mail.contoso.com`));
+      return host === undefined ? undefined : parseTarget(host, options.defaultPort as number, `${name} mail.contoso.com`);
     },
     roleFor: options.roleFor ? (args): Role => (options.roleFor as (w: string[]) => Role)(args.positional) : undefined,
     async run(args) {

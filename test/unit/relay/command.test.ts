@@ -1,6 +1,7 @@
 import { createRelayCommand } from '../../../commands/relay';
 import { parseConfig } from '../../../src/config/load';
 import { parseArgs } from '../../../src/core/args';
+import { formatTarget } from '../../../src/core/target';
 import { findingOf, ids, relayApp } from './relay-app';
 
 /** The command's words, --policy-only and its replies; nothing here touches the network. */
@@ -58,9 +59,13 @@ describe('relay: bad input is a clear usage error', () => {
   it('accepts `to` before `via`, IPv6 clients and bracketed IPv6 servers', () => {
     const command = createRelayCommand({ config: parseConfig({ relay: TOPOLOGY }), net: undefined as never, log: undefined as never, now: () => new Date() });
     const args = parseArgs(command, 'relay 2001:db8::5 to someone@example.org via [2001:db8::25]:587'.slice('relay '.length));
-    expect(command.targetOf?.(args)).toBe('[2001:db8::25]:587');
-    expect(command.targetOf?.(parseArgs(command, '10.1.2.3'))).toBe('smtp.contoso.com:25');
-    expect(command.targetOf?.(parseArgs(command, '10.1.2.3 via mail.contoso.com'))).toBe('mail.contoso.com:25');
+    const target = (input: Parameters<NonNullable<typeof command.targetOf>>[0]): string | undefined => {
+      const named = command.targetOf?.(input);
+      return named ? formatTarget(named) : undefined;
+    };
+    expect(target(args)).toBe('[2001:db8::25]:587');
+    expect(target(parseArgs(command, '10.1.2.3'))).toBe('smtp.contoso.com:25');
+    expect(target(parseArgs(command, '10.1.2.3 via mail.contoso.com'))).toBe('mail.contoso.com:25');
     expect(command.targetOf?.(parseArgs(command, '10.1.2.3 --policy-only'))).toBeUndefined();
     expect(command.minRole).toBe('operator');
   });

@@ -3,6 +3,8 @@ import { parseConfig } from '../../../src/config/load';
 import { commandHelp } from '../../../commands/help';
 import { createRouter } from '../../../src/core/router';
 import type { Reply } from '../../../src/core/reply';
+import { parseArgs } from '../../../src/core/args';
+import { formatTarget } from '../../../src/core/target';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { tableResolver } from '../../../src/net/resolver';
 import { captureLogger } from '../../helpers/logger';
@@ -73,14 +75,18 @@ describe('cert: configuration problems', () => {
 describe('cert: the command as data', () => {
   it('returns host:port as its target, for URLs and by default', () => {
     const { command } = setup();
-    const target = (positional: string[], extra: object = {}): string | undefined => command.targetOf?.({ positional, ...extra });
+    // The schema reads the words once; targetOf hands on the target it parsed.
+    const target = (positional: string[]): string | undefined => {
+      const named = command.targetOf?.(parseArgs(command, positional.join(' ')));
+      return named ? formatTarget(named) : undefined;
+    };
     expect(target(['mail.contoso.test'])).toBe('mail.contoso.test:443');
     expect(target(['https://Mail.Contoso.test/owa'])).toBe('mail.contoso.test:443');
     expect(target(['http://mail.contoso.test/owa'])).toBe('mail.contoso.test:443');
     expect(target(['http://mail.contoso.test:8080/owa'])).toBe('mail.contoso.test:8080');
     expect(target(['smtp://smtp.contoso.test'])).toBe('smtp.contoso.test:25');
     expect(target(['[2001:db8::1]:993'])).toBe('[2001:db8::1]:993');
-    expect(target([':443'])).toBeUndefined();
+    expect(() => target([':443'])).toThrow(/has a port but no host/);
   });
 
   it('documents every flag in help', () => {
