@@ -9,4 +9,6 @@ module.exports = async function globalBuild() {
     cwd: root,
     stdio: 'inherit',
   });
+  // The built diagbot reads the compiled knowledge base, as `npm run build` leaves it.
+  execFileSync(process.execPath, [join(root, 'scripts', 'compile-kb.js')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 };

@@ -44,7 +44,7 @@ export interface ExplainerOptions {
 
 /** Builds an explainer over a knowledge base (the built-in one by default). */
 export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options: ExplainerOptions = {}): Explainer {
-  const matcher = createMatcher(kb.entries, { maxCandidates: options.maxCandidates });
+  const matcher = createMatcher(kb.entries, { maxCandidates: options.maxCandidates, index: kb.index });
 
   function withMeaning(code: DecodedCode): DecodedCode {
     for (const key of code.keys) {

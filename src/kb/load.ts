@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { z } from 'zod';
+import type { MatcherIndex } from './matcher';
 import { kbEntrySchema, kbFileSchema, meaningsFileSchema, type KbEntry } from './schema';
 
 /** The knowledge base as loaded: validated entries and code meanings, with the files they came from. */
@@ -11,6 +14,8 @@ export interface KnowledgeBase {
   /** Entry id → the file that defines it, for error messages and tests. */
   sources: Map<string, string>;
   dir: string;
+  /** The matcher's index, when the knowledge base was compiled at build time (compile.ts). */
+  index?: MatcherIndex;
 }
 
 /** A knowledge-base file that does not validate; the message names the file and the entry. */
@@ -83,8 +88,48 @@ export function loadKnowledgeBaseFrom(dir: string): KnowledgeBase {
 
 let cached: KnowledgeBase | undefined;
 
-/** The built-in knowledge base, loaded on first use and kept. */
+/**
+ * The built-in knowledge base, loaded on first use and kept: the build's compiled copy when it matches the
+ * YAML (a built diagbot), the YAML itself otherwise (tests run from the sources; data edited since the build).
+ */
 export function loadKnowledgeBase(): KnowledgeBase {
-  cached ??= loadKnowledgeBaseFrom(defaultDataDir());
+  if (cached) return cached;
+  const dir = defaultDataDir();
+  cached = loadCompiled(join(__dirname, COMPILED_FILE), dir) ?? loadKnowledgeBaseFrom(dir);
   return cached;
+}
+
+/**
+ * The knowledge base compiled at build time (compile.ts): the YAML parsed and validated and the matcher's
+ * index built, stored as one JSON file beside the compiled code (`dist/src/kb/knowledge-base.json`), so a
+ * start reads JSON instead of parsing, validating and tokenising several hundred entries. The file names the
+ * data it was built from (a hash of the YAML files): edited YAML is never answered from an old build.
+ */
+export const COMPILED_FILE = 'knowledge-base.json';
+
+/** A hash of the data directory's YAML files, names and contents. */
+export function fingerprintOf(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    hash.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** Only the envelope is checked at load: the entries were validated by the build that wrote the file. */
+const compiledEnvelope = z.object({
+  fingerprint: z.string(),
+  entries: z.array(z.unknown()),
+  meanings: z.array(z.tuple([z.string(), z.string()])),
+  sources: z.array(z.tuple([z.string(), z.string()])),
+  index: z.object({ entries: z.array(z.unknown()) }).passthrough(),
+});
+
+/** The compiled knowledge base in `file`, when it was built from the YAML now in `dir`; undefined otherwise. */
+export function loadCompiled(file: string, dir: string): KnowledgeBase | undefined {
+  if (!existsSync(file)) return undefined;
+  const parsed = compiledEnvelope.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success || parsed.data.fingerprint !== fingerprintOf(dir)) return undefined;
+  const doc = parsed.data as unknown as { entries: KbEntry[]; meanings: Array<[string, string]>; sources: Array<[string, string]>; index: MatcherIndex };
+  return { entries: doc.entries, meanings: new Map(doc.meanings), sources: new Map(doc.sources), dir, index: doc.index };
 }

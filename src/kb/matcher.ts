@@ -41,6 +41,8 @@ export interface Matcher {
 export interface MatcherOptions {
   /** At most this many candidates from the index are scored in full (default 24). */
   maxCandidates?: number;
+  /** The index built for these same entries at build time (`indexEntries`), so a start does not build it again. */
+  index?: MatcherIndex;
 }
 
 const STOPWORDS = new Set(
@@ -92,20 +94,41 @@ interface CompiledPhrase {
   anchor: number;
 }
 
-interface CompiledEntry {
-  entry: KbEntry;
+/** One entry's signatures as numbers: plain data, so the index can be built at build time and stored as JSON. */
+interface IndexedEntry {
   phrases: CompiledPhrase[];
   codes: Array<CodeTerm & { weight: number }>;
   keywords: Term[];
   required: Term[][];
   exclude: Term[];
+  patterns: Array<{ weight: number; source: string }>;
+}
+
+interface CompiledEntry extends Omit<IndexedEntry, 'patterns'> {
+  entry: KbEntry;
   patterns: Array<{ re: RegExp; weight: number; source: string }>;
 }
 
+/**
+ * The matcher's index of a knowledge base, as JSON-safe data (built by `indexEntries`, in the order of the
+ * entries it was built from): word ids (`vocab[id - 1]`), each entry's signatures as ids, the inverted index
+ * from rare words and codes to entries, and each word's IDF.
+ */
+export interface MatcherIndex {
+  vocab: string[];
+  entries: IndexedEntry[];
+  postings: number[][];
+  codePostings: Array<[string, number[]]>;
+  idf: number[];
+}
+
+/** Pair key = a * PAIR + b stays a small integer (below 2^30), which V8 keeps unboxed in Sets. */
+const PAIR = 1 << 15;
+
 const RANGE = /^(smtp:[245]\.\d{1,3})\.(\d{1,3})-(\d{1,3})$/;
 
-export function createMatcher(entries: readonly KbEntry[], options: MatcherOptions = {}): Matcher {
-  const maxCandidates = options.maxCandidates ?? 24;
+/** Builds the index: the costly part of a matcher (tokenising every phrase), done once per knowledge base. */
+export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
   const vocab = new Map<string, number>();
   const idOf = (token: string): number => {
     let id = vocab.get(token);
@@ -115,8 +138,6 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     }
     return id;
   };
-  // Pair key = a * PAIR + b stays a small integer (below 2^30), which V8 keeps unboxed in Sets.
-  const PAIR = 1 << 15;
   const wordsOf = (text: string): string[] => prepareText(text.replace(/\{(host|url|ip|email|dn|path|guid)\}/g, 'x$1')).tokens;
   const pairsOf = (ids: readonly number[]): number[] => {
     const out = new Set<number>();
@@ -135,10 +156,9 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     return { kind: 'code', text: key, key: normaliseCodeKey(key) };
   };
 
-  const compiled: CompiledEntry[] = entries.map((entry) => {
+  const compiled: IndexedEntry[] = entries.map((entry) => {
     const s = entry.signatures;
     return {
-      entry,
       phrases: s.phrases.map((p) => {
         const words = wordsOf(p.text);
         const ids = words.map(idOf);
@@ -160,7 +180,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       keywords: s.keywords.map(compileTerm),
       required: s.required.map((group) => group.map(compileTerm)),
       exclude: s.exclude.map(compileTerm),
-      patterns: s.patterns.map((p) => ({ re: new RegExp(p.regex, 'i'), weight: p.weight, source: p.regex })),
+      patterns: s.patterns.map((p) => ({ weight: p.weight, source: p.regex })),
     };
   });
 
@@ -205,6 +225,22 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       p.anchor = p.content.reduce((best, id) => ((idf[id] as number) > (idf[best] as number) ? id : best), p.content[0] as number);
     }
   }
+  return { vocab: [...vocab.keys()], entries: compiled, postings, codePostings: [...codePostings], idf: [...idf] };
+}
+
+export function createMatcher(entries: readonly KbEntry[], options: MatcherOptions = {}): Matcher {
+  const maxCandidates = options.maxCandidates ?? 24;
+  const index = options.index ?? indexEntries(entries);
+  if (index.entries.length !== entries.length) throw new Error(`the matcher index has ${index.entries.length} entries, the knowledge base ${entries.length}`);
+  const vocab = new Map<string, number>(index.vocab.map((token, i) => [token, i + 1]));
+  const compiled: CompiledEntry[] = index.entries.map((indexed, i) => ({
+    ...indexed,
+    entry: entries[i] as KbEntry,
+    patterns: indexed.patterns.map((p) => ({ ...p, re: new RegExp(p.source, 'i') })),
+  }));
+  const { postings } = index;
+  const codePostings = new Map(index.codePostings);
+  const idf = Float64Array.from(index.idf);
 
   // Per-text state, reused between calls (matching is synchronous).
   const stamp = new Uint32Array(vocab.size + 1);

@@ -1,0 +1,63 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileKnowledgeBase } from '../../../src/kb/compile';
+import { createExplainer } from '../../../src/kb/explain';
+import { defaultDataDir, KbLoadError, loadCompiled, loadKnowledgeBaseFrom } from '../../../src/kb/load';
+import { loadFixtureCases, loadUnrelated } from './fixtures';
+
+/**
+ * The knowledge base compiled at build time answers exactly as the YAML does, and is never used once the
+ * YAML it was built from has changed.
+ */
+let dir: string;
+let data: string;
+let file: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'diagbot-kb-'));
+  data = join(dir, 'data');
+  cpSync(defaultDataDir(), data, { recursive: true });
+  file = join(dir, 'knowledge-base.json');
+  writeFileSync(file, compileKnowledgeBase(data));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('holds every entry, meaning and source of the YAML, and its matcher index', () => {
+  const yaml = loadKnowledgeBaseFrom(data);
+  const compiled = loadCompiled(file, data);
+  expect(compiled?.index?.entries).toHaveLength(yaml.entries.length);
+  expect(compiled?.entries.map((e) => e.id)).toEqual(yaml.entries.map((e) => e.id));
+  expect(JSON.parse(JSON.stringify(compiled?.entries))).toEqual(JSON.parse(JSON.stringify(yaml.entries)));
+  expect([...(compiled?.meanings ?? [])]).toEqual([...yaml.meanings]);
+  expect([...(compiled?.sources ?? [])]).toEqual([...yaml.sources]);
+});
+
+it('explains every fixture and unrelated text exactly as the explainer built from the YAML', () => {
+  const fromYaml = createExplainer(loadKnowledgeBaseFrom(data));
+  const compiled = loadCompiled(file, data);
+  if (!compiled) throw new Error('the compiled knowledge base did not load');
+  const fromBuild = createExplainer(compiled);
+  const texts = [...loadFixtureCases().flatMap((c) => [...c.positive, ...c.nearMiss]), ...loadUnrelated()];
+  expect(texts.length).toBeGreaterThan(100);
+  const answer = (explainer: ReturnType<typeof createExplainer>, text: string): unknown => {
+    const r = explainer.explain(text);
+    return { matches: r.matches.map((m) => [m.entry.id, m.score, m.confidence]), closest: r.closest?.entry.id, codes: r.codes.map((c) => c.keys), followUps: r.followUps };
+  };
+  for (const text of texts) expect(answer(fromBuild, text)).toEqual(answer(fromYaml, text));
+});
+
+it('is not used once the YAML changed since the build (the loader falls back to the YAML)', () => {
+  expect(loadCompiled(file, data)).toBeDefined();
+  appendFileSync(join(data, 'founding.yaml'), '\n# edited after the build\n');
+  expect(loadCompiled(file, data)).toBeUndefined();
+  expect(loadCompiled(join(dir, 'missing.json'), data)).toBeUndefined();
+});
+
+it('fails the build on an entry that does not validate, naming the file', () => {
+  const bad = join(dir, 'bad');
+  cpSync(data, bad, { recursive: true });
+  writeFileSync(join(bad, 'zz-bad.yaml'), 'entries:\n  - id: Not An Id\n    title: x\n');
+  expect(() => compileKnowledgeBase(bad)).toThrow(KbLoadError);
+  expect(() => compileKnowledgeBase(bad)).toThrow(/zz-bad\.yaml/);
+});
