@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createMemoryAuditStore } from '../src/audit/memory-store';
+import { createMemoryAuditStore } from '../src/store/audit-memory';
 import { createAuditRecorder } from '../src/audit/recorder';
 import type { ChatRequest } from '../src/core/chat-request';
 import type { Command } from '../src/core/command';

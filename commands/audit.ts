@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditRow, AuditStore } from '../src/audit/types';
+import type { AuditRow, AuditStore } from '../src/store/audit-types';
 import { parseSince } from '../src/audit/since';
 import type { Command } from '../src/core/command';
 import { DiagError, usageError } from '../src/core/errors';

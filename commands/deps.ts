@@ -1,4 +1,4 @@
-import type { AuditStore } from '../src/audit/types';
+import type { AuditStore } from '../src/store/audit-types';
 import type { Logger } from '../src/core/command';
 import type { Router } from '../src/core/router';
 import type { Config } from '../src/config/schema';

@@ -1,6 +1,6 @@
 import type { Logger } from '../core/command';
 import type { CompletedEvent } from '../core/router';
-import type { AuditRow, AuditStore } from './types';
+import type { AuditRow, AuditStore } from '../store/audit-types';
 
 export interface AuditRecorderOptions {
   store: AuditStore;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
-import { createMemoryAuditStore } from '../audit/memory-store';
-import type { AuditQuery, AuditRow, AuditStore } from '../audit/types';
+import { createMemoryAuditStore } from './audit-memory';
+import type { AuditQuery, AuditRow, AuditStore } from './audit-types';
 import type { Logger } from '../core/command';
 import type { Platform } from '../core/chat-request';
 import type { Status } from '../core/reply';

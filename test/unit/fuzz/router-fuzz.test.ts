@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import { Socket } from 'node:net';
 import fc from 'fast-check';
 import { createCommands } from '../../../commands';
-import { createMemoryAuditStore } from '../../../src/audit/memory-store';
+import { createMemoryAuditStore } from '../../../src/store/audit-memory';
 import { createAuditRecorder } from '../../../src/audit/recorder';
 import { parseConfig } from '../../../src/config/load';
 import { flagsOf } from '../../../src/core/args';

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditRow } from '../../../src/audit/types';
+import type { AuditRow } from '../../../src/store/audit-types';
 import { createSqliteAuditStore, openAuditStore } from '../../../src/store/audit-store';
 import { openSqliteStore } from '../../../src/store/sqlite';
 import { captureLogger } from '../../helpers/logger';

@@ -1,4 +1,4 @@
-import type { AuditRow } from '../../../src/audit/types';
+import type { AuditRow } from '../../../src/store/audit-types';
 import { parseSince } from '../../../src/audit/since';
 import { harness, IDS, request } from './fixtures';
 

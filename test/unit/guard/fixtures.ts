@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { auditCommand } from '../../../commands/audit';
 import { helpCommand } from '../../../commands/help';
-import { createMemoryAuditStore } from '../../../src/audit/memory-store';
+import { createMemoryAuditStore } from '../../../src/store/audit-memory';
 import { createAuditRecorder } from '../../../src/audit/recorder';
 import type { ChatRequest, Platform } from '../../../src/core/chat-request';
 import type { Command, Role } from '../../../src/core/command';

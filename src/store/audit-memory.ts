@@ -1,4 +1,4 @@
-import type { AuditQuery, AuditRow, AuditStore } from './types';
+import type { AuditQuery, AuditRow, AuditStore } from './audit-types';
 
 /**
  * Audit rows in memory, newest kept: for tests and for runs without the SQLite store. Bounded so a

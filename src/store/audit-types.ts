@@ -31,7 +31,7 @@ export interface AuditQuery {
 }
 
 /**
- * Where audit rows go. The SQLite store (src/store/audit-store.ts) is the default; the in-memory one
+ * Where audit rows go. The SQLite store (audit-store.ts) is the default; the in-memory one (audit-memory.ts)
  * serves tests and runs without a store. Rows come back newest first.
  */
 export interface AuditStore {
