@@ -37,7 +37,7 @@ function summary(rows: readonly AuditRow[]): string {
  * `audit [--user U] [--since 24h] [--limit N]`: who ran what, where, against which target, and how it
  * ended — refusals (role, rate limit, policy) included. Admins only.
  */
-export function auditCommand(deps: { audit?: AuditStore }): Command<AuditArgs> {
+export function createAuditCommand(deps: { audit?: AuditStore }): Command<AuditArgs> {
   return {
     name: 'audit',
     summary: 'Show the audit trail: who ran which command, where, and how it ended (admins).',

@@ -8,26 +8,28 @@ const helpArgs = z.object({
   positional: z.array(z.string()).max(1, 'help takes at most one command name, e.g. `help cert`'),
 });
 
-/** Generated from the registry itself, so help and the parser cannot drift apart. */
-export const helpCommand: Command<z.infer<typeof helpArgs>> = {
-  name: 'help',
-  summary: 'List the commands, or show one command\'s full usage.',
-  usage: 'help [command]',
-  examples: ['help', 'help cert'],
-  args: helpArgs,
-  async run(args, ctx) {
-    const commands = ctx.visibleCommands();
-    const [wanted] = args.positional;
-    if (wanted !== undefined) {
-      const command = commands.find((c) => c.name === wanted.toLowerCase());
-      if (!command) {
-        throw usageError(`There is no command \`${wanted.slice(0, 40)}\` (commands: ${commands.map((c) => c.name).join(', ')}).`, 'help cert');
+/** `help`: generated from the registry itself, so help and the parser cannot drift apart. */
+export function createHelpCommand(): Command<z.infer<typeof helpArgs>> {
+  return {
+    name: 'help',
+    summary: 'List the commands, or show one command\'s full usage.',
+    usage: 'help [command]',
+    examples: ['help', 'help cert'],
+    args: helpArgs,
+    async run(args, ctx) {
+      const commands = ctx.visibleCommands();
+      const [wanted] = args.positional;
+      if (wanted !== undefined) {
+        const command = commands.find((c) => c.name === wanted.toLowerCase());
+        if (!command) {
+          throw usageError(`There is no command \`${wanted.slice(0, 40)}\` (commands: ${commands.map((c) => c.name).join(', ')}).`, 'help cert');
+        }
+        return commandHelp(command);
       }
-      return commandHelp(command);
-    }
-    return overview(commands, ctx);
-  },
-};
+      return overview(commands, ctx);
+    },
+  };
+}
 
 function overview(commands: readonly Command[], _ctx: CommandContext): Reply {
   const findings: Finding[] = commands.map((command) => ({

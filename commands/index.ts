@@ -1,10 +1,10 @@
 import type { Command } from '../src/core/command';
-import { auditCommand } from './audit';
+import { createAuditCommand } from './audit';
 import { createCertCommand } from './cert';
 import type { CommandDeps } from './deps';
 import { createDigestCommand } from './digest';
 import { createExplainCommand } from './explain';
-import { helpCommand } from './help';
+import { createHelpCommand } from './help';
 import { createOuCommand } from './ou';
 import { createRelayCommand } from './relay';
 
@@ -19,8 +19,8 @@ export function createCommands(deps: CommandDeps): Command[] {
     createOuCommand(deps),
     createExplainCommand(),
     createDigestCommand(deps),
-    auditCommand(deps),
-    helpCommand,
+    createAuditCommand(deps),
+    createHelpCommand(),
   ];
 }
 

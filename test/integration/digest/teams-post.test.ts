@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTeamsAdapter, type TeamsAdapter } from '../../../adapters/teams';
-import { helpCommand } from '../../../commands/help';
+import { createHelpCommand } from '../../../commands/help';
 import { createRouter, type Router } from '../../../src/core/router';
 import { createDigestRuntime, DEFAULT_DIGEST_SETTINGS, type DigestScheduler } from '../../../src/digest';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   store = openSqliteStore(join(dir, 'diagbot.db'));
   capture = await startBotConnectorCapture({ ports: [PORTS.from + 500, PORTS.from + 599] });
   const log = captureLogger(logs);
-  router = createRouter({ commands: [helpCommand], log });
+  router = createRouter({ commands: [createHelpCommand()], log });
   http = createHttpServer({ port: await freePortInRange([PORTS.from + 600, PORTS.from + 699]), host: '127.0.0.1', log });
   // No app id: local development mode, which posts only to loopback service URLs (the capture server).
   teams = createTeamsAdapter({ router, http, log, references: store.conversations });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createTeamsAdapter, type TeamsAdapter, type TeamsAdapterConfig } from '../../../adapters/teams';
-import { helpCommand } from '../../../commands/help';
+import { createHelpCommand } from '../../../commands/help';
 import type { Command } from '../../../src/core/command';
 import type { ChatRequest } from '../../../src/core/chat-request';
 import type { ConversationReferenceStore } from '../../../src/core/post';
@@ -106,7 +106,7 @@ export async function startHarness(options: Partial<TeamsAdapterConfig> & { refe
   };
 
   const router = createRouter({
-    commands: [probe, slow, explain, helpCommand] as Command[],
+    commands: [probe, slow, explain, createHelpCommand()] as Command[],
     log,
     fallback: { command: 'explain', accepts: (text) => /0x[0-9a-f]{8}|error|denied/i.test(text) },
   });

@@ -3,7 +3,7 @@ import type { Command } from '../../../src/core/command';
 import { DiagError, usageError } from '../../../src/core/errors';
 import { makeReply } from '../../../src/core/reply';
 import { createRouter } from '../../../src/core/router';
-import { helpCommand } from '../../../commands/help';
+import { createHelpCommand } from '../../../commands/help';
 import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
 
@@ -66,7 +66,7 @@ function router(options: Partial<Parameters<typeof createRouter>[0]> = {}) {
   return {
     log,
     router: createRouter({
-      commands: [probe, verbatim, failing, adminOnly, helpCommand],
+      commands: [probe, verbatim, failing, adminOnly, createHelpCommand()],
       log,
       fallback: { command: 'explain', accepts: (text) => /denied|error|0x[0-9a-f]{8}/i.test(text) },
       ...options,

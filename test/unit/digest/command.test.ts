@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDigestCommand } from '../../../commands/digest';
-import { commandHelp, helpCommand } from '../../../commands/help';
+import { commandHelp, createHelpCommand } from '../../../commands/help';
 import { parseConfig } from '../../../src/config/load';
 import type { ChatRequest } from '../../../src/core/chat-request';
 import type { Role } from '../../../src/core/command';
@@ -34,7 +34,7 @@ function build(options: { digest?: Record<string, unknown>; storeFile?: string }
   };
   const roleOf = (request: ChatRequest): Role => (request.userId === 'U0ADMIN' || request.platform === 'cli' ? 'admin' : 'everyone');
   router = createRouter({
-    commands: [...testCommands(new Map(), { waiting: [] }), createDigestCommand(deps), helpCommand],
+    commands: [...testCommands(new Map(), { waiting: [] }), createDigestCommand(deps), createHelpCommand()],
     log, now: clock.now, hooks: { roleOf },
   });
 }

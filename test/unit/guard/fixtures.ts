@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { auditCommand } from '../../../commands/audit';
-import { helpCommand } from '../../../commands/help';
+import { createAuditCommand } from '../../../commands/audit';
+import { createHelpCommand } from '../../../commands/help';
 import { createMemoryAuditStore } from '../../../src/store/audit-memory';
 import { createAuditRecorder } from '../../../src/audit/recorder';
 import type { ChatRequest, Platform } from '../../../src/core/chat-request';
@@ -124,7 +124,7 @@ export function harness(options: {
     policy: createTargetPolicy({ allow: options.allow ?? [], deny: [] }),
     log,
   });
-  const commands = guard.applyRoles([stubs.cert, stubs.relay, stubs.ou, stubs.explain, stubs.digest, auditCommand({ audit }), helpCommand]);
+  const commands = guard.applyRoles([stubs.cert, stubs.relay, stubs.ou, stubs.explain, stubs.digest, createAuditCommand({ audit }), createHelpCommand()]);
   const recorder = createAuditRecorder({ store: audit, scrub: secretScrubber(options.secrets ?? []), now, log });
   const router = createRouter({
     commands,

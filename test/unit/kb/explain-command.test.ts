@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { createExplainCommand, describeCode } from '../../../commands/explain';
-import { helpCommand } from '../../../commands/help';
+import { createHelpCommand } from '../../../commands/help';
 import type { ChatRequest, Door } from '../../../src/core/chat-request';
 import type { Logger } from '../../../src/core/command';
 import type { Reply } from '../../../src/core/reply';
@@ -11,7 +11,7 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: ()
 const RUNBOOK = 'https://wiki.contoso.com/runbooks/tls-trust';
 
 const router = createRouter({
-  commands: [createExplainCommand(), helpCommand],
+  commands: [createExplainCommand(), createHelpCommand()],
   log: silent,
   runbooks: { 'kb.tls.trust-relationship': RUNBOOK },
   fallback: { command: 'explain', accepts: looksLikeError },
