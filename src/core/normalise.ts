@@ -54,10 +54,14 @@ export function normaliseTeams(text: string): string {
   return normaliseCommon(decodeEntities(plain));
 }
 
-const SMART_QUOTES: Array<[RegExp, string]> = [
+/**
+ * Smart quotes as editors and chat clients type them, straightened, and non-breaking spaces made plain: the
+ * one table for every door's text and for explain's matching (src/kb/text.ts adds what only matching folds).
+ */
+export const SMART_QUOTES: ReadonlyArray<readonly [RegExp, string]> = [
   [/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"'],
   [/[\u2018\u2019\u201A\u201B\u2032]/g, "'"],
-  [/\u00A0/g, ' '],
+  [/[\u00A0\u2007\u202F]/g, ' '],
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { classify, EntityBag, findDns, trimWord, type Entities } from './entities';
+import { SMART_QUOTES } from '../core/normalise';
 
 /**
  * Text preparation for matching. A pasted error arrives wrapped by a console, with smart quotes,
@@ -19,10 +20,9 @@ export interface PreparedText {
   entities: Entities;
 }
 
-const QUOTES: Array<[RegExp, string]> = [
-  [/[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g, '"'],
-  [/[\u2018\u2019\u201A\u201B\u2032]/g, "'"],
-  [/[\u00A0\u2007\u202F]/g, ' '],
+/** The doors' smart-quote table, plus what only matching folds: zero-width characters and dashes. */
+const QUOTES: ReadonlyArray<readonly [RegExp, string]> = [
+  ...SMART_QUOTES,
   [/[\u200B-\u200D\uFEFF]/g, ''],
   [/[\u2010-\u2015]/g, '-'],
 ];
