@@ -1,6 +1,6 @@
 import type { BlockAction, MessageShortcut, SlashCommand, types as Slack } from '@slack/bolt';
 import type { ChatRequest } from '../../src/core/chat-request';
-import { normaliseSlack } from '../../src/core/normalise';
+import { normaliseSlack } from './markup';
 
 /**
  * Every Slack door's payload → one `ChatRequest` (user, team, channel, thread, text with Slack markup removed).

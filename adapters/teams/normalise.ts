@@ -1,5 +1,6 @@
 import type { ChatRequest, Door } from '../../src/core/chat-request';
-import { normaliseCommon, normaliseTeams } from '../../src/core/normalise';
+import { normaliseCommon } from '../../src/core/normalise';
+import { normaliseTeams } from './markup';
 import { submittedCommand } from './card';
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Platform markup → plain command text. Each door calls the function for its platform; all of them
- * end in `normaliseCommon`, so the router sees the same text whichever door a message used.
+ * What every door's text goes through after its platform's markup is removed (in the door's own
+ * adapter: adapters/slack/markup.ts, adapters/teams/markup.ts): entities, smart quotes, code fences,
+ * a leading `/diag`. So the router sees the same text whichever door a message used.
  */
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -23,35 +24,6 @@ export function decodeEntities(text: string): string {
 
 function codePoint(value: number, fallback: string): string {
   return Number.isInteger(value) && value > 0 && value <= 0x10ffff ? String.fromCodePoint(value) : fallback;
-}
-
-/**
- * Slack mrkdwn as Slack sends it: `<https://x|label>` → the URL, `<mailto:a@b|a@b>` → the address,
- * `<@U123>`, `<!channel>`, `<#C123|name>` removed (a channel link keeps its name), then entities.
- */
-export function normaliseSlack(text: string): string {
-  const unlinked = text.replace(/<([^<>\n]{1,2000})>/g, (_whole, inner: string) => {
-    const [target = '', label] = inner.split('|', 2);
-    if (target.startsWith('@') || target.startsWith('!')) return '';
-    if (target.startsWith('#')) return label ? `#${label}` : '';
-    if (target.startsWith('mailto:')) return target.slice('mailto:'.length);
-    if (target.startsWith('tel:')) return label ?? target.slice(4);
-    return target;
-  });
-  return normaliseCommon(decodeEntities(unlinked));
-}
-
-/**
- * Teams HTML: `<at>…</at>` mentions removed, `<br>` and block ends become new lines, other tags dropped,
- * entities decoded.
- */
-export function normaliseTeams(text: string): string {
-  const plain = text
-    .replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|pre|h[1-6])>/gi, '\n')
-    .replace(/<[a-zA-Z/][^<>]{0,2000}>/g, '');
-  return normaliseCommon(decodeEntities(plain));
 }
 
 /**

@@ -1,4 +1,6 @@
-import { decodeEntities, normaliseCommon, normaliseSlack, normaliseTeams } from '../../../src/core/normalise';
+import { normaliseSlack } from '../../../adapters/slack/markup';
+import { normaliseTeams } from '../../../adapters/teams/markup';
+import { decodeEntities, normaliseCommon } from '../../../src/core/normalise';
 
 describe('normaliseSlack', () => {
   it.each([

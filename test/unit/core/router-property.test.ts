@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createRouter } from '../../../src/core/router';
-import { normaliseSlack, normaliseTeams } from '../../../src/core/normalise';
+import { normaliseSlack } from '../../../adapters/slack/markup';
+import { normaliseTeams } from '../../../adapters/teams/markup';
 import { createCommands } from '../../../commands';
 import { parseConfig } from '../../../src/config/load';
 import { createTargetPolicy } from '../../../src/net/policy';
