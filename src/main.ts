@@ -254,13 +254,13 @@ async function startSlack(app: App, http: HttpServer, metrics: Metrics): Promise
 }
 
 /**
- * Teams starts with an app id, or without one outside production (local development mode, loopback service
- * URLs only). Under NODE_ENV=production, Teams settings without an app id make start() refuse.
+ * Fail closed: Teams starts only when configured, with an app id, or without one when
+ * `teams.allowUnauthenticated` says so explicitly (then start() also insists on a loopback `http.host`).
+ * Stray settings without an app id start it too, so that start() refuses them with the variable to set.
  */
 function teamsWanted(config: Config): boolean {
   const teams = config.teams;
-  const anySetting = Boolean(teams.appId || teams.appPassword || teams.tenantId || teams.appType || teams.allowUnauthenticated);
-  return anySetting || runtimeInfo().nodeEnv !== 'production';
+  return Boolean(teams.appId || teams.appPassword || teams.tenantId || teams.appType || teams.allowUnauthenticated);
 }
 
 async function startTeams(app: App, http: HttpServer, store: Store): Promise<StartedDoor | undefined> {
@@ -276,7 +276,7 @@ async function startTeams(app: App, http: HttpServer, store: Store): Promise<Sta
     tenantId: teamsConfig.tenantId,
     appType: teamsConfig.appType,
     allowUnauthenticated: teamsConfig.allowUnauthenticated,
-    nodeEnv: runtimeInfo().nodeEnv,
+    listenHost: app.config.http.host,
     slowAfterMs: teamsConfig.interimAfterMs,
     references: store.conversations,
   });

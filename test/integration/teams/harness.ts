@@ -111,7 +111,7 @@ export async function startHarness(options: Partial<TeamsAdapterConfig> & { refe
     fallback: { command: 'explain', accepts: (text) => /0x[0-9a-f]{8}|error|denied/i.test(text) },
   });
   const http = createHttpServer({ port: await freePortInRange(BOT_PORTS), host: '127.0.0.1', log });
-  const teams = createTeamsAdapter({ router, http, log, slowAfterMs: 3000, ...options });
+  const teams = createTeamsAdapter({ router, http, log, slowAfterMs: 3000, allowUnauthenticated: true, listenHost: '127.0.0.1', ...options });
   await teams.start();
   const { port } = await http.listen();
   const url = `http://127.0.0.1:${port}`;
