@@ -164,6 +164,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
           listener: transport.receiver.requestListener,
           log,
           now,
+          signingSecret: config.signingSecret ?? '',
+          bodyLimitBytes: config.bodyLimitBytes ?? SLACK_DEFAULTS.bodyLimitBytes,
           accepting: () => accepting,
           arrived: (req, res) => {
             arrivals.set(req, performance.now());
@@ -172,8 +174,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
             res.once('close', done);
           },
         });
-        // async: a synchronous throw inside Bolt's listener becomes a rejection the shared server answers with 500.
-        config.http.route('POST', '/slack/events', async (req, res) => route(req, res));
+        // A throw inside Bolt's listener becomes a rejection the shared server answers with 500.
+        config.http.route('POST', '/slack/events', route);
         routed = true;
       }
       accepting = true;

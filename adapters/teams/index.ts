@@ -126,7 +126,7 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
     try {
       body = await readJsonBody(req);
     } catch (error) {
-      if (error instanceof BodyError) return sendJson(res, error.status, { error: error.message });
+      if (error instanceof BodyError) return refuse(res, error.status, error.message);
       throw error;
     }
     const parsed = parseActivity(body);

@@ -121,8 +121,10 @@ export function parseActivity(body: unknown): { activity: TeamsActivity } | { pr
   const parsed = activitySchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const path = issue?.path.join('.') || 'activity';
-    return { problem: `the activity's ${path} is missing or malformed (${issue?.message ?? 'invalid'})` };
+    const path = issue?.path ?? [];
+    const missing = path.reduce<unknown>((value, key) => (isObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key] : undefined), body) === undefined;
+    const name = path.join('.');
+    return { problem: missing ? `the activity has no ${name}` : `the activity's ${name} is malformed (${issue?.message ?? 'invalid'})` };
   }
   // The parsed copy, not the body: only fields of the right type reach botbuilder and the normaliser.
   return { activity: parsed.data as TeamsActivity };
