@@ -196,6 +196,9 @@ async function serve(app: App): Promise<number> {
   const { createMetrics } = await import('./metrics');
   const metrics = createMetrics();
   app.completedListeners.push((event) => metrics.onCompleted(event));
+  // Nothing a client sends may end the process: what escapes every door's own handling is logged, counted, survived.
+  const { installLastResort } = await import('./log/last-resort');
+  const removeLastResort = installLastResort(app.log, (kind) => metrics.countUnhandled(kind));
   const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
 
   const doors: StartedDoor[] = [];
@@ -212,7 +215,10 @@ async function serve(app: App): Promise<number> {
     runCommand: (_text, request, signal) => app.router.handle(request, signal),
     ports: doors.map((door) => door.post),
     log: app.log,
-    onHealth: (up) => http.health.set('scheduler', up),
+    onHealth: (up) => {
+      http.health.set('scheduler', up);
+      http.readiness.set('scheduler', up, up ? undefined : 'the scheduler is stopped or cannot reach the store');
+    },
   });
   await digests.scheduler.start();
   stops.push(() => digests.scheduler.stop());
@@ -226,6 +232,7 @@ async function serve(app: App): Promise<number> {
   });
   for (const stop of stops.reverse()) await stop().catch((error: unknown) => app.log.error({ err: error }, 'stopping a door failed'));
   await http.close();
+  removeLastResort();
   return EXIT.ok;
 }
 

@@ -21,7 +21,8 @@ import { createEventsRoute } from './verify';
 /** The part of the shared HTTP server the adapter uses (src/http/server's HttpServer satisfies it). */
 export interface SlackHttpHost {
   route(method: string, path: string, handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): void;
-  health: { set(component: string, up: boolean): void };
+  health: { set(component: string, up: boolean, reason?: string): void };
+  readiness?: { set(component: string, ready: boolean, reason?: string): void };
 }
 
 /** Measurements the adapter reports (the composition root points them at the metrics registry). */
@@ -47,6 +48,8 @@ export interface SlackAdapterConfig {
   /** Answers worked on at once (run.ts explains why there is a bound); more wait their turn. */
   concurrentAnswers?: number;
   slashCommand?: string;
+  /** /readyz turns 503 while an answer has waited longer than this for a slot (default 10 s). */
+  answerQueueDeadlineMs?: number;
   /** How long stop() waits for answers still being sent. */
   stopGraceMs?: number;
   observer?: SlackObserver;
@@ -69,6 +72,7 @@ export const SLACK_DEFAULTS = {
   concurrentAnswers: 32,
   slashCommand: '/diag',
   stopGraceMs: 10_000,
+  answerQueueDeadlineMs: 10_000,
 } as const;
 
 /**
@@ -133,10 +137,21 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     acked: config.observer?.acked,
   });
 
-  const health = (up: boolean): void => config.http?.health.set('slack', up);
+  const health = (up: boolean): void => {
+    config.http?.health.set('slack', up);
+    config.http?.readiness?.set('slack', up, up ? undefined : 'the Slack door is not connected');
+  };
   let accepting = false;
   let routed = false;
   health(false);
+  // Readiness of the answers: answers waiting for a slot beyond their deadline take this replica out.
+  const queueDeadlineMs = config.answerQueueDeadlineMs ?? SLACK_DEFAULTS.answerQueueDeadlineMs;
+  const checkQueue = (): void => {
+    const waited = tasks.oldestWaitMs();
+    const ready = waited <= queueDeadlineMs;
+    config.http?.readiness?.set('slack.answers', ready, ready ? undefined : `an answer has waited ${Math.round(waited)} ms for a slot (deadline ${queueDeadlineMs} ms)`);
+  };
+  let queueTimer: NodeJS.Timeout | undefined;
 
   return {
     mode: transport.mode,
@@ -146,6 +161,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       } catch (error) {
         throw new Error(`Slack: the bot token was refused or Slack could not be reached (auth.test: ${describe(error)}); check SLACK_BOT_TOKEN and SLACK_API_URL`, { cause: error });
       }
+      checkQueue();
+      queueTimer ??= setInterval(checkQueue, Math.min(1000, queueDeadlineMs)).unref();
       if (transport.mode === 'socket') {
         const client = transport.receiver.client;
         client.on('connected', () => health(true));
@@ -185,6 +202,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     async stop() {
       accepting = false;
       health(false);
+      clearInterval(queueTimer);
+      queueTimer = undefined;
       if (transport.mode === 'socket') await app.stop().catch((error: unknown) => log.warn({ err: error }, 'stopping Socket Mode failed'));
       await tasks.drain(config.stopGraceMs ?? SLACK_DEFAULTS.stopGraceMs);
     },

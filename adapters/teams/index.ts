@@ -66,6 +66,9 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
   let state: { mode: AuthMode; botAuth: ConfigurationBotFrameworkAuthentication; adapter: CloudAdapter; sender: Sender } | undefined;
   let accepting = false;
 
+  // The entrance: the "checking …" card and everything after it see only the scrubbed text.
+  const intake = (request: ChatRequest): ChatRequest => config.router.intake?.(request) ?? request;
+
   const track = (task: Promise<unknown>): void => {
     tasks.add(task);
     void task.finally(() => tasks.delete(task));
@@ -104,13 +107,13 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
 
     if (activity.type === ActivityTypes.Invoke) {
       return handleInvoke(activity, {
-        run: (request) => runWithin(request, config.invokeDeadlineMs ?? 10_000),
+        run: (request) => runWithin(intake(request), config.invokeDeadlineMs ?? 10_000),
         explainCommand: config.explainCommand ?? 'explain',
       });
     }
     if (activity.type === ActivityTypes.Message) {
       const request = normaliseMessage(activity);
-      if (request) await sender.answer(ctx, request);
+      if (request) await sender.answer(ctx, intake(request));
     }
     // Other activities (typing, reactions, conversation updates) need no answer.
     return undefined;

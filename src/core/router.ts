@@ -44,6 +44,12 @@ export interface RouterOptions {
 export interface Router {
   handle(request: ChatRequest, signal?: AbortSignal): Promise<Reply>;
   commands(): readonly Command[];
+  /**
+   * The request as the router will see it (configured secrets scrubbed from its text). A door calls this
+   * once, where the request enters, so that everything it derives from the text — a "checking …" message,
+   * a log line, the answer — sees the same scrubbed text. Absent: the request is taken as it is.
+   */
+  intake?(request: ChatRequest): ChatRequest;
 }
 
 /** The signal of a request nobody abandons; shared, since it never fires. */
