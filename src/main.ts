@@ -250,6 +250,7 @@ async function startSlack(app: App, http: HttpServer, metrics: Metrics): Promise
     apiUrl: slackConfig.apiUrl,
     webApi: { timeoutMs: slackConfig.apiTimeoutMs, retries: slackConfig.apiRetries, retryMinMs: slackConfig.apiRetryMinMs, retryMaxMs: slackConfig.apiRetryMaxMs },
     bodyLimitBytes: slackConfig.bodyLimitBytes,
+    bodyDeadlineMs: slackConfig.bodyDeadlineMs,
     interimAfterMs: slackConfig.interimAfterMs,
     concurrentAnswers: slackConfig.concurrentAnswers,
     slashCommand: slackConfig.command,

@@ -44,6 +44,8 @@ export interface SlackAdapterConfig {
   /** Timeout and retries for the Web API and response_urls. The SDK's defaults have no timeout and retry for ~30 minutes. */
   webApi?: Partial<RetryPolicy>;
   bodyLimitBytes?: number;
+  /** A request body still arriving after this long is refused with 408 (default 10 s). */
+  bodyDeadlineMs?: number;
   interimAfterMs?: number;
   /** Answers worked on at once (run.ts explains why there is a bound); more wait their turn. */
   concurrentAnswers?: number;
@@ -183,6 +185,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
           now,
           signingSecret: config.signingSecret ?? '',
           bodyLimitBytes: config.bodyLimitBytes ?? SLACK_DEFAULTS.bodyLimitBytes,
+          bodyDeadlineMs: config.bodyDeadlineMs,
           accepting: () => accepting,
           arrived: (req, res) => {
             arrivals.set(req, performance.now());
