@@ -21,6 +21,7 @@ import type { NetContext } from './net/connect';
 import { createTargetPolicy, PolicyConfigError } from './net/policy';
 import { systemResolver } from './net/resolver';
 import { openAuditStore } from './store/audit-store';
+import { createStoreGuard, type StoreGuard, type StoreStateListener } from './store/guarded';
 import type { Store } from './store/types';
 
 /**
@@ -113,6 +114,9 @@ interface App {
   /** The store (digests, runs, Teams conversation references), opened on first use; the same one every time. */
   store: () => Promise<Store>;
   closeStore: () => Promise<void>;
+  /** Turns store failures into `store.unavailable`; `serve` points `storeState.listener` at /healthz and /readyz. */
+  storeGuard: StoreGuard;
+  storeState: { listener?: StoreStateListener };
 }
 
 interface AppOptions {
@@ -142,12 +146,14 @@ function buildApp(options: AppOptions): App {
   };
   const now = (): Date => new Date();
   // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.
-  const audit = openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log });
+  const storeState: App['storeState'] = {};
+  const storeGuard = createStoreGuard(config.store.path, (up, reason) => storeState.listener?.(up, reason));
+  const audit = storeGuard.guard(openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log }));
   const guard = createGuard({ roles: config.roles, limits: config.limits, ports: config.targets.ports, policy: net.policy, log });
   const directory = buildDirectory(config, net, log);
   // Opened on first use only: `diagbot help` never opens (or creates) a database.
   let opened: Promise<Store> | undefined;
-  const store = (): Promise<Store> => (opened ??= import('./store').then((m) => m.openSqliteStore(config.store.path)));
+  const store = (): Promise<Store> => (opened ??= import('./store').then((m) => storeGuard.guard<Store>(m.openSqliteStore(config.store.path))));
   const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
   // `digest` validates and runs its checks through the router, which is built from the commands: bound late.
   const late: { router?: Router } = {};
@@ -160,7 +166,7 @@ function buildApp(options: AppOptions): App {
   // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
   const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
   late.router = router;
-  return { config, router, log, completedListeners, directory, store, closeStore };
+  return { config, router, log, completedListeners, directory, store, closeStore, storeGuard, storeState };
 }
 
 /** The directory for `ou`: built once, connected on first use and reused; absent while `ldap` settings are missing. */
@@ -200,6 +206,14 @@ async function serve(app: App): Promise<number> {
   const { installLastResort } = await import('./log/last-resort');
   const removeLastResort = installLastResort(app.log, (kind) => metrics.countUnhandled(kind));
   const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
+  // The store on /healthz and /readyz: a full disk or a deleted database file shows there, not only in replies.
+  app.storeState.listener = (up, reason) => {
+    http.health.set('store', up, reason);
+    http.readiness.set('store', up, reason);
+    if (!up) app.log.error({ reason }, 'the store is unavailable');
+  };
+  app.storeState.listener(true);
+  const storeCheck = setInterval(() => app.storeGuard.check(), 10_000).unref();
 
   const doors: StartedDoor[] = [];
   for (const start of [() => startSlack(app, http, metrics), () => startTeams(app, http, store)]) {
@@ -232,6 +246,7 @@ async function serve(app: App): Promise<number> {
   });
   for (const stop of stops.reverse()) await stop().catch((error: unknown) => app.log.error({ err: error }, 'stopping a door failed'));
   await http.close();
+  clearInterval(storeCheck);
   removeLastResort();
   return EXIT.ok;
 }
