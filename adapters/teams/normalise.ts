@@ -126,6 +126,7 @@ export function parseActivity(body: unknown): { activity: TeamsActivity } | { pr
     const name = path.join('.');
     return { problem: missing ? `the activity has no ${name}` : `the activity's ${name} is malformed (${issue?.message ?? 'invalid'})` };
   }
+  if (parsed.data.type === 'invoke' && !parsed.data.name) return { problem: 'the invoke has no name' };
   // The parsed copy, not the body: only fields of the right type reach botbuilder and the normaliser.
   return { activity: parsed.data as TeamsActivity };
 }
