@@ -64,7 +64,7 @@ export async function run(): Promise<void> {
 
   const capture = await startBotConnectorCapture({ ports: [25000, 25499] });
   const http = createHttpServer({ port: await freePortInRange([25500, 25999]), host: '127.0.0.1', log });
-  const teams = createTeamsAdapter({ router, http, log, nodeEnv: 'development' });
+  const teams = createTeamsAdapter({ router, http, log, allowUnauthenticated: true, listenHost: '127.0.0.1' });
   await teams.start();
   registerEchoBot(http, '/bench/echo');
   const { port } = await http.listen();

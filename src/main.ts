@@ -21,6 +21,7 @@ import type { NetContext } from './net/connect';
 import { createTargetPolicy, PolicyConfigError } from './net/policy';
 import { systemResolver } from './net/resolver';
 import { openAuditStore } from './store/audit-store';
+import { createStoreGuard, type StoreGuard, type StoreStateListener } from './store/guarded';
 import type { Store } from './store/types';
 
 /**
@@ -115,6 +116,9 @@ interface App {
   /** The store (digests, runs, Teams conversation references), opened on first use; the same one every time. */
   store: () => Promise<Store>;
   closeStore: () => Promise<void>;
+  /** Turns store failures into `store.unavailable`; `serve` points `storeState.listener` at /healthz and /readyz. */
+  storeGuard: StoreGuard;
+  storeState: { listener?: StoreStateListener };
 }
 
 interface AppOptions {
@@ -144,12 +148,14 @@ function buildApp(options: AppOptions): App {
   };
   const now = (): Date => new Date();
   // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.
-  const audit = openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log });
+  const storeState: App['storeState'] = {};
+  const storeGuard = createStoreGuard(config.store.path, (up, reason) => storeState.listener?.(up, reason));
+  const audit = storeGuard.guard(openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log }));
   const guard = createGuard({ roles: config.roles, limits: config.limits, ports: config.targets.ports, policy: net.policy, log });
   const directory = buildDirectory(config, net, log);
   // Opened on first use only: `diagbot help` never opens (or creates) a database.
   let opened: Promise<Store> | undefined;
-  const store = (): Promise<Store> => (opened ??= import('./store').then((m) => m.openSqliteStore(config.store.path)));
+  const store = (): Promise<Store> => (opened ??= import('./store').then((m) => storeGuard.guard<Store>(m.openSqliteStore(config.store.path))));
   const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
   // `digest` validates and runs its checks through the router, which is built from the commands: bound late.
   const late: { router?: Router } = {};
@@ -166,7 +172,7 @@ function buildApp(options: AppOptions): App {
   // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
   const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
   late.router = router;
-  return { config, router, log, completedListeners, digestListeners, directory, store, closeStore };
+  return { config, router, log, completedListeners, digestListeners, directory, store, closeStore, storeGuard, storeState };
 }
 
 /** The directory for `ou`: built once, connected on first use and reused; absent while `ldap` settings are missing. */
@@ -202,7 +208,18 @@ async function serve(app: App): Promise<number> {
   const { createMetrics } = await import('./metrics');
   const metrics = createMetrics();
   app.completedListeners.push((event) => metrics.onCompleted(event));
+  // Nothing a client sends may end the process: what escapes every door's own handling is logged, counted, survived.
+  const { installLastResort } = await import('./log/last-resort');
+  const removeLastResort = installLastResort(app.log, (kind) => metrics.countUnhandled(kind));
   const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
+  // The store on /healthz and /readyz: a full disk or a deleted database file shows there, not only in replies.
+  app.storeState.listener = (up, reason) => {
+    http.health.set('store', up, reason);
+    http.readiness.set('store', up, reason);
+    if (!up) app.log.error({ reason }, 'the store is unavailable');
+  };
+  app.storeState.listener(true);
+  const storeCheck = setInterval(() => app.storeGuard.check(), 10_000).unref();
 
   const doors: StartedDoor[] = [];
   for (const start of [() => startSlack(app, http, metrics), () => startTeams(app, http, store)]) {
@@ -218,7 +235,10 @@ async function serve(app: App): Promise<number> {
     runCommand: (_text, request, signal) => app.router.handle(request, signal),
     ports: doors.map((door) => door.post),
     log: app.log,
-    onHealth: (up) => http.health.set('scheduler', up),
+    onHealth: (up) => {
+      http.health.set('scheduler', up);
+      http.readiness.set('scheduler', up, up ? undefined : 'the scheduler is stopped or cannot reach the store');
+    },
   });
   await digests.scheduler.start();
   app.digestListeners.push(() => void digests.scheduler.refresh().catch((error: unknown) => app.log.error({ err: error }, 'rescheduling the digests failed')));
@@ -233,6 +253,8 @@ async function serve(app: App): Promise<number> {
   });
   for (const stop of stops.reverse()) await stop().catch((error: unknown) => app.log.error({ err: error }, 'stopping a door failed'));
   await http.close();
+  clearInterval(storeCheck);
+  removeLastResort();
   return EXIT.ok;
 }
 
@@ -250,6 +272,7 @@ async function startSlack(app: App, http: HttpServer, metrics: Metrics): Promise
     apiUrl: slackConfig.apiUrl,
     webApi: { timeoutMs: slackConfig.apiTimeoutMs, retries: slackConfig.apiRetries, retryMinMs: slackConfig.apiRetryMinMs, retryMaxMs: slackConfig.apiRetryMaxMs },
     bodyLimitBytes: slackConfig.bodyLimitBytes,
+    bodyDeadlineMs: slackConfig.bodyDeadlineMs,
     interimAfterMs: slackConfig.interimAfterMs,
     concurrentAnswers: slackConfig.concurrentAnswers,
     slashCommand: slackConfig.command,
@@ -267,13 +290,13 @@ function namesSlackUserGroups(config: Config): boolean {
 }
 
 /**
- * Teams starts with an app id, or without one outside production (local development mode, loopback service
- * URLs only). Under NODE_ENV=production, Teams settings without an app id make start() refuse.
+ * Fail closed: Teams starts only when configured, with an app id, or without one when
+ * `teams.allowUnauthenticated` says so explicitly (then start() also insists on a loopback `http.host`).
+ * Stray settings without an app id start it too, so that start() refuses them with the variable to set.
  */
 function teamsWanted(config: Config): boolean {
   const teams = config.teams;
-  const anySetting = Boolean(teams.appId || teams.appPassword || teams.tenantId || teams.appType || teams.allowUnauthenticated);
-  return anySetting || runtimeInfo().nodeEnv !== 'production';
+  return Boolean(teams.appId || teams.appPassword || teams.tenantId || teams.appType || teams.allowUnauthenticated);
 }
 
 async function startTeams(app: App, http: HttpServer, store: Store): Promise<StartedDoor | undefined> {
@@ -289,7 +312,7 @@ async function startTeams(app: App, http: HttpServer, store: Store): Promise<Sta
     tenantId: teamsConfig.tenantId,
     appType: teamsConfig.appType,
     allowUnauthenticated: teamsConfig.allowUnauthenticated,
-    nodeEnv: runtimeInfo().nodeEnv,
+    listenHost: app.config.http.host,
     slowAfterMs: teamsConfig.interimAfterMs,
     references: store.conversations,
   });

@@ -22,7 +22,8 @@ import { createUserGroupDirectory, withUserGroups, type UserGroup } from './user
 /** The part of the shared HTTP server the adapter uses (src/http/server's HttpServer satisfies it). */
 export interface SlackHttpHost {
   route(method: string, path: string, handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): void;
-  health: { set(component: string, up: boolean): void };
+  health: { set(component: string, up: boolean, reason?: string): void };
+  readiness?: { set(component: string, ready: boolean, reason?: string): void };
 }
 
 /** Measurements the adapter reports (the composition root points them at the metrics registry). */
@@ -44,10 +45,14 @@ export interface SlackAdapterConfig {
   /** Timeout and retries for the Web API and response_urls. The SDK's defaults have no timeout and retry for ~30 minutes. */
   webApi?: Partial<RetryPolicy>;
   bodyLimitBytes?: number;
+  /** A request body still arriving after this long is refused with 408 (default 10 s). */
+  bodyDeadlineMs?: number;
   interimAfterMs?: number;
   /** Answers worked on at once (run.ts explains why there is a bound); more wait their turn. */
   concurrentAnswers?: number;
   slashCommand?: string;
+  /** /readyz turns 503 while an answer has waited longer than this for a slot (default 10 s). */
+  answerQueueDeadlineMs?: number;
   /** How long stop() waits for answers still being sent. */
   stopGraceMs?: number;
   observer?: SlackObserver;
@@ -72,6 +77,7 @@ export const SLACK_DEFAULTS = {
   concurrentAnswers: 32,
   slashCommand: '/diag',
   stopGraceMs: 10_000,
+  answerQueueDeadlineMs: 10_000,
 } as const;
 
 /**
@@ -139,10 +145,21 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     acked: config.observer?.acked,
   });
 
-  const health = (up: boolean): void => config.http?.health.set('slack', up);
+  const health = (up: boolean): void => {
+    config.http?.health.set('slack', up);
+    config.http?.readiness?.set('slack', up, up ? undefined : 'the Slack door is not connected');
+  };
   let accepting = false;
   let routed = false;
   health(false);
+  // Readiness of the answers: answers waiting for a slot beyond their deadline take this replica out.
+  const queueDeadlineMs = config.answerQueueDeadlineMs ?? SLACK_DEFAULTS.answerQueueDeadlineMs;
+  const checkQueue = (): void => {
+    const waited = tasks.oldestWaitMs();
+    const ready = waited <= queueDeadlineMs;
+    config.http?.readiness?.set('slack.answers', ready, ready ? undefined : `an answer has waited ${Math.round(waited)} ms for a slot (deadline ${queueDeadlineMs} ms)`);
+  };
+  let queueTimer: NodeJS.Timeout | undefined;
 
   return {
     mode: transport.mode,
@@ -152,6 +169,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       } catch (error) {
         throw new Error(`Slack: the bot token was refused or Slack could not be reached (auth.test: ${describe(error)}); check SLACK_BOT_TOKEN and SLACK_API_URL`, { cause: error });
       }
+      checkQueue();
+      queueTimer ??= setInterval(checkQueue, Math.min(1000, queueDeadlineMs)).unref();
       if (transport.mode === 'socket') {
         const client = transport.receiver.client;
         client.on('connected', () => health(true));
@@ -170,6 +189,9 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
           listener: transport.receiver.requestListener,
           log,
           now,
+          signingSecret: config.signingSecret ?? '',
+          bodyLimitBytes: config.bodyLimitBytes ?? SLACK_DEFAULTS.bodyLimitBytes,
+          bodyDeadlineMs: config.bodyDeadlineMs,
           accepting: () => accepting,
           arrived: (req, res) => {
             arrivals.set(req, performance.now());
@@ -178,8 +200,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
             res.once('close', done);
           },
         });
-        // async: a synchronous throw inside Bolt's listener becomes a rejection the shared server answers with 500.
-        config.http.route('POST', '/slack/events', async (req, res) => route(req, res));
+        // A throw inside Bolt's listener becomes a rejection the shared server answers with 500.
+        config.http.route('POST', '/slack/events', route);
         routed = true;
       }
       accepting = true;
@@ -189,6 +211,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     async stop() {
       accepting = false;
       health(false);
+      clearInterval(queueTimer);
+      queueTimer = undefined;
       if (transport.mode === 'socket') await app.stop().catch((error: unknown) => log.warn({ err: error }, 'stopping Socket Mode failed'));
       await tasks.drain(config.stopGraceMs ?? SLACK_DEFAULTS.stopGraceMs);
     },

@@ -16,12 +16,16 @@ export interface RunOptions {
   /** A check still running after this long first shows "checking …" (Slack users see nothing until then). */
   interimAfterMs: number;
   tasks: TaskTracker;
+  /** Delivering an answer (Slack's API, a response_url) gives up after this long (default 60 s), outside the answer's slot. */
+  deliveryDeadlineMs?: number;
 }
 
 /** Starts one request in the background; returns at once (the caller has already acknowledged). */
-export function runInBackground(options: RunOptions, request: ChatRequest, target: AnswerTarget, render: RenderOptions = {}): void {
+export function runInBackground(options: RunOptions, received: ChatRequest, target: AnswerTarget, render: RenderOptions = {}): void {
   const acceptedAt = performance.now();
-  options.tasks.track((signal) => answer(options, request, target, render, signal, acceptedAt));
+  // The entrance: from here on only the scrubbed text exists (interim, log lines, the answer).
+  const request = options.router.intake?.(received) ?? received;
+  options.tasks.track((signal, leave) => answer(options, request, target, render, signal, acceptedAt, leave), `${request.teamId ?? ''}:${request.userId}`);
 }
 
 /**
@@ -30,6 +34,7 @@ export function runInBackground(options: RunOptions, request: ChatRequest, targe
  */
 export async function answer(
   options: RunOptions, request: ChatRequest, target: AnswerTarget, render: RenderOptions, signal: AbortSignal, acceptedAt = performance.now(),
+  leave: () => void = () => undefined,
 ): Promise<void> {
   const log = options.log.child({ door: request.door, channel: request.channelId, user: request.userId, command: firstWord(request.text) });
   const report = (what: string) => (error: unknown): void => log.error({ err: error }, what);
@@ -44,10 +49,28 @@ export async function answer(
   try {
     const reply = await options.router.handle(withRespond, signal);
     clearTimeout(timer);
-    await target.final(renderReply(reply, render)).catch(report('could not deliver the answer to Slack'));
+    // The answer is ready: its slot goes to the next person while Slack is slow to take it, if it is.
+    leave();
+    const deadlineMs = options.deliveryDeadlineMs ?? 60_000;
+    const delivery = target.final(renderReply(reply, render)).then(() => true, (error: unknown) => {
+      report('could not deliver the answer to Slack')(error);
+      return false;
+    });
+    const delivered = await within(delivery, deadlineMs);
+    if (delivered === undefined) log.error({ deadlineMs }, 'delivering the answer to Slack did not finish in time; given up');
   } finally {
     clearTimeout(timer);
     await pending;
+  }
+}
+
+/** The promise's value, or undefined once `ms` have passed (the promise itself keeps its own timeouts). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => { timer = setTimeout(resolve, ms, undefined); })]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -79,60 +79,140 @@ export function createAckGate(quietMs = 5): AckGate {
 
 /** Background work that stop() can wait for, and abort when it will not finish in time. */
 export interface TaskTracker {
-  track(work: (signal: AbortSignal) => Promise<void>): void;
+  /**
+   * Queues one piece of work for `person`. The work is handed the stop signal and `leave()`, which gives its
+   * answer slot back early (the answer is computed; delivering it waits on Slack, not on a slot).
+   */
+  track(work: (signal: AbortSignal, leave: () => void) => Promise<void>, person?: string): void;
   /** Waits for running work up to `graceMs`, then aborts what is left. */
   drain(graceMs: number): Promise<void>;
+  /** How long the longest-waiting work has waited for a slot (0 when none waits). */
+  oldestWaitMs(): number;
   readonly size: number;
 }
 
 export interface TaskTrackerOptions {
-  /** Answers worked on at once; checks wait on the network, not the CPU, so the bound is generous. */
+  /** Answer slots: work started at once. Checks wait on the network, not the CPU, so the bound is generous. */
   concurrency?: number;
+  /**
+   * A check still running after this long moves from its slot to the slow lane, so slow checks cannot keep
+   * every slot from quick ones (default 250 ms). The slow lane is bounded too (`slowLimit`).
+   */
+  slotMs?: number;
+  /** Work allowed in the slow lane at once (default 8 × concurrency); beyond it, slow work keeps its slot. */
+  slowLimit?: number;
   /** When given, work starts only once no acknowledgement is pending (or after `maxDeferMs`). */
   gate?: AckGate;
   /** Default 1 s: well inside the minutes an answer has, and only spent while requests keep arriving. */
   maxDeferMs?: number;
 }
 
+interface Waiting {
+  person: string;
+  since: number;
+  start: () => void;
+}
+
+/**
+ * Fair answering. Slots go to waiting work person by person (the person with the least work in progress
+ * first, then the longest waiting), and a check that turns out slow leaves its slot for the slow lane, so
+ * neither a few people nor a few slow hosts can hold every answer up: a `help` from someone else waits at
+ * most about `slotMs`, not for the slow checks to finish.
+ */
 export function createTaskTracker(log: Logger, options: TaskTrackerOptions = {}): TaskTracker {
   const concurrency = Math.max(1, options.concurrency ?? 32);
+  const slotMs = options.slotMs ?? 250;
+  const slowLimit = options.slowLimit ?? concurrency * 8;
   const maxDeferMs = options.maxDeferMs ?? 1000;
   const running = new Set<Promise<void>>();
-  const waiting: Array<() => void> = [];
+  const waiting: Waiting[] = [];
+  const inProgress = new Map<string, number>();
   let active = 0;
+  let slow = 0;
   const controller = new AbortController();
-  const slot = async (): Promise<void> => {
-    // A later turn of the event loop, after the I/O (new requests) already waiting.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    if (options.gate) await options.gate.idle(maxDeferMs);
-    if (active >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    active += 1;
+
+  const count = (person: string, delta: number): void => {
+    const next = (inProgress.get(person) ?? 0) + delta;
+    if (next <= 0) inProgress.delete(person);
+    else inProgress.set(person, next);
+  };
+  /** The next waiting work: its person has the least in progress; among equals, it waited longest. */
+  const next = (): Waiting | undefined => {
+    let best = -1;
+    for (let i = 0; i < waiting.length; i += 1) {
+      const load = inProgress.get((waiting[i] as Waiting).person) ?? 0;
+      if (best < 0 || load < (inProgress.get((waiting[best] as Waiting).person) ?? 0)) best = i;
+      if (load === 0) break;
+    }
+    return best < 0 ? undefined : waiting.splice(best, 1)[0];
   };
   const release = (): void => {
     active -= 1;
-    waiting.shift()?.();
+    while (active < concurrency && waiting.length > 0) {
+      active += 1;
+      next()?.start();
+    }
   };
+  const slot = async (person: string): Promise<void> => {
+    // A later turn of the event loop, after the I/O (new requests) already waiting.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.gate) await options.gate.idle(maxDeferMs);
+    if (active < concurrency && waiting.length === 0) {
+      active += 1;
+      return;
+    }
+    await new Promise<void>((start) => waiting.push({ person, since: performance.now(), start }));
+  };
+
   return {
-    track(work) {
-      const task = slot()
+    track(work, person = '') {
+      count(person, 1);
+      const task = slot(person)
         .then(async () => {
+          // One of three ways out of the slot, whichever comes first: done, `leave()`, or slow.
+          const state = { held: true, slow: false };
+          const leave = (toSlowLane = false): void => {
+            if (!state.held) return;
+            if (toSlowLane) {
+              if (slow >= slowLimit) return;
+              slow += 1;
+              state.slow = true;
+            }
+            state.held = false;
+            release();
+          };
+          const timer = setTimeout(() => leave(true), slotMs);
           try {
             // Work still queued when stop() gave up is dropped rather than started.
-            if (!controller.signal.aborted) await work(controller.signal);
+            if (!controller.signal.aborted) await work(controller.signal, () => leave());
           } finally {
-            release();
+            clearTimeout(timer);
+            if (state.slow) slow -= 1;
+            leave();
           }
         })
         .catch((error: unknown) => log.error({ err: error }, 'Slack background task failed'))
-        .finally(() => running.delete(task));
+        .finally(() => {
+          count(person, -1);
+          running.delete(task);
+        });
       running.add(task);
     },
     async drain(graceMs) {
       if (await settledWithin([...running], graceMs)) return;
       log.warn({ running: running.size }, 'Slack tasks still running at stop; aborting them');
       controller.abort(new Error('diagbot is stopping'));
+      // Queued work is let through to see the aborted signal and end.
+      for (const queued of waiting.splice(0)) {
+        active += 1;
+        queued.start();
+      }
       // A handler that ignores the signal must not hold shutdown forever either.
       if (!(await settledWithin([...running], graceMs))) log.error({ running: running.size }, 'Slack tasks did not stop');
+    },
+    oldestWaitMs() {
+      const first = waiting.reduce((min, w) => Math.min(min, w.since), Infinity);
+      return first === Infinity ? 0 : performance.now() - first;
     },
     get size() {
       return running.size;

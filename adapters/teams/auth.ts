@@ -5,9 +5,10 @@ import type { TeamsActivity } from './normalise';
 /**
  * Who may talk to /api/messages. With an app id every request's token is validated by botbuilder (JWT
  * signature, issuer, audience = our app id, and the `serviceurl` claim against the activity). Without one,
- * botbuilder skips authentication altogether and would post replies to whatever `serviceUrl` a request
- * names, so that local development mode (the Bot Framework Emulator, tests) accepts only loopback service
- * URLs, and is refused outright under NODE_ENV=production unless the configuration allows it.
+ * botbuilder skips authentication altogether: anyone who reaches the port could claim any `aadObjectId` (an
+ * admin's) and read the answer of an invoke. So the door fails closed: without an app id it starts only when
+ * `teams.allowUnauthenticated: true` says so, only while the server listens on a loopback address, and it
+ * then accepts only loopback callers and loopback service URLs (the Bot Framework Emulator, tests).
  */
 
 export type TeamsAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -17,10 +18,10 @@ export interface TeamsAuthSettings {
   appPassword?: string;
   tenantId?: string;
   appType?: TeamsAppType;
-  /** NODE_ENV, as the composition root read it. */
-  nodeEnv?: string;
-  /** `teams.allowUnauthenticated`: start without an app id even under NODE_ENV=production. */
+  /** `teams.allowUnauthenticated`: start without an app id (local development mode). Off by default. */
   allowUnauthenticated?: boolean;
+  /** The address the shared HTTP server listens on (`http.host`); local development mode needs a loopback one. */
+  listenHost?: string;
 }
 
 /** The configuration is wrong in a way that must stop the Teams door from starting. */
@@ -59,11 +60,17 @@ export function checkAuthSettings(settings: TeamsAuthSettings): AuthMode {
     if (stray.length > 0) {
       throw new TeamsConfigError(`Teams: ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but MICROSOFT_APP_ID is not; set MICROSOFT_APP_ID to the bot's app registration id.`);
     }
-    if (settings.nodeEnv === 'production' && !settings.allowUnauthenticated) {
+    if (!settings.allowUnauthenticated) {
       throw new TeamsConfigError(
-        'Teams: MICROSOFT_APP_ID is not set and NODE_ENV=production. Without an app id no request is authenticated; ' +
+        'Teams: MICROSOFT_APP_ID is not set. Without an app id no request is authenticated; ' +
           'set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID, MICROSOFT_APP_TYPE), ' +
-          'or set teams.allowUnauthenticated: true for an emulator on this host only.',
+          'or set teams.allowUnauthenticated: true (with http.host: 127.0.0.1) for an emulator on this host only.',
+      );
+    }
+    if (!isLoopbackHost(settings.listenHost)) {
+      throw new TeamsConfigError(
+        `Teams: teams.allowUnauthenticated needs the HTTP server on a loopback address, but http.host is ${JSON.stringify(settings.listenHost ?? '')}; ` +
+          'set http.host: 127.0.0.1 (or ::1), or configure MICROSOFT_APP_ID.',
       );
     }
     return 'local';
@@ -79,6 +86,16 @@ export function checkAuthSettings(settings: TeamsAuthSettings): AuthMode {
   return 'authenticated';
 }
 
+/** True for a literal loopback address or `localhost` (a listen address or a peer's address). */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\.\d+\.\d+\.\d+$/.test(bare) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(bare);
+  return false;
+}
+
 /**
  * True for `http(s)://` URLs on the loopback interface (127.0.0.0/8, ::1, localhost). The URL parser has
  * already normalised tricks such as `127.1` or `0x7f.0.0.1` to dotted quads.
@@ -91,11 +108,7 @@ export function isLoopbackServiceUrl(serviceUrl: string): boolean {
     return false;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
-  return false;
+  return isLoopbackHost(url.hostname);
 }
 
 /**

@@ -7,7 +7,8 @@ import type { Reply } from '../../src/core/reply';
 import type { Router } from '../../src/core/router';
 import type { ChatRequest } from '../../src/core/chat-request';
 import type { HttpServer } from '../../src/http/server';
-import { authenticate, checkAuthSettings, isLoopbackServiceUrl, PUBLIC_CLOUD_ENDPOINTS, TeamsAuthError, type AuthMode, type TeamsAuthSettings } from './auth';
+import { authenticate, checkAuthSettings, isLoopbackHost, isLoopbackServiceUrl, PUBLIC_CLOUD_ENDPOINTS, TeamsAuthError, type AuthMode, type TeamsAuthSettings } from './auth';
+import { createActivityDeduper } from './dedupe';
 import { handleInvoke, type InvokeResult } from './invoke';
 import { conversationKey, normaliseMessage, parseActivity, type TeamsActivity } from './normalise';
 import { BodyError, readJsonBody, sendJson } from './receive';
@@ -59,10 +60,14 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
   const log = config.log;
   const references = config.references ?? createMemoryReferenceStore();
   const saveReference = createReferenceSaver(references);
+  const answered = createActivityDeduper();
   const shutdown = new AbortController();
   const tasks = new Set<Promise<unknown>>();
   let state: { mode: AuthMode; botAuth: ConfigurationBotFrameworkAuthentication; adapter: CloudAdapter; sender: Sender } | undefined;
   let accepting = false;
+
+  // The entrance: the "checking …" card and everything after it see only the scrubbed text.
+  const intake = (request: ChatRequest): ChatRequest => config.router.intake?.(request) ?? request;
 
   const track = (task: Promise<unknown>): void => {
     tasks.add(task);
@@ -102,13 +107,13 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
 
     if (activity.type === ActivityTypes.Invoke) {
       return handleInvoke(activity, {
-        run: (request) => runWithin(request, config.invokeDeadlineMs ?? 10_000),
+        run: (request) => runWithin(intake(request), config.invokeDeadlineMs ?? 10_000),
         explainCommand: config.explainCommand ?? 'explain',
       });
     }
     if (activity.type === ActivityTypes.Message) {
       const request = normaliseMessage(activity);
-      if (request) await sender.answer(ctx, request);
+      if (request) await sender.answer(ctx, intake(request));
     }
     // Other activities (typing, reactions, conversation updates) need no answer.
     return undefined;
@@ -117,11 +122,14 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!state || !accepting) return sendJson(res, 503, { error: 'the Teams door is not running' });
     const { mode, botAuth, adapter, sender } = state;
+    // Refused before the body is read: a caller that can never be authenticated gets nothing buffered.
+    if (mode === 'local' && !isLoopbackHost(req.socket.remoteAddress)) return refuse(res, 403, 'local development mode accepts loopback callers only');
+    if (mode === 'authenticated' && !/^Bearer \S+$/i.test(String(req.headers.authorization ?? ''))) return refuse(res, 401, 'unauthorized');
     let body: unknown;
     try {
       body = await readJsonBody(req);
     } catch (error) {
-      if (error instanceof BodyError) return sendJson(res, error.status, { error: error.message });
+      if (error instanceof BodyError) return refuse(res, error.status, error.message);
       throw error;
     }
     const parsed = parseActivity(body);
@@ -136,6 +144,10 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
       // The reason goes to the log (never the token); the caller learns only the status.
       log.warn({ status: error.status, reason: error.message, activityType: activity.type, serviceUrl: activity.serviceUrl }, 'Teams request refused');
       return sendJson(res, error.status, { error: error.status === 401 ? 'unauthorized' : 'authentication unavailable' });
+    }
+    if (activity.id && !answered.firstSeen(`${conversationKey(activity.conversation.id)}\u0000${activity.id}`)) {
+      log.info({ activityType: activity.type, conversation: conversationKey(activity.conversation.id) }, 'Teams delivered an activity already handled; skipped');
+      return sendJson(res, 200);
     }
 
     let invoke: InvokeResult | undefined;
@@ -184,12 +196,14 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
     config.http.route('POST', MESSAGES_PATH, handle);
     accepting = true;
     config.http.health.set('teams', true);
+    config.http.readiness.set('teams', true);
     log.info({ mode, path: MESSAGES_PATH }, mode === 'local' ? 'Teams door up in local development mode (loopback service URLs only)' : 'Teams door up');
   }
 
   async function stop(): Promise<void> {
     accepting = false;
     config.http.health.set('teams', false);
+    config.http.readiness.set('teams', false, 'stopped');
     // Let answers in flight finish for a while, then abort the checks still running.
     await within(Promise.allSettled([...tasks]), 5000);
     shutdown.abort();
@@ -216,6 +230,12 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
   };
 
   return { start, stop, post };
+}
+
+/** Answers and closes the connection without reading the body. */
+function refuse(res: ServerResponse, status: number, error: string): void {
+  res.setHeader('connection', 'close');
+  sendJson(res, status, { error });
 }
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {

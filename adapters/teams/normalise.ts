@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ChatRequest, Door } from '../../src/core/chat-request';
 import { normaliseCommon } from '../../src/core/normalise';
 import { normaliseTeams } from './markup';
@@ -70,18 +71,65 @@ export interface TeamsActivity {
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-const hasId = (value: unknown): boolean => isObject(value) && typeof value.id === 'string' && value.id !== '';
 
-/** Checks the fields every later step relies on; the answer names the first one missing. */
+const id = z.string().min(1).max(1024);
+const optionalText = z.string().max(256 * 1024).optional();
+const account = z.looseObject({ id, name: z.string().max(1024).optional(), aadObjectId: z.string().max(200).optional(), role: z.string().max(100).optional() });
+
+/**
+ * The fields every later step (normalise, botbuilder, the reference store) reads, with the types it assumes.
+ * Anything else passes through untouched; a field of the wrong type is a 400, never an exception inside a turn.
+ */
+const activitySchema = z.looseObject({
+  type: z.string().min(1).max(100),
+  id: z.string().max(1024).optional(),
+  serviceUrl: z.string().min(1).max(2048),
+  channelId: z.string().max(100),
+  from: account,
+  recipient: account,
+  conversation: z.looseObject({
+    id,
+    conversationType: z.string().max(100).optional(),
+    tenantId: z.string().max(200).optional(),
+    isGroup: z.boolean().optional(),
+    name: z.string().max(1024).optional(),
+  }),
+  text: optionalText,
+  textFormat: z.string().max(100).optional(),
+  locale: z.string().max(100).optional(),
+  replyToId: z.string().max(1024).optional(),
+  entities: z.array(z.looseObject({
+    type: z.string().max(200),
+    text: z.string().max(64 * 1024).optional(),
+    mentioned: z.looseObject({ id: z.string().max(1024), name: z.string().max(1024).optional() }).optional(),
+  })).max(200).optional(),
+  attachments: z.array(z.looseObject({ contentType: z.string().max(200), name: z.string().max(1024).optional() })).max(50).optional(),
+  channelData: z.looseObject({
+    tenant: z.looseObject({ id: z.string().max(200) }).optional(),
+    team: z.looseObject({ id: z.string().max(1024) }).optional(),
+    channel: z.looseObject({ id: z.string().max(1024) }).optional(),
+    eventType: z.string().max(200).optional(),
+  }).optional(),
+  name: z.string().max(200).optional(),
+  action: z.string().max(100).optional(),
+  membersAdded: z.array(account).max(1000).optional(),
+  membersRemoved: z.array(account).max(1000).optional(),
+});
+
+/** Checks the shape of everything later steps rely on; the answer names the first field that is wrong. */
 export function parseActivity(body: unknown): { activity: TeamsActivity } | { problem: string } {
   if (!isObject(body)) return { problem: 'the body is not a JSON object' };
-  if (typeof body.type !== 'string' || body.type === '') return { problem: 'the activity has no type' };
-  if (typeof body.serviceUrl !== 'string' || body.serviceUrl === '') return { problem: 'the activity has no serviceUrl' };
-  if (typeof body.channelId !== 'string') return { problem: 'the activity has no channelId' };
-  for (const key of ['from', 'recipient', 'conversation'] as const) {
-    if (!hasId(body[key])) return { problem: `the activity has no ${key}.id` };
+  const parsed = activitySchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path ?? [];
+    const missing = path.reduce<unknown>((value, key) => (isObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key] : undefined), body) === undefined;
+    const name = path.join('.');
+    return { problem: missing ? `the activity has no ${name}` : `the activity's ${name} is malformed (${issue?.message ?? 'invalid'})` };
   }
-  return { activity: body as unknown as TeamsActivity };
+  if (parsed.data.type === 'invoke' && !parsed.data.name) return { problem: 'the invoke has no name' };
+  // The parsed copy, not the body: only fields of the right type reach botbuilder and the normaliser.
+  return { activity: parsed.data as TeamsActivity };
 }
 
 /** A conversation without its thread suffix: the key under which a channel's reference is kept. */

@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyError, readBody } from '../../src/http/body';
+
+export { BodyError };
 
 /**
  * The node side of POST /api/messages: read a bounded JSON body within a deadline, answer with JSON.
@@ -9,48 +12,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export const MAX_BODY_BYTES = 512 * 1024;
 const BODY_DEADLINE_MS = 10_000;
 
-export class BodyError extends Error {
-  readonly status: number;
-
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'BodyError';
-    this.status = status;
-  }
-}
-
 export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   const type = String(req.headers['content-type'] ?? '');
   if (!/^application\/json\b/i.test(type)) throw new BodyError(415, 'expected Content-Type: application/json');
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyError(413, `the body is larger than ${limit} bytes`);
-  const text = await new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const timer = setTimeout(() => {
-      req.destroy();
-      reject(new BodyError(408, 'the body did not arrive in time'));
-    }, BODY_DEADLINE_MS);
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        clearTimeout(timer);
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyError(413, `the body is larger than ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new BodyError(400, error.message));
-    });
-  });
+  const text = (await readBody(req, { limitBytes: limit, deadlineMs: BODY_DEADLINE_MS })).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -113,6 +113,7 @@ export const slackSchema = z.object({
   apiRetryMaxMs: z.number().int().min(10).max(300_000).default(30_000),
   interimAfterMs: z.number().int().min(0).max(60_000).default(1500).describe('a check still running after this long first shows "checking …"'),
   bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024).describe('larger requests to /slack/events get 413'),
+  bodyDeadlineMs: z.number().int().min(100).max(60_000).default(10_000).describe('a request body still arriving after this long gets 408'),
   concurrentAnswers: z.number().int().min(1).max(1000).default(32).describe('answers worked on at once; acknowledgements are never held back'),
   command: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'a slash command such as /diag').default('/diag'),
   userGroupsTtlSeconds: z.number().int().min(10).max(86_400).default(300)

@@ -45,6 +45,12 @@ export interface RouterOptions {
 export interface Router {
   handle(request: ChatRequest, signal?: AbortSignal): Promise<Reply>;
   commands(): readonly Command[];
+  /**
+   * The request as the router will see it (configured secrets scrubbed from its text). A door calls this
+   * once, where the request enters, so that everything it derives from the text — a "checking …" message,
+   * a log line, the answer — sees the same scrubbed text. Absent: the request is taken as it is.
+   */
+  intake?(request: ChatRequest): ChatRequest;
 }
 
 /** The signal of a request nobody abandons; shared, since it never fires. */
@@ -79,7 +85,7 @@ export function createRouter(options: RouterOptions): Router {
     try {
       const role = hooks.roleOf ? await hooks.roleOf(request) : 'admin';
       const visible = options.commands.filter((c) => roleAllows(role, c.minRole ?? 'everyone'));
-      const resolved = resolve(request);
+      const resolved = resolve(request, visible);
       if ('reply' in resolved) {
         reply = resolved.reply;
       } else {
@@ -114,9 +120,10 @@ export function createRouter(options: RouterOptions): Router {
     return reply;
   }
 
-  function resolve(request: ChatRequest): { command: Command; rest: string } | { reply: Reply } {
+  /** `visible`: the commands this person may run; a usage answer lists only those (as `help` does). */
+  function resolve(request: ChatRequest, visible: readonly Command[]): { command: Command; rest: string } | { reply: Reply } {
     const text = request.text.trim();
-    if (text === '') return { reply: noCommandReply('The message is empty.') };
+    if (text === '') return { reply: noCommandReply('The message is empty.', visible) };
     const { name, rest } = splitCommandName(text);
     const command = byName.get(name);
     if (command) return { command, rest };
@@ -125,19 +132,19 @@ export function createRouter(options: RouterOptions): Router {
       return { command: fallback, rest: text };
     }
     return {
-      reply: noCommandReply(`\`${name.slice(0, 40)}\` is not a command.`),
+      reply: noCommandReply(`\`${name.slice(0, 40)}\` is not a command.`, visible),
     };
   }
 
-  function noCommandReply(what: string): Reply {
-    const names = options.commands.map((c) => c.name).join(', ');
+  function noCommandReply(what: string, visible: readonly Command[]): Reply {
+    const names = visible.map((c) => c.name).join(', ');
     return errorReply('usage', {
       id: 'usage',
       severity: 'error',
       message: `${what} Commands: ${names}.`,
       fix: {
         summary: 'Start the message with a command name, e.g. `help` or `cert mail.contoso.com`.',
-        steps: options.commands.map((c) => `${c.examples[0] ?? c.name} — ${c.summary}`),
+        steps: visible.map((c) => `${c.examples[0] ?? c.name} — ${c.summary}`),
       },
     });
   }

@@ -67,6 +67,14 @@ async function closeSession(session: Session): Promise<void> {
   session.transport.raw?.destroy();
 }
 
+/**
+ * What one entry with the attributes asked for may take on the wire, generously (an AD user with these six
+ * attributes is 1-2 KB). A search may receive `sizeLimit + 1` of them; a server that sends more (ignoring the
+ * size limit, or flooding) is cut off there: ldapts keeps every entry in memory until the search is done.
+ */
+const MAX_ENTRY_BYTES = 16 * 1024;
+const RESPONSE_OVERHEAD_BYTES = 64 * 1024;
+
 const ATTRIBUTES = ['distinguishedName', 'userAccountControl', 'displayName', 'sAMAccountName', 'userPrincipalName', 'mail'];
 const ACCOUNTDISABLE = 0x2;
 
@@ -173,18 +181,22 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
     const { AndFilter, OrFilter, EqualityFilter } = ldapts;
     const session: Session = { client, endpoint, transport, filters: { AndFilter, OrFilter, EqualityFilter } };
     let step = `the connection to ${endpoint.url}`;
+    // ldapts's own per-operation timeout (stepMs) usually fires before the outer deadline: a timeout is
+    // reported with the time actually waited, not the outer budget.
+    let began = performance.now();
     try {
       if (settings.startTls && !secure) {
         step = `StartTLS with ${endpoint.url}`;
         await withDeadline(step, net.timeouts.connectMs + net.timeouts.stepMs, () => client.startTLS({ ...tlsOptions }));
       }
       step = `the LDAP bind to ${endpoint.url} as ${settings.bindDn}`;
+      began = performance.now();
       await withDeadline(step, net.timeouts.connectMs + net.timeouts.stepMs, () => client.bind(settings.bindDn, settings.password));
     } catch (error) {
       drop(session);
       const resultCode = (error as { code?: unknown }).code;
       if (typeof resultCode === 'number' && step.startsWith('the LDAP bind')) throw bindError(error, settings.bindDn, endpoint);
-      throw unavailableError(error, step, endpoint, net.timeouts.connectMs + net.timeouts.stepMs);
+      throw unavailableError(error, step, endpoint, Math.round(performance.now() - began));
     }
     log?.debug({ ldap: endpoint.url, address }, 'directory connection bound');
     return session;
@@ -211,6 +223,16 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
 
   async function search(session: Session, lookup: UserLookup): Promise<UserSearchResult> {
     const step = `the LDAP search for ${lookup.attributes.join(' or ')} = ${lookup.value.slice(0, 80)}`;
+    const budget = (settings.sizeLimit + 1) * MAX_ENTRY_BYTES + RESPONSE_OVERHEAD_BYTES;
+    const socket = session.transport.secure ?? session.transport.raw;
+    const flood = { received: 0, cut: false };
+    const count = (chunk: Buffer): void => {
+      flood.received += chunk.length;
+      if (flood.received <= budget || flood.cut) return;
+      flood.cut = true;
+      socket?.destroy();
+    };
+    socket?.on('data', count);
     try {
       const { entries, referrals } = await withDeadline(step, net.timeouts.stepMs, async () => {
         // One more than the limit tells "exactly the limit" from "more".
@@ -242,11 +264,21 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
       const users = entries.slice(0, settings.sizeLimit).map((entry) => toUser(entry, lookup));
       return { lookup, users, truncated: entries.length > settings.sizeLimit, referrals, server: session.endpoint };
     } catch (error) {
+      if (flood.cut) {
+        drop(session);
+        throw new DiagError('ldap.unavailable', `The directory at ${session.endpoint.url} sent more than ${settings.sizeLimit} entries' worth of data (over ${Math.round(budget / 1024)} KiB) for one search, beyond ldap.sizeLimit; diagbot stopped reading.`, {
+          cause: error,
+          fix: { summary: 'Check that ldap.url points at a domain controller, and that it honours the size limit of a search.' },
+          data: { step, sizeLimit: settings.sizeLimit },
+        });
+      }
       if (isConnectionFailure(error)) {
         drop(session);
         throw unavailableError(error, step, session.endpoint, net.timeouts.stepMs);
       }
       throw searchError(error, settings.baseDn, session.endpoint);
+    } finally {
+      socket?.off('data', count);
     }
   }
 

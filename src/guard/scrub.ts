@@ -19,16 +19,25 @@ export function scrubDeep<T>(value: T, scrub: (text: string) => string): T {
 }
 
 /**
- * The router with every Reply scrubbed of the configured secrets, a last line of defence: a user who
- * pastes a token into a command, or an error message that quotes one, never gets it echoed to a chat.
+ * The router with every request scrubbed of the configured secrets where it enters (`intake`, which the
+ * doors call before they derive anything from the text) and every Reply scrubbed on the way out: a user
+ * who pastes a token into a command, or an error message that quotes one, never gets it echoed to a chat,
+ * a "checking …" message, a log line or the audit trail.
  */
 export function withSecretScrub(router: Router, secrets: readonly (string | undefined)[]): Router {
   const scrub = secretScrubber(secrets);
+  const intake = (request: ChatRequest): ChatRequest => {
+    const inner = router.intake?.(request) ?? request;
+    const { respond, ...rest } = inner;
+    return { ...scrubDeep(rest, scrub), ...(respond ? { respond } : {}) };
+  };
   return {
-    // Keep whatever else the router offers; only `handle` changes.
+    // Keep whatever else the router offers; only the way in and out changes.
     ...router,
+    intake,
+    // The terminal and the scheduler enter here; a door has called intake already, and a second pass finds nothing.
     async handle(request: ChatRequest, signal?: AbortSignal): Promise<Reply> {
-      return scrubDeep(await router.handle(request, signal), scrub);
+      return scrubDeep(await router.handle(intake(request), signal), scrub);
     },
   };
 }

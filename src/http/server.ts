@@ -3,16 +3,31 @@ import type { Logger } from '../core/command';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-/** What is up, for /healthz: each door and the scheduler report themselves here. */
+/** One component's state and, when it is not up/ready, why (for an operator reading /healthz or /readyz). */
+export interface ComponentState {
+  up: boolean;
+  reason?: string;
+}
+
+/**
+ * A registry of components and whether each is up (`health`, for /healthz) or ready to take traffic
+ * (`readiness`, for /readyz). Doors, the scheduler, the store and the answer queues report themselves here.
+ */
 export interface HealthRegistry {
-  set(component: string, up: boolean): void;
+  set(component: string, up: boolean, reason?: string): void;
+  /** Component → up/ready, the shape /healthz has always shown. */
   snapshot(): Record<string, boolean>;
+  /** Component → state with its reason. */
+  details(): Record<string, ComponentState>;
 }
 
 export interface HttpServer {
   /** Registers a handler for one method and exact path (query strings ignored). */
   route(method: string, path: string, handler: RouteHandler): void;
+  /** Liveness detail: what is up. /healthz answers 200 whatever it holds, while the process serves. */
   health: HealthRegistry;
+  /** Readiness: /readyz answers 503 while any component here is not ready. */
+  readiness: HealthRegistry;
   listen(): Promise<{ port: number }>;
   close(): Promise<void>;
   readonly server: Server;
@@ -24,26 +39,44 @@ export interface HttpServerOptions {
   log: Logger;
   /** Prometheus text for GET /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /**
+   * Node's own deadlines for a request's headers and whole request (ms). A client that trickles its headers
+   * or body is cut off here, whichever route it asked for (docs/security.md).
+   */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export function createHealthRegistry(): HealthRegistry {
+  const components = new Map<string, ComponentState>();
+  return {
+    set: (component, up, reason) => void components.set(component, up || reason === undefined ? { up } : { up, reason }),
+    snapshot: () => Object.fromEntries([...components].map(([name, state]) => [name, state.up])),
+    details: () => Object.fromEntries([...components].map(([name, state]) => [name, { ...state }])),
+  };
 }
 
 /**
  * The one HTTP server and port (contracts/cli-and-config.md): Slack's HTTP mode at POST /slack/events,
- * Teams at POST /api/messages, GET /healthz and GET /metrics. Doors register their routes; nothing here
- * knows a platform.
+ * Teams at POST /api/messages, GET /healthz (liveness), GET /readyz (readiness) and GET /metrics. Doors
+ * register their routes; nothing here knows a platform.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const routes = new Map<string, RouteHandler>();
-  const components = new Map<string, boolean>();
-  const health: HealthRegistry = {
-    set: (component, up) => void components.set(component, up),
-    snapshot: () => Object.fromEntries(components),
-  };
+  const health = createHealthRegistry();
+  const readiness = createHealthRegistry();
 
+  // Liveness: answering at all is the signal. A door or store that is down is shown, not turned into a 503
+  // that would make an orchestrator restart a process that is serving the other doors fine.
   routes.set('GET /healthz', (_req, res) => {
-    const snapshot = health.snapshot();
-    const ok = Object.values(snapshot).every(Boolean);
-    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', components: snapshot }));
+    const components = health.details();
+    const ok = Object.values(components).every((c) => c.up);
+    sendJson(res, 200, { status: ok ? 'ok' : 'degraded', components: health.snapshot(), ...(ok ? {} : { problems: problems(components) }) });
+  });
+  routes.set('GET /readyz', (_req, res) => {
+    const components = readiness.details();
+    const ready = Object.values(components).every((c) => c.up);
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready', components: readiness.snapshot(), ...(ready ? {} : { problems: problems(components) }) });
   });
   if (options.metrics) {
     const metrics = options.metrics;
@@ -54,11 +87,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     });
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({
+    headersTimeout: options.headersTimeoutMs ?? 10_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+  }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const handler = routes.get(`${req.method ?? 'GET'} ${path}`);
     if (!handler) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.writeHead(404, { 'content-type': 'text/plain', connection: 'close' });
       res.end('not found\n');
       return;
     }
@@ -68,10 +104,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       res.end();
     });
   });
+  // A malformed request line or headers: answer 400 and close, as node does by default, without logging the bytes.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
 
   return {
     route: (method, path, handler) => void routes.set(`${method.toUpperCase()} ${path}`, handler),
     health,
+    readiness,
     server,
     listen: () => new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -86,4 +128,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       server.closeAllConnections();
     }),
   };
+}
+
+function problems(components: Record<string, ComponentState>): Record<string, string> {
+  return Object.fromEntries(Object.entries(components).filter(([, c]) => !c.up).map(([name, c]) => [name, c.reason ?? 'down']));
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
 }

@@ -12,6 +12,8 @@ export interface Metrics {
   onCompleted(event: CompletedEvent): void;
   /** Time from a platform request's arrival to its acknowledgement. */
   observeAck(platform: string, door: string, seconds: number): void;
+  /** An error that reached the process-wide last-resort handler (src/log/last-resort.ts). */
+  countUnhandled(kind: string): void;
   /** The exposition for GET /metrics, in the shape createHttpServer's `metrics` option takes. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -55,8 +57,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  const unhandled = new Counter({
+    name: 'diagbot_unhandled_errors_total',
+    help: 'Errors nothing caught that the last-resort handler logged and survived, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
+    countUnhandled(kind) {
+      unhandled.inc({ kind });
+    },
     onCompleted(event) {
       const platform = event.request.platform;
       commands.inc({ command: event.command, status: event.reply.status, platform });

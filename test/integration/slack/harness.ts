@@ -8,6 +8,7 @@ import { makeReply, type Finding, type Severity } from '../../../src/core/reply'
 import { createRouter, type CompletedEvent, type Router } from '../../../src/core/router';
 import { applyCommandRoles, createRoleOf, type RoleRules } from '../../../src/guard/roles';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
+import { withSecretScrub } from '../../../src/guard/scrub';
 import { silentLogger } from '../../../src/log/logger';
 import { createMetrics, type Metrics } from '../../../src/metrics';
 import { createTargetPolicy } from '../../../src/net/policy';
@@ -45,21 +46,29 @@ export interface HarnessOptions {
   roles?: RoleRules;
   /** The Slack door looks up user groups (usergroups.list), cached this long. */
   userGroupsTtlMs?: number;
+  /** Ports for the capture server and the bot (default 24000-24999). */
+  ports?: { from: number; to: number };
+  /** Wrap the router as src/main.ts does: these secrets are scrubbed from requests and replies. */
+  secrets?: string[];
+  /** Test commands beside the built-in ones. */
+  commands?: Command[];
+  concurrentAnswers?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const log = silentLogger();
-  const capture = await startSlackCapture(PORTS);
+  const ports = options.ports ?? PORTS;
+  const capture = await startSlackCapture(ports);
   const config = parseConfig({});
   const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts };
   const real = createCommands({ config, net, log, now: () => new Date() });
   const realExplain = real.some((c) => c.name === 'explain');
   const slow = { started: 0, finished: 0 };
-  const all: Command[] = [slowCommand(slow), manyCommand, ...(realExplain ? [] : [explainStandIn]), ...real];
+  const all: Command[] = [...(options.commands ?? []), slowCommand(slow), manyCommand, ...(realExplain ? [] : [explainStandIn]), ...real];
   const commands = options.roles ? applyCommandRoles(all, options.roles.commands) : all;
   const metrics = createMetrics({ defaultMetrics: false });
   const completed: CompletedEvent[] = [];
-  const router = createRouter({
+  const routed = createRouter({
     commands,
     log,
     // What src/main.ts's router does for DMs and mentions: text that looks like an error goes to explain.
@@ -72,11 +81,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     },
   });
+  const router = options.secrets ? withSecretScrub(routed, options.secrets) : routed;
 
   let http: HttpServer | undefined;
   let port = 0;
   for (let attempt = 0; attempt < 50 && !http; attempt += 1) {
-    const candidate = createHttpServer({ port: PORTS.from + Math.floor(Math.random() * 1000), host: '127.0.0.1', log, metrics: () => metrics.render() });
+    const candidate = createHttpServer({ port: ports.from + Math.floor(Math.random() * (ports.to - ports.from + 1)), host: '127.0.0.1', log, metrics: () => metrics.render() });
     try {
       port = (await candidate.listen()).port;
       http = candidate;
@@ -84,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       // taken by another suite; try another port in the range
     }
   }
-  if (!http) throw new Error('no free port for the HTTP server in 24000-24999');
+  if (!http) throw new Error(`no free port for the HTTP server in ${ports.from}-${ports.to}`);
 
   const adapter = createSlackAdapter({
     router,
@@ -97,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     interimAfterMs: options.interimAfterMs ?? 150,
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     stopGraceMs: 3000,
+    concurrentAnswers: options.concurrentAnswers,
     observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
     userGroups: options.userGroupsTtlMs === undefined ? undefined : { ttlMs: options.userGroupsTtlMs },
   });

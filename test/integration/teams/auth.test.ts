@@ -42,7 +42,6 @@ beforeAll(async () => {
     appId: APP_ID,
     appPassword: 'not-used-by-the-stand-in',
     appType: 'MultiTenant',
-    nodeEnv: 'production',
     authOverrides: { channelOpenIdMetadataUrl: tokens.metadataUrl, emulatorOpenIdMetadataUrl: tokens.metadataUrl, credentialsFactory },
   });
 });

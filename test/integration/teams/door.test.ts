@@ -112,7 +112,7 @@ describe('Teams door (local development mode)', () => {
   });
 
   it('answers a button in that dialog by updating the dialog', async () => {
-    const activity = { ...explainAction(capture.url, ''), name: 'composeExtension/submitAction' };
+    const activity = { ...explainAction(capture.url, ''), id: 'f:submit-action', name: 'composeExtension/submitAction' };
     activity.value = { commandId: 'explainError', commandContext: 'message', data: { diagbotCommand: 'explain 0x80070005' } };
     const response = await bot.post(activity);
     expect(response.status).toBe(200);
@@ -121,7 +121,7 @@ describe('Teams door (local development mode)', () => {
   });
 
   it('answers an invoke it does not handle with 501, as botbuilder does', async () => {
-    const response = await bot.post({ ...explainAction(capture.url, 'x'), name: 'composeExtension/query' });
+    const response = await bot.post({ ...explainAction(capture.url, 'x'), id: 'f:query', name: 'composeExtension/query' });
     expect(response.status).toBe(501);
     expect(bot.seen).toEqual([]);
   });

@@ -6,6 +6,7 @@ import type { ChatRequest } from '../../../src/core/chat-request';
 import type { ConversationReferenceStore } from '../../../src/core/post';
 import { makeReply } from '../../../src/core/reply';
 import { createRouter } from '../../../src/core/router';
+import { withSecretScrub } from '../../../src/guard/scrub';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
 import { freePortInRange } from '../../helpers/bot-connector-capture';
 import { captureLogger, type CapturedLine } from '../../helpers/logger';
@@ -32,7 +33,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: Partial<TeamsAdapterConfig> & { references?: ConversationReferenceStore } = {}): Promise<Harness> {
+export interface HarnessExtras {
+  references?: ConversationReferenceStore;
+  /** Ports for the bot (default BOT_PORTS). */
+  botPorts?: [number, number];
+  /** Wrap the router as src/main.ts does: these secrets are scrubbed from requests and replies. */
+  secrets?: string[];
+}
+
+export async function startHarness(extras: Partial<TeamsAdapterConfig> & HarnessExtras = {}): Promise<Harness> {
+  const { botPorts, secrets, ...options } = extras;
   const seen: ChatRequest[] = [];
   const logs: CapturedLine[] = [];
   const log = captureLogger(logs);
@@ -105,13 +115,14 @@ export async function startHarness(options: Partial<TeamsAdapterConfig> & { refe
     },
   };
 
-  const router = createRouter({
+  const routed = createRouter({
     commands: [probe, slow, explain, createHelpCommand()] as Command[],
     log,
     fallback: { command: 'explain', accepts: (text) => /0x[0-9a-f]{8}|error|denied/i.test(text) },
   });
-  const http = createHttpServer({ port: await freePortInRange(BOT_PORTS), host: '127.0.0.1', log });
-  const teams = createTeamsAdapter({ router, http, log, slowAfterMs: 3000, ...options });
+  const router = secrets ? withSecretScrub(routed, secrets) : routed;
+  const http = createHttpServer({ port: await freePortInRange(botPorts ?? BOT_PORTS), host: '127.0.0.1', log });
+  const teams = createTeamsAdapter({ router, http, log, slowAfterMs: 3000, allowUnauthenticated: true, listenHost: '127.0.0.1', ...options });
   await teams.start();
   const { port } = await http.listen();
   const url = `http://127.0.0.1:${port}`;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePortInRange, startBotConnectorCapture, type BotConnectorCapture } from '../../helpers/bot-connector-capture';
@@ -10,7 +10,8 @@ import { BOT_PORTS, CAPTURE_PORTS } from './harness';
 
 /**
  * The built program: `diagbot --format teams` prints the card, and `diagbot serve` starts the Teams door on
- * the shared port (local development mode without an app id) and refuses to start it in production.
+ * the shared port (local development mode: no app id, teams.allowUnauthenticated, loopback) and refuses
+ * stray Teams secrets without an app id.
  */
 
 let dir: string;
@@ -57,7 +58,10 @@ function waitForExit(child: ChildProcess, ms: number): Promise<number | null> {
 describe('diagbot serve', () => {
   it('starts the Teams door on the shared port and answers through it', async () => {
     const port = await freePortInRange(BOT_PORTS);
-    const child = spawn(process.execPath, [BIN, 'serve'], {
+    // Without an app id the door starts only when the configuration says so, on a loopback address.
+    const config = join(dir, 'local-teams.yaml');
+    writeFileSync(config, 'http:\n  host: 127.0.0.1\nteams:\n  allowUnauthenticated: true\n');
+    const child = spawn(process.execPath, [BIN, '--config', config, 'serve'], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: String(port), DIAGBOT_DB: join(dir, 'diagbot.db'), NODE_ENV: 'development', DIAGBOT_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,14 +5,18 @@ import { createHttpServer } from '../../../src/http/server';
 import { captureLogger } from '../../helpers/logger';
 
 describe('checkAuthSettings', () => {
-  it('runs in local development mode without an app id outside production', () => {
-    expect(checkAuthSettings({})).toBe('local');
-    expect(checkAuthSettings({ nodeEnv: 'development' })).toBe('local');
+  it('fails closed: without an app id it refuses to start unless explicitly allowed', () => {
+    expect(() => checkAuthSettings({})).toThrow(/MICROSOFT_APP_ID is not set/);
+    expect(() => checkAuthSettings({ listenHost: '127.0.0.1' })).toThrow(TeamsConfigError);
   });
 
-  it('refuses to start without an app id under NODE_ENV=production unless allowed', () => {
-    expect(() => checkAuthSettings({ nodeEnv: 'production' })).toThrow(/MICROSOFT_APP_ID is not set and NODE_ENV=production/);
-    expect(checkAuthSettings({ nodeEnv: 'production', allowUnauthenticated: true })).toBe('local');
+  it('runs in local development mode only when allowed and listening on loopback', () => {
+    for (const host of ['127.0.0.1', '127.0.14.9', '::1', '[::1]', 'localhost']) {
+      expect(checkAuthSettings({ allowUnauthenticated: true, listenHost: host })).toBe('local');
+    }
+    for (const host of ['0.0.0.0', '::', '', '10.0.0.1', 'diagbot.example', undefined]) {
+      expect(() => checkAuthSettings({ allowUnauthenticated: true, listenHost: host })).toThrow(/loopback address/);
+    }
   });
 
   it('refuses Teams secrets without an app id, naming them', () => {
@@ -42,10 +46,10 @@ describe('isLoopbackServiceUrl', () => {
 });
 
 describe('createTeamsAdapter().start()', () => {
-  it('refuses to start without an app id in production, and registers nothing', async () => {
+  it('refuses to start without an app id, and registers nothing', async () => {
     const log = captureLogger();
     const http = createHttpServer({ port: 0, host: '127.0.0.1', log });
-    const teams = createTeamsAdapter({ router: createRouter({ commands: [], log }), http, log, nodeEnv: 'production' });
+    const teams = createTeamsAdapter({ router: createRouter({ commands: [], log }), http, log });
     await expect(teams.start()).rejects.toThrow(TeamsConfigError);
     expect(http.health.snapshot()).toEqual({});
   });

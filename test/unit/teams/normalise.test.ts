@@ -66,7 +66,7 @@ describe('Teams activity → ChatRequest', () => {
     expect(parseActivity('x')).toEqual({ problem: 'the body is not a JSON object' });
     expect(parseActivity({ type: 'message' })).toEqual({ problem: 'the activity has no serviceUrl' });
     const { conversation: _c, ...noConversation } = personalMessage(SERVICE, 'x');
-    expect(parseActivity(noConversation)).toEqual({ problem: 'the activity has no conversation.id' });
+    expect(parseActivity(noConversation)).toEqual({ problem: 'the activity has no conversation' });
     expect(parseActivity(botAdded(SERVICE))).toHaveProperty('activity');
   });
 
