@@ -3,7 +3,7 @@ import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } f
 import { EXIT } from '../adapters/cli/exit-code';
 import { createCommands } from '../commands';
 import { createAuditRecorder } from './audit/recorder';
-import { ConfigError, loadConfig, runtimeInfo } from './config/load';
+import { ConfigError, databaseUrlPassword, loadConfig, runtimeInfo } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './core/command';
 import type { PostPort } from './core/post';
@@ -12,6 +12,7 @@ import { createRouter, type CompletedEvent, type Router } from './core/router';
 import { createDirectory, type Directory } from './directory/client';
 import { missingDirectorySettings } from './directory/settings';
 import { createGuard } from './guard/guard';
+import type { LimiterFactory } from './guard/limits';
 import { secretScrubber, withSecretScrub } from './guard/scrub';
 import type { HttpServer } from './http/server';
 import { looksLikeError } from './kb';
@@ -20,8 +21,14 @@ import type { Metrics } from './metrics';
 import type { NetContext } from './net/connect';
 import { createTargetPolicy, PolicyConfigError } from './net/policy';
 import { systemResolver } from './net/resolver';
+import type { AuditStore } from './audit/types';
 import { openAuditStore } from './store/audit-store';
+import { StoreError } from './store/errors';
+import type { PostgresStore } from './store/postgres';
 import type { Store } from './store/types';
+
+/** EX_CONFIG (sysexits.h): the database named in store.url cannot be used (wrong host, password, name). */
+const EXIT_DATABASE_CONFIG = 78;
 
 /**
  * The composition root: reads the command line, builds the app (config, guard rails, commands, router) and
@@ -129,7 +136,8 @@ interface AppOptions {
 function buildApp(options: AppOptions): App {
   const config = loadConfig({ file: options.configFile });
   const { quietCli } = options;
-  const secrets = [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword]
+  const secrets = [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword,
+    databaseUrlPassword(config.store.url)]
     .filter((s): s is string => typeof s === 'string');
   const log = createLogger({
     level: quietCli && !options.verbose ? 'silent' : config.log.level,
@@ -141,14 +149,20 @@ function buildApp(options: AppOptions): App {
     timeouts: config.timeouts,
   };
   const now = (): Date => new Date();
-  // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.
-  const audit = openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log });
-  const guard = createGuard({ roles: config.roles, limits: config.limits, ports: config.targets.ports, policy: net.policy, log });
-  const directory = buildDirectory(config, net, log);
-  // Opened on first use only: `diagbot help` never opens (or creates) a database.
+  // Opened on first use only: `diagbot help` never opens (or creates) a database. `store.url` → PostgreSQL,
+  // shared by every replica (src/store/postgres); otherwise the SQLite file.
   let opened: Promise<Store> | undefined;
-  const store = (): Promise<Store> => (opened ??= import('./store').then((m) => m.openSqliteStore(config.store.path)));
+  const { url } = config.store;
+  const store = (): Promise<Store> => (opened ??= url
+    ? import('./store/postgres').then((m) => m.openPostgresStore(url, { connectTimeoutMs: 2000 }))
+    : import('./store').then((m) => m.openSqliteStore(config.store.path)));
   const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
+  const postgres = url ? async (): Promise<PostgresStore> => (await store()) as PostgresStore : undefined;
+  // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.
+  const audit = postgres ? sharedAudit(postgres) : openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log });
+  const limiters = postgres ? sharedLimiters(postgres) : undefined;
+  const guard = createGuard({ roles: config.roles, limits: config.limits, limiters, ports: config.targets.ports, policy: net.policy, log });
+  const directory = buildDirectory(config, net, log);
   // `digest` validates and runs its checks through the router, which is built from the commands: bound late.
   const late: { router?: Router } = {};
   const commands = guard.applyRoles(createCommands({ config, net, log, now, audit, directory, store, router: () => late.router }));
@@ -161,6 +175,23 @@ function buildApp(options: AppOptions): App {
   const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
   late.router = router;
   return { config, router, log, completedListeners, directory, store, closeStore };
+}
+
+/** The audit trail in PostgreSQL: every replica writes to and reads from one trail. */
+function sharedAudit(postgres: () => Promise<PostgresStore>): AuditStore {
+  return {
+    append: async (row) => (await postgres()).audit.append(row),
+    query: async (query) => (await postgres()).audit.query(query),
+    prune: async (before) => (await postgres()).audit.prune(before),
+  };
+}
+
+/** Rate-limit counters shared by every replica (src/store/postgres/rate-limits.ts); the library loads on first use. */
+function sharedLimiters(postgres: () => Promise<PostgresStore>): LimiterFactory {
+  return async (lib, spec) => {
+    const { pgLimiterFactory } = await import('./store/postgres/rate-limits');
+    return pgLimiterFactory(async () => (await postgres()).pool)(lib, spec);
+  };
 }
 
 /** The directory for `ou`: built once, connected on first use and reused; absent while `ldap` settings are missing. */
@@ -190,7 +221,15 @@ function slackConfigured(config: Config): boolean {
  */
 async function serve(app: App): Promise<number> {
   // First, before any door opens: a damaged or foreign database stops the start with the store's own message.
-  const store = await app.store();
+  let store: Store;
+  try {
+    store = await app.store();
+  } catch (error) {
+    // A PostgreSQL URL that does not work is a configuration problem: one line, EX_CONFIG, and no retry loop.
+    if (!(app.config.store.url && error instanceof StoreError)) throw error;
+    process.stderr.write(`diagbot: ${error.message}\n`);
+    return EXIT_DATABASE_CONFIG;
+  }
   const { createHttpServer } = await import('./http/server');
   // GET /metrics (src/metrics): every handled request is counted through the router's completed listeners.
   const { createMetrics } = await import('./metrics');
@@ -198,8 +237,11 @@ async function serve(app: App): Promise<number> {
   app.completedListeners.push((event) => metrics.onCompleted(event));
   const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
 
+  const shared = app.config.store.url ? (store as PostgresStore) : undefined;
+  const availability = shared ? await watchStore(shared, http, app.log) : undefined;
+
   const doors: StartedDoor[] = [];
-  for (const start of [() => startSlack(app, http, metrics), () => startTeams(app, http, store)]) {
+  for (const start of [() => startSlack(app, http, metrics, shared), () => startTeams(app, http, store)]) {
     const door = await start();
     if (door) doors.push(door);
   }
@@ -213,9 +255,13 @@ async function serve(app: App): Promise<number> {
     ports: doors.map((door) => door.post),
     log: app.log,
     onHealth: (up) => http.health.set('scheduler', up),
+    available: availability ? () => availability.up() : undefined,
   });
   await digests.scheduler.start();
   stops.push(() => digests.scheduler.stop());
+  // Back from an outage: catch up at once instead of at the next wake-up.
+  availability?.onUp(() => void digests.scheduler.tick());
+  if (availability) stops.push(async () => availability.stop());
 
   const { port } = await http.listen();
   app.log.info({ port, components: http.health.snapshot() }, 'diagbot serving');
@@ -229,7 +275,30 @@ async function serve(app: App): Promise<number> {
   return EXIT.ok;
 }
 
-async function startSlack(app: App, http: HttpServer, metrics: Metrics): Promise<StartedDoor | undefined> {
+/**
+ * PostgreSQL's availability → /readyz `store` (503 while it is away) and the scheduler's pause. The replica keeps
+ * serving checks that need no store; nothing restarts.
+ */
+async function watchStore(store: PostgresStore, http: HttpServer, log: Logger): Promise<{ up(): boolean; stop(): void; onUp(listener: () => void): void }> {
+  const { watchAvailability } = await import('./store/postgres');
+  const listeners: Array<() => void> = [];
+  http.readiness.set('store', true);
+  const watch = watchAvailability(store.pool, {
+    intervalMs: 1000,
+    onChange: (up, error) => {
+      http.readiness.set('store', up, up ? undefined : 'database unreachable');
+      if (up) {
+        log.info({ database: store.shown }, 'the database is reachable again; resuming');
+        for (const listener of listeners) listener();
+      } else {
+        log.error({ database: store.shown, err: error }, 'the database is unreachable; answering store.unavailable and pausing the scheduler until it returns');
+      }
+    },
+  });
+  return { up: () => watch.up(), stop: () => watch.stop(), onUp: (listener) => void listeners.push(listener) };
+}
+
+async function startSlack(app: App, http: HttpServer, metrics: Metrics, shared?: PostgresStore): Promise<StartedDoor | undefined> {
   const slackConfig = app.config.slack;
   if (!slackConfig.botToken || !slackConfigured(app.config)) return undefined;
   const { createSlackAdapter } = await import('../adapters/slack');
@@ -247,6 +316,7 @@ async function startSlack(app: App, http: HttpServer, metrics: Metrics): Promise
     concurrentAnswers: slackConfig.concurrentAnswers,
     slashCommand: slackConfig.command,
     observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
+    sharedEvents: shared?.events,
   });
   // A refused token fails the start (fail fast, like a bad config value).
   await slack.start();

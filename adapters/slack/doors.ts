@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction, Context, MessageShortcut } from '@
 import type { ChatRequest, Door } from '../../src/core/chat-request';
 import type { Logger } from '../../src/core/command';
 import type { Router } from '../../src/core/router';
-import type { EventDeduper } from './dedupe';
+import type { Deduper } from './dedupe';
 import { homeView } from './home';
 import { fromBlockAction, fromDirectMessage, fromMention, fromMessageShortcut, fromSlashCommand } from './normalise';
 import { RUN_ACTION_PREFIX } from './render';
@@ -22,7 +22,7 @@ export interface DoorDeps {
   log: Logger;
   run: RunOptions;
   slashCommand: string;
-  dedupe: EventDeduper;
+  dedupe: Deduper;
   /** The Web API for the workspace a request came from (Bolt hands each listener its client). */
   chat(client: App['client']): ChatApi;
   /** A poster bound to one response_url (checked, with timeout and retries). */
@@ -45,11 +45,13 @@ export function registerDoors(app: App, deps: DoorDeps): void {
   const start = (request: ChatRequest, target: AnswerTarget, continuation: 'thread' | 'below'): void =>
     runInBackground(deps.run, request, target, { continuation });
 
-  // Slack redelivers an event it thinks we missed: answer each event_id once.
+  // Slack redelivers an event it thinks we missed: answer each event_id once. A slash command, shortcut or
+  // button carries a trigger_id unique to that one invocation instead; a retry of it is answered once too.
   app.use(async ({ body, context, next }) => {
-    const eventId: unknown = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !deps.dedupe.firstSeen(eventId)) {
-      log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event already handled; skipped');
+    const { event_id: eventId, trigger_id: triggerId } = body as { event_id?: unknown; trigger_id?: unknown };
+    const key = typeof eventId === 'string' ? eventId : typeof triggerId === 'string' ? `trigger:${triggerId}` : undefined;
+    if (key !== undefined && !(await deps.dedupe.firstSeen(key))) {
+      log.info({ eventId: key, retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered a request already handled; skipped');
       return;
     }
     await next();

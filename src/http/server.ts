@@ -9,10 +9,17 @@ export interface HealthRegistry {
   snapshot(): Record<string, boolean>;
 }
 
+/** What must hold before a load balancer sends this replica traffic, for /readyz (the store, …). */
+export interface ReadinessRegistry {
+  set(component: string, ready: boolean, reason?: string): void;
+  snapshot(): Record<string, { ready: boolean; reason?: string }>;
+}
+
 export interface HttpServer {
   /** Registers a handler for one method and exact path (query strings ignored). */
   route(method: string, path: string, handler: RouteHandler): void;
   health: HealthRegistry;
+  readiness: ReadinessRegistry;
   listen(): Promise<{ port: number }>;
   close(): Promise<void>;
   readonly server: Server;
@@ -28,7 +35,7 @@ export interface HttpServerOptions {
 
 /**
  * The one HTTP server and port (contracts/cli-and-config.md): Slack's HTTP mode at POST /slack/events,
- * Teams at POST /api/messages, GET /healthz and GET /metrics. Doors register their routes; nothing here
+ * Teams at POST /api/messages, GET /healthz, GET /readyz and GET /metrics. Doors register their routes; nothing here
  * knows a platform.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
@@ -39,11 +46,25 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     snapshot: () => Object.fromEntries(components),
   };
 
+  const readyComponents = new Map<string, { ready: boolean; reason?: string }>();
+  const readiness: ReadinessRegistry = {
+    set: (component, ready, reason) => void readyComponents.set(component, ready || reason === undefined ? { ready } : { ready, reason }),
+    snapshot: () => Object.fromEntries(readyComponents),
+  };
+
+  // Liveness: 200 while the process serves; the components tell what is up. Taking a replica out of a
+  // load balancer is /readyz's job (contracts/cli-and-config.md).
   routes.set('GET /healthz', (_req, res) => {
     const snapshot = health.snapshot();
     const ok = Object.values(snapshot).every(Boolean);
-    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+    res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', components: snapshot }));
+  });
+  routes.set('GET /readyz', (_req, res) => {
+    const components = readiness.snapshot();
+    const ready = Object.values(components).every((c) => c.ready);
+    res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: ready ? 'ready' : 'not-ready', components }));
   });
   if (options.metrics) {
     const metrics = options.metrics;
@@ -72,6 +93,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   return {
     route: (method, path, handler) => void routes.set(`${method.toUpperCase()} ${path}`, handler),
     health,
+    readiness,
     server,
     listen: () => new Promise((resolve, reject) => {
       server.once('error', reject);
