@@ -190,7 +190,7 @@ function sharedAudit(postgres: () => Promise<PostgresStore>): AuditStore {
 function sharedLimiters(postgres: () => Promise<PostgresStore>): LimiterFactory {
   return async (lib, spec) => {
     const { pgLimiterFactory } = await import('./store/postgres/rate-limits');
-    return pgLimiterFactory(async () => (await postgres()).pool)(lib, spec);
+    return pgLimiterFactory(async () => (await postgres()).limiterClient)(lib, spec);
   };
 }
 
@@ -238,7 +238,7 @@ async function serve(app: App): Promise<number> {
   const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
 
   const shared = app.config.store.url ? (store as PostgresStore) : undefined;
-  const availability = shared ? await watchStore(shared, http, app.log) : undefined;
+  if (shared) reportStore(shared, http, app.log);
 
   const doors: StartedDoor[] = [];
   for (const start of [() => startSlack(app, http, metrics, shared), () => startTeams(app, http, store)]) {
@@ -255,13 +255,14 @@ async function serve(app: App): Promise<number> {
     ports: doors.map((door) => door.post),
     log: app.log,
     onHealth: (up) => http.health.set('scheduler', up),
-    available: availability ? () => availability.up() : undefined,
+    available: shared?.availability.up,
   });
   await digests.scheduler.start();
   stops.push(() => digests.scheduler.stop());
   // Back from an outage: catch up at once instead of at the next wake-up.
-  availability?.onUp(() => void digests.scheduler.tick());
-  if (availability) stops.push(async () => availability.stop());
+  shared?.availability.onChange((up) => {
+    if (up) void digests.scheduler.tick();
+  });
 
   const { port } = await http.listen();
   app.log.info({ port, components: http.health.snapshot() }, 'diagbot serving');
@@ -276,26 +277,16 @@ async function serve(app: App): Promise<number> {
 }
 
 /**
- * PostgreSQL's availability → /readyz `store` (503 while it is away) and the scheduler's pause. The replica keeps
- * serving checks that need no store; nothing restarts.
+ * PostgreSQL's availability → /readyz `store` (503 while it is away) and the log. The replica keeps serving
+ * checks that need no store; nothing restarts.
  */
-async function watchStore(store: PostgresStore, http: HttpServer, log: Logger): Promise<{ up(): boolean; stop(): void; onUp(listener: () => void): void }> {
-  const { watchAvailability } = await import('./store/postgres');
-  const listeners: Array<() => void> = [];
+function reportStore(store: PostgresStore, http: HttpServer, log: Logger): void {
   http.readiness.set('store', true);
-  const watch = watchAvailability(store.pool, {
-    intervalMs: 1000,
-    onChange: (up, error) => {
-      http.readiness.set('store', up, up ? undefined : 'database unreachable');
-      if (up) {
-        log.info({ database: store.shown }, 'the database is reachable again; resuming');
-        for (const listener of listeners) listener();
-      } else {
-        log.error({ database: store.shown, err: error }, 'the database is unreachable; answering store.unavailable and pausing the scheduler until it returns');
-      }
-    },
+  store.availability.onChange((up, error) => {
+    http.readiness.set('store', up, up ? undefined : 'database unreachable');
+    if (up) log.info({ database: store.shown }, 'the database is reachable again; resuming');
+    else log.error({ database: store.shown, err: error }, 'the database is unreachable; answering store.unavailable and pausing the scheduler until it returns');
   });
-  return { up: () => watch.up(), stop: () => watch.stop(), onUp: (listener) => void listeners.push(listener) };
 }
 
 async function startSlack(app: App, http: HttpServer, metrics: Metrics, shared?: PostgresStore): Promise<StartedDoor | undefined> {

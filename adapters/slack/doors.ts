@@ -47,11 +47,17 @@ export function registerDoors(app: App, deps: DoorDeps): void {
 
   // Slack redelivers an event it thinks we missed: answer each event_id once. A slash command, shortcut or
   // button carries a trigger_id unique to that one invocation instead; a retry of it is answered once too.
-  app.use(async ({ body, context, next }) => {
+  app.use(async (args) => {
+    const { body, context, next } = args;
     const { event_id: eventId, trigger_id: triggerId } = body as { event_id?: unknown; trigger_id?: unknown };
     const key = typeof eventId === 'string' ? eventId : typeof triggerId === 'string' ? `trigger:${triggerId}` : undefined;
-    if (key !== undefined && !(await deps.dedupe.firstSeen(key))) {
+    // A trigger_id seen again is dropped only when Slack marks the delivery as its retry (X-Slack-Retry-Num).
+    const duplicate = key !== undefined && !(await deps.dedupe.firstSeen(key)) && (typeof eventId === 'string' || context.retryNum !== undefined);
+    if (duplicate) {
       log.info({ eventId: key, retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered a request already handled; skipped');
+      // Commands, shortcuts and buttons wait for an explicit acknowledgement (events are acknowledged by Bolt).
+      const { ack } = args as { ack?: () => Promise<void> };
+      await ack?.();
       return;
     }
     await next();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,8 +9,12 @@ import { freePort } from './postfix';
 
 const run = promisify(execFile);
 
-/** Debian's PostgreSQL 15 (`postgresql` in .ci/install-system-deps.sh). */
-export const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL (`postgresql` in .ci/install-system-deps.sh): 15 where present (bookworm), else the newest. */
+export const PG_BIN = ((): string => {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((x, y) => Number(y) - Number(x)) : [];
+  return join(root, versions.includes('15') ? '15' : versions[0] ?? '15', 'bin');
+})();
 /** The unprivileged user the private cluster runs as (PostgreSQL refuses to run as root). */
 const PG_USER = 'nobody';
 const PG_UID = 65534;
@@ -19,7 +23,7 @@ const PG_GID = 65534;
 /** Why a private PostgreSQL cannot run here, or undefined when it can. */
 export function postgresUnavailableReason(): string | undefined {
   if (process.platform !== 'linux') return 'the PostgreSQL tests run on Linux only';
-  if (!existsSync(join(PG_BIN, 'initdb'))) return `PostgreSQL 15 is not installed (${PG_BIN}); run .ci/install-system-deps.sh`;
+  if (!existsSync(join(PG_BIN, 'initdb'))) return `PostgreSQL is not installed (${PG_BIN}); run .ci/install-system-deps.sh`;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'the private PostgreSQL cluster is started as root dropping to nobody (run the tests as root, as CI does)';
   if (!existsSync('/usr/sbin/runuser')) return 'runuser (util-linux) is missing';
   return undefined;

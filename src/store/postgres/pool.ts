@@ -49,18 +49,23 @@ export function createPool(options: PgPoolOptions): Pool {
   return pool;
 }
 
-/** Wraps a pool: a lost connection becomes `store.unavailable`. */
-export function createDb(pool: Pool): Db {
+/**
+ * Wraps a pool: a lost connection becomes `store.unavailable`, and while `isUp` says the database is away
+ * every call answers that at once instead of waiting for a connection timeout.
+ */
+export function createDb(pool: Pool, isUp: () => boolean = () => true): Db {
   const translate = (error: unknown): never => {
     throw isConnectionError(error) ? storeUnavailable(error) : error;
   };
   return {
     pool,
     async query<R extends QueryResultRow>(text: string, values?: unknown[]) {
+      if (!isUp()) throw storeUnavailable();
       const result = await pool.query<R>(text, values).catch(translate);
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
     async tx(work) {
+      if (!isUp()) throw storeUnavailable();
       const client = await pool.connect().catch(translate);
       let broken = false;
       try {

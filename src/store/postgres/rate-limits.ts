@@ -7,11 +7,11 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
  * unreachable each replica counts in memory (the library's insurance limiter) instead of refusing everything
  * or letting everything through. Shaped as src/guard's `LimiterFactory`.
  */
-export function pgLimiterFactory(pool: () => Pool | Promise<Pool>) {
+export function pgLimiterFactory(client: () => Pick<Pool, 'query'> | Promise<Pick<Pool, 'query'>>) {
   return async (lib: typeof import('rate-limiter-flexible'), spec: { keyPrefix: string; points: number; duration: number }): Promise<RateLimiterAbstract> =>
     new lib.RateLimiterPostgres({
       ...spec,
-      storeClient: await pool(),
+      storeClient: await client(),
       storeType: 'pool',
       tableName: 'rate_limits',
       tableCreated: true,

@@ -9,7 +9,7 @@ import { freePort } from '../../helpers/postfix';
 import { describePostgres, startPostgres, type PgCluster } from '../../helpers/postgres';
 import { sendSigned, startSlackCapture, type SlackCapture } from '../../helpers/slack-capture';
 import { botAdded, channelMention, CHANNEL as TEAMS_CHANNEL, USER_AAD } from '../../unit/teams/fixtures';
-import { appMention, CHANNEL, envelope, slashCommand, USER } from '../../unit/slack/fixtures';
+import { appMention, envelope, slashCommand, USER } from '../../unit/slack/fixtures';
 import { HTTP_PORTS, probe, SLACK_SECRET, startReplica, waitFor, writeReplicaConfig, type Replica } from './harness';
 
 /**
@@ -227,8 +227,11 @@ describePostgres('three replicas on one PostgreSQL database', () => {
         const target = alive()[0]!;
         await sendSigned(`${target.base}/slack/events`, { form: { ...slashCommand('digest list', slack.responseUrl('outage-digest'), { user_id: 'U0OUTAGE', trigger_id: '4444.1.outage' }) } }, { secret: SLACK_SECRET });
         await sendSigned(`${target.base}/slack/events`, { form: { ...slashCommand('explain 0x80070005', slack.responseUrl('outage-explain'), { user_id: 'U0OUTAGE', trigger_id: '4444.2.outage' }) } }, { secret: SLACK_SECRET });
-        unavailable = JSON.stringify((await slack.waitFor((call) => call.name === 'outage-digest', 15_000)).body);
-        explained = JSON.stringify((await slack.waitFor((call) => call.name === 'outage-explain', 15_000)).body);
+        // The first post may be the "checking …" note; the answer replaces it.
+        const answer = async (hook: string): Promise<string> =>
+          JSON.stringify((await slack.waitFor((call) => call.name === hook && !JSON.stringify(call.body).includes('"block_id":"interim"'), 15_000)).body);
+        unavailable = await answer('outage-digest');
+        explained = await answer('outage-explain');
       }
       await sleep(500);
     }

@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process';
 import { Client } from 'pg';
+import { createLimits, isRefusal } from '../../../src/guard/limits';
 import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres';
-import { describePostgres, startPostgres, type PgCluster } from '../../helpers/postgres';
+import { pgLimiterFactory } from '../../../src/store/postgres/rate-limits';
+import { BIN } from '../../helpers/cli';
+import { describePostgres, PG_PASSWORD, startPostgres, type PgCluster } from '../../helpers/postgres';
+import { chatRequest } from '../../helpers/requests';
 import { storeContract } from '../../helpers/store-contract';
 
 /**
@@ -33,6 +38,44 @@ describePostgres('PostgreSQL store', () => {
           await Promise.all([a.close(), b.close()]);
         },
       };
+    });
+  });
+
+  describe('shared between replicas', () => {
+    let a: PostgresStore;
+    let b: PostgresStore;
+    beforeAll(async () => {
+      const url = await cluster.createDatabase(`shared_${process.pid}`);
+      [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    });
+    afterAll(async () => {
+      await Promise.all([a?.close(), b?.close()]);
+    });
+
+    it('remembers a Slack delivery id for every replica until it expires', async () => {
+      const answers = await Promise.all([a, b, a, b].map((s) => s.events.firstSeen('Ev0SHARED', 60_000)));
+      expect(answers.filter(Boolean).length).toBe(1);
+      expect(await b.events.firstSeen('Ev0OTHER', 60_000)).toBe(true);
+      // An expired record is taken over by the next delivery.
+      expect(await a.events.firstSeen('Ev0SHORT', 1)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await b.events.firstSeen('Ev0SHORT', 60_000)).toBe(true);
+      expect(await a.events.firstSeen('Ev0SHORT', 60_000)).toBe(false);
+    });
+
+    it('counts rate limits and probes per target across replicas', async () => {
+      const rules = { perUser: { points: 3, durationSeconds: 60 }, perChannel: { points: 100, durationSeconds: 60 }, concurrentPerTarget: 2, exemptPlatforms: [] };
+      const [la, lb] = [a, b].map((s) => createLimits(rules, pgLimiterFactory(() => s.pool)));
+      const request = chatRequest('cert x', { platform: 'slack', userId: 'U0SHARED', channelId: 'C0SHARED' });
+      const taken = [await la!.take(request), await lb!.take(request), await la!.take(request), await lb!.take(request)];
+      expect(taken.slice(0, 3)).toEqual([undefined, undefined, undefined]);
+      expect(taken[3]).toMatchObject({ scope: 'user', limit: 3 });
+      const first = await la!.acquireTarget(request, 'mail.contoso.com');
+      const second = await lb!.acquireTarget(request, 'mail.contoso.com');
+      expect(isRefusal(first) || isRefusal(second)).toBe(false);
+      expect(await la!.acquireTarget(request, 'mail.contoso.com')).toMatchObject({ scope: 'target', target: 'mail.contoso.com' });
+      if (!isRefusal(second)) await second.release();
+      expect(isRefusal(await la!.acquireTarget(request, 'mail.contoso.com'))).toBe(false);
     });
   });
 
@@ -73,6 +116,22 @@ describePostgres('PostgreSQL store', () => {
         expect(failure?.message).not.toMatch(/wrong-secret-pw|diagbot-test-pw/);
         expect(failure?.message.split('\n').length).toBe(1);
       }
+    });
+
+    it('diagbot serve with a wrong password prints one line and exits 78', async () => {
+      const wrong = cluster.url().replace(PG_PASSWORD, 'not-the-password');
+      const child = spawn(process.execPath, [BIN, 'serve'], {
+        env: { PATH: process.env.PATH ?? '', HOME: '/tmp', DIAGBOT_DATABASE_URL: wrong, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(78);
+      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^diagbot: Cannot use the PostgreSQL database postgres:\/\/diagbot:\*\*\*@127\.0\.0\.1:\d+\/postgres: PostgreSQL refused the password/)]);
+      expect(stderr + stdout).not.toContain('not-the-password');
     });
 
     it('answers store.unavailable (not a crash) while the server is gone, and works again when it returns', async () => {
