@@ -67,17 +67,24 @@ export function createDb(pool: Pool, isUp: () => boolean = () => true): Db {
     async tx(work) {
       if (!isUp()) throw storeUnavailable();
       const client = await pool.connect().catch(translate);
+      // A server that goes away between two statements makes a checked-out client emit 'error'; the pool
+      // listens only to idle clients, and an unheard 'error' would end the process. The next statement fails.
       let broken = false;
+      const onError = (): void => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const value = await work(client);
         await client.query('COMMIT');
         return value;
       } catch (error) {
-        broken = isConnectionError(error);
+        broken ||= isConnectionError(error);
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         return translate(error);
       } finally {
+        client.off('error', onError);
         // A connection that failed mid-transaction is dropped, not returned to the pool.
         client.release(broken ? true : undefined);
       }

@@ -141,10 +141,22 @@ describePostgres('PostgreSQL store', () => {
       await cluster.stop();
       try {
         await expect(store.digests.list()).rejects.toMatchObject({ code: 'store.unavailable' });
+        await expect(store.runs.claim({ digestId: 'dx', slot: 's', slotAt: new Date(), kind: 'scheduled', owner: 'o', now: new Date(), posts: true }))
+          .rejects.toMatchObject({ code: 'store.unavailable' });
+        // Once the probe has seen it, calls answer at once instead of waiting for a connection timeout.
+        const deadline = Date.now() + 5000;
+        while (store.availability.up() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(store.availability.up()).toBe(false);
+        const started = Date.now();
         await expect(store.runs.lastSlots()).rejects.toMatchObject({ code: 'store.unavailable' });
+        expect(Date.now() - started).toBeLessThan(500);
       } finally {
         await cluster.start();
       }
+      // The store notices by itself (a probe every second) and answers again; nothing is reopened.
+      const deadline = Date.now() + 15_000;
+      while (!store.availability.up() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(store.availability.up()).toBe(true);
       expect(await store.digests.list()).toEqual([]);
       const check = new Client({ connectionString: url });
       await check.connect();
