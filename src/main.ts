@@ -3,6 +3,7 @@ import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } f
 import { EXIT } from '../adapters/cli/exit-code';
 import { createCommands } from '../commands';
 import { createAuditRecorder } from './audit/recorder';
+import type { AuditStore } from './audit/types';
 import { ConfigError, databaseUrlPassword, loadConfig, runtimeInfo } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './core/command';
@@ -21,7 +22,6 @@ import type { Metrics } from './metrics';
 import type { NetContext } from './net/connect';
 import { createTargetPolicy, PolicyConfigError } from './net/policy';
 import { systemResolver } from './net/resolver';
-import type { AuditStore } from './audit/types';
 import { openAuditStore } from './store/audit-store';
 import { StoreError } from './store/errors';
 import type { PostgresStore } from './store/postgres';
@@ -238,7 +238,12 @@ async function serve(app: App): Promise<number> {
   const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
 
   const shared = app.config.store.url ? (store as PostgresStore) : undefined;
-  if (shared) reportStore(shared, http, app.log);
+  if (shared) {
+    reportStore(shared, http, app.log);
+    // As the SQLite audit store does when it opens: rows past the retention go at start.
+    const removed = await shared.audit.prune(new Date(Date.now() - app.config.audit.retentionDays * 86_400_000));
+    if (removed > 0) app.log.info({ removed, retentionDays: app.config.audit.retentionDays }, 'old audit rows deleted');
+  }
 
   const doors: StartedDoor[] = [];
   for (const start of [() => startSlack(app, http, metrics, shared), () => startTeams(app, http, store)]) {

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { runtimeInfo } from '../../src/config/load';
 import { freePort } from './postfix';
 
 const run = promisify(execFile);
@@ -27,24 +26,6 @@ export function postgresUnavailableReason(): string | undefined {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'the private PostgreSQL cluster is started as root dropping to nobody (run the tests as root, as CI does)';
   if (!existsSync('/usr/sbin/runuser')) return 'runuser (util-linux) is missing';
   return undefined;
-}
-
-/** With CI=true a missing server is a failure; elsewhere the suite is skipped with the reason. */
-export function describePostgres(name: string, body: () => void): void {
-  const unavailable = postgresUnavailableReason();
-  if (!unavailable) {
-    describe(name, body);
-    return;
-  }
-  describe(name, () => {
-    if (runtimeInfo().ci) {
-      it('needs PostgreSQL in CI', () => {
-        throw new Error(`PostgreSQL is required in CI: ${unavailable}`);
-      });
-    } else {
-      it.skip(`skipped: ${unavailable}`, () => undefined);
-    }
-  });
 }
 
 export interface PgCluster {

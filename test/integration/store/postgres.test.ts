@@ -4,7 +4,8 @@ import { createLimits, isRefusal } from '../../../src/guard/limits';
 import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres';
 import { pgLimiterFactory } from '../../../src/store/postgres/rate-limits';
 import { BIN } from '../../helpers/cli';
-import { describePostgres, PG_PASSWORD, startPostgres, type PgCluster } from '../../helpers/postgres';
+import { describePostgres } from '../../helpers/describe-postgres';
+import { PG_PASSWORD, startPostgres, type PgCluster } from '../../helpers/postgres';
 import { chatRequest } from '../../helpers/requests';
 import { storeContract } from '../../helpers/store-contract';
 
