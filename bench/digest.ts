@@ -136,19 +136,19 @@ async function scheduleThousand(dir: string): Promise<void> {
   report('digest', 'ratio schedule / load', best(schedule) / best(load), 'x');
 }
 
-function certRouter(): Router {
+export function certRouter(): Router {
   const config = parseConfig({ targets: { allow: ['127.0.0.0/8'] }, tls: { concurrency: CONCURRENCY } });
   const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts };
   const log = silentLogger();
   return createRouter({ commands: [createCertCommand({ config, net, log, now: () => new Date() })], log });
 }
 
-function request(text: string): ChatRequest {
+export function request(text: string): ChatRequest {
   return { platform: 'digest', door: 'schedule', userId: 'bench', channelId: 'C0BENCH', rawText: text, text };
 }
 
 /** A throwaway self-signed certificate from the openssl CLI (installed with the system packages). */
-function selfSigned(dir: string): { key: string; cert: string } {
+export function selfSigned(dir: string): { key: string; cert: string } {
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
   execFileSync('openssl', [

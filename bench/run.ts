@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   teams: () => import('./teams'),
   ou: () => import('./ou'),
   fairness: () => import('./fairness'),
+  replicas: () => import('./replicas'),
 };
 
 async function main(): Promise<void> {

@@ -18,7 +18,7 @@ import { percentile, report, rssMb } from './stats';
  * measured in the same run; the time until the answer reaches the response_url; resident memory.
  * A local sink plays Slack's Web API and response_urls. Ports 24000-24999.
  */
-const SECRET = 'bench-signing-secret-0123456789abcdef';
+export const SECRET = 'bench-signing-secret-0123456789abcdef';
 const CONCURRENCY = 200;
 const ROUNDS = 3;
 
@@ -83,10 +83,10 @@ export async function run(): Promise<void> {
   sink.stop();
 }
 
-function signed(text: string, responseUrl: string): { body: string; headers: Record<string, string> } {
+export function signed(text: string, responseUrl: string, triggerId = '1.2.3'): { body: string; headers: Record<string, string> } {
   const body = new URLSearchParams({
     token: 't', team_id: 'T0BENCH', team_domain: 'bench', channel_id: 'C0BENCH', channel_name: 'bench', user_id: 'U0BENCH',
-    user_name: 'bench', command: '/diag', text, api_app_id: 'A0BENCH', response_url: responseUrl, trigger_id: '1.2.3',
+    user_name: 'bench', command: '/diag', text, api_app_id: 'A0BENCH', response_url: responseUrl, trigger_id: triggerId,
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = slackSignature(SECRET, timestamp, body);
@@ -106,7 +106,7 @@ async function startBareBolt(apiUrl: string): Promise<{ url: string; server: Ser
   return { url: `http://127.0.0.1:${port}/slack/events`, server };
 }
 
-async function listenShared(log: ReturnType<typeof silentLogger>): Promise<{ url: string; server: HttpServer }> {
+export async function listenShared(log: ReturnType<typeof silentLogger>): Promise<{ url: string; server: HttpServer }> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const server = createHttpServer({ port: 24000 + Math.floor(Math.random() * 1000), host: '127.0.0.1', log });
     try {
@@ -146,7 +146,7 @@ tryListen(50);
 process.on('disconnect', () => process.exit(0));
 `;
 
-async function startSink(): Promise<{ base: string; apiUrl: string; stop(): void; waitFor(hook: string): Promise<number> }> {
+export async function startSink(): Promise<{ base: string; apiUrl: string; stop(): void; waitFor(hook: string): Promise<number> }> {
   const child = spawn(process.execPath, ['-e', SINK], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const arrived = new Map<string, number>();
   const waiting = new Map<string, (at: number) => void>();

@@ -3,7 +3,8 @@ import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } f
 import { EXIT } from '../adapters/cli/exit-code';
 import { createCommands } from '../commands';
 import { createAuditRecorder } from './audit/recorder';
-import { ConfigError, loadConfig, runtimeInfo } from './config/load';
+import type { AuditStore } from './audit/types';
+import { ConfigError, databaseUrlPassword, loadConfig, runtimeInfo } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './core/command';
 import type { PostPort } from './core/post';
@@ -12,6 +13,7 @@ import { createRouter, type CompletedEvent, type Router } from './core/router';
 import { createDirectory, type Directory } from './directory/client';
 import { missingDirectorySettings } from './directory/settings';
 import { createGuard } from './guard/guard';
+import type { LimiterFactory } from './guard/limits';
 import { secretScrubber, withSecretScrub } from './guard/scrub';
 import type { HttpServer } from './http/server';
 import { looksLikeError } from './kb';
@@ -22,7 +24,12 @@ import { createTargetPolicy, PolicyConfigError } from './net/policy';
 import { systemResolver } from './net/resolver';
 import { openAuditStore } from './store/audit-store';
 import { createStoreGuard, type StoreGuard, type StoreStateListener } from './store/guarded';
+import { StoreError } from './store/errors';
+import type { PostgresStore } from './store/postgres';
 import type { Store } from './store/types';
+
+/** EX_CONFIG (sysexits.h): the database named in store.url cannot be used (wrong host, password, name). */
+const EXIT_DATABASE_CONFIG = 78;
 
 /**
  * The composition root: reads the command line, builds the app (config, guard rails, commands, router) and
@@ -135,7 +142,8 @@ interface AppOptions {
 function buildApp(options: AppOptions): App {
   const config = loadConfig({ file: options.configFile });
   const { quietCli } = options;
-  const secrets = [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword]
+  const secrets = [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword,
+    databaseUrlPassword(config.store.url)]
     .filter((s): s is string => typeof s === 'string');
   const log = createLogger({
     level: quietCli && !options.verbose ? 'silent' : config.log.level,
@@ -156,7 +164,20 @@ function buildApp(options: AppOptions): App {
   // Opened on first use only: `diagbot help` never opens (or creates) a database.
   let opened: Promise<Store> | undefined;
   const store = (): Promise<Store> => (opened ??= import('./store').then((m) => storeGuard.guard<Store>(m.openSqliteStore(config.store.path))));
+  // Opened on first use only: `diagbot help` never opens (or creates) a database. `store.url` → PostgreSQL,
+  // shared by every replica (src/store/postgres); otherwise the SQLite file.
+  let opened: Promise<Store> | undefined;
+  const { url } = config.store;
+  const store = (): Promise<Store> => (opened ??= url
+    ? import('./store/postgres').then((m) => m.openPostgresStore(url, { connectTimeoutMs: 2000 }))
+    : import('./store').then((m) => m.openSqliteStore(config.store.path)));
   const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
+  const postgres = url ? async (): Promise<PostgresStore> => (await store()) as PostgresStore : undefined;
+  // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.
+  const audit = postgres ? sharedAudit(postgres) : storeGuard.guard(openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log }));
+  const limiters = postgres ? sharedLimiters(postgres) : undefined;
+  const guard = createGuard({ roles: config.roles, limits: config.limits, limiters, ports: config.targets.ports, policy: net.policy, log });
+  const directory = buildDirectory(config, net, log);
   // `digest` validates and runs its checks through the router, which is built from the commands: bound late.
   const late: { router?: Router } = {};
   const digestListeners: Array<() => void> = [];
@@ -173,6 +194,23 @@ function buildApp(options: AppOptions): App {
   const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
   late.router = router;
   return { config, router, log, completedListeners, digestListeners, directory, store, closeStore, storeGuard, storeState };
+}
+
+/** The audit trail in PostgreSQL: every replica writes to and reads from one trail. */
+function sharedAudit(postgres: () => Promise<PostgresStore>): AuditStore {
+  return {
+    append: async (row) => (await postgres()).audit.append(row),
+    query: async (query) => (await postgres()).audit.query(query),
+    prune: async (before) => (await postgres()).audit.prune(before),
+  };
+}
+
+/** Rate-limit counters shared by every replica (src/store/postgres/rate-limits.ts); the library loads on first use. */
+function sharedLimiters(postgres: () => Promise<PostgresStore>): LimiterFactory {
+  return async (lib, spec) => {
+    const { pgLimiterFactory } = await import('./store/postgres/rate-limits');
+    return pgLimiterFactory(async () => (await postgres()).limiterClient)(lib, spec);
+  };
 }
 
 /** The directory for `ou`: built once, connected on first use and reused; absent while `ldap` settings are missing. */
@@ -202,7 +240,15 @@ function slackConfigured(config: Config): boolean {
  */
 async function serve(app: App): Promise<number> {
   // First, before any door opens: a damaged or foreign database stops the start with the store's own message.
-  const store = await app.store();
+  let store: Store;
+  try {
+    store = await app.store();
+  } catch (error) {
+    // A PostgreSQL URL that does not work is a configuration problem: one line, EX_CONFIG, and no retry loop.
+    if (!(app.config.store.url && error instanceof StoreError)) throw error;
+    process.stderr.write(`diagbot: ${error.message}\n`);
+    return EXIT_DATABASE_CONFIG;
+  }
   const { createHttpServer } = await import('./http/server');
   // GET /metrics (src/metrics): every handled request is counted through the router's completed listeners.
   const { createMetrics } = await import('./metrics');
@@ -221,8 +267,16 @@ async function serve(app: App): Promise<number> {
   app.storeState.listener(true);
   const storeCheck = setInterval(() => app.storeGuard.check(), 10_000).unref();
 
+  const shared = app.config.store.url ? (store as PostgresStore) : undefined;
+  if (shared) {
+    reportStore(shared, http, app.log);
+    // As the SQLite audit store does when it opens: rows past the retention go at start.
+    const removed = await shared.audit.prune(new Date(Date.now() - app.config.audit.retentionDays * 86_400_000));
+    if (removed > 0) app.log.info({ removed, retentionDays: app.config.audit.retentionDays }, 'old audit rows deleted');
+  }
+
   const doors: StartedDoor[] = [];
-  for (const start of [() => startSlack(app, http, metrics), () => startTeams(app, http, store)]) {
+  for (const start of [() => startSlack(app, http, metrics, shared), () => startTeams(app, http, store)]) {
     const door = await start();
     if (door) doors.push(door);
   }
@@ -239,10 +293,15 @@ async function serve(app: App): Promise<number> {
       http.health.set('scheduler', up);
       http.readiness.set('scheduler', up, up ? undefined : 'the scheduler is stopped or cannot reach the store');
     },
+    available: shared?.availability.up,
   });
   await digests.scheduler.start();
   app.digestListeners.push(() => void digests.scheduler.refresh().catch((error: unknown) => app.log.error({ err: error }, 'rescheduling the digests failed')));
   stops.push(() => digests.scheduler.stop());
+  // Back from an outage: catch up at once instead of at the next wake-up.
+  shared?.availability.onChange((up) => {
+    if (up) void digests.scheduler.tick();
+  });
 
   const { port } = await http.listen();
   app.log.info({ port, components: http.health.snapshot() }, 'diagbot serving');
@@ -258,7 +317,20 @@ async function serve(app: App): Promise<number> {
   return EXIT.ok;
 }
 
-async function startSlack(app: App, http: HttpServer, metrics: Metrics): Promise<StartedDoor | undefined> {
+/**
+ * PostgreSQL's availability → /readyz `store` (503 while it is away) and the log. The replica keeps serving
+ * checks that need no store; nothing restarts.
+ */
+function reportStore(store: PostgresStore, http: HttpServer, log: Logger): void {
+  http.readiness.set('store', true);
+  store.availability.onChange((up, error) => {
+    http.readiness.set('store', up, up ? undefined : 'database unreachable');
+    if (up) log.info({ database: store.shown }, 'the database is reachable again; resuming');
+    else log.error({ database: store.shown, err: error }, 'the database is unreachable; answering store.unavailable and pausing the scheduler until it returns');
+  });
+}
+
+async function startSlack(app: App, http: HttpServer, metrics: Metrics, shared?: PostgresStore): Promise<StartedDoor | undefined> {
   const slackConfig = app.config.slack;
   if (!slackConfig.botToken || !slackConfigured(app.config)) return undefined;
   const { createSlackAdapter } = await import('../adapters/slack');
@@ -278,6 +350,7 @@ async function startSlack(app: App, http: HttpServer, metrics: Metrics): Promise
     slashCommand: slackConfig.command,
     observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
     userGroups: namesSlackUserGroups(app.config) ? { ttlMs: slackConfig.userGroupsTtlSeconds * 1000 } : undefined,
+    sharedEvents: shared?.events,
   });
   // A refused token fails the start (fail fast, like a bad config value).
   await slack.start();

@@ -44,3 +44,57 @@ export function createEventDeduper(options: DeduperOptions = {}): EventDeduper {
     },
   };
 }
+
+/** What the doors ask: the in-memory deduper answers at once, a shared one after a round trip. */
+export interface Deduper {
+  firstSeen(id: string): boolean | Promise<boolean>;
+}
+
+/**
+ * A delivery log every replica shares (PostgreSQL's `slack_events`, src/store/postgres/events.ts): a retry
+ * that lands on another replica is recognised there too.
+ */
+export interface SharedEventLog {
+  firstSeen(id: string, ttlMs: number): Promise<boolean>;
+}
+
+export interface SharedDeduperOptions {
+  ttlMs?: number;
+  /** A shared answer slower than this (the database is struggling) is not waited for: memory decides. */
+  timeoutMs?: number;
+  /** Told once per outage that the shared log failed and memory decides meanwhile. */
+  onFallback?: (error: unknown) => void;
+}
+
+/**
+ * Dedupe across replicas, with this process's memory as insurance: while the shared log cannot be reached a
+ * redelivery to the same replica is still caught, and the acknowledgement is never held past `timeoutMs`.
+ */
+export function createSharedDeduper(shared: SharedEventLog, local: EventDeduper, options: SharedDeduperOptions = {}): Deduper {
+  const ttlMs = options.ttlMs ?? 60 * 60 * 1000;
+  const timeoutMs = options.timeoutMs ?? 1000;
+  let failing = false;
+  return {
+    async firstSeen(id) {
+      // Memory first: a redelivery to this very replica needs no round trip.
+      if (!local.firstSeen(id)) return false;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const answer = await Promise.race([
+          shared.firstSeen(id, ttlMs),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`the shared dedupe log did not answer within ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+        failing = false;
+        return answer;
+      } catch (error) {
+        if (!failing) options.onFallback?.(error);
+        failing = true;
+        return true;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction, Context, MessageShortcut } from '@
 import type { ChatRequest, Door } from '../../src/core/chat-request';
 import type { Logger } from '../../src/core/command';
 import type { Router } from '../../src/core/router';
-import type { EventDeduper } from './dedupe';
+import type { Deduper } from './dedupe';
 import { homeView } from './home';
 import { fromBlockAction, fromDirectMessage, fromMention, fromMessageShortcut, fromSlashCommand } from './normalise';
 import { RUN_ACTION_PREFIX } from './render';
@@ -22,7 +22,7 @@ export interface DoorDeps {
   log: Logger;
   run: RunOptions;
   slashCommand: string;
-  dedupe: EventDeduper;
+  dedupe: Deduper;
   /** The Web API for the workspace a request came from (Bolt hands each listener its client). */
   chat(client: App['client']): ChatApi;
   /** A poster bound to one response_url (checked, with timeout and retries). */
@@ -45,11 +45,19 @@ export function registerDoors(app: App, deps: DoorDeps): void {
   const start = (request: ChatRequest, target: AnswerTarget, continuation: 'thread' | 'below'): void =>
     runInBackground(deps.run, request, target, { continuation });
 
-  // Slack redelivers an event it thinks we missed: answer each event_id once.
-  app.use(async ({ body, context, next }) => {
-    const eventId: unknown = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !deps.dedupe.firstSeen(eventId)) {
-      log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered an event already handled; skipped');
+  // Slack redelivers an event it thinks we missed: answer each event_id once. A slash command, shortcut or
+  // button carries a trigger_id unique to that one invocation instead; a retry of it is answered once too.
+  app.use(async (args) => {
+    const { body, context, next } = args;
+    const { event_id: eventId, trigger_id: triggerId } = body as { event_id?: unknown; trigger_id?: unknown };
+    const key = typeof eventId === 'string' ? eventId : typeof triggerId === 'string' ? `trigger:${triggerId}` : undefined;
+    // A trigger_id seen again is dropped only when Slack marks the delivery as its retry (X-Slack-Retry-Num).
+    const duplicate = key !== undefined && !(await deps.dedupe.firstSeen(key)) && (typeof eventId === 'string' || context.retryNum !== undefined);
+    if (duplicate) {
+      log.info({ eventId: key, retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered a request already handled; skipped');
+      // Commands, shortcuts and buttons wait for an explicit acknowledgement (events are acknowledged by Bolt).
+      const { ack } = args as { ack?: () => Promise<void> };
+      await ack?.();
       return;
     }
     await next();

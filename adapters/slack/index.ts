@@ -5,7 +5,7 @@ import type { Logger } from '../../src/core/command';
 import type { PostPort } from '../../src/core/post';
 import type { Router } from '../../src/core/router';
 import { boltLogger } from './bolt-logger';
-import { createEventDeduper } from './dedupe';
+import { createEventDeduper, createSharedDeduper, type SharedEventLog } from './dedupe';
 import { registerDoors } from './doors';
 import { createReceiver, type SlackMode } from './receiver';
 import { createPostPort, isAllowedResponseUrl, postToResponseUrl, SendError, type ChatApi, type RetryPolicy } from './send';
@@ -58,6 +58,8 @@ export interface SlackAdapterConfig {
   observer?: SlackObserver;
   /** Roles name Slack user groups (`S…`): look up each sender's groups (usergroups.list), cached this long. */
   userGroups?: { ttlMs: number };
+  /** Shared with the other replicas (PostgreSQL); without it each process remembers its own deliveries. */
+  sharedEvents?: SharedEventLog;
   now?: () => number;
   fetch?: typeof fetch;
 }
@@ -135,7 +137,9 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     router,
     log,
     slashCommand,
-    dedupe: createEventDeduper({ now }),
+    dedupe: config.sharedEvents
+      ? createSharedDeduper(config.sharedEvents, createEventDeduper({ now }), { onFallback: (error) => log.warn({ err: error }, 'shared Slack dedupe unavailable; this replica dedupes on its own meanwhile') })
+      : createEventDeduper({ now }),
     run: { router, log, interimAfterMs: config.interimAfterMs ?? SLACK_DEFAULTS.interimAfterMs, tasks },
     chat: chatApi,
     responseUrl: (url) => (body) => {

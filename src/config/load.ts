@@ -26,6 +26,7 @@ const ENV_KEYS: Array<{ env: string; path: string[]; kind: 'string' | 'list' | '
   { env: 'DIAGBOT_LDAP_BIND_DN', path: ['ldap', 'bindDn'], kind: 'string' },
   { env: 'DIAGBOT_LDAP_PASSWORD', path: ['ldap', 'password'], kind: 'string' },
   { env: 'DIAGBOT_DB', path: ['store', 'path'], kind: 'string' },
+  { env: 'DIAGBOT_DATABASE_URL', path: ['store', 'url'], kind: 'string' },
   { env: 'PORT', path: ['http', 'port'], kind: 'int' },
   { env: 'SLACK_BOT_TOKEN', path: ['slack', 'botToken'], kind: 'string' },
   { env: 'SLACK_SIGNING_SECRET', path: ['slack', 'signingSecret'], kind: 'string' },
@@ -67,6 +68,11 @@ export function loadConfig(options: LoadOptions = {}): Config {
     if (getPath(fromFile, secret.split('.')) !== undefined) {
       throw new ConfigError(`${file}: ${secret} is a secret; set it in the environment (see diagbot.example.yaml), not in the file`);
     }
+  }
+  // A database URL may sit in the file, but its password may not: that comes from DIAGBOT_DATABASE_URL.
+  const fileUrl = getPath(fromFile, ['store', 'url']);
+  if (typeof fileUrl === 'string' && databaseUrlPassword(fileUrl) !== undefined) {
+    throw new ConfigError(`${file}: store.url holds a password; set the whole URL in DIAGBOT_DATABASE_URL instead, not in the file`);
   }
   const merged = structuredClone(fromFile) as Record<string, unknown>;
   for (const { env: name, path, kind } of ENV_KEYS) {
@@ -134,4 +140,15 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
     current = current[key] as Record<string, unknown>;
   }
   current[path[path.length - 1] as string] = value;
+}
+
+/** The password inside a `postgres://user:password@host/db` URL, if any (for the logger's secret list). */
+export function databaseUrlPassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
 }

@@ -41,6 +41,9 @@ export const ldapSchema = z.object({
 
 export const storeSchema = z.object({
   path: z.string().min(1).default('./data/diagbot.db'),
+  /** PostgreSQL for several replicas (src/store/postgres); unset keeps the SQLite file. May hold a password: env only then. */
+  url: z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// URL such as postgres://diagbot@db.contoso.com/diagbot').optional()
+    .describe('postgres://… : PostgreSQL instead of SQLite, shared by several replicas'),
 });
 
 const userIdList = stringList.default([]);

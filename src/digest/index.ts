@@ -35,6 +35,8 @@ export interface DigestRuntimeOptions {
   owner?: string;
   /** /healthz `scheduler`: told after every pass whether the store answered. */
   onHealth?: (up: boolean) => void;
+  /** False while the store is known to be unreachable: the scheduler pauses (see SchedulerOptions). */
+  available?: () => boolean;
 }
 
 /**
@@ -76,6 +78,7 @@ export function createDigestRuntime(options: DigestRuntimeOptions): { runner: Di
     catchUpMs: settings.catchUpDays * 86_400_000,
     stopGraceMs: 10_000,
     onHealth: options.onHealth,
+    available: options.available,
   });
   return { runner, scheduler, owner };
 }

@@ -25,6 +25,11 @@ export interface SchedulerOptions {
   stopGraceMs: number;
   /** Told after every pass whether it reached the store (for /healthz `scheduler`), and false on stop. */
   onHealth?: (up: boolean) => void;
+  /**
+   * While this says false (the shared database is unreachable) passes are skipped: nothing is claimed or
+   * taken over. The first pass after it turns true again catches up with the newest due slot, once.
+   */
+  available?: () => boolean;
 }
 
 export interface DigestScheduler {
@@ -131,6 +136,12 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
 
   async function pass(): Promise<void> {
     if (closed) return;
+    if (options.available && !options.available()) {
+      ok = false;
+      options.onHealth?.(false);
+      arm();
+      return;
+    }
     try {
       const now = options.now();
       // Every pass re-reads the digests (one short query): a pause, a removal or another instance's

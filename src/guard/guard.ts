@@ -4,7 +4,7 @@ import type { Reply } from '../core/reply';
 import type { CompletedEvent, RouterHooks } from '../core/router';
 import { canonicalIp } from '../net/address';
 import type { TargetPolicy } from '../net/policy';
-import { createLimits, isRefusal, type LimitRules, type TargetSlot } from './limits';
+import { createLimits, isRefusal, type LimiterFactory, type LimitRules, type TargetSlot } from './limits';
 import { createPortPolicy, targetHostKey } from './ports';
 import { addressDeniedReply, portDeniedReply, rateLimitedReply } from './replies';
 import { applyCommandRoles, createRoleOf, unknownOverrides, type RoleRules } from './roles';
@@ -12,6 +12,8 @@ import { applyCommandRoles, createRoleOf, unknownOverrides, type RoleRules } fro
 export interface GuardOptions {
   roles: RoleRules;
   limits: LimitRules;
+  /** Where the rate-limit counters live (default: this process's memory). */
+  limiters?: LimiterFactory;
   /** Extra ports per command beside `DEFAULT_COMMAND_PORTS` (`targets.ports`). */
   ports?: Readonly<Record<string, readonly number[]>>;
   /** The outbound policy: a literal address outside it is refused before the handler runs. */
@@ -43,7 +45,7 @@ export interface Guard {
  */
 export function createGuard(options: GuardOptions): Guard {
   const roleOf = createRoleOf(options.roles);
-  const limits = createLimits(options.limits);
+  const limits = createLimits(options.limits, options.limiters);
   const ports = createPortPolicy(options.ports);
   const slots = new WeakMap<ChatRequest, TargetSlot[]>();
 

@@ -1,4 +1,4 @@
-import type { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ChatRequest, Platform } from '../core/chat-request';
 
 /** `limits` from config. */
@@ -50,35 +50,51 @@ export interface Limits {
 const NO_SLOT: TargetSlot = { release: async () => undefined };
 
 interface Limiters {
-  perUser: RateLimiterMemory;
-  perChannel: RateLimiterMemory;
-  perTarget: RateLimiterMemory;
+  perUser: RateLimiterAbstract;
+  perChannel: RateLimiterAbstract;
+  perTarget: RateLimiterAbstract;
   isLimiterRes(value: unknown): value is RateLimiterRes;
 }
 
+/** One counter's settings, as rate-limiter-flexible takes them. */
+export interface LimiterSpec {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}
+
 /**
- * Rate limits in memory (rate-limiter-flexible), per user, per channel and concurrent probes per
- * target host. Keys include the platform and workspace, so a Slack and a Teams id never share a bucket.
+ * Where the counters live. In memory by default (one process); the composition root passes one that keeps
+ * them in PostgreSQL (`RateLimiterPostgres`, with an in-memory insurance limiter) so every replica counts
+ * against the same budget. Called once per counter, on first use.
+ */
+export type LimiterFactory = (lib: typeof import('rate-limiter-flexible'), spec: LimiterSpec) => RateLimiterAbstract | Promise<RateLimiterAbstract>;
+
+const inMemory: LimiterFactory = (lib, spec) => new lib.RateLimiterMemory(spec);
+
+/**
+ * Rate limits (rate-limiter-flexible) per user, per channel and concurrent probes per target host, in memory
+ * or wherever `factory` keeps them. Keys include the platform and workspace, so a Slack and a Teams id never share a bucket.
  * The library loads on the first request that is limited at all: the terminal (exempt by default) never
  * pays for it, which keeps `diagbot --json help` fast.
  */
-export function createLimits(rules: LimitRules): Limits {
+export function createLimits(rules: LimitRules, factory: LimiterFactory = inMemory): Limits {
   const lease = rules.targetLeaseSeconds ?? DEFAULT_LIMITS.targetLeaseSeconds ?? 300;
   const exempt = new Set<Platform>(rules.exemptPlatforms);
   const where = (request: ChatRequest): string => `${request.platform}:${request.teamId ?? ''}`;
   let loaded: Promise<Limiters> | undefined;
   const limiters = (): Promise<Limiters> => {
-    loaded ??= import('rate-limiter-flexible').then((lib) => ({
-      perUser: new lib.RateLimiterMemory({ keyPrefix: 'user', points: rules.perUser.points, duration: rules.perUser.durationSeconds }),
-      perChannel: new lib.RateLimiterMemory({ keyPrefix: 'channel', points: rules.perChannel.points, duration: rules.perChannel.durationSeconds }),
+    loaded ??= import('rate-limiter-flexible').then(async (lib) => ({
+      perUser: await factory(lib, { keyPrefix: 'user', points: rules.perUser.points, duration: rules.perUser.durationSeconds }),
+      perChannel: await factory(lib, { keyPrefix: 'channel', points: rules.perChannel.points, duration: rules.perChannel.durationSeconds }),
       // A counter of slots in use: consume takes one, reward gives it back. The lease window bounds a leak.
-      perTarget: new lib.RateLimiterMemory({ keyPrefix: 'target', points: rules.concurrentPerTarget, duration: lease }),
+      perTarget: await factory(lib, { keyPrefix: 'target', points: rules.concurrentPerTarget, duration: lease }),
       isLimiterRes: (value: unknown): value is RateLimiterRes => value instanceof lib.RateLimiterRes,
     }));
     return loaded;
   };
 
-  async function consume(limiter: RateLimiterMemory, key: string): Promise<RateLimiterRes | undefined> {
+  async function consume(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes | undefined> {
     try {
       await limiter.consume(key);
       return undefined;

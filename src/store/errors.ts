@@ -1,3 +1,5 @@
+import { DiagError } from '../core/errors';
+
 /**
  * The store could not be opened or used. The message is meant for an operator at start-up: it names the
  * file, says what is wrong and what to do; it never suggests deleting data the bot cannot read.
@@ -5,12 +7,47 @@
 export class StoreError extends Error {
   /** SQLite's code (`SQLITE_NOTADB`, `SQLITE_CORRUPT`, `SQLITE_BUSY`, …) when SQLite raised it. */
   readonly sqliteCode?: string;
+  /** PostgreSQL's SQLSTATE (`28P01`, `3D000`, …) or the socket's code (`ECONNREFUSED`) when PostgreSQL failed. */
+  readonly pgCode?: string;
 
-  constructor(message: string, options: { cause?: unknown; sqliteCode?: string } = {}) {
+  constructor(message: string, options: { cause?: unknown; sqliteCode?: string; pgCode?: string } = {}) {
     super(message, { cause: options.cause });
     this.name = 'StoreError';
     this.sqliteCode = options.sqliteCode;
+    this.pgCode = options.pgCode;
   }
+}
+
+/**
+ * The database cannot be reached right now (PostgreSQL down or cut off). Commands that need the store answer
+ * with this finding; the replica keeps answering everything else and recovers by itself when it returns.
+ */
+export function storeUnavailable(cause?: unknown): DiagError {
+  return new DiagError('store.unavailable', 'The database cannot be reached right now, so this cannot be done; checks that need no database still work.', {
+    cause,
+    fix: { summary: 'Try again in a minute. If it lasts, check the database server (store.url) and the replica\'s /readyz.' },
+  });
+}
+
+/** The error's code: a PostgreSQL SQLSTATE or a Node socket code. */
+export function pgCodeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * True when the error says the connection to PostgreSQL failed rather than the statement: class 08
+ * (connection exception), 57P01–57P03 (shutdown, cannot connect now), a socket error, or node-postgres'
+ * own messages for a lost or timed-out connection.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const code = pgCodeOf(error);
+  if (code !== undefined && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || CONNECTION_CODES.has(code))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(message);
 }
 
 /** SQLite's error code, when the error came from better-sqlite3. */

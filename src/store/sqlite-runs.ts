@@ -11,6 +11,7 @@ const UNKNOWN_POST = 'The bot stopped while this post was in flight, so it may o
  */
 export function createSqliteRunStore(db: Database): DigestRunStore {
   const bySlot = db.prepare('SELECT id FROM digest_runs WHERE digest_id = ? AND slot = ?');
+  const digestExists = db.prepare('SELECT 1 FROM digests WHERE id = ?');
   const runningOf = db.prepare<[string], { id: number }>("SELECT id FROM digest_runs WHERE digest_id = ? AND state = 'running' ORDER BY id LIMIT 1");
   const insert = db.prepare(
     `INSERT INTO digest_runs (digest_id, slot, slot_at, kind, state, owner, claimed_at, heartbeat_at, finished_at, skip_reason, post_state)
@@ -65,6 +66,8 @@ export function createSqliteRunStore(db: Database): DigestRunStore {
   const load = (id: number | bigint): RunRecord => toRun(byId.get(id));
 
   const claim = db.transaction((c: SlotClaim): ClaimOutcome => {
+    // Removed (by another instance) since the scheduler read it: nothing to claim, as on PostgreSQL.
+    if (digestExists.get(c.digestId) === undefined) return { outcome: 'taken' };
     if (bySlot.get(c.digestId, c.slot) !== undefined) return { outcome: 'taken' };
     const busy = runningOf.get(c.digestId);
     const base = { digestId: c.digestId, slot: c.slot, slotAt: c.slotAt.getTime(), kind: c.kind, owner: c.owner, now: c.now.getTime() };

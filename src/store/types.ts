@@ -165,5 +165,6 @@ export interface Store {
   runs: DigestRunStore;
   /** Teams conversation references for proactive posts (the Teams adapter saves, its post port loads). */
   conversations: ConversationReferenceStore;
-  close(): void;
+  /** SQLite closes at once; PostgreSQL ends its pool (awaited by the composition root). */
+  close(): void | Promise<void>;
 }
