@@ -120,8 +120,14 @@ async function checkMxHost(host: string, preference: number, request: MailCheckR
     deps.dns.addresses(host),
     only.has('dane') ? deps.dns.tlsa(`_25._tcp.${host}`) : undefined,
   ]);
+  if (addresses.dnssec === 'bogus') {
+    // Senders that validate cannot even find the host; diagbot does not connect on unvalidated data either.
+    issues.push({ id: 'mail.dane.bogus', host, name: host });
+    entry.dnssec = 'bogus';
+    return entry;
+  }
   entry.addresses = addresses.records;
-  entry.dnssec = tlsa?.dnssec === 'bogus' || addresses.dnssec === 'bogus' ? 'bogus' : (tlsa?.dnssec ?? addresses.dnssec);
+  entry.dnssec = tlsa?.dnssec ?? addresses.dnssec;
   if (addresses.cnames.length > 0 && only.has('mx')) issues.push({ id: 'mail.mx.cname', host, target: addresses.cnames[addresses.cnames.length - 1] as string });
   if (addresses.records.length === 0) {
     if (only.has('mx')) issues.push({ id: 'mail.mx.unresolvable', host, status: addresses.status, reason: addresses.reason });
@@ -167,7 +173,7 @@ function checkDane(host: string, tlsa: Awaited<ReturnType<MailDns['tlsa']>>, pro
     return;
   }
   const usable = matched.filter((m) => m.unusable === undefined);
-  if (probe.daysRemaining <= warnDays && usable.every((m) => m.matches)) issues.push({ id: 'mail.dane.rollover', host, daysRemaining: probe.daysRemaining, publish });
+  if (probe.daysRemaining >= 0 && probe.daysRemaining <= warnDays && usable.every((m) => m.matches)) issues.push({ id: 'mail.dane.rollover', host, daysRemaining: probe.daysRemaining, publish });
 }
 
 async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPosture): Promise<void> {

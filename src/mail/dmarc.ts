@@ -55,13 +55,15 @@ export function parseDmarc(record: string): DmarcRecord {
   return { record, p, sp, pct, rua: rua.uris, ruf: ruf.uris, adkim: alignment('adkim'), aspf: alignment('aspf'), errors };
 }
 
-/** Whether `reportDomain` is the domain itself or shares its last two labels (without a public suffix list). */
+/**
+ * Whether `reportDomain` is the domain, a subdomain of it, or a parent of it. Without a public suffix
+ * list a sibling (reports.contoso.com for mail.contoso.com) counts as outside: then the authorisation
+ * record is looked up, so the worst case is a warning a receiver would not give, never a missed one.
+ */
 export function sameOrganisation(domain: string, reportDomain: string): boolean {
   const a = domain.toLowerCase().replace(/\.$/, '');
   const b = reportDomain.toLowerCase().replace(/\.$/, '');
-  if (a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`)) return true;
-  const tail = (name: string): string => name.split('.').slice(-2).join('.');
-  return tail(a) === tail(b) && a.split('.').length > 2 && b.split('.').length > 2;
+  return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
 }
 
 /** The report domains outside the organisation that need `<domain>._report._dmarc.<them>` (RFC 7489 §7.1). */
