@@ -19,6 +19,15 @@ const mailArgs = z.object({
   only: z.string().min(1).optional().describe(`check only these parts, comma-separated: ${MAIL_SECTIONS.join(',')}`),
 });
 export type MailArgs = z.infer<typeof mailArgs>;
+/** The words checked at the edge, so `digest add … mail <nonsense>` is refused when it is added, not at 08:00. */
+const checkedArgs = mailArgs.superRefine((args, ctx) => {
+  try {
+    parseInput(args);
+  } catch (error) {
+    if (!(error instanceof DiagError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
+});
 
 interface MailInput {
   domain: string;
@@ -117,7 +126,7 @@ export function createMailCommand(deps: CommandDeps & { mailEngine?: MailEngine 
       'Every MX is checked with STARTTLS on port 25 (certificate as `cert` judges it) and against its TLSA records; mta-sts.<domain> is fetched over HTTPS with full validation and no redirects.',
       'MX and MTA-STS hosts pass the target policy like any `cert` target: a denied host is reported and the others are still checked.',
     ],
-    args: mailArgs,
+    args: checkedArgs,
     targetOf(args) {
       try {
         return parseInput(args).domain;

@@ -118,6 +118,8 @@ export interface MailLab {
   /** The config slice a test or benchmark gives diagbot. */
   config: { dnsServers: string[]; allow: string[]; extraCaFiles: string[] };
   domains: Map<string, { set: NameSet; scenario: Scenario; domain: string }>;
+  /** Replaces the MTA-STS policy served for a domain (a change between two digest runs). */
+  setPolicy(domain: string, policy: string | 404): void;
   stop(): Promise<void>;
 }
 
@@ -219,7 +221,7 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
 
   const dnsLab = await startDnsLab([...zones.values()]);
   const postfixes: PostfixInstance[] = [];
-  let https: { server: Server; sockets: Set<Socket> } | undefined;
+  let https: { server: Server; sockets: Set<Socket>; byName: Map<string, { policy: string | 404; bad: boolean }> } | undefined;
   const stop = async (): Promise<void> => {
     await Promise.all(postfixes.map((p) => p.stop()));
     if (https) {
@@ -253,12 +255,17 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
     caFile: paths['root.pem'] as string,
     config: { dnsServers: [dnsLab.resolver], allow: ['127.0.25.0/24', '127.0.44.0/24'], extraCaFiles: [paths['root.pem'] as string] },
     domains,
+    setPolicy(domain, policy) {
+      const entry = https?.byName.get(`mta-sts.${domain}`);
+      if (!entry) throw new Error(`no MTA-STS policy is served for ${domain}`);
+      entry.policy = policy;
+    },
     stop,
   };
 }
 
 /** One HTTPS server for every mta-sts.<domain>: the certificate by SNI (a wrong one where asked), the policy by Host. */
-async function startPolicyServer(root: Issued, names: Array<{ name: string; policy: string | 404; bad: boolean }>): Promise<{ server: Server; sockets: Set<Socket> }> {
+async function startPolicyServer(root: Issued, names: Array<{ name: string; policy: string | 404; bad: boolean }>): Promise<{ server: Server; sockets: Set<Socket>; byName: Map<string, { policy: string | 404; bad: boolean }> }> {
   const good = createLeaf(root, { dns: names.filter((n) => !n.bad).map((n) => n.name), key: generateKey({ type: 'ec' }, true) });
   const wrong = createLeaf(root, { dns: ['not-mta-sts.invalid'], key: generateKey({ type: 'ec' }, true) });
   const contexts = {
@@ -286,5 +293,5 @@ async function startPolicyServer(root: Issued, names: Array<{ name: string; poli
     server.once('error', reject);
     server.listen({ host: MTA_STS_ADDRESS, port: 443 }, () => resolve());
   });
-  return { server, sockets };
+  return { server, sockets, byName };
 }

@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDigestCommand } from '../../../commands/digest';
 import { createMailCommand } from '../../../commands/mail';
 import { parseConfig } from '../../../src/config/load';
 import type { Reply } from '../../../src/core/reply';
-import { createRouter } from '../../../src/core/router';
+import { createRouter, type Router } from '../../../src/core/router';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { systemResolver } from '../../../src/net/resolver';
 import { dnsLabUnavailableReason } from '../../helpers/dns-lab';
@@ -28,6 +33,9 @@ const problems = (reply: Reply): string[] => [...new Set(reply.findings.filter((
 describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
   let lab: MailLab;
   let ask: (text: string) => Promise<Reply>;
+  let withDigest: Router;
+  let store: SqliteStore | undefined;
+  let storeDir: string;
 
   beforeAll(async () => {
     lab = await startMailLab();
@@ -37,11 +45,17 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
       dns: { servers: lab.config.dnsServers, timeoutMs: 2000 },
     });
     const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: { connectMs: 3000, stepMs: 5000 } };
-    const router = createRouter({ commands: [createMailCommand({ config, net, log: captureLogger(), now: () => new Date() })], log: captureLogger() });
+    const deps = { config, net, log: captureLogger(), now: () => new Date() };
+    const router = createRouter({ commands: [createMailCommand(deps)], log: captureLogger() });
     ask = (text) => router.handle(chatRequest(text));
+    storeDir = mkdtempSync(join(tmpdir(), 'diagbot-mail-digest-'));
+    const digestDeps = { ...deps, store: async () => (store ??= openSqliteStore(join(storeDir, 'diagbot.db'))), router: () => withDigest };
+    withDigest = createRouter({ commands: [createMailCommand(deps), createDigestCommand(digestDeps)], log: captureLogger(), hooks: { roleOf: () => 'admin' } });
   }, 300_000);
 
   afterAll(async () => {
+    store?.close();
+    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
     await lab?.stop();
   });
 
@@ -107,5 +121,29 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
     const reply = await ask(`mail nothing-here.${NAME_SETS.alpha.signed}`);
     expect(reply.status).toBe('error');
     expect(reply.findings[0]?.id).toBe('net.dns');
+  });
+
+  it('a digest of `mail` reports what changed between runs: an MTA-STS policy that stopped covering an MX', async () => {
+    const domain = domainOf(NAME_SETS.bravo, 'good');
+    const say = (text: string): Promise<Reply> => withDigest.handle(chatRequest(text, { platform: 'slack', door: 'command', userId: 'U0ADMIN', channelId: 'C0MAIL' }));
+    const refused = await say('digest add daily 08:00 mail not_a_domain');
+    expect(refused.findings[0]?.id).toBe('usage');
+    const added = await say(`digest add daily 08:00 mail ${domain}`);
+    expect(added.findings[0]?.id).toBe('digest.created');
+    const id = (added.data.digest as { id: string }).id;
+    const first = await say(`digest run ${id}`);
+    expect((first.data.results as Reply[])[0]?.status).toBe('ok');
+
+    const mx = NAME_SETS.bravo.prefix + 'mx-a.' + NAME_SETS.bravo.signed;
+    lab.setPolicy(domain, `version: STSv1\r\nmode: enforce\r\nmx: ${mx}\r\nmax_age: 86400\r\n`);
+    try {
+      const second = await say(`digest run ${id}`);
+      expect(second.data.changes).toEqual([{ command: `mail ${domain}`, new: ['mail.mta-sts.mx-not-covered'], resolved: [] }]);
+      expect(second.findings.map((f) => f.id)).toContain('digest.changed');
+    } finally {
+      lab.setPolicy(domain, `version: STSv1\r\nmode: enforce\r\nmx: ${mx}\r\nmx: ${mx.replace('mx-a.', 'mx-b.')}\r\nmax_age: 86400\r\n`);
+    }
+    const third = await say(`digest run ${id}`);
+    expect(third.data.changes).toEqual([{ command: `mail ${domain}`, new: [], resolved: ['mail.mta-sts.mx-not-covered'] }]);
   });
 });
