@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   cert: () => import('./cert'),
   teams: () => import('./teams'),
   ou: () => import('./ou'),
+  mail: () => import('./mail'),
 };
 
 async function main(): Promise<void> {

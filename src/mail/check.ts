@@ -69,7 +69,7 @@ export async function checkMailDomain(request: MailCheckRequest, deps: MailCheck
   const mxDone = needMx ? checkMx(request, deps, posture) : Promise.resolve();
   await Promise.all([
     mxDone,
-    only.has('mta-sts') ? mxDone.then(() => checkMtaSts(domain, deps, posture)) : undefined,
+    only.has('mta-sts') ? checkMtaSts(domain, deps, posture, mxDone) : undefined,
     only.has('tls-rpt') ? checkTlsRpt(domain, deps, posture) : undefined,
     only.has('spf') ? checkSpf(domain, deps, posture) : undefined,
     only.has('dkim') ? checkDkim(request, deps, posture) : undefined,
@@ -176,7 +176,8 @@ function checkDane(host: string, tlsa: Awaited<ReturnType<MailDns['tlsa']>>, pro
   if (probe.daysRemaining >= 0 && probe.daysRemaining <= warnDays && usable.every((m) => m.matches)) issues.push({ id: 'mail.dane.rollover', host, daysRemaining: probe.daysRemaining, publish });
 }
 
-async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPosture): Promise<void> {
+/** The record and the policy are fetched while the MX hosts are probed; only the coverage waits for the MX list. */
+async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPosture, mxDone: Promise<void>): Promise<void> {
   const { issues } = posture;
   const txt = await deps.dns.txt(`_mta-sts.${domain}`);
   const records = txt.records.filter(isMtaStsTxt);
@@ -198,6 +199,8 @@ async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPos
     return;
   }
   const policy = parseMtaStsPolicy(fetched.body);
+  // A failed MX lookup is reported by checkMx; coverage is then judged against no hosts.
+  await mxDone.catch(() => undefined);
   const hosts = posture.mx.map((m) => m.host);
   const uncovered = uncoveredMx(policy.mx, hosts);
   posture.mtaSts = { id: parsed.id, mode: policy.mode, maxAge: policy.maxAge, mx: policy.mx, covered: uncovered.length === 0, url: fetched.url };

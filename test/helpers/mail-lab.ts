@@ -125,8 +125,8 @@ export interface MailLab {
 
 const dkimKey = (bits: number): string => generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
-/** Builds and starts the lab for the name sets given (both by default). */
-export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME_SETS)): Promise<MailLab> {
+/** Builds and starts the lab for the name sets and scenarios given (by default both sets, every scenario). */
+export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME_SETS), scenarios: readonly Scenario[] = SCENARIOS): Promise<MailLab> {
   const root = createRoot('Diagbot Mail Lab Root');
   const { paths } = writePems({ 'root.pem': root.certPem });
   const rsa2048 = dkimKey(2048);
@@ -137,7 +137,7 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
   const hosts: Array<{ set: NameSet; spec: HostSpec; name: string; domain: string }> = [];
   const stsNames: Array<{ name: string; policy: string | 404; bad: boolean }> = [];
   for (const set of sets) {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenarios) {
       const domain = domainOf(set, scenario.label);
       const mx = scenario.mx === undefined ? GOOD_HOSTS : scenario.mx ?? [];
       for (const spec of mx) {
@@ -192,7 +192,7 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
 
   for (const set of sets) {
     add(`reports.${set.unsigned}`, 'A', '192.0.2.25');
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenarios) {
       const d = domainOf(set, scenario.label);
       const fill = (text: string): string => text.replace(/\{d\}/g, d).replace(/\{s\}/g, set.signed).replace(/\{u\}/g, set.unsigned);
       const mx = scenario.mx === undefined ? GOOD_HOSTS : scenario.mx;
@@ -249,7 +249,7 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
   }
 
   const domains = new Map<string, { set: NameSet; scenario: Scenario; domain: string }>();
-  for (const set of sets) for (const scenario of SCENARIOS) domains.set(domainOf(set, scenario.label), { set, scenario, domain: domainOf(set, scenario.label) });
+  for (const set of sets) for (const scenario of scenarios) domains.set(domainOf(set, scenario.label), { set, scenario, domain: domainOf(set, scenario.label) });
   return {
     dns: dnsLab,
     caFile: paths['root.pem'] as string,
