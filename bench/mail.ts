@@ -116,10 +116,10 @@ export async function run(): Promise<void> {
     });
     const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts };
     const deps = { config, net, log: silent, now: () => new Date() };
-    let router: Router | undefined;
-    const digestDeps = { ...deps, store: async () => (store ??= openSqliteStore(join(storeDir, 'diagbot.db'))), router: () => router };
-    router = createRouter({ commands: [createMailCommand(deps), createDigestCommand(digestDeps)], log: silent, hooks: { roleOf: () => 'admin' } });
-    const ask = (text: string): Promise<Reply> => (router as Router).handle({ platform: 'cli', door: 'terminal', userId: 'bench', channelId: 'bench', rawText: text, text });
+    // digest runs its checks through this same router (read when a digest runs, after it exists).
+    const digestDeps = { ...deps, store: async () => (store ??= openSqliteStore(join(storeDir, 'diagbot.db'))), router: (): Router => router };
+    const router: Router = createRouter({ commands: [createMailCommand(deps), createDigestCommand(digestDeps)], log: silent, hooks: { roleOf: () => 'admin' } });
+    const ask = (text: string): Promise<Reply> => router.handle({ platform: 'cli', door: 'terminal', userId: 'bench', channelId: 'bench', rawText: text, text });
 
     const domain = domainOf(set, 'good');
     const check = async (): Promise<void> => {
