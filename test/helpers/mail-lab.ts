@@ -59,6 +59,8 @@ const GOOD_HOSTS: HostSpec[] = [{ label: 'mx-a', server: 'good' }, { label: 'mx-
 export const SCENARIOS: Scenario[] = [
   { label: 'good', problems: [] },
   { label: 'spf-lookups', spf: ['v=spf1 include:i1.{d} include:i2.{d} include:i3.{d} include:i4.{d} mx -all'], extra: [1, 2, 3, 4].map((i): ZoneRecord => [`i${i}.{d}`, 'TXT', 'v=spf1 a:mta-sts.{d} mx:{d} exists:mta-sts.{d} -all']), problems: ['mail.spf.too-many-lookups'] },
+  // Larger than the 1232-byte EDNS payload: the resolver truncates the UDP answer and the client asks again over TCP.
+  { label: 'spf-large', spf: [`v=spf1 ${Array.from({ length: 90 }, (_v, i) => `ip4:198.51.${Math.floor(i / 2)}.${(i % 2) * 128}/25`).join(' ')} mx -all`], problems: [] },
   { label: 'spf-plus-all', spf: ['v=spf1 mx +all'], problems: ['mail.spf.permissive'] },
   { label: 'spf-two', spf: ['v=spf1 mx -all', 'v=spf1 ip4:192.0.2.1 -all'], problems: ['mail.spf.multiple'] },
   { label: 'spf-void', spf: ['v=spf1 a:gone1.{d} a:gone2.{d} mx:gone3.{d} -all'], problems: ['mail.spf.void-lookups'] },

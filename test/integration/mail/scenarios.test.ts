@@ -107,6 +107,12 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
     expect(finding?.fix?.steps?.[0]).toMatch(/^`_25\._tcp\.b7-mx-stale\.mail\.bravo-corp\.example\. IN TLSA 3 1 1 [0-9a-f]{64}`$/);
   });
 
+  it('reads an answer too large for UDP over TCP', async () => {
+    const reply = await ask(`mail ${domainOf(NAME_SETS.alpha, 'spf-large')} --only spf`);
+    expect((reply.data.spf as { record: string }).record.length).toBeGreaterThan(1500);
+    expect(reply.data.spf).toMatchObject({ lookups: 1, all: '-' });
+  });
+
   it('--only limits the checks; nonsense gets a usage error with an example', async () => {
     const only = await ask(`mail ${domainOf(NAME_SETS.alpha, 'dmarc-none')} --only dmarc`);
     expect(only.findings.map((f) => f.id)).toEqual(['mail.dmarc.none']);
