@@ -24,8 +24,8 @@ export const tlsSchema = z.object({
 
 /** `dns`: the resolvers `mail` asks (src/dns); empty = the system's (/etc/resolv.conf). */
 export const dnsSchema = z.object({
-  servers: z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[0-9a-z.:-]+)(:\d{1,5})?$/i, 'a resolver as host or host:port, e.g. 10.0.0.53 or [2001:db8::53]:53'))
-    .default([]).describe('resolvers for `mail` (host or host:port); they must validate DNSSEC for DANE verdicts'),
+  servers: z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-f:.]+\](:\d{1,5})?|[0-9a-f.]*:[0-9a-f:.]*:[0-9a-f:.]*)$/i, 'a resolver address or address:port, e.g. 10.0.0.53, 10.0.0.53:5353 or [2001:db8::53]:53'))
+    .default([]).describe('resolvers for `mail` (address or address:port); they must validate DNSSEC for DANE verdicts'),
   timeoutMs: z.number().int().min(50).max(60_000).default(3000).describe('deadline of each DNS query'),
 });
 
