@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   ou: () => import('./ou'),
   fairness: () => import('./fairness'),
   replicas: () => import('./replicas'),
+  mail: () => import('./mail'),
 };
 
 async function main(): Promise<void> {

@@ -5,6 +5,7 @@ import type { CommandDeps } from './deps';
 import { createDigestCommand } from './digest';
 import { createExplainCommand } from './explain';
 import { createHelpCommand } from './help';
+import { createMailCommand } from './mail';
 import { createOuCommand } from './ou';
 import { createRelayCommand } from './relay';
 
@@ -17,6 +18,7 @@ export function createCommands(deps: CommandDeps): Command[] {
     createCertCommand(deps),
     createRelayCommand(deps),
     createOuCommand(deps),
+    createMailCommand(deps),
     createExplainCommand(),
     createDigestCommand(deps),
     createAuditCommand(deps),

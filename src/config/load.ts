@@ -25,6 +25,7 @@ const ENV_KEYS: Array<{ env: string; path: string[]; kind: 'string' | 'list' | '
   { env: 'DIAGBOT_LDAP_BASE_DN', path: ['ldap', 'baseDn'], kind: 'string' },
   { env: 'DIAGBOT_LDAP_BIND_DN', path: ['ldap', 'bindDn'], kind: 'string' },
   { env: 'DIAGBOT_LDAP_PASSWORD', path: ['ldap', 'password'], kind: 'string' },
+  { env: 'DIAGBOT_DNS_SERVERS', path: ['dns', 'servers'], kind: 'list' },
   { env: 'DIAGBOT_DB', path: ['store', 'path'], kind: 'string' },
   { env: 'DIAGBOT_DATABASE_URL', path: ['store', 'url'], kind: 'string' },
   { env: 'PORT', path: ['http', 'port'], kind: 'int' },

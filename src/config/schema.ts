@@ -22,6 +22,13 @@ export const tlsSchema = z.object({
   concurrency: z.number().int().min(1).max(256).default(16),
 });
 
+/** `dns`: the resolvers `mail` asks (src/dns); empty = the system's (/etc/resolv.conf). */
+export const dnsSchema = z.object({
+  servers: z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-f:.]+\](:\d{1,5})?|[0-9a-f.]*:[0-9a-f:.]*:[0-9a-f:.]*)$/i, 'a resolver address or address:port, e.g. 10.0.0.53, 10.0.0.53:5353 or [2001:db8::53]:53'))
+    .default([]).describe('resolvers for `mail` (address or address:port); they must validate DNSSEC for DANE verdicts'),
+  timeoutMs: z.number().int().min(50).max(60_000).default(3000).describe('deadline of each DNS query'),
+});
+
 export const timeoutsSchema = z.object({
   connectMs: z.number().int().min(50).max(120_000).default(5000),
   stepMs: z.number().int().min(50).max(300_000).default(10_000),
@@ -137,6 +144,7 @@ export const teamsSchema = z.object({
 export const configSchema = z.object({
   targets: targetsSchema.default({ allow: [], deny: [] }),
   tls: tlsSchema.default({ extraCaFiles: [], expiryWarningDays: 30, concurrency: 16 }),
+  dns: dnsSchema.prefault({}),
   timeouts: timeoutsSchema.default({ connectMs: 5000, stepMs: 10_000 }),
   /** The relay topology; validated by the relay engine's schema (src/relay). */
   relay: relayConfigSchema.prefault({}),

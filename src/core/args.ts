@@ -8,6 +8,8 @@ export interface FlagInfo {
   name: string;
   key: string;
   boolean: boolean;
+  /** An array field: the flag may be given more than once (`--selector s1 --selector s2`). */
+  repeatable: boolean;
   description?: string;
 }
 
@@ -43,6 +45,7 @@ export function flagsOf(command: Command): FlagInfo[] {
       name: kebab(key),
       key,
       boolean: unwrap(field).def.type === 'boolean',
+      repeatable: unwrap(field).def.type === 'array',
       description: field.description ?? unwrap(field).description,
     });
   }
@@ -81,9 +84,13 @@ export function collectArgs(command: Command, rest: string): Record<string, unkn
         command.examples[0],
       );
     }
-    if (flag.key in out) throw usageError(`--${flag.name} is given twice`, command.examples[0]);
+    if (flag.key in out && !flag.repeatable) throw usageError(`--${flag.name} is given twice`, command.examples[0]);
+    const store = (value: string): void => {
+      out[flag.key] = flag.repeatable ? [...((out[flag.key] as string[] | undefined) ?? []), value] : value;
+    };
     if (eq !== -1) {
-      out[flag.key] = flag.boolean ? parseBoolean(flag, word.value.slice(eq + 1), command) : word.value.slice(eq + 1);
+      if (flag.boolean) out[flag.key] = parseBoolean(flag, word.value.slice(eq + 1), command);
+      else store(word.value.slice(eq + 1));
     } else if (flag.boolean) {
       out[flag.key] = true;
     } else {
@@ -91,7 +98,7 @@ export function collectArgs(command: Command, rest: string): Record<string, unkn
       if (!next || (!next.quoted && next.value.startsWith('--'))) {
         throw usageError(`--${flag.name} needs a value`, command.examples[0]);
       }
-      out[flag.key] = next.value;
+      store(next.value);
       i += 1;
     }
   }

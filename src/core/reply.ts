@@ -23,6 +23,8 @@ export interface Finding {
   severity: Severity;
   message: string;
   fix?: Fix;
+  /** Facts of this one finding where the command's `data` is not enough (e.g. `mail.starttls.cert`: the cert ids). */
+  data?: Record<string, unknown>;
 }
 
 export interface Fact {

@@ -10,6 +10,8 @@ export const DEFAULT_COMMAND_PORTS: Readonly<Record<string, readonly number[]>> 
   cert: [443, 25, 587, 465, 993, 995, 143, 110, 636, 3269],
   // SMTP, submission, the common alternative submission port
   relay: [25, 587, 2525],
+  // mail: STARTTLS to each MX, HTTPS to mta-sts.<domain> (fixed by the protocols, never chosen by the user)
+  mail: [25, 443],
 };
 
 export interface PortDecision {

@@ -20,6 +20,7 @@ export const DEFAULT_MIN_ROLES: Readonly<Record<string, Role>> = {
   help: 'everyone',
   explain: 'everyone',
   cert: 'everyone',
+  mail: 'everyone',
   relay: 'operator',
   ou: 'operator',
   digest: 'everyone',

@@ -1,6 +1,6 @@
 import { decodeCodes, type DecodedCode } from './codes';
 import type { Entities } from './entities';
-import { fillFollowUps } from './follow-ups';
+import { fillFollowUps, postureFollowUps } from './follow-ups';
 import { loadKnowledgeBase, type KnowledgeBase } from './load';
 import { createMatcher, type Matcher, type Signal } from './matcher';
 import type { KbEntry } from './schema';
@@ -63,7 +63,7 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
     const matches = ranked.filter((m) => m.confidence >= MATCH_THRESHOLD).slice(0, MAX_MATCHES);
     const best = ranked[0];
     const closest = matches.length === 0 && best && best.confidence >= CLOSEST_FLOOR ? best : undefined;
-    const followUps = fillFollowUps(matches.flatMap((m) => m.entry.followUps), prepared.entities);
+    const followUps = fillFollowUps([...matches.flatMap((m) => m.entry.followUps), ...postureFollowUps(codeKeys, prepared.text)], prepared.entities);
     return { matches, closest, codes, entities: prepared.entities, followUps, truncated: prepared.truncated };
   }
 

@@ -1,5 +1,23 @@
 import { isVendorHost, type Entities } from './entities';
 
+/**
+ * Enhanced status codes of an authentication (SPF, DKIM, DMARC, sender authentication) or TLS rejection:
+ * RFC 7372 (5.7.20–5.7.27), RFC 3207/4954 (5.7.10, 5.7.11), Exchange Online (5.7.509 DMARC reject,
+ * 5.7.515 sender authentication requirements), and 5.7.0/4.7.0 with STARTTLS words.
+ */
+const AUTH_OR_TLS_CODE = /^smtp:[45]\.7\.(2[0-7]|1[01]|509|515)$/;
+const AUTH_OR_TLS_WORDS = /\b(spf|dkim|dmarc|compauth)\b[^\n]{0,80}\b(fail|failed|reject|rejected|did not pass|not pass)\b|\b(must issue a starttls|tls not available|encryption (is )?(needed|required)|tls is required)\b/i;
+
+/**
+ * `mail {domain}` when the text is a rejection for authentication or TLS: the next question is the
+ * sending domain's posture (its SPF, DKIM, DMARC, or its MX TLS). The domain is the first one the
+ * text names by address (the sender, in bounces and NDRs), so it is usually the organisation's own.
+ */
+export function postureFollowUps(codeKeys: ReadonlySet<string>, text: string): string[] {
+  const coded = [...codeKeys].some((key) => AUTH_OR_TLS_CODE.test(key));
+  return coded || AUTH_OR_TLS_WORDS.test(text) ? ['mail {domain}'] : [];
+}
+
 /** At most this many follow-up commands per answer. */
 const MAX_FOLLOW_UPS = 5;
 

@@ -57,7 +57,7 @@ const link = z.object({
   url: z.string().url().refine((u) => u.startsWith('https://'), 'links must be https'),
 }).strict();
 
-const FOLLOW_UP = /^(cert|relay|ou|explain|help) [^\n]{1,200}$/;
+const FOLLOW_UP = /^(cert|relay|ou|mail|explain|help) [^\n]{1,200}$/;
 const PLACEHOLDER = /\{([a-z]+)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['host', 'ip', 'dn', 'email', 'domain', 'url']);
 

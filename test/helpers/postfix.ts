@@ -96,12 +96,31 @@ export async function ensureLoopbackAddresses(addresses: readonly string[]): Pro
   }
 }
 
+/**
+ * Puts addresses on `lo` itself. Postfix accepts an inet_interfaces address only when an interface carries it
+ * ("no local interface found"); that 127.0.0.0/8 is routed to `lo` is not enough for it.
+ */
+export async function ensureInterfaceAddresses(addresses: readonly string[]): Promise<void> {
+  const { stdout } = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', 'lo']);
+  for (const address of addresses) {
+    if (new RegExp(`inet ${address.replace(/\./g, '\\.')}/`).test(stdout)) continue;
+    await run('ip', ['addr', 'add', `${address}/32`, 'dev', 'lo']).catch((error: { stderr?: string }) => {
+      if (!/exists/i.test(error.stderr ?? '')) throw error;
+    });
+  }
+}
+
 export interface StartOptions {
   port: number;
   tlsPort: number;
+  /** The loopback address both listeners bind (default 127.0.0.1), e.g. 127.0.25.3 for an MX of the mail lab. */
+  host?: string;
+  /** The STARTTLS certificate and key (PEM) instead of a fresh self-signed one for mx.diagbot.test. */
+  certificate?: { certPem: string; keyPem: string };
 }
 
 export async function startPostfix(options: StartOptions): Promise<PostfixInstance> {
+  if (options.host !== undefined && options.host !== '127.0.0.1') await ensureInterfaceAddresses([options.host]);
   const dir = mkdtempSync(join(tmpdir(), 'diagbot-postfix-'));
   chmodSync(dir, 0o755); // the postfix user walks into the queue below it
   const configDir = join(dir, 'conf');
@@ -112,14 +131,17 @@ export async function startPostfix(options: StartOptions): Promise<PostfixInstan
   const postfixUser = execFileSync('id', ['-u', 'postfix']).toString().trim();
   chownSync(dataDir, Number(postfixUser), 0);
 
-  await run('openssl', [
+  if (options.certificate) {
+    writeFileSync(join(dir, 'cert.pem'), options.certificate.certPem);
+    writeFileSync(join(dir, 'key.pem'), options.certificate.keyPem, { mode: 0o600 });
+  } else await run('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
     '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
     '-subj', '/CN=mx.diagbot.test', '-addext', 'subjectAltName=DNS:mx.diagbot.test',
   ]);
 
   const instance = {
-    host: '127.0.0.1', port: options.port, tlsPort: options.tlsPort, relayClient: '127.0.0.2', localDomain: 'diagbot.test', dir, configDir,
+    host: options.host ?? '127.0.0.1', port: options.port, tlsPort: options.tlsPort, relayClient: '127.0.0.2', localDomain: 'diagbot.test', dir, configDir,
   };
   writeFileSync(join(configDir, 'main.cf'), mainCf(instance, { queueDir, dataDir, logFile }));
   writeFileSync(join(configDir, 'master.cf'), masterCf(instance));
@@ -137,7 +159,7 @@ export async function startPostfix(options: StartOptions): Promise<PostfixInstan
   } catch (error) {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '(no maillog)';
     await stop();
-    throw new Error(`Postfix did not start: ${(error as Error).message}\n${log}`);
+    throw new Error(`Postfix did not start: ${(error as Error).message} ${(error as { stderr?: string }).stderr ?? ''}\n${log}`);
   }
 
   const log = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
@@ -175,7 +197,7 @@ export async function startPostfix(options: StartOptions): Promise<PostfixInstan
   };
 }
 
-function mainCf(p: { port: number; dir: string; localDomain: string; relayClient: string }, paths: { queueDir: string; dataDir: string; logFile: string }): string {
+function mainCf(p: { host: string; port: number; dir: string; localDomain: string; relayClient: string }, paths: { queueDir: string; dataDir: string; logFile: string }): string {
   return `# diagbot relay tests: a private instance; nothing leaves this machine.
 compatibility_level = 3.6
 queue_directory = ${paths.queueDir}
@@ -184,7 +206,7 @@ import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C POSTLOG_SERVIC
 syslog_name = diagbot-postfix-${p.port}
 maillog_file = ${paths.logFile}
 maillog_file_prefixes = ${p.dir}
-inet_interfaces = 127.0.0.1
+inet_interfaces = ${p.host}
 inet_protocols = ipv4
 myhostname = mx.${p.localDomain}
 mydomain = ${p.localDomain}

@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(5000);
   });
 
+  it('reads the resolvers of `mail` from DIAGBOT_DNS_SERVERS and refuses a name', () => {
+    expect(loadConfig({ env: {} }).dns).toEqual({ servers: [], timeoutMs: 3000 });
+    expect(loadConfig({ env: { DIAGBOT_DNS_SERVERS: '10.0.0.53, 10.0.0.54:5353,[2001:db8::53]:53,2001:db8::54' } }).dns.servers)
+      .toEqual(['10.0.0.53', '10.0.0.54:5353', '[2001:db8::53]:53', '2001:db8::54']);
+    expect(() => loadConfig({ env: { DIAGBOT_DNS_SERVERS: 'dns.contoso.com' } })).toThrow(/DIAGBOT_DNS_SERVERS|dns\.servers/);
+  });
+
   it('takes the file from DIAGBOT_CONFIG', () => {
     const path = file('env.yaml', 'tls:\n  expiryWarningDays: 45\n');
     expect(loadConfig({ env: { DIAGBOT_CONFIG: path } }).tls.expiryWarningDays).toBe(45);

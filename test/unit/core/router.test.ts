@@ -8,7 +8,7 @@ import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
 
 /** A command that echoes what the parser gave it, so the tests see exactly what a handler receives. */
-const probe: Command<{ positional: string[]; starttls?: 'smtp' | 'imap' | 'pop3' | 'none'; name?: string; policyOnly?: boolean }> = {
+const probe: Command<{ positional: string[]; starttls?: 'smtp' | 'imap' | 'pop3' | 'none'; name?: string; policyOnly?: boolean; tag?: string[] }> = {
   name: 'probe',
   summary: 'Echo the parsed arguments.',
   usage: 'probe <host> [--starttls smtp|imap|pop3|none] [--name N] [--policy-only]',
@@ -18,6 +18,7 @@ const probe: Command<{ positional: string[]; starttls?: 'smtp' | 'imap' | 'pop3'
     starttls: z.enum(['smtp', 'imap', 'pop3', 'none']).optional().describe('protocol to upgrade with STARTTLS'),
     name: z.string().optional().describe('name to verify'),
     policyOnly: z.boolean().optional().describe('evaluate only'),
+    tag: z.array(z.string()).optional().describe('repeatable'),
   }),
   async run(args) {
     return makeReply({ command: 'probe', title: 'parsed', findings: [{ id: 'probe.ok', severity: 'ok', message: 'ok' }], data: { args } });
@@ -94,6 +95,14 @@ describe('router: parsing', () => {
   it('gives verbatim commands the rest of the text with line breaks', async () => {
     const reply = await r.handle(chatRequest('explain An error\n  HResult = -2147024891\n'));
     expect(reply.data.text).toBe('An error\n  HResult = -2147024891');
+  });
+});
+
+describe('router: repeatable flags', () => {
+  it('collects an array flag given several times, in order, in both spellings', async () => {
+    const { router: r } = router();
+    const reply = await r.handle(chatRequest('probe a --tag one --tag=two --tag three'));
+    expect(reply.data.args).toMatchObject({ positional: ['a'], tag: ['one', 'two', 'three'] });
   });
 });
 
