@@ -4,6 +4,7 @@ import { createCertCommand } from './cert';
 import type { CommandDeps } from './deps';
 import { createDigestCommand } from './digest';
 import { createExplainCommand } from './explain';
+import { createHeadersCommand } from './headers';
 import { helpCommand } from './help';
 import { createOuCommand } from './ou';
 import { createRelayCommand } from './relay';
@@ -18,6 +19,7 @@ export function createCommands(deps: CommandDeps): Command[] {
     createRelayCommand(deps),
     createOuCommand(deps),
     createExplainCommand(),
+    createHeadersCommand(),
     createDigestCommand(deps),
     auditCommand(deps),
     helpCommand,

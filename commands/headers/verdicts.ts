@@ -1,0 +1,82 @@
+import type { Finding } from '../../src/core/reply';
+import type { HeaderAnalysis, Problem } from '../../src/headers';
+
+/** `headers.spam` (spam, bulk and allow-list verdicts in words) and `headers.partial` (what was odd about the paste). */
+
+const ALLOW_LAST = 'Allow lists are a last resort: an allow entry skips filtering for everything that matches it, spoofed and malicious mail included. Use one only when the steps above cannot fix it, as narrowly as it goes (one sender, not a domain), and remove it when the sender is fixed.';
+
+export function spamFinding(analysis: HeaderAnalysis): Finding | undefined {
+  const spam = analysis.verdicts.filter((v) => v.kind === 'spam' || v.kind === 'bulk');
+  const allowed = analysis.verdicts.filter((v) => v.kind === 'allow');
+  if (spam.length === 0 && allowed.length === 0) return undefined;
+  if (spam.length === 0) {
+    return {
+      id: 'headers.spam',
+      severity: 'info',
+      message: `Filtering was skipped: ${allowed.slice(0, 3).map((v) => v.meaning).join('; ')}.`,
+      fix: { summary: 'Mail that skips filtering is not checked for spam or phishing. Keep allow entries few, narrow and reviewed; prefer fixing the sender\'s authentication.' },
+    };
+  }
+  const bulkOnly = spam.every((v) => v.kind === 'bulk');
+  const authFailed = [analysis.auth.dmarc, analysis.auth.compauth].some((r) => r && /fail/.test(r.result));
+  const steps = [
+    ...(authFailed ? ['It failed sender authentication (above): fixing SPF/DKIM/DMARC for the sending domain is the lasting fix.'] : []),
+    ...(bulkOnly ? ['Bulk mail is judged by the bulk complaint level (BCL): raise the anti-spam policy\'s BCL threshold only if your users want this kind of mail.'] : []),
+    'If it is a false positive, report it (Microsoft 365: Defender portal → Submissions; SpamAssassin/rspamd: train it as ham) so the filter learns.',
+    'For a message in quarantine, release it; the release is recorded (SFV:SKQ).',
+    ALLOW_LAST,
+  ];
+  return {
+    id: 'headers.spam',
+    severity: 'warn',
+    message: `${bulkOnly ? 'Marked as bulk' : 'Marked as spam'}: ${spam.slice(0, 6).map((v) => `${v.meaning} (${v.source})`).join('; ')}.`,
+    fix: { summary: 'Find out why before letting it through: the verdicts above name the reason.', steps },
+  };
+}
+
+function describeProblem(problem: Problem): string {
+  switch (problem.kind) {
+    case 'cut':
+      return `the paste was ${Math.round(problem.bytes / 1024)} KB; only its first ${Math.round(problem.limit / 1024)} KB were read`;
+    case 'too-many-hops':
+      return `it has ${problem.hops} Received: lines (a mail loop?); the newest ${problem.limit} were read`;
+    case 'body':
+      return `${problem.lines} lines after the blank line look like the message body and were not read`;
+    case 'leading-text':
+      return `${problem.lines} lines before the first header were skipped`;
+    case 'starts-mid-header':
+      return 'it starts in the middle of a header (the top of the block is missing)';
+    case 'no-date':
+      return `hop ${problem.hop + 1} has no time stamp`;
+    case 'bad-date':
+      return `hop ${problem.hop + 1}'s time stamp "${problem.text}" is not a date I can read`;
+    case 'unknown-zone':
+      return `hop ${problem.hop + 1}'s time "${problem.text}" has no usable time zone; read as UTC`;
+    case 'no-by':
+      return `hop ${problem.hop + 1} names no receiving server`;
+    default: {
+      const unreachable: never = problem;
+      throw new Error(`unknown problem ${String(unreachable)}`);
+    }
+  }
+}
+
+export function partialFinding(analysis: HeaderAnalysis): Finding | undefined {
+  if (analysis.problems.length === 0) return undefined;
+  const shown = analysis.problems.slice(0, 6).map(describeProblem);
+  const more = analysis.problems.length - shown.length;
+  const onlyBody = analysis.problems.every((p) => p.kind === 'body' || p.kind === 'leading-text');
+  return {
+    id: 'headers.partial',
+    severity: onlyBody ? 'info' : 'warn',
+    message: `The header block is partial or odd: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`,
+    fix: {
+      summary: 'Paste the whole header block as the mail program shows it, from the first line to the blank line before the body.',
+      steps: [
+        'Outlook: File → Properties → Internet headers (or the message\'s … → View → Message details in Outlook on the web).',
+        'Gmail: ⋮ → Show original; copy everything above the body.',
+        'Postfix/Thunderbird: View → Message source, up to the first blank line.',
+      ],
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { parseMailDate } from './date';
+import { parseReceived } from './received';
+import type { Hop, Problem } from './types';
+
+/**
+ * The Received: chain in order from the sender, with the time each hop took and where two clocks disagree.
+ * Trace fields are prepended by each server, so the first Received: in the paste is the last hop.
+ */
+
+/** More hops than this is a loop or a fabricated block: the rest are counted, not read. */
+export const MAX_HOPS = 100;
+
+export interface Chain {
+  hops: Hop[];
+  largestDelay: { hop: number; seconds: number } | null;
+  totalSeconds?: number;
+  problems: Problem[];
+}
+
+/**
+ * `received` are the Received: values in paste order (newest first); `dateHeader` the Date: value, used as the
+ * time the first hop's delay is counted from (how long the message sat in the sender's outbox).
+ */
+export function buildChain(received: readonly string[], dateHeader: string | undefined): Chain {
+  const problems: Problem[] = [];
+  let values = received;
+  if (values.length > MAX_HOPS) {
+    problems.push({ kind: 'too-many-hops', hops: values.length, limit: MAX_HOPS });
+    // Keep the newest hops: they are where the message is now, and where a loop shows.
+    values = values.slice(0, MAX_HOPS);
+  }
+  const hops: Hop[] = [];
+  const times: (number | undefined)[] = [];
+  const ordered = [...values].reverse();
+  for (const [index, raw] of ordered.entries()) {
+    const parts = parseReceived(raw);
+    const hop: Hop = { index, raw };
+    if (parts.fromHelo) hop.fromHelo = parts.fromHelo;
+    if (parts.fromHost) hop.fromHost = parts.fromHost;
+    if (parts.fromIp) hop.fromIp = parts.fromIp;
+    if (parts.by) hop.by = parts.by;
+    if (parts.byIp) hop.byIp = parts.byIp;
+    if (parts.with) hop.with = parts.with;
+    if (parts.tls) hop.tls = parts.tls;
+    if (parts.id) hop.id = parts.id;
+    if (parts.for) hop.for = parts.for;
+    if (parts.date) {
+      hop.at = new Date(parts.date.ms).toISOString();
+      if (!parts.date.zoneKnown) problems.push({ kind: 'unknown-zone', hop: index, text: raw.slice(raw.lastIndexOf(';') + 1).trim().slice(0, 60) });
+    } else if (parts.dateText) {
+      problems.push({ kind: 'bad-date', hop: index, text: parts.dateText });
+    } else {
+      problems.push({ kind: 'no-date', hop: index });
+    }
+    if (!parts.by && !parts.date) problems.push({ kind: 'no-by', hop: index });
+    times.push(parts.date?.ms);
+    hops.push(hop);
+  }
+
+  const sent = dateHeader ? parseMailDate(dateHeader) : undefined;
+  const raw: (number | undefined)[] = hops.map((_, i) => {
+    const now = times[i];
+    const before = i === 0 ? sent?.ms : times[i - 1];
+    return now === undefined || before === undefined ? undefined : Math.round((now - before) / 1000);
+  });
+  for (const [i, hop] of hops.entries()) {
+    const step = raw[i];
+    if (step === undefined) continue;
+    if (step < 0) {
+      hop.skewSeconds = -step;
+      hop.delaySeconds = 0;
+      continue;
+    }
+    // A step next to a backwards step is partly a clock difference: the span across both is what is known.
+    let effective = step;
+    const next = raw[i + 1];
+    const previous = raw[i - 1];
+    if (next !== undefined && next < 0) effective += next;
+    // Not across the first step: that one is from the sender's own clock (Date:), which is often simply wrong.
+    if (previous !== undefined && previous < 0 && i > 1) effective += previous;
+    hop.delaySeconds = Math.max(0, effective);
+  }
+
+  let largestDelay: Chain['largestDelay'] = null;
+  for (const hop of hops) {
+    if (hop.delaySeconds !== undefined && hop.delaySeconds > 0 && (!largestDelay || hop.delaySeconds > largestDelay.seconds)) {
+      largestDelay = { hop: hop.index, seconds: hop.delaySeconds };
+    }
+  }
+  const known = times.filter((t): t is number => t !== undefined);
+  const chain: Chain = { hops, largestDelay, problems };
+  if (known.length >= 2) chain.totalSeconds = Math.round((Math.max(...known) - Math.min(...known)) / 1000);
+  return chain;
+}
