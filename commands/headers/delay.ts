@@ -7,9 +7,13 @@ import { clock, duration, hopFrom, shortHost } from './format';
 /** Below this a wait is normal transit time, not a delay worth a title. */
 export const NOTABLE_DELAY_SECONDS = 60;
 
-/** `EXCH02 → EOP` for a hop; for the first hop measured from the Date: header, `the sender → EXCH01`. */
-export function hopRoute(hop: Hop): string {
-  return `${shortHost(hopFrom(hop) ?? (hop.index === 0 ? 'the sender' : undefined))} → ${shortHost(hop.by)}`;
+/**
+ * `EXCH02 → EOP` for a hop. A hop that names no client (`Received: by …`) came from the server of the hop
+ * before it, or from the sender's program when it is the first.
+ */
+export function hopRoute(hop: Hop, hops: readonly Hop[]): string {
+  const from = hopFrom(hop) ?? (hop.index === 0 ? 'the sender' : hops[hop.index - 1]?.by);
+  return `${shortHost(from)} → ${shortHost(hop.by)}`;
 }
 
 function delayFix(analysis: HeaderAnalysis, hop: Hop): Finding['fix'] {
@@ -52,7 +56,7 @@ export function delayFinding(analysis: HeaderAnalysis): Finding | undefined {
     return {
       id: 'headers.delay',
       severity: 'ok',
-      message: `No notable delay: ${analysis.totalSeconds !== undefined ? `${duration(analysis.totalSeconds)} from the first to the last server` : 'every hop took under a minute'}${largestDelay ? `, the longest step ${duration(largestDelay.seconds)} (${hopRoute(hops[largestDelay.hop] as Hop)})` : ''}.`,
+      message: `No notable delay: ${analysis.totalSeconds !== undefined ? `${duration(analysis.totalSeconds)} from the first to the last server` : 'every hop took under a minute'}${largestDelay ? `, the longest step ${duration(largestDelay.seconds)} (${hopRoute(hops[largestDelay.hop] as Hop, hops)})` : ''}.`,
     };
   }
   const hop = hops[largestDelay.hop] as Hop;
@@ -62,7 +66,7 @@ export function delayFinding(analysis: HeaderAnalysis): Finding | undefined {
   return {
     id: 'headers.delay',
     severity,
-    message: `Held ${duration(largestDelay.seconds)} at ${hopRoute(hop)}: stamped ${since}, then ${clock(hop.at, before?.at ?? analysis.date)} by ${hop.by ?? '?'}.${analysis.totalSeconds !== undefined ? ` ${duration(analysis.totalSeconds)} in all.` : ''}`,
+    message: `Held ${duration(largestDelay.seconds)} at ${hopRoute(hop, hops)}: stamped ${since}, then ${clock(hop.at, before?.at ?? analysis.date)} by ${hop.by ?? '?'}.${analysis.totalSeconds !== undefined ? ` ${duration(analysis.totalSeconds)} in all.` : ''}`,
     fix: delayFix(analysis, hop),
   };
 }
@@ -72,7 +76,7 @@ export function skewFinding(analysis: HeaderAnalysis): Finding | undefined {
   const skewed = analysis.hops.filter((h) => (h.skewSeconds ?? 0) > 0);
   if (skewed.length === 0) return undefined;
   const worst = Math.max(...skewed.map((h) => h.skewSeconds ?? 0));
-  const list = skewed.slice(0, 5).map((h) => `${hopRoute(h)} stamped ${duration(h.skewSeconds ?? 0)} earlier than the step before`).join('; ');
+  const list = skewed.slice(0, 5).map((h) => `${hopRoute(h, analysis.hops)} stamped ${duration(h.skewSeconds ?? 0)} earlier than the step before`).join('; ');
   return {
     id: 'headers.skew',
     severity: worst >= 300 ? 'warn' : 'info',

@@ -15,13 +15,14 @@ export const EXAMPLE = 'headers Received: from EXCH01.contoso.local (10.1.0.11) 
 /** At most this many hops in the chat table; `--json` and `data.hops` have them all. */
 const TABLE_HOPS = 12;
 
-function hopFact(hop: Hop, previous: Hop | undefined): Fact {
+function hopFact(hop: Hop, hops: readonly Hop[]): Fact {
+  const previous = hops[hop.index - 1];
   const bits = [clock(hop.at, previous?.at)];
   if (hop.skewSeconds) bits.push(`skew −${duration(hop.skewSeconds)}`);
   else if (hop.delaySeconds !== undefined) bits.push(`+${duration(hop.delaySeconds)}`);
   if (hop.with) bits.push(hop.with);
   bits.push(hop.tls ?? 'no TLS noted');
-  return { label: `${hop.index + 1}. ${hopRoute(hop)}`, value: bits.join(' · ') };
+  return { label: `${hop.index + 1}. ${hopRoute(hop, hops)}`, value: bits.join(' · ') };
 }
 
 /** The hops worth a row: all when few; else the first and last ones and the largest delay, in order. */
@@ -62,7 +63,7 @@ function title(analysis: HeaderAnalysis, findings: readonly Finding[]): string {
   const { largestDelay, hops } = analysis;
   const parts: string[] = [];
   if (largestDelay && largestDelay.seconds >= NOTABLE_DELAY_SECONDS) {
-    parts.push(`held ${duration(largestDelay.seconds)} at ${hopRoute(hops[largestDelay.hop] as Hop)}`);
+    parts.push(`held ${duration(largestDelay.seconds)} at ${hopRoute(hops[largestDelay.hop] as Hop, hops)}`);
   } else if (hops.length > 0) {
     parts.push(`${hops.length} hop${hops.length === 1 ? '' : 's'}${analysis.totalSeconds !== undefined ? ` in ${duration(analysis.totalSeconds)}` : ''}, no notable delay`);
   }
@@ -119,7 +120,7 @@ export function headersReply(analysis: HeaderAnalysis): Reply {
   }
   const facts: Fact[] = [];
   const { hops: shown, left } = tableHops(analysis);
-  for (const hop of shown) facts.push(hopFact(hop, analysis.hops[hop.index - 1]));
+  for (const hop of shown) facts.push(hopFact(hop, analysis.hops));
   if (left > 0) facts.push({ label: `… ${left} more hops`, value: 'all of them with `diagbot --json headers …` or in the terminal' });
   const auth = authLine(analysis);
   if (auth) facts.push({ label: 'Authentication', value: auth });

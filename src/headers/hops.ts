@@ -63,22 +63,24 @@ export function buildChain(received: readonly string[], dateHeader: string | und
     const before = i === 0 ? sent?.ms : times[i - 1];
     return now === undefined || before === undefined ? undefined : Math.round((now - before) / 1000);
   });
+  // A backwards step k means the clock at k-1 is fast or the one at k is slow. A fast clock inflates the step
+  // before it, a slow one the step after it: whichever neighbour is larger is measured across the skew instead.
+  // Not for the first step: that one is from the sender's own clock (Date:), which is often simply wrong.
+  const effective = raw.map((step) => (step === undefined ? undefined : Math.max(0, step)));
+  for (let k = 1; k < raw.length; k += 1) {
+    const step = raw[k];
+    if (step === undefined || step >= 0) continue;
+    const before = raw[k - 1];
+    const after = raw[k + 1];
+    const side = (before ?? -1) >= (after ?? -1) ? k - 1 : k + 1;
+    const inflated = raw[side];
+    if (inflated !== undefined && inflated > 0) effective[side] = Math.max(0, Math.min(effective[side] ?? inflated, inflated + step));
+  }
   for (const [i, hop] of hops.entries()) {
     const step = raw[i];
     if (step === undefined) continue;
-    if (step < 0) {
-      hop.skewSeconds = -step;
-      hop.delaySeconds = 0;
-      continue;
-    }
-    // A step next to a backwards step is partly a clock difference: the span across both is what is known.
-    let effective = step;
-    const next = raw[i + 1];
-    const previous = raw[i - 1];
-    if (next !== undefined && next < 0) effective += next;
-    // Not across the first step: that one is from the sender's own clock (Date:), which is often simply wrong.
-    if (previous !== undefined && previous < 0 && i > 1) effective += previous;
-    hop.delaySeconds = Math.max(0, effective);
+    if (step < 0) hop.skewSeconds = -step;
+    hop.delaySeconds = effective[i] ?? 0;
   }
 
   let largestDelay: Chain['largestDelay'] = null;
