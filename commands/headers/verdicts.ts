@@ -41,9 +41,9 @@ function describeProblem(problem: Problem): string {
     case 'too-many-hops':
       return `it has ${problem.hops} Received: lines (a mail loop?); the newest ${problem.limit} were read`;
     case 'body':
-      return `${problem.lines} lines after the blank line look like the message body and were not read`;
+      return `${problem.lines === 1 ? '1 line' : `${problem.lines} lines`} after the blank line look like the message body and ${problem.lines === 1 ? 'was' : 'were'} not read`;
     case 'leading-text':
-      return `${problem.lines} lines before the first header were skipped`;
+      return `${problem.lines === 1 ? '1 line' : `${problem.lines} lines`} before the first header ${problem.lines === 1 ? 'was' : 'were'} skipped (a question, or the end of a header cut off at the top)`;
     case 'starts-mid-header':
       return 'it starts in the middle of a header (the top of the block is missing)';
     case 'no-date':
