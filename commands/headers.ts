@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command';
 import type { Reply } from '../src/core/reply';
-import { analyseHeaders, isHeaderBlock } from '../src/headers';
+import { isHeaderBlock, loadHeadersEngine } from '../src/headers';
 import { EXAMPLE, headersReply, noHeadersReply } from './headers/reply';
 
 /*
@@ -14,7 +14,8 @@ const headersArgs = z.object({ text: z.string().describe('the pasted header bloc
 export type HeadersArgs = z.infer<typeof headersArgs>;
 
 /** The analysis of a paste as a Reply: `headers.none` (status error) when it holds no header block. */
-export function analyseHeadersReply(text: string): Reply {
+export async function analyseHeadersReply(text: string): Promise<Reply> {
+  const { analyseHeaders } = await loadHeadersEngine();
   const analysis = analyseHeaders(text);
   return analysis.found ? headersReply(analysis) : noHeadersReply(text);
 }
@@ -23,7 +24,7 @@ export function analyseHeadersReply(text: string): Reply {
  * For the other paste paths (`explain`, DMs, mentions, the message shortcut): the headers answer when the
  * text is a header block, undefined otherwise.
  */
-export function headersReplyIfHeaderBlock(text: string): Reply | undefined {
+export async function headersReplyIfHeaderBlock(text: string): Promise<Reply | undefined> {
   return isHeaderBlock(text) ? analyseHeadersReply(text) : undefined;
 }
 

@@ -62,14 +62,14 @@ function scoreAuth(expected, data) {
   return { ok: diffs.length === 0, diffs };
 }
 
-function main() {
+async function main() {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const items = files.flatMap((f) => YAML.parse(readFileSync(join(dir, f), 'utf8')) ?? []);
   let delayOk = 0;
   let authOk = 0;
   let bothOk = 0;
   for (const item of items) {
-    const reply = analyseHeadersReply(String(item.paste ?? ''));
+    const reply = await analyseHeadersReply(String(item.paste ?? ''));
     const data = reply.data;
     const expected = item.expected ?? {};
     const delay = scoreDelay(expected.largestDelay, { hops: data.hops ?? [], largestDelay: data.largestDelay ?? null });
@@ -88,4 +88,7 @@ function main() {
   console.log(`items ${items.length} · largest delay right ${delayOk} (${pct(delayOk)}%) · auth right ${authOk} (${pct(authOk)}%) · both right ${bothOk} (${pct(bothOk)}%)`);
 }
 
-main();
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,5 +1,6 @@
 import { readAuth } from './auth';
-import { isHeaderBlock, readBlock, type Field } from './block';
+import { readBlock, type Field } from './block';
+import { isHeaderBlock } from './detect';
 import { parseMailDate } from './date';
 import { buildChain } from './hops';
 import type { HeaderAnalysis } from './types';

@@ -1,4 +1,5 @@
 import libmime from 'libmime';
+import { MAX_TEXT } from './limits';
 import type { Problem } from './types';
 
 /**
@@ -8,8 +9,6 @@ import type { Problem } from './types';
  * in the middle of a header, and bounds on size.
  */
 
-/** The most text read; a longer paste is cut here and the answer says so. */
-export const MAX_TEXT = 256 * 1024;
 /** The most any one field keeps (a pasted body folded into one header must not dominate). */
 const MAX_FIELD = 16 * 1024;
 
@@ -30,25 +29,6 @@ export interface Block {
 const FIELD_LINE = /^([A-Za-z0-9][A-Za-z0-9_-]{0,75})[ \t]*:/;
 /** Names that, after a blank line, mean the header block goes on (a double-spaced paste) rather than a body. */
 const TRACE_NAME = /^(?:received|authentication-results|arc-[a-z-]+|dkim-signature|received-spf|return-path|delivered-to|x-[a-z0-9-]+)[ \t]*:/i;
-const DETECT_RECEIVED = /^received[ \t]*:/gim;
-const DETECT_AUTH = /^(?:authentication-results|arc-authentication-results|arc-seal|received-spf|dkim-signature|x-forefront-antispam-report|x-microsoft-antispam(?:-mailbox-delivery)?|x-spam-status|x-spamd-result)[ \t]*:/im;
-
-/**
- * Is this paste a header block? Detected, not guessed: two or more `Received:` lines, or an authentication
- * or spam-verdict header at the start of a line. Looks at the first 64 KB only.
- */
-export function isHeaderBlock(text: string): boolean {
-  const head = text.length > 65_536 ? text.slice(0, 65_536) : text;
-  if (DETECT_AUTH.test(head)) return true;
-  DETECT_RECEIVED.lastIndex = 0;
-  let count = 0;
-  while (DETECT_RECEIVED.exec(head) !== null) {
-    count += 1;
-    if (count >= 2) return true;
-  }
-  return false;
-}
-
 /** Removes the indentation every non-empty line shares (a paste from an indented quote or e-mail reply). */
 function dedent(lines: string[]): string[] {
   let common: number | undefined;

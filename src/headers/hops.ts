@@ -1,4 +1,5 @@
 import { parseMailDate } from './date';
+import { MAX_HOPS } from './limits';
 import { parseReceived } from './received';
 import type { Hop, Problem } from './types';
 
@@ -7,8 +8,6 @@ import type { Hop, Problem } from './types';
  * Trace fields are prepended by each server, so the first Received: in the paste is the last hop.
  */
 
-/** More hops than this is a loop or a fabricated block: the rest are counted, not read. */
-export const MAX_HOPS = 100;
 
 export interface Chain {
   hops: Hop[];

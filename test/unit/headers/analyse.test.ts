@@ -1,4 +1,5 @@
-import { analyseHeaders, isHeaderBlock } from '../../../src/headers';
+import { isHeaderBlock } from '../../../src/headers';
+import { analyseHeaders } from '../../../src/headers/analyse';
 import { fixture, received } from './fixtures';
 
 describe('analyseHeaders on hand-written blocks', () => {

@@ -30,16 +30,16 @@ function check(reply: Reply): void {
 }
 
 describe('headers: any text gives a Reply', () => {
-  it('random text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 4000, unit: 'binary' }), (text) => check(analyseHeadersReply(text))), { numRuns: RUNS });
+  it('random text', async () => {
+    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 4000, unit: 'binary' }), async (text) => check(await analyseHeadersReply(text))), { numRuns: RUNS });
   });
 
-  it('text made of header pieces', () => {
-    fc.assert(fc.property(headerish, (text) => check(analyseHeadersReply(text))), { numRuns: RUNS });
+  it('text made of header pieces', async () => {
+    await fc.assert(fc.asyncProperty(headerish, async (text) => check(await analyseHeadersReply(text))), { numRuns: RUNS });
   });
 
-  it('pastes up to 1 MB', () => {
+  it('pastes up to 1 MB', async () => {
     const big = fc.tuple(headerish.filter((t) => t.length > 0), fc.integer({ min: 64 * 1024, max: MB })).map(([unit, size]) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size));
-    fc.assert(fc.property(big, (text) => check(analyseHeadersReply(text))), { numRuns: Math.min(RUNS, 25) });
+    await fc.assert(fc.asyncProperty(big, async (text) => check(await analyseHeadersReply(text))), { numRuns: Math.min(RUNS, 25) });
   });
 });
