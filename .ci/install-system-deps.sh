@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests need: Postfix (relay), Samba AD DC (ou),
-# OpenSSL (cert fixtures). Service starts are blocked so no system-wide daemon runs; the tests
-# start private instances on loopback themselves.
+# OpenSSL (cert fixtures), OpenDKIM (headers: real signed mail). Service starts are blocked so no
+# system-wide daemon runs; the tests start private instances on loopback themselves.
 set -euo pipefail
 need=()
-for pkg in postfix samba samba-ad-provision samba-dsdb-modules samba-vfs-modules ldb-tools ldap-utils openssl iproute2 ca-certificates; do
+for pkg in postfix samba samba-ad-provision samba-dsdb-modules samba-vfs-modules ldb-tools ldap-utils openssl iproute2 ca-certificates opendkim opendkim-tools; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && { echo "system packages: all present"; exit 0; }
