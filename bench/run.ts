@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   cert: () => import('./cert'),
   teams: () => import('./teams'),
   ou: () => import('./ou'),
+  headers: () => import('./headers'),
 };
 
 async function main(): Promise<void> {
