@@ -21,7 +21,8 @@ function hopFact(hop: Hop, hops: readonly Hop[]): Fact {
   if (hop.skewSeconds) bits.push(`skew −${duration(hop.skewSeconds)}`);
   else if (hop.delaySeconds !== undefined) bits.push(`+${duration(hop.delaySeconds)}`);
   if (hop.with) bits.push(hop.with);
-  bits.push(hop.tls ?? 'no TLS noted');
+  // The version is enough for a chat row; the cipher is in data.hops and the terminal's Received: text.
+  bits.push(hop.tls ? (/^(?:TLS|SSL) \d(?:\.\d)?/.exec(hop.tls)?.[0] ?? hop.tls) : 'no TLS noted');
   return { label: `${hop.index + 1}. ${hopRoute(hop, hops)}`, value: bits.join(' · ') };
 }
 
