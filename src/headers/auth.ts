@@ -155,35 +155,38 @@ function receivedSpf(value: string): AuthResult | undefined {
 }
 
 /**
- * The verdicts: for each method, the topmost Authentication-Results that states it (the receiving
- * organisation's own, since trace fields are prepended), then ARC-Authentication-Results, then Received-SPF
- * for SPF and the newest ARC-Seal's `cv=` for ARC. For DKIM a pass of any signature wins, as DMARC counts it.
+ * The verdicts, for each method the first source that states it, in this order: the Authentication-Results
+ * written by the receiving organisation (the topmost one's authserv-id, or Exchange Online's form without
+ * one — trace fields are prepended, so the topmost is the receiver's), then its Received-SPF for SPF, then
+ * any other Authentication-Results and the ARC-Authentication-Results, newest first, and for ARC the newest
+ * ARC-Seal's `cv=`. For DKIM a pass of any signature wins, as DMARC counts it.
  */
 export function readAuth(fields: readonly Field[]): AuthSummary {
   const summary: AuthSummary = { signatures: dkimSignatures(fields) };
-  const sources: { results: ResInfo[]; source: string }[] = [];
-  for (const key of ['authentication-results', 'arc-authentication-results']) {
-    for (const field of fields) {
-      if (field.key !== key) continue;
-      const parsed = parseAuthenticationResults(field.value);
-      const name = key === 'authentication-results' ? 'Authentication-Results' : 'ARC-Authentication-Results';
-      sources.push({ results: parsed.results, source: parsed.authserv ? `${name} (${parsed.authserv})` : name });
-    }
-  }
+  const results = fields
+    .filter((f) => f.key === 'authentication-results' || f.key === 'arc-authentication-results')
+    .map((f) => ({ arc: f.key !== 'authentication-results', parsed: parseAuthenticationResults(f.value) }));
+  const receiver = results.find((r) => !r.arc)?.parsed.authserv;
+  const own = (r: (typeof results)[number]): boolean => !r.arc && r.parsed.authserv === receiver;
+  const ordered = [...results.filter(own), ...results.filter((r) => !r.arc && !own(r)), ...results.filter((r) => r.arc)];
+  const sources = ordered.map(({ arc, parsed }) => {
+    const name = arc ? 'ARC-Authentication-Results' : 'Authentication-Results';
+    return { results: parsed.results, source: parsed.authserv ? `${name} (${parsed.authserv})` : name, own: !arc && parsed.authserv === receiver };
+  });
+  const spfHeader = fields.find((f) => f.key === 'received-spf');
+  const receivedSpfResult = spfHeader ? receivedSpf(spfHeader.value) : undefined;
   for (const method of METHODS) {
-    for (const { results, source } of sources) {
-      const mine = results.filter((r) => r.method === method);
+    for (const { results: infos, source, own: isOwn } of sources) {
+      // The receiver's Received-SPF outranks another organisation's Authentication-Results.
+      if (method === 'spf' && !isOwn && receivedSpfResult) break;
+      const mine = infos.filter((r) => r.method === method);
       if (mine.length === 0) continue;
       const chosen = method === 'dkim' ? (mine.find((r) => r.result === 'pass') ?? mine[0]) : mine[0];
       summary[method] = toResult(chosen as ResInfo, source);
       break;
     }
   }
-  if (!summary.spf) {
-    const spf = fields.find((f) => f.key === 'received-spf');
-    const parsed = spf ? receivedSpf(spf.value) : undefined;
-    if (parsed) summary.spf = parsed;
-  }
+  if (!summary.spf && receivedSpfResult) summary.spf = receivedSpfResult;
   if (!summary.arc) {
     let newest: { instance: number; cv: string } | undefined;
     for (const field of fields) {

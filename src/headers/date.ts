@@ -23,6 +23,8 @@ const NAMED_ZONES: Record<string, number> = {
 // [day ","] day month year hh:mm[:ss[.frac]] [zone] — anchored loosely: the Received: date may trail comments.
 const RFC5322 =
   /(?:^|[\s,])(\d{1,2})\s+([a-z]{3})[a-z]*\.?\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?\s*([+-]\d{4}|[+-]\d{2}:\d{2}|[a-z]{1,5}\b)?/i;
+// ctime(3): `Sat Dec  5 10:02:03 2026`, as old sendmail and mbox "From " lines write it (no zone).
+const CTIME = /\b([a-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(?:([a-z]{1,5}|[+-]\d{4})\s+)?(\d{4})\b/i;
 // 2026-12-04T10:02:03Z / 2026-12-04 10:02:03 +0000, as some gateways and appliances write.
 const ISO = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?/i;
 
@@ -66,6 +68,13 @@ export function parseMailDate(text: string): ParsedDate | undefined {
     const month = MONTHS[(m[2] as string).toLowerCase()];
     if (month !== undefined) {
       return build(fullYear(m[3] as string), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zoneMinutes(m[7]));
+    }
+  }
+  const ctime = CTIME.exec(head);
+  if (ctime) {
+    const month = MONTHS[(ctime[1] as string).toLowerCase()];
+    if (month !== undefined) {
+      return build(Number(ctime[7]), month, Number(ctime[2]), Number(ctime[3]), Number(ctime[4]), Number(ctime[5]), zoneMinutes(ctime[6]));
     }
   }
   const iso = ISO.exec(head);

@@ -114,7 +114,7 @@ function findTls(all: string, protocol: string | undefined): string | undefined 
   if (exim) return exim[2] ? `${normaliseTlsVersion(exim[1] as string)} ${exim[2]}` : /^TLS_/.test(exim[1] as string) ? `TLS ${exim[1]}` : normaliseTlsVersion(exim[1] as string);
   // RFC 3848: ESMTPS, ESMTPSA, LMTPS, UTF8SMTPS … name a TLS session; Gmail says "Google Transport Security".
   if (protocol && /^(?:utf8)?(?:e?smtps|lmtps|esmtpsa|utf8smtpsa|https)a?$/i.test(protocol.split(/\s/)[0] as string)) return 'TLS';
-  if (/google transport security/i.test(all)) return 'TLS';
+  if (/google transport security|\(TLS\)/i.test(all)) return 'TLS';
   return undefined;
 }
 

@@ -80,6 +80,31 @@ describe('analyseHeaders on hand-written blocks', () => {
   });
 });
 
+describe('authentication precedence', () => {
+  it('takes the receiver\'s own results first, its Received-SPF over another organisation\'s Authentication-Results', () => {
+    const a = analyseHeaders([
+      'Authentication-Results: mx.receiver.example; dkim=pass header.d=sender.example header.s=s1; dmarc=pass header.from=sender.example',
+      'Received-SPF: Fail (mailfrom) identity=mailfrom; client-ip=198.51.100.9; envelope-from=a@sender.example',
+      'Received: from out.sender.example (out.sender.example [198.51.100.9]) by mx.receiver.example with ESMTPS id 2; Sat, 5 Dec 2026 10:00:05 +0000',
+      'Authentication-Results: relay.sender.example; spf=pass smtp.mailfrom=sender.example; dkim=fail header.d=sender.example',
+      'Received: from pc.sender.example by relay.sender.example with ESMTPSA id 1; Sat, 5 Dec 2026 10:00:00 +0000',
+    ].join('\n'));
+    expect(a.auth.spf).toMatchObject({ result: 'fail', source: 'Received-SPF', domain: 'sender.example' });
+    expect(a.auth.dkim).toMatchObject({ result: 'pass', source: 'Authentication-Results (mx.receiver.example)' });
+    expect(a.auth.dmarc?.result).toBe('pass');
+  });
+
+  it('reads ARC from Authentication-Results when stated, and a DKIM signature nobody verified as unverified', () => {
+    const a = analyseHeaders([
+      'Authentication-Results: mx.google.com; arc=pass (i=1 spf=pass spfdomain=list.example dkim=pass dkdomain=list.example); spf=fail smtp.mailfrom=list.example',
+      'ARC-Seal: i=1; a=rsa-sha256; t=1; cv=none; d=list.example; s=arc; b=x',
+    ].join('\n'));
+    expect(a.auth.arc).toMatchObject({ result: 'pass', detail: 'instance 1' });
+    const b = analyseHeaders('DKIM-Signature: v=1; a=rsa-sha256; d=sender.example; s=sel; b=x');
+    expect(b.auth.dkim).toMatchObject({ result: 'unverified', domain: 'sender.example', detail: 'selector sel' });
+  });
+});
+
 describe('partial and odd pastes', () => {
   const two = [received('b.example', 'c.example', 'Sat, 5 Dec 2026 10:00:05 +0000'), received('a.example', 'b.example', 'Sat, 5 Dec 2026 10:00:00 +0000')].join('\n');
 

@@ -38,6 +38,11 @@ describe('parseMailDate (RFC 5322 §3.3 and the obsolete forms of §4.3)', () =>
     expect(iso('2026-12-05 01:22:10 +02:00')).toBe('2026-12-04T23:22:10.000Z');
   });
 
+  it('reads ctime stamps (old sendmail, mbox) with the zone unknown', () => {
+    expect(iso('Sat Dec  5 10:02:03 2026')).toBe('2026-12-05T10:02:03.000Z');
+    expect(parseMailDate('Sat Dec  5 10:02:03 2026')?.zoneKnown).toBe(false);
+  });
+
   it('refuses dates that do not exist', () => {
     expect(parseMailDate('31 Feb 2026 10:00:00 +0000')).toBeUndefined();
     expect(parseMailDate('5 Foo 2026 10:00:00 +0000')).toBeUndefined();
