@@ -26,7 +26,9 @@ export interface Block {
   problems: Problem[];
 }
 
-const FIELD_LINE = /^([A-Za-z0-9][A-Za-z0-9_-]{0,75})[ \t]*:/;
+const FIELD_LINE = /^([A-Za-z][A-Za-z0-9_-]{0,75})[ \t]*:/;
+/** `CIP:192.0.2.1;CTRY:NL;…`: a folded verdict value whose indentation was lost, not a field of its own. */
+const PAIRS_LINE = /^[A-Za-z0-9]+:[^\s;]*;\s*[A-Za-z0-9]+:/;
 /** Names that, after a blank line, mean the header block goes on (a double-spaced paste) rather than a body. */
 const TRACE_NAME = /^(?:received|authentication-results|arc-[a-z-]+|dkim-signature|received-spf|return-path|delivered-to|x-[a-z0-9-]+)[ \t]*:/i;
 /** Removes the indentation every non-empty line shares (a paste from an indented quote or e-mail reply). */
@@ -88,7 +90,9 @@ export function readBlock(input: string): Block {
       if (rest > 0) problems.push({ kind: 'body', lines: rest });
       break;
     }
-    if (FIELD_LINE.test(line)) {
+    // A field whose first line ends at its colon continues on the next line, indented or not.
+    const emptySoFar = current?.length === 1 && /:[ \t]*$/.test(current[0] as string);
+    if (FIELD_LINE.test(line) && !PAIRS_LINE.test(line) && !emptySoFar) {
       if (current) raws.push(current.join('\r\n'));
       current = [line];
     } else if (current) {

@@ -130,6 +130,18 @@ describe('partial and odd pastes', () => {
     expect(analyseHeaders(flat).hops.map((h) => h.by)).toEqual(['b.example', 'c.example']);
   });
 
+  it('keeps a folded verdict or time whose indentation was lost inside its field', () => {
+    const a = analyseHeaders([
+      two.replace(/\n\t/g, '\n').replace('10:00:05 +0000', '\n10:00:05 +0000'),
+      'X-Forefront-Antispam-Report:',
+      'CIP:192.0.2.1;CTRY:NL;LANG:en;SCL:6;SRV:;IPV:NLI;SFV:SPM;',
+      'H:mx.example;PTR:;CAT:SPM;SFS:(1);DIR:INB;',
+    ].join('\n'));
+    expect(a.hops.map((h) => h.at)).toEqual(['2026-12-05T10:00:00.000Z', '2026-12-05T10:00:05.000Z']);
+    expect(a.verdicts.find((v) => v.field.endsWith('SFV'))?.value).toBe('SPM');
+    expect(a.verdicts.find((v) => v.field.endsWith('CAT'))?.value).toBe('SPM');
+  });
+
   it('reads a double-spaced paste', () => {
     expect(analyseHeaders(two.replace(/\n(?=Received)/g, '\n\n')).hops).toHaveLength(2);
   });
