@@ -1,7 +1,7 @@
 import { errorReply, makeReply, type Action, type Fact, type Finding, type Reply } from '../../src/core/reply';
 import type { AuthResult, HeaderAnalysis, Hop } from '../../src/headers';
 import { authFindings } from './auth';
-import { delayFinding, hopRoute, NOTABLE_DELAY_SECONDS, skewFinding } from './delay';
+import { delayFinding, hopRoute, NOTABLE_DELAY_SECONDS, notableSubmission, skewFinding } from './delay';
 import { clock, duration, hopFrom } from './format';
 import { partialFinding, spamFinding } from './verdicts';
 
@@ -63,8 +63,11 @@ export function isOwnDomain(analysis: HeaderAnalysis): boolean {
 function title(analysis: HeaderAnalysis, findings: readonly Finding[]): string {
   const { largestDelay, hops } = analysis;
   const parts: string[] = [];
-  if (largestDelay && largestDelay.seconds >= NOTABLE_DELAY_SECONDS) {
+  const submission = notableSubmission(analysis);
+  if (largestDelay && largestDelay.seconds >= NOTABLE_DELAY_SECONDS && largestDelay.seconds >= (submission ?? 0)) {
     parts.push(`held ${duration(largestDelay.seconds)} at ${hopRoute(hops[largestDelay.hop] as Hop, hops)}`);
+  } else if (submission !== undefined) {
+    parts.push(`first stamped ${duration(submission)} after its Date: (Outbox or clock)`);
   } else if (hops.length > 0) {
     parts.push(`${hops.length} hop${hops.length === 1 ? '' : 's'}${analysis.totalSeconds !== undefined ? ` in ${duration(analysis.totalSeconds)}` : ''}, no notable delay`);
   }
@@ -149,6 +152,7 @@ export function headersReply(analysis: HeaderAnalysis): Reply {
       hops: analysis.hops.map(hopData),
       largestDelay: largest && largestHop ? { hop: largest.hop, seconds: largest.seconds, from: hopFrom(largestHop) ?? null, by: largestHop.by ?? null } : null,
       ...(analysis.totalSeconds !== undefined ? { totalSeconds: analysis.totalSeconds } : {}),
+      ...(analysis.submissionSeconds !== undefined ? { submissionSeconds: analysis.submissionSeconds } : {}),
       auth: { spf: spf ?? null, dkim: dkim ?? null, dmarc: dmarc ?? null, compauth: compauth ?? null, arc: arc ?? null, signatures: analysis.auth.signatures },
       verdicts: analysis.verdicts.map(({ source, field, value, meaning }) => ({ source, field, value, meaning })),
       messageId: analysis.messageId ?? null,

@@ -60,6 +60,7 @@ export function analyseHeaders(text: string): HeaderAnalysis {
     fieldCount: fields.length,
   };
   if (chain.totalSeconds !== undefined) analysis.totalSeconds = chain.totalSeconds;
+  if (chain.submissionSeconds !== undefined) analysis.submissionSeconds = chain.submissionSeconds;
   const messageId = first(fields, 'message-id');
   if (messageId) analysis.messageId = messageId.slice(0, 300);
   const subject = first(fields, 'subject');

@@ -13,12 +13,15 @@ export interface Chain {
   hops: Hop[];
   largestDelay: { hop: number; seconds: number } | null;
   totalSeconds?: number;
+  /** Seconds from the Date: header to the first stamp (the sender's Outbox, or its clock); negative when Date: is later. */
+  submissionSeconds?: number;
   problems: Problem[];
 }
 
 /**
- * `received` are the Received: values in paste order (newest first); `dateHeader` the Date: value, used as the
- * time the first hop's delay is counted from (how long the message sat in the sender's outbox).
+ * `received` are the Received: values in paste order (newest first); `dateHeader` the Date: value. Each hop's
+ * delay is counted from the hop before it, as the stamps say; the wait between Date: and the first stamp (the
+ * sender's Outbox, or a wrong clock on the sender's device) is reported apart, as `submissionSeconds`.
  */
 export function buildChain(received: readonly string[], dateHeader: string | undefined): Chain {
   const problems: Problem[] = [];
@@ -56,15 +59,13 @@ export function buildChain(received: readonly string[], dateHeader: string | und
     hops.push(hop);
   }
 
-  const sent = dateHeader ? parseMailDate(dateHeader) : undefined;
   const raw: (number | undefined)[] = hops.map((_, i) => {
     const now = times[i];
-    const before = i === 0 ? sent?.ms : times[i - 1];
+    const before = i === 0 ? undefined : times[i - 1];
     return now === undefined || before === undefined ? undefined : Math.round((now - before) / 1000);
   });
   // A backwards step k means the clock at k-1 is fast or the one at k is slow. A fast clock inflates the step
   // before it, a slow one the step after it: whichever neighbour is larger is measured across the skew instead.
-  // Not for the first step: that one is from the sender's own clock (Date:), which is often simply wrong.
   const effective = raw.map((step) => (step === undefined ? undefined : Math.max(0, step)));
   for (let k = 1; k < raw.length; k += 1) {
     const step = raw[k];
@@ -90,6 +91,9 @@ export function buildChain(received: readonly string[], dateHeader: string | und
   }
   const known = times.filter((t): t is number => t !== undefined);
   const chain: Chain = { hops, largestDelay, problems };
+  const sent = dateHeader ? parseMailDate(dateHeader) : undefined;
+  const first = times[0];
+  if (sent && first !== undefined) chain.submissionSeconds = Math.round((first - sent.ms) / 1000);
   if (known.length >= 2) chain.totalSeconds = Math.round((Math.max(...known) - Math.min(...known)) / 1000);
   return chain;
 }

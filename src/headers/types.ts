@@ -23,7 +23,7 @@ export interface Hop {
   for?: string;
   /** The time stamp, ISO 8601 in UTC; absent when the header has none or it could not be read. */
   at?: string;
-  /** Seconds since the previous stamp (the `Date:` header for the first hop), never negative; absent when either time is unknown. */
+  /** Seconds since the previous hop's stamp, never negative; absent for the first hop and when either time is unknown. */
   delaySeconds?: number;
   /** Seconds this stamp is earlier than the previous one: the two clocks disagree (skew), it is not a delay. */
   skewSeconds?: number;
@@ -87,6 +87,8 @@ export interface HeaderAnalysis {
   largestDelay: { hop: number; seconds: number } | null;
   /** Total time from the first to the last known stamp. */
   totalSeconds?: number;
+  /** Seconds from the Date: header to the first stamp (negative when Date: is later: the sender's clock is ahead). */
+  submissionSeconds?: number;
   auth: AuthSummary;
   verdicts: Verdict[];
   messageId?: string;

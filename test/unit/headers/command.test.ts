@@ -48,6 +48,21 @@ describe('headers command', () => {
     expect(reply.data.ownDomain).toBe(true);
   });
 
+  it('tells the wait before the first server (Date: → first stamp) apart from the hops\' delays', async () => {
+    const text = [
+      'Received: from b.example (b.example [192.0.2.2]) by c.example with ESMTP id 2; Sat, 5 Dec 2026 12:00:09 +0000',
+      'Received: from pc.example (pc.example [192.0.2.1]) by b.example with ESMTPSA id 1; Sat, 5 Dec 2026 12:00:04 +0000',
+      'Date: Sat, 5 Dec 2026 10:00:00 +0000',
+    ].join('\n');
+    const reply = await ask(text);
+    expect(reply.title).toMatch(/^first stamped 2 h after its Date: \(Outbox or clock\)/);
+    expect(reply.data).toMatchObject({ largestDelay: { hop: 1, seconds: 5 }, submissionSeconds: 7204 });
+    expect((reply.data.hops as { delaySeconds: number | null }[])[0]?.delaySeconds).toBeNull();
+    const delay = reply.findings.find((f) => f.id === 'headers.delay');
+    expect(delay).toMatchObject({ severity: 'warn' });
+    expect(delay?.fix?.summary).toMatch(/Outbox/);
+  });
+
   it('calls skew skew in a finding, never a negative delay', async () => {
     const text = [
       'Received: from b.example (b.example [192.0.2.2]) by c.example with ESMTP id 2; Sat, 5 Dec 2026 10:00:00 +0000',
