@@ -68,6 +68,8 @@ async function main() {
   let delayOk = 0;
   let authOk = 0;
   let bothOk = 0;
+  let hopsOk = 0;
+  let skewOk = 0;
   for (const item of items) {
     const reply = await analyseHeadersReply(String(item.paste ?? ''));
     const data = reply.data;
@@ -77,15 +79,21 @@ async function main() {
     if (delay.ok) delayOk += 1;
     if (auth.ok) authOk += 1;
     if (delay.ok && auth.ok) bothOk += 1;
+    // Not scored, shown: the hop count and whether skew was called.
+    const hopCount = (data.hops ?? []).length;
+    if (expected.hops === undefined || Number(expected.hops) === hopCount) hopsOk += 1;
+    const skew = reply.findings.some((f) => f.id === 'headers.skew');
+    if (expected.skew === undefined || Boolean(expected.skew) === skew) skewOk += 1;
     const mark = delay.ok && auth.ok ? 'PASS' : 'MISS';
     console.log(`${mark} ${item.id} [${item.shape ?? '?'}] delay ${delay.ok ? 'ok' : `expected ${delay.expected}, got ${delay.got}`}; auth ${auth.ok ? 'ok' : auth.diffs.join('; ')}`);
-    if (verbose || !(delay.ok && auth.ok)) {
-      console.log(`     hops expected ${expected.hops ?? '?'}, got ${(data.hops ?? []).length}; title: ${reply.title}`);
+    if (verbose || !(delay.ok && auth.ok) || (expected.hops !== undefined && Number(expected.hops) !== hopCount) || (expected.skew !== undefined && Boolean(expected.skew) !== skew)) {
+      console.log(`     hops expected ${expected.hops ?? '?'}, got ${hopCount}; skew expected ${expected.skew ?? '?'}, got ${skew}; title: ${reply.title}`);
     }
   }
   const pct = (n) => (items.length === 0 ? '0.0' : ((100 * n) / items.length).toFixed(1));
   console.log('');
   console.log(`items ${items.length} · largest delay right ${delayOk} (${pct(delayOk)}%) · auth right ${authOk} (${pct(authOk)}%) · both right ${bothOk} (${pct(bothOk)}%)`);
+  console.log(`not scored: hop count right ${hopsOk} (${pct(hopsOk)}%) · skew called as expected ${skewOk} (${pct(skewOk)}%)`);
 }
 
 main().catch((error) => {
