@@ -3,7 +3,7 @@ import type { AuthResult, HeaderAnalysis, Hop } from '../../src/headers';
 import { authFindings } from './auth';
 import { delayFinding, hopRoute, NOTABLE_DELAY_SECONDS, notableSubmission, skewFinding } from './delay';
 import { clock, duration, hopFrom } from './format';
-import { partialFinding, spamFinding } from './verdicts';
+import { loopFinding, partialFinding, spamFinding } from './verdicts';
 
 /**
  * Builds the `headers` Reply from the engine's facts. The hop list goes into `facts` as a compact table (one
@@ -71,6 +71,7 @@ function title(analysis: HeaderAnalysis, findings: readonly Finding[]): string {
   } else if (hops.length > 0) {
     parts.push(`${hops.length} hop${hops.length === 1 ? '' : 's'}${analysis.totalSeconds !== undefined ? ` in ${duration(analysis.totalSeconds)}` : ''}, no notable delay`);
   }
+  if (findings.some((f) => f.id === 'headers.loop')) parts.push('mail loop');
   const spam = findings.find((f) => f.id === 'headers.spam' && f.severity === 'warn');
   if (spam) parts.push(spam.message.startsWith('Marked as bulk') ? 'marked bulk' : 'marked spam');
   const failed = (['spf', 'dkim', 'dmarc', 'compauth'] as const).filter((m) => /fail|permerror/.test(analysis.auth[m]?.result ?? ''));
@@ -119,7 +120,7 @@ export function noHeadersReply(text: string): Reply {
 export function headersReply(analysis: HeaderAnalysis): Reply {
   const own = isOwnDomain(analysis);
   const findings: Finding[] = [];
-  for (const finding of [delayFinding(analysis), skewFinding(analysis), ...authFindings(analysis, own), spamFinding(analysis), partialFinding(analysis)]) {
+  for (const finding of [delayFinding(analysis), skewFinding(analysis), loopFinding(analysis), ...authFindings(analysis, own), spamFinding(analysis), partialFinding(analysis)]) {
     if (finding) findings.push(finding);
   }
   const facts: Fact[] = [];

@@ -5,9 +5,15 @@ import type { HeaderAnalysis, Problem } from '../../src/headers';
 
 const ALLOW_LAST = 'Allow lists are a last resort: an allow entry skips filtering for everything that matches it, spoofed and malicious mail included. Use one only when the steps above cannot fix it, as narrowly as it goes (one sender, not a domain), and remove it when the sender is fixed.';
 
+/** The same verdict often comes twice (X-MS-Exchange-Organization-SCL and the Forefront report's SCL): say it once. */
+function once<T extends { meaning: string }>(verdicts: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return verdicts.filter((v) => !seen.has(v.meaning) && Boolean(seen.add(v.meaning)));
+}
+
 export function spamFinding(analysis: HeaderAnalysis): Finding | undefined {
-  const spam = analysis.verdicts.filter((v) => v.kind === 'spam' || v.kind === 'bulk');
-  const allowed = analysis.verdicts.filter((v) => v.kind === 'allow');
+  const spam = once(analysis.verdicts.filter((v) => v.kind === 'spam' || v.kind === 'bulk'));
+  const allowed = once(analysis.verdicts.filter((v) => v.kind === 'allow'));
   if (spam.length === 0 && allowed.length === 0) return undefined;
   if (spam.length === 0) {
     return {
@@ -60,6 +66,30 @@ function describeProblem(problem: Problem): string {
     }
   }
 }
+
+/** `headers.loop`: the same server receives the message again and again. */
+export function loopFinding(analysis: HeaderAnalysis): Finding | undefined {
+  const counts = new Map<string, number>();
+  for (const hop of analysis.hops) if (hop.by) counts.set(hop.by.toLowerCase(), (counts.get(hop.by.toLowerCase()) ?? 0) + 1);
+  const [host, times] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  // Twice is normal (a content filter hands mail back to the same MTA); four times is a loop.
+  if (times < LOOP_TIMES) return undefined;
+  return {
+    id: 'headers.loop',
+    severity: 'fail',
+    message: `Mail loop: ${host} received this message ${times} times in ${analysis.hops.length} hops.`,
+    fix: {
+      summary: 'Two servers keep handing the message to each other. Find the pair in the hop table and what makes each send it to the other.',
+      steps: [
+        'A forwarding rule or contact that points back (a mailbox forwarding to an address that forwards to it).',
+        'An accepted domain set as internal relay on both sides, or a smart host / send connector that points at the server it came from.',
+        'An MX or transport map that resolves to the sending host itself.',
+      ],
+    },
+  };
+}
+
+const LOOP_TIMES = 4;
 
 export function partialFinding(analysis: HeaderAnalysis): Finding | undefined {
   if (analysis.problems.length === 0) return undefined;

@@ -92,6 +92,25 @@ describe('headers command', () => {
     expect((reply.data.hops as unknown[]).length).toBeGreaterThan(0);
   });
 
+  it('names a mail loop', async () => {
+    const lines: string[] = [];
+    for (let i = 8; i > 0; i -= 1) {
+      const [from, by] = i % 2 === 0 ? ['mx.alpha.example', 'mx.beta.example'] : ['mx.beta.example', 'mx.alpha.example'];
+      lines.push(`Received: from ${from} (${from} [192.0.2.${i}]) by ${by} with ESMTP id ${i}; Sat, 5 Dec 2026 10:0${i}:00 +0000`);
+    }
+    const reply = await ask(lines.join('\n'));
+    expect(reply.findings.find((f) => f.id === 'headers.loop')?.message).toMatch(/^Mail loop: mx\.(?:alpha|beta)\.example received this message 4 times in 8 hops\.$/);
+    expect(reply.title).toMatch(/mail loop/);
+    // Twice at the same host (a content filter handing mail back) is no loop.
+    const amavis = await ask(fixture('postfix-spam.txt'));
+    expect(amavis.findings.some((f) => f.id === 'headers.loop')).toBe(false);
+  });
+
+  it('says a verdict once even when two fields carry it', async () => {
+    const reply = await ask(fixture('exchange-online-junk.txt'));
+    expect(reply.findings.find((f) => f.id === 'headers.spam')?.message.match(/SCL 5/g)).toHaveLength(1);
+  });
+
   it('keeps the chat table short for 60 hops and says where the rest are', async () => {
     const lines: string[] = [];
     for (let i = 60; i > 0; i -= 1) lines.push(`Received: from h${i - 1}.example (h${i - 1}.example [192.0.2.${i}]) by h${i}.example with ESMTP id ${i}; Sat, 5 Dec 2026 10:${String(i).padStart(2, '0')}:00 +0000`);
