@@ -36,16 +36,8 @@ export function buildChain(received: readonly string[], dateHeader: string | und
   const ordered = [...values].reverse();
   for (const [index, raw] of ordered.entries()) {
     const parts = parseReceived(raw);
-    const hop: Hop = { index, raw };
-    if (parts.fromHelo) hop.fromHelo = parts.fromHelo;
-    if (parts.fromHost) hop.fromHost = parts.fromHost;
-    if (parts.fromIp) hop.fromIp = parts.fromIp;
-    if (parts.by) hop.by = parts.by;
-    if (parts.byIp) hop.byIp = parts.byIp;
-    if (parts.with) hop.with = parts.with;
-    if (parts.tls) hop.tls = parts.tls;
-    if (parts.id) hop.id = parts.id;
-    if (parts.for) hop.for = parts.for;
+    const { date: _date, dateText: _dateText, ...clauses } = parts;
+    const hop: Hop = { index, raw, ...clauses };
     if (parts.date) {
       hop.at = new Date(parts.date.ms).toISOString();
       if (!parts.date.zoneKnown) problems.push({ kind: 'unknown-zone', hop: index, text: raw.slice(raw.lastIndexOf(';') + 1).trim().slice(0, 60) });

@@ -8,12 +8,17 @@ import { parseMailDate, type ParsedDate } from './date';
  */
 
 export interface ReceivedParts {
+  /** The name the client gave (HELO/EHLO) or the first word after `from`. */
   fromHelo?: string;
+  /** The client's reverse-DNS name as the receiving server recorded it. */
   fromHost?: string;
   fromIp?: string;
+  /** The receiving server. */
   by?: string;
   byIp?: string;
+  /** The protocol (`ESMTPS`, `Microsoft SMTP Server`, `SMTP`, `LMTP`, `HTTPS` …). */
   with?: string;
+  /** TLS as the header gives it, e.g. `TLS 1.3 TLS_AES_256_GCM_SHA384`; `TLS` when only the protocol name says so. */
   tls?: string;
   id?: string;
   for?: string;

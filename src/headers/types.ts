@@ -1,26 +1,14 @@
+import type { ReceivedParts } from './received';
+
 /**
  * The facts the headers engine finds in a pasted header block. Plain data, no chat text: commands/headers.ts
  * turns them into a Reply.
  */
 
-/** One `Received:` header, as a hop from `from` to `by`. */
-export interface Hop {
+/** One `Received:` header, as a hop from `from` to `by`: its clauses (received.ts) and its place in the chain. */
+export interface Hop extends Omit<ReceivedParts, 'date' | 'dateText'> {
   /** Position in the chain, 0 = the hop nearest the sender. */
   index: number;
-  /** The name the client gave (HELO/EHLO) or the first word after `from`. */
-  fromHelo?: string;
-  /** The client's reverse-DNS name as the receiving server recorded it. */
-  fromHost?: string;
-  fromIp?: string;
-  /** The receiving server. */
-  by?: string;
-  byIp?: string;
-  /** The protocol (`ESMTPS`, `Microsoft SMTP Server`, `SMTP`, `LMTP`, `HTTPS` …). */
-  with?: string;
-  /** TLS as the header gives it, e.g. `TLS 1.3 TLS_AES_256_GCM_SHA384`; `TLS` when only the protocol name says so; absent when nothing does. */
-  tls?: string;
-  id?: string;
-  for?: string;
   /** The time stamp, ISO 8601 in UTC; absent when the header has none or it could not be read. */
   at?: string;
   /** Seconds since the previous hop's stamp, never negative; absent for the first hop and when either time is unknown. */

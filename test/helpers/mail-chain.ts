@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { MASTER_SERVICES, waitForListener } from './postfix';
 
 /**
  * Real mail through real servers, for the headers tests: two private Postfix instances on loopback — a
@@ -75,44 +76,15 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitForListener(host: string, port: number): Promise<void> {
-  for (let attempt = 0; attempt < 150; attempt += 1) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${host}:${port} after 15 s`);
-}
-
+/** Postfix's usual services plus what the chain delivers with: the SMTP client and the virtual (maildir) agent. */
 const SERVICES = [
-  ['pickup', 'unix', 'n', '-', 'n', '60', '1', 'pickup'],
-  ['cleanup', 'unix', 'n', '-', 'n', '-', '0', 'cleanup'],
-  ['qmgr', 'unix', 'n', '-', 'n', '300', '1', 'qmgr'],
-  ['tlsmgr', 'unix', '-', '-', 'n', '1000?', '1', 'tlsmgr'],
-  ['rewrite', 'unix', '-', '-', 'n', '-', '-', 'trivial-rewrite'],
-  ['bounce', 'unix', '-', '-', 'n', '-', '0', 'bounce'],
-  ['defer', 'unix', '-', '-', 'n', '-', '0', 'bounce'],
-  ['trace', 'unix', '-', '-', 'n', '-', '0', 'bounce'],
-  ['verify', 'unix', '-', '-', 'n', '-', '1', 'verify'],
-  ['flush', 'unix', 'n', '-', 'n', '1000?', '0', 'flush'],
-  ['proxymap', 'unix', '-', '-', 'n', '-', '-', 'proxymap'],
-  ['showq', 'unix', 'n', '-', 'n', '-', '-', 'showq'],
-  ['error', 'unix', '-', '-', 'n', '-', '-', 'error'],
-  ['retry', 'unix', '-', '-', 'n', '-', '-', 'error'],
-  ['discard', 'unix', '-', '-', 'n', '-', '-', 'discard'],
-  ['smtp', 'unix', '-', '-', 'n', '-', '-', 'smtp'],
-  ['relay', 'unix', '-', '-', 'n', '-', '-', 'smtp'],
-  ['virtual', 'unix', '-', 'n', 'n', '-', '-', 'virtual'],
-  ['anvil', 'unix', '-', '-', 'n', '-', '1', 'anvil'],
-  ['scache', 'unix', '-', '-', 'n', '-', '1', 'scache'],
-  ['postlog', 'unix-dgram', 'n', '-', 'n', '-', '1', 'postlogd'],
-].map((fields) => fields.join('  '));
+  ...MASTER_SERVICES,
+  ...[
+    ['smtp', 'unix', '-', '-', 'n', '-', '-', 'smtp'],
+    ['relay', 'unix', '-', '-', 'n', '-', '-', 'smtp'],
+    ['virtual', 'unix', '-', 'n', 'n', '-', '-', 'virtual'],
+  ].map((fields) => fields.join('  ')),
+];
 
 interface PostfixDirs {
   conf: string;
