@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests need: Postfix (relay), Samba AD DC (ou),
 # OpenSSL (cert fixtures), PostgreSQL (the shared store for several replicas), NSD + Unbound + ldns (the DNSSEC
-# lab of `mail`). Service starts are blocked so no system-wide daemon runs; the tests start private instances on
-# loopback themselves.
+# lab of `mail`), OpenDKIM (headers: real signed mail). Service starts are blocked so no system-wide daemon runs;
+# the tests start private instances on loopback themselves.
 set -euo pipefail
 need=()
 for pkg in postfix samba samba-ad-provision samba-dsdb-modules samba-vfs-modules ldb-tools ldap-utils openssl iproute2 ca-certificates \
-  postgresql nsd unbound ldnsutils; do
+  postgresql nsd unbound ldnsutils opendkim opendkim-tools; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && { echo "system packages: all present"; exit 0; }

@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   fairness: () => import('./fairness'),
   replicas: () => import('./replicas'),
   mail: () => import('./mail'),
+  headers: () => import('./headers'),
 };
 
 async function main(): Promise<void> {

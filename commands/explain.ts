@@ -4,6 +4,7 @@ import { usageError } from '../src/core/errors';
 import { makeReply, type Fact, type Finding, type Link, type Reply, type Severity } from '../src/core/reply';
 import type { DecodedCode, ExplainMatch, ExplainResult } from '../src/kb';
 import { loadExplainEngine } from '../src/kb';
+import { headersReplyIfHeaderBlock } from './headers';
 
 const EXAMPLE = 'explain 550 5.7.1 Unable to relay';
 const explainArgs = z.object({ text: z.string() });
@@ -171,6 +172,9 @@ export function createExplainCommand(): Command<ExplainArgs> {
       'When nothing matches with confidence, the answer says so and offers the closest candidate as a question.',
     ],
     async run(args) {
+      // A pasted header block (here, a DM, a mention or the shortcut) gets the headers analysis instead.
+      const headers = await headersReplyIfHeaderBlock(args.text);
+      if (headers) return headers;
       if (args.text.trim() === '') {
         throw usageError('Paste the error text after `explain`.', EXAMPLE);
       }

@@ -4,6 +4,7 @@ import { createCertCommand } from './cert';
 import type { CommandDeps } from './deps';
 import { createDigestCommand } from './digest';
 import { createExplainCommand } from './explain';
+import { createHeadersCommand } from './headers';
 import { createHelpCommand } from './help';
 import { createMailCommand } from './mail';
 import { createOuCommand } from './ou';
@@ -20,6 +21,7 @@ export function createCommands(deps: CommandDeps): Command[] {
     createOuCommand(deps),
     createMailCommand(deps),
     createExplainCommand(),
+    createHeadersCommand(),
     createDigestCommand(deps),
     createAuditCommand(deps),
     createHelpCommand(),

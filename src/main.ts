@@ -15,6 +15,7 @@ import { missingDirectorySettings } from './directory/settings';
 import { createGuard } from './guard/guard';
 import type { LimiterFactory } from './guard/limits';
 import { secretScrubber, withSecretScrub } from './guard/scrub';
+import { isHeaderBlock } from './headers';
 import type { HttpServer } from './http/server';
 import { looksLikeError } from './kb';
 import { createLogger } from './log/logger';
@@ -191,7 +192,7 @@ function buildApp(options: AppOptions): App {
   ];
   const hooks = guard.routerHooks(completedListeners);
   // Replies are scrubbed of the configured secrets, whatever a command or a user put in them.
-  const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: looksLikeError } }), secrets);
+  const router = withSecretScrub(createRouter({ commands, log, now, hooks, runbooks: config.links, fallback: { command: 'explain', accepts: (text) => looksLikeError(text) || isHeaderBlock(text) } }), secrets);
   late.router = router;
   return { config, router, log, completedListeners, digestListeners, directory, store, closeStore, storeGuard, storeState };
 }

@@ -69,13 +69,16 @@ export function parseProgramArgs(argv: readonly string[]): ProgramArgs {
   return { mode, output, configFile, verbose };
 }
 
+/** Commands that read their text as typed (pastes): their words are joined, never quoted. */
+const VERBATIM_COMMANDS = new Set(['explain', 'headers']);
+
 function modeOf(words: string[]): ProgramMode {
   if (words.length === 0) return { kind: 'chat' };
   if (words.length === 1 && words[0] === 'serve') return { kind: 'serve' };
   if (words.length === 1 && words[0] === 'start') return { kind: 'start' };
   if (words.length === 1) return { kind: 'once', text: words[0] as string };
   // Several shell words: keep each word whole by quoting the ones the shell had grouped.
-  if (words[0]?.toLowerCase() === 'explain') return { kind: 'once', text: words.join(' ') };
+  if (VERBATIM_COMMANDS.has(words[0]?.toLowerCase() ?? '')) return { kind: 'once', text: words.join(' ') };
   return { kind: 'once', text: words.map(quoteIfNeeded).join(' ') };
 }
 

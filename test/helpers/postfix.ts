@@ -231,27 +231,29 @@ in_flow_delay = 0s
 `;
 }
 
+/** The master.cf services every private instance needs besides its smtpd listeners (nothing delivers by default: `discard`). */
+export const MASTER_SERVICES: readonly string[] = [
+  ['pickup', 'unix', 'n', '-', 'n', '60', '1', 'pickup'],
+  ['cleanup', 'unix', 'n', '-', 'n', '-', '0', 'cleanup'],
+  ['qmgr', 'unix', 'n', '-', 'n', '300', '1', 'qmgr'],
+  ['tlsmgr', 'unix', '-', '-', 'n', '1000?', '1', 'tlsmgr'],
+  ['rewrite', 'unix', '-', '-', 'n', '-', '-', 'trivial-rewrite'],
+  ['bounce', 'unix', '-', '-', 'n', '-', '0', 'bounce'],
+  ['defer', 'unix', '-', '-', 'n', '-', '0', 'bounce'],
+  ['trace', 'unix', '-', '-', 'n', '-', '0', 'bounce'],
+  ['verify', 'unix', '-', '-', 'n', '-', '1', 'verify'],
+  ['flush', 'unix', 'n', '-', 'n', '1000?', '0', 'flush'],
+  ['proxymap', 'unix', '-', '-', 'n', '-', '-', 'proxymap'],
+  ['showq', 'unix', 'n', '-', 'n', '-', '-', 'showq'],
+  ['error', 'unix', '-', '-', 'n', '-', '-', 'error'],
+  ['retry', 'unix', '-', '-', 'n', '-', '-', 'error'],
+  ['discard', 'unix', '-', '-', 'n', '-', '-', 'discard'],
+  ['anvil', 'unix', '-', '-', 'n', '-', '1', 'anvil'],
+  ['scache', 'unix', '-', '-', 'n', '-', '1', 'scache'],
+  ['postlog', 'unix-dgram', 'n', '-', 'n', '-', '1', 'postlogd'],
+].map((fields) => fields.join('  '));
+
 function masterCf(p: { host: string; port: number; tlsPort: number; dir: string }): string {
-  const services = [
-    ['pickup', 'unix', 'n', '-', 'n', '60', '1', 'pickup'],
-    ['cleanup', 'unix', 'n', '-', 'n', '-', '0', 'cleanup'],
-    ['qmgr', 'unix', 'n', '-', 'n', '300', '1', 'qmgr'],
-    ['tlsmgr', 'unix', '-', '-', 'n', '1000?', '1', 'tlsmgr'],
-    ['rewrite', 'unix', '-', '-', 'n', '-', '-', 'trivial-rewrite'],
-    ['bounce', 'unix', '-', '-', 'n', '-', '0', 'bounce'],
-    ['defer', 'unix', '-', '-', 'n', '-', '0', 'bounce'],
-    ['trace', 'unix', '-', '-', 'n', '-', '0', 'bounce'],
-    ['verify', 'unix', '-', '-', 'n', '-', '1', 'verify'],
-    ['flush', 'unix', 'n', '-', 'n', '1000?', '0', 'flush'],
-    ['proxymap', 'unix', '-', '-', 'n', '-', '-', 'proxymap'],
-    ['showq', 'unix', 'n', '-', 'n', '-', '-', 'showq'],
-    ['error', 'unix', '-', '-', 'n', '-', '-', 'error'],
-    ['retry', 'unix', '-', '-', 'n', '-', '-', 'error'],
-    ['discard', 'unix', '-', '-', 'n', '-', '-', 'discard'],
-    ['anvil', 'unix', '-', '-', 'n', '-', '1', 'anvil'],
-    ['scache', 'unix', '-', '-', 'n', '-', '1', 'scache'],
-    ['postlog', 'unix-dgram', 'n', '-', 'n', '-', '1', 'postlogd'],
-  ].map((fields) => fields.join('  '));
   return [
     `${p.host}:${p.port}  inet  n  -  n  -  -  smtpd`,
     `${p.host}:${p.tlsPort}  inet  n  -  n  -  -  smtpd`,
@@ -259,7 +261,7 @@ function masterCf(p: { host: string; port: number; tlsPort: number; dir: string 
     `  -o smtpd_tls_cert_file=${p.dir}/cert.pem`,
     `  -o smtpd_tls_key_file=${p.dir}/key.pem`,
     '  -o smtpd_authorized_xclient_hosts=',
-    ...services,
+    ...MASTER_SERVICES,
     '',
   ].join('\n');
 }
@@ -273,7 +275,8 @@ async function isRunning(configDir: string): Promise<boolean> {
   }
 }
 
-async function waitForListener(host: string, port: number): Promise<void> {
+/** Resolves once something accepts TCP connections on host:port; throws after 15 s. */
+export async function waitForListener(host: string, port: number): Promise<void> {
   for (let attempt = 0; attempt < 150; attempt += 1) {
     const ok = await new Promise<boolean>((resolvePromise) => {
       const socket = connect({ host, port }, () => {
