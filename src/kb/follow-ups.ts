@@ -1,10 +1,97 @@
+import { isIPv4 } from 'node:net';
 import { isVendorHost, type Entities } from './entities';
 
 /** At most this many follow-up commands per answer. */
 const MAX_FOLLOW_UPS = 5;
 
-/** Values for each placeholder, best first: URL hosts before hosts merely mentioned. */
-function valuesFor(entities: Entities): Record<string, string[]> {
+/**
+ * Hosts that are never the admin's own system, so never a `relay`, `cert` or `mail` target: Microsoft's
+ * and Google's mail front ends and consumer mail, block lists, documentation sites and cloud front ends.
+ * A probe against them tests someone else's server (and a relay probe against Microsoft is abuse).
+ */
+const THIRD_PARTY_HOST = new RegExp(
+  '(^|\\.)(' +
+    [
+      // Microsoft 365 / Exchange Online / Entra / consumer mail
+      'outlook\\.com', 'office365\\.com', 'office\\.net', 'microsoftonline\\.com', 'windows\\.net', 'live\\.com', 'hotmail\\.com',
+      'msn\\.com', 'azure\\.com', 'azure\\.net', 'azurewebsites\\.net', 'azureedge\\.net', 'trafficmanager\\.net', 'cloudapp\\.net',
+      'onmicrosoft\\.com', 'sharepoint\\.com', 'msft\\.net', 'msedge\\.net', 'bing\\.com', 'technet\\.com', 'msdn\\.com',
+      // Google and other large mail providers / filtering services
+      'google\\.com', 'gmail\\.com', 'googlemail\\.com', 'googleusercontent\\.com', 'yahoo\\.com', 'yahoodns\\.net', 'aol\\.com', 'icloud\\.com',
+      'me\\.com', 'mimecast\\.com', 'pphosted\\.com', 'proofpoint\\.com', 'messagelabs\\.com', 'barracudanetworks\\.com',
+      // Block lists
+      'spamhaus\\.org', 'spamcop\\.net', 'barracudacentral\\.org', 'sorbs\\.net', 'uceprotect\\.net', 'surbl\\.org', 'abuseat\\.org',
+      'mailspike\\.net', 'spameatingmonkey\\.net', 'senderscore\\.com', 'dnswl\\.org', 'psbl\\.org', 'mxtoolbox\\.com',
+      // Cloud front ends and CDNs
+      'amazonaws\\.com', 'cloudfront\\.net', 'cloudflare\\.com', 'cloudflare\\.net', 'akamai\\.net', 'akamaiedge\\.net', 'akamaihd\\.net',
+      'edgekey\\.net', 'edgesuite\\.net', 'fastly\\.net', 'googleapis\\.com', 'gstatic\\.com',
+      // Documentation and references
+      'stackoverflow\\.com', 'serverfault\\.com', 'superuser\\.com', 'stackexchange\\.com', 'postfix\\.org', 'openssl\\.org',
+      'apache\\.org', 'oracle\\.com', 'mozilla\\.org', 'wikipedia\\.org', 'docs\\.[a-z0-9-]+\\.[a-z]+', 'learn\\.[a-z0-9-]+\\.[a-z]+',
+    ].join('|') +
+    ')$',
+);
+
+/** Hosts a follow-up may never target: the vendor list of entities.ts plus the third parties above. */
+export function isThirdPartyHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '').replace(/:\d+$/, '');
+  return isVendorHost(h) || THIRD_PARTY_HOST.test(h);
+}
+
+/** IPv4 ranges of Microsoft's and Google's mail front ends (EOP / Exchange Online, Gmail): never a relay target. */
+const THIRD_PARTY_NETS: Array<[string, number]> = [
+  ['40.92.0.0', 15], ['40.107.0.0', 16], ['52.100.0.0', 14], ['104.47.0.0', 17], ['52.96.0.0', 14], ['40.96.0.0', 13], ['13.107.6.152', 31],
+  ['209.85.128.0', 17], ['142.250.0.0', 15], ['172.217.0.0', 16], ['74.125.0.0', 16], ['64.233.160.0', 19], ['66.102.0.0', 20],
+  ['173.194.0.0', 16], ['108.177.0.0', 17], ['216.58.192.0', 19], ['35.190.247.0', 24],
+];
+
+function ipv4Number(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+const NETS = THIRD_PARTY_NETS.map(([base, bits]) => ({ base: ipv4Number(base), size: 2 ** (32 - bits) }));
+
+export function isThirdPartyIp(ip: string): boolean {
+  if (!isIPv4(ip)) return false;
+  const n = ipv4Number(ip);
+  return NETS.some((net) => n >= net.base && n < net.base + net.size);
+}
+
+const REMOTE_PATTERNS: readonly RegExp[] = [
+  /\bhost ([\w.-]{1,253})\[([0-9a-f.:]{3,45})\]:? said/gi,
+  /\brelay=([\w.-]{1,253})\[([0-9a-f.:]{3,45})\]/gi,
+  /\bremote server at ([\w.-]{1,253}) \(([0-9a-f.:]{3,45})\)/gi,
+  /\bclient host ()\[([0-9a-f.:]{3,45})\] blocked/gi,
+  /\b([\w.-]{3,253}) ?[[(]([0-9a-f.:]{3,45})[\])]/gi,
+];
+
+/**
+ * Addresses the text itself names as someone else's: the server that rejected us (`host mx.google.com[142.250.1.27]
+ * said:`, `relay=mx.example.net[…]`, `Remote Server at … (ip)`), a client our server blocked (`Client host [ip] blocked
+ * using`), or any address written next to a third-party host name.
+ */
+function remoteAddresses(text: string): Set<string> {
+  const out = new Set<string>();
+  if (text === '') return out;
+  const patterns = REMOTE_PATTERNS;
+  patterns.forEach((pattern, i) => {
+    let count = 0;
+    for (const m of text.matchAll(pattern)) {
+      const host = m[1] as string;
+      // The last pattern only marks addresses that sit next to a third-party name.
+      if (i === patterns.length - 1 ? isThirdPartyHost(host) : true) out.add(m[2] as string);
+      count += 1;
+      if (count >= 50) break;
+    }
+  });
+  return out;
+}
+
+/** Every regex here, for the static backtracking check in the tests. */
+export const FOLLOW_UP_PATTERNS: readonly RegExp[] = [THIRD_PARTY_HOST, ...REMOTE_PATTERNS];
+
+/** Values for each placeholder, best first: URL hosts before hosts merely mentioned; third parties never. */
+function valuesFor(entities: Entities, text: string): Record<string, string[]> {
   const urlHosts: string[] = [];
   for (const url of entities.urls) {
     try {
@@ -15,17 +102,18 @@ function valuesFor(entities: Entities): Record<string, string[]> {
       continue;
     }
   }
-  const hosts = [...new Set([...urlHosts, ...entities.hosts])].filter((h) => !isVendorHost(h));
+  const hosts = [...new Set([...urlHosts, ...entities.hosts])].filter((h) => !isThirdPartyHost(h));
+  const remote = remoteAddresses(text);
   const emailDomains = entities.emails.map((e) => e.slice(e.lastIndexOf('@') + 1));
   return {
     host: hosts,
-    ip: entities.ips,
+    ip: entities.ips.filter((ip) => !isThirdPartyIp(ip) && !remote.has(ip)),
     dn: entities.dns.map((dn) => dn.replace(/"/g, '\\"')),
     email: entities.emails,
-    domain: [...new Set([...emailDomains, ...hosts.map((h) => h.split('.').slice(-2).join('.'))])].filter((d) => !isVendorHost(d)),
+    domain: [...new Set([...emailDomains, ...hosts.map((h) => h.split('.').slice(-2).join('.'))])].filter((d) => !isThirdPartyHost(d)),
     url: entities.urls.filter((u) => {
       try {
-        return !isVendorHost(new URL(u).hostname);
+        return !isThirdPartyHost(new URL(u).hostname);
       } catch {
         return false;
       }
@@ -34,11 +122,12 @@ function valuesFor(entities: Entities): Record<string, string[]> {
 }
 
 /**
- * Fills follow-up templates (`cert {host}`, `relay {ip}`, `ou "{dn}"`) from the entities of the text.
- * A template whose placeholder has no value is skipped; `{host}` yields one command per host (two at most).
+ * Fills follow-up templates (`cert {host}`, `relay {ip}`, `ou "{dn}"`, `mail {domain}`) from the entities of the
+ * text. A template whose placeholder has no value is skipped; `{host}` yields one command per host (two at most).
+ * Only the admin's own systems are targets: `text` (the analysed paste) tells which addresses belong to others.
  */
-export function fillFollowUps(templates: readonly string[], entities: Entities): string[] {
-  const values = valuesFor(entities);
+export function fillFollowUps(templates: readonly string[], entities: Entities, text = ''): string[] {
+  const values = valuesFor(entities, text);
   const out: string[] = [];
   for (const template of templates) {
     const names = [...template.matchAll(/\{([a-z]+)\}/g)].map((m) => m[1] as string);
