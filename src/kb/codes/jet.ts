@@ -55,7 +55,7 @@ const NAME = /\bJET_err[A-Za-z]{3,60}\b/g;
 // `StoreEc: 0xFFFFFC06`, `ec=0xfffffdda`, a bare `0xFFFFFB40`: the upper bits all set means a small negative number.
 const UNSIGNED = /(?:^|[^\w.])(0x(fffff[0-9a-f]{3}))\b/gi;
 // A signed number of three or four digits: `-1018`, `(-550)`, `error -1216`, `Error: -528`.
-const SIGNED = /(?:^|[^\w.-])(-(\d{3,4}))(?![\w.-])/g;
+const SIGNED = /(?:^|[^\w.-])(-(\d{3,4}))(?![\w-]|\.\d)/g;
 const CONTEXT = /\b(?:jet|ese|esent|eseutil|database|databases|storeec|store|mdb|edb|log file|logs|checkpoint|mount|mounted|dismounted|information store|replay|recovery|page)\b/i;
 
 /** Every regex here, for the static backtracking check in the tests. */
