@@ -7,6 +7,7 @@ const { join } = require('node:path');
 const { parse } = require('yaml');
 const root = join(__dirname, '..');
 const { createExplainer } = require(join(root, 'dist', 'src', 'kb', 'explain.js'));
+const { detectPlatform } = require(join(root, 'dist', 'src', 'kb', 'platform.js'));
 
 function usage(message) {
   console.error(`${message}\nusage: node scripts/explain-held-out.js <corpus.yaml> [--out report.json]`);
@@ -47,7 +48,7 @@ const records = items.map((item, i) => {
       top: top ? brief(top) : null,
       runnerUps: result.matches.slice(1).map(brief),
       related: result.related.map(brief),
-      detectedPlatform: result.platform ?? null,
+      detectedPlatform: result.platform ?? detectPlatform(item.paste) ?? null,
       codes: result.codes.map((c) => ({ kind: c.kind, raw: c.raw, value: c.value, name: c.name ?? null, meaning: c.meaning ?? null })),
       followUps: result.followUps,
     },

@@ -43,7 +43,7 @@ export interface ExplainResult {
   closest?: ExplainMatch;
   codes: DecodedCode[];
   entities: Entities;
-  /** Windows or Linux, as the paste reads; undefined when it does not say. */
+  /** Windows or Linux, as the paste reads, when the diagnosis has platform steps; undefined when it does not say. */
   platform?: Platform;
   followUps: string[];
   /** The text was longer than MAX_TEXT and only its start was analysed. */
@@ -108,7 +108,8 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
       closest: related[0],
       codes: orderCodes(codes, matches[0]),
       entities: prepared.entities,
-      platform: detectPlatform(prepared.text),
+      // Only steps tagged by platform need the platform: the scan is not worth it otherwise.
+      platform: matches.some((m) => m.entry.fix.steps.some((step) => step.platform !== undefined)) ? detectPlatform(prepared.text) : undefined,
       followUps,
       truncated: prepared.truncated,
     };

@@ -57,34 +57,35 @@ export function isThirdPartyIp(ip: string): boolean {
   return NETS.some((net) => n >= net.base && n < net.base + net.size);
 }
 
-const REMOTE_PATTERNS: readonly RegExp[] = [
-  /\bhost ([\w.-]{1,253})\[([0-9a-f.:]{3,45})\]:? said/gi,
-  /\brelay=([\w.-]{1,253})\[([0-9a-f.:]{3,45})\]/gi,
-  /\bremote server at ([\w.-]{1,253}) \(([0-9a-f.:]{3,45})\)/gi,
-  /\bclient host ()\[([0-9a-f.:]{3,45})\] blocked/gi,
-  /\b([\w.-]{3,253}) ?[[(]([0-9a-f.:]{3,45})[\])]/gi,
-];
+// Checked against the text just before and after one address, never against the whole paste.
+const RELAY_BEFORE = /\brelay=[\w.-]{1,253}\[$/i;
+const HOST_BEFORE = /\bhost [\w.-]{1,253}\[$/i;
+const SAID_AFTER = /^\]:? said/i;
+const REMOTE_SERVER_BEFORE = /\bremote server at [\w.-]{1,253} \($/i;
+const CLIENT_HOST_BEFORE = /\bclient host \[$/i;
+const BLOCKED_AFTER = /^\] blocked/i;
+const NAMED_BEFORE = /([\w.-]{3,253}) ?[[(]$/;
+const REMOTE_PATTERNS: readonly RegExp[] = [RELAY_BEFORE, HOST_BEFORE, SAID_AFTER, REMOTE_SERVER_BEFORE, CLIENT_HOST_BEFORE, BLOCKED_AFTER, NAMED_BEFORE];
 
 /**
- * Addresses the text itself names as someone else's: the server that rejected us (`host mx.google.com[142.250.1.27]
- * said:`, `relay=mx.example.net[…]`, `Remote Server at … (ip)`), a client our server blocked (`Client host [ip] blocked
- * using`), or any address written next to a third-party host name.
+ * Is this address, where the text names it, someone else's: the server that rejected us (`host mx.google.com[ip]
+ * said:`, `relay=mx.example.net[ip]`, `Remote Server at … (ip)`), a client our server blocked (`Client host [ip]
+ * blocked using`), or written next to a third-party host name?
  */
-function remoteAddresses(text: string): Set<string> {
-  const out = new Set<string>();
-  if (text === '') return out;
-  const patterns = REMOTE_PATTERNS;
-  patterns.forEach((pattern, i) => {
-    let count = 0;
-    for (const m of text.matchAll(pattern)) {
-      const host = m[1] as string;
-      // The last pattern only marks addresses that sit next to a third-party name.
-      if (i === patterns.length - 1 ? isThirdPartyHost(host) : true) out.add(m[2] as string);
-      count += 1;
-      if (count >= 50) break;
-    }
-  });
-  return out;
+function isRemoteAddress(ip: string, text: string): boolean {
+  let from = 0;
+  for (let n = 0; n < 5; n += 1) {
+    const at = text.indexOf(ip, from);
+    if (at === -1) return false;
+    from = at + ip.length;
+    const before = text.slice(Math.max(0, at - 270), at);
+    const after = text.slice(from, from + 12);
+    if (RELAY_BEFORE.test(before) || (HOST_BEFORE.test(before) && SAID_AFTER.test(after))) return true;
+    if (REMOTE_SERVER_BEFORE.test(before) || (CLIENT_HOST_BEFORE.test(before) && BLOCKED_AFTER.test(after))) return true;
+    const named = NAMED_BEFORE.exec(before);
+    if (named && isThirdPartyHost(named[1] as string)) return true;
+  }
+  return false;
 }
 
 /** Every regex here, for the static backtracking check in the tests. */
@@ -103,11 +104,10 @@ function valuesFor(entities: Entities, text: string): Record<string, string[]> {
     }
   }
   const hosts = [...new Set([...urlHosts, ...entities.hosts])].filter((h) => !isThirdPartyHost(h));
-  const remote = remoteAddresses(text);
   const emailDomains = entities.emails.map((e) => e.slice(e.lastIndexOf('@') + 1));
   return {
     host: hosts,
-    ip: entities.ips.filter((ip) => !isThirdPartyIp(ip) && !remote.has(ip)),
+    ip: entities.ips.filter((ip) => !isThirdPartyIp(ip) && !isRemoteAddress(ip, text)),
     dn: entities.dns.map((dn) => dn.replace(/"/g, '\\"')),
     email: entities.emails,
     domain: [...new Set([...emailDomains, ...hosts.map((h) => h.split('.').slice(-2).join('.'))])].filter((d) => !isThirdPartyHost(d)),
@@ -127,6 +127,7 @@ function valuesFor(entities: Entities, text: string): Record<string, string[]> {
  * Only the admin's own systems are targets: `text` (the analysed paste) tells which addresses belong to others.
  */
 export function fillFollowUps(templates: readonly string[], entities: Entities, text = ''): string[] {
+  if (templates.length === 0) return [];
   const values = valuesFor(entities, text);
   const out: string[] = [];
   for (const template of templates) {

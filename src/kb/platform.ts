@@ -21,7 +21,7 @@ function count(text: string, pattern: RegExp): number {
 }
 
 export function detectPlatform(text: string): Platform | undefined {
-  const head = text.length > 16_384 ? text.slice(0, 16_384) : text;
+  const head = text.length > 4096 ? text.slice(0, 4096) : text;
   const linux = count(head, LINUX);
   const windows = count(head, WINDOWS);
   if (linux > windows) return 'linux';

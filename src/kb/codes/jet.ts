@@ -88,22 +88,26 @@ export function findJetCodes(text: string, lower: string): Found[] {
       if (num !== undefined) push(jetCode(num, m[0], m.index, m.index + m[0].length));
     }
   }
-  const hasContext = CONTEXT.test(text);
+  // The context test scans the whole text, so it runs only when a number could need it.
+  let context: boolean | undefined;
+  const hasContext = (): boolean => (context ??= CONTEXT.test(text));
   if (lower.includes('0xfffff')) {
     for (const m of matches(text, UNSIGNED)) {
       const raw = m[1] as string;
       const num = Number.parseInt(m[2] as string, 16) - 2 ** 32;
       // Without a database word around it, only a store error code (`StoreEc`) is read as JET.
-      if (!hasContext && !lower.includes('ec')) continue;
+      if (!lower.includes('ec') && !hasContext()) continue;
       const start = m.index + m[0].length - raw.length;
       push(jetCode(num, raw, start, start + raw.length));
     }
   }
-  if (hasContext && text.includes('-')) {
+  if (text.includes('-')) {
     for (const m of matches(text, SIGNED)) {
+      const num = -Number(m[2]);
+      if (!JET_ERRORS[num] || !hasContext()) continue;
       const raw = m[1] as string;
       const start = m.index + m[0].length - raw.length;
-      push(jetCode(-Number(m[2]), raw, start, start + raw.length));
+      push(jetCode(num, raw, start, start + raw.length));
     }
   }
   return out;
