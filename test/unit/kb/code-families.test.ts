@@ -1,6 +1,7 @@
 import { decodeCodes, type DecodedCode } from '../../../src/kb/codes';
 import { createExplainer } from '../../../src/kb/explain';
 import { fillFollowUps, isThirdPartyHost, isThirdPartyIp } from '../../../src/kb/follow-ups';
+import { looksLikeError } from '../../../src/kb/looks-like-error';
 import { detectPlatform } from '../../../src/kb/platform';
 import { prepareText } from '../../../src/kb/text';
 
@@ -180,5 +181,11 @@ describe('right or silent', () => {
     const result = explainer.explain('Error 0x80070005 while reading. The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)');
     expect(result.matches[0]?.entry.id).toBe('rpc.server-unavailable');
     expect(result.codes[0]?.value).toBe('0x800706BA');
+  });
+});
+
+describe('the DM fallback recognises the new code families', () => {
+  it.each(['JET_errReadVerifyFailure', 'StoreEc: 0xFFFFFC06', 'SEC_E_UNTRUSTED_ROOT', 'ERROR_WINHTTP_SECURE_FAILURE', 'KDC_ERR_PREAUTH_FAILED'])('%s', (text) => {
+    expect(looksLikeError(text)).toBe(true);
   });
 });
