@@ -26,6 +26,7 @@ export const JET_ERRORS: Record<number, JetError> = {
   [-543]: { name: 'JET_errRequiredLogFilesMissing', meaning: 'log files recovery needs to bring the database to a clean state are missing' },
   [-550]: { name: 'JET_errDatabaseDirtyShutdown', meaning: 'the database was not shut down cleanly (Dirty Shutdown): log replay (recovery) must run before it can mount' },
   [-551]: { name: 'JET_errConsistentTimeMismatch', meaning: "the database's last consistent time does not match the logs (files from different points in time)" },
+  [-614]: { name: 'JET_errCheckpointDepthTooDeep', meaning: 'too many log generations are outstanding between the checkpoint and the current log (the database cannot flush fast enough)' },
   [-1003]: { name: 'JET_errInvalidParameter', meaning: 'an invalid parameter was passed to ESE' },
   [-1011]: { name: 'JET_errOutOfMemory', meaning: 'ESE ran out of memory' },
   [-1012]: { name: 'JET_errOutOfDatabaseSpace', meaning: 'the database reached its maximum size' },
