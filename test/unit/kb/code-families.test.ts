@@ -4,6 +4,7 @@ import { fillFollowUps, isThirdPartyHost, isThirdPartyIp } from '../../../src/kb
 import { looksLikeError } from '../../../src/kb/looks-like-error';
 import { detectPlatform } from '../../../src/kb/platform';
 import { prepareText } from '../../../src/kb/text';
+import { loadFixtureCases } from './fixtures';
 
 /** The code families of issue 15: ESE/JET, Exchange Online NDR codes, AADSTS, Kerberos, SSPI, WinHTTP, Schannel. */
 const of = (text: string, kind: DecodedCode['kind']): DecodedCode[] => decodeCodes(text).filter((c) => c.kind === kind);
@@ -187,5 +188,25 @@ describe('right or silent', () => {
 describe('the DM fallback recognises the new code families', () => {
   it.each(['JET_errReadVerifyFailure', 'StoreEc: 0xFFFFFC06', 'SEC_E_UNTRUSTED_ROOT', 'ERROR_WINHTTP_SECURE_FAILURE', 'KDC_ERR_PREAUTH_FAILED'])('%s', (text) => {
     expect(looksLikeError(text)).toBe(true);
+  });
+});
+
+describe('a decode never contradicts the diagnosis on top', () => {
+  const explainer = createExplainer();
+  const cases = loadFixtureCases();
+
+  it('lists first the codes the diagnosis names, so the decode reads as its detail', () => {
+    const wrong: string[] = [];
+    for (const c of cases) {
+      for (const text of c.positive) {
+        const result = explainer.explain(text);
+        const top = result.matches[0];
+        if (!top) continue;
+        const named = new Set(top.signals.filter((s) => s.kind === 'code').map((s) => s.detail));
+        const first = result.codes[0];
+        if (named.size > 0 && first && ![...named].some((k) => first.keys.includes(k) || k.includes('-'))) wrong.push(`${top.entry.id}: first code ${first.keys[0]}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });
