@@ -22,7 +22,8 @@ const weight = z.number().min(0.05).max(3);
 
 /** Words that must appear together, in order (`smtp virtual server`), or a code (`smtp:5.7.1`). Bare numbers (`636`) are words too. */
 const term = z
-  .union([z.string(), z.number()])
+  // YAML reads an unquoted 0xC0000234 as the number 3221226036: a bare number is only a small word (a port, an event id).
+  .union([z.string(), z.number().int().min(0).max(999_999, 'quote codes such as 0xC0000234 (YAML reads them as numbers); write hex codes as code keys, e.g. ntstatus:0xc0000234')])
   .transform((v) => String(v).trim())
   .pipe(z.string().min(2).max(120));
 
