@@ -91,6 +91,14 @@ function isRemoteAddress(ip: string, text: string): boolean {
 /** Every regex here, for the static backtracking check in the tests. */
 export const FOLLOW_UP_PATTERNS: readonly RegExp[] = [THIRD_PARTY_HOST, ...REMOTE_PATTERNS];
 
+/** `mail.contoso.com` → `contoso.com`; `mail.contoso.co.uk` → `contoso.co.uk` (a country's second level is not a domain of its own). */
+function registeredDomain(host: string): string {
+  const labels = host.split('.');
+  const secondLevel = labels.at(-2) ?? '';
+  const countrySecondLevel = (labels.at(-1) ?? '').length === 2 && ['co', 'com', 'net', 'org', 'gov', 'ac', 'edu', 'or', 'ne', 'go'].includes(secondLevel);
+  return labels.slice(countrySecondLevel ? -3 : -2).join('.');
+}
+
 /** Values for each placeholder, best first: URL hosts before hosts merely mentioned; third parties never. */
 function valuesFor(entities: Entities, text: string): Record<string, string[]> {
   const urlHosts: string[] = [];
@@ -110,7 +118,7 @@ function valuesFor(entities: Entities, text: string): Record<string, string[]> {
     ip: entities.ips.filter((ip) => !isThirdPartyIp(ip) && !isRemoteAddress(ip, text)),
     dn: entities.dns.map((dn) => dn.replace(/"/g, '\\"')),
     email: entities.emails,
-    domain: [...new Set([...emailDomains, ...hosts.map((h) => h.split('.').slice(-2).join('.'))])].filter((d) => !isThirdPartyHost(d)),
+    domain: [...new Set([...emailDomains, ...hosts.map(registeredDomain)])].filter((d) => !isThirdPartyHost(d)),
     url: entities.urls.filter((u) => {
       try {
         return !isThirdPartyHost(new URL(u).hostname);

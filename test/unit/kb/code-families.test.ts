@@ -145,6 +145,11 @@ describe('follow-ups only against the admin\'s own systems', () => {
     expect(fillFollowUps(['relay {ip}', 'cert {host}', 'mail {domain}'], eop.entities, eop.text)).toEqual([]);
   });
 
+  it('names the registered domain for mail, also under a country second level', () => {
+    const prepared = prepareText('TLS handshake to smtp.fabrikam.co.uk failed');
+    expect(fillFollowUps(['mail {domain}'], prepared.entities, prepared.text)).toEqual(['mail fabrikam.co.uk']);
+  });
+
   it('still offers relay for an own client address and cert for an own host', () => {
     const prepared = prepareText('NOQUEUE: reject: RCPT from unknown[10.1.20.33]: 554 5.7.1 <bob@gmail.com>: Relay access denied; helo app01.contoso.local');
     expect(fillFollowUps(['relay {ip}', 'mail {domain}'], prepared.entities, prepared.text)).toEqual(['relay 10.1.20.33', 'mail contoso.local']);
