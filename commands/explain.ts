@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Command } from '../src/core/command';
 import { usageError } from '../src/core/errors';
 import { makeReply, type Fact, type Finding, type Link, type Reply, type Severity } from '../src/core/reply';
-import type { DecodedCode, ExplainMatch, ExplainResult } from '../src/kb';
+import type { DecodedCode, ExplainMatch, ExplainResult, KbEntry } from '../src/kb';
 import { loadExplainEngine } from '../src/kb';
 import { headersReplyIfHeaderBlock } from './headers';
 
@@ -50,6 +50,24 @@ export function describeCode(code: DecodedCode): string {
     case 'tls':
       bits.push(parts.alert !== undefined ? 'TLS alert' : 'X.509 verification result');
       break;
+    case 'jet':
+      bits.push(`ESE (JET) database error${parts.unsigned !== undefined ? `, ${parts.unsigned} as an unsigned store error` : ''}`);
+      break;
+    case 'aadsts':
+      bits.push('Microsoft Entra ID sign-in error');
+      break;
+    case 'kdc':
+      bits.push('Kerberos error (RFC 4120)');
+      break;
+    case 'sspi':
+      bits.push('SSPI security status (Schannel, Kerberos, NTLM)');
+      break;
+    case 'winhttp':
+      bits.push('WinHTTP/WinINet error');
+      break;
+    case 'schannel':
+      bits.push('Schannel event id (System log)');
+      break;
     default: {
       const unreachable: never = code.kind;
       throw new Error(`unknown code kind ${String(unreachable)}`);
@@ -59,7 +77,20 @@ export function describeCode(code: DecodedCode): string {
   return `${shown}${name} — ${bits.join('; ')}.${code.meaning ? ` ${code.meaning}` : ''}`;
 }
 
-function matchFinding(match: ExplainMatch, primary: boolean): Finding {
+const PLATFORM_LABEL = { windows: 'Windows', linux: 'Linux' } as const;
+
+/**
+ * The fix steps that fit the paste: untagged steps always, platform steps for the platform the paste comes
+ * from; when the paste does not say, every step, the tagged ones labelled. Version notes follow the steps.
+ */
+export function stepsFor(entry: KbEntry, platform: ExplainResult['platform']): string[] {
+  const steps = entry.fix.steps
+    .filter((step) => !step.platform || !platform || step.platform === platform)
+    .map((step) => (step.platform && !platform ? `(${PLATFORM_LABEL[step.platform]}) ${step.text}` : step.text));
+  return [...steps, ...entry.versionNotes.map((note) => `Version note — ${note}`)];
+}
+
+function matchFinding(match: ExplainMatch, primary: boolean, platform: ExplainResult['platform']): Finding {
   const { entry } = match;
   const id = `kb.${entry.id}`;
   const causes = entry.causes.map((c, i) => `${i + 1}) ${c}`).join(' ');
@@ -71,7 +102,7 @@ function matchFinding(match: ExplainMatch, primary: boolean): Finding {
     id,
     severity,
     message,
-    fix: { summary: entry.fix.summary, steps: entry.fix.steps, links: entry.links },
+    fix: { summary: entry.fix.summary, steps: stepsFor(entry, platform), links: entry.links },
   };
 }
 
@@ -83,8 +114,9 @@ function noMatchFinding(result: ExplainResult): Finding {
   const decoded = result.codes.length > 0
     ? ` I decoded ${result.codes.length === 1 ? 'the code' : `${result.codes.length} codes`} below, which may be enough.`
     : '';
-  const closest = result.closest
-    ? ` The closest thing I know is "${result.closest.entry.title}" (${percent(result.closest.confidence)} sure) — is that it?`
+  const [first, ...more] = result.related;
+  const closest = first
+    ? ` Possibly related, not a diagnosis: "${first.entry.title}" (${percent(first.confidence)} sure)${more.length > 0 ? `, or ${more.map((m) => `"${m.entry.title}"`).join(', ')}` : ''} — is that it?`
     : '';
   const smtp = result.codes.some((c) => c.kind === 'smtp');
   return {
@@ -109,8 +141,8 @@ export function explainReply(result: ExplainResult): Reply {
   const findings: Finding[] = [];
   const facts: Fact[] = [];
   if (top) {
-    findings.push(matchFinding(top, true));
-    for (const other of others.slice(0, 2)) findings.push(matchFinding(other, false));
+    findings.push(matchFinding(top, true, result.platform));
+    for (const other of others.slice(0, 2)) findings.push(matchFinding(other, false, result.platform));
     facts.push({ label: 'Confidence', value: percent(top.confidence) });
     facts.push({ label: 'Products', value: top.entry.products.join(', ') });
     if (top.entry.versions.length > 0) facts.push({ label: 'Versions', value: top.entry.versions.join(', ') });
@@ -127,7 +159,9 @@ export function explainReply(result: ExplainResult): Reply {
 
   const title = top
     ? `${top.entry.title} (${percent(top.confidence)} sure)`
-    : result.codes.length > 0
+    : result.related[0]
+      ? `No sure diagnosis; possibly related: ${result.related[0].entry.title}`
+      : result.codes.length > 0
       ? `No known error matched; decoded ${result.codes.map((c) => c.name ?? c.value).slice(0, 3).join(', ')}`
       : 'No known error matched';
 
@@ -138,7 +172,10 @@ export function explainReply(result: ExplainResult): Reply {
     facts,
     actions: result.followUps.map((command) => ({ label: command.length > 70 ? `${command.slice(0, 67)}...` : command, command })),
     data: {
+      band: result.band,
       matches: result.matches.map((m) => ({ id: m.entry.id, title: m.entry.title, confidence: m.confidence })),
+      related: result.related.map((m) => ({ id: m.entry.id, title: m.entry.title, confidence: m.confidence })),
+      ...(result.platform ? { platform: result.platform } : {}),
       ...(result.closest ? { closest: { id: result.closest.entry.id, title: result.closest.entry.title, confidence: result.closest.confidence } } : {}),
       codes: result.codes.map(({ kind, raw, value, name, meaning, parts }) => ({ kind, raw, value, name, meaning, ...(parts ? { parts } : {}) })),
       entities: result.entities,
@@ -169,7 +206,9 @@ export function createExplainCommand(): Command<ExplainArgs> {
     details: [
       'Everything after `explain` is read as typed, line breaks included; in a DM or a mention you can paste the error without the word explain.',
       'Codes are decoded in any spelling: HRESULTs (0x80070005, 80070005h, -2147024891), Win32 and NTSTATUS codes, LDAP results with AD sub-codes (data 52e), SMTP (550 5.7.1), HTTP and TLS/X.509 verify codes.',
-      'When nothing matches with confidence, the answer says so and offers the closest candidate as a question.',
+      'Codes also decoded: ESE/JET errors (-1018, StoreEc 0xFFFFFC06), Exchange Online 5.7.x/4.7.x meanings, AADSTS, Kerberos (KDC_ERR_*, Failure Code 0x18), SSPI SEC_E_*, WinHTTP 12xxx and Schannel events.',
+      'When nothing matches with confidence, the answer says so and offers weaker candidates as "possibly related", never as the diagnosis.',
+      'Fix steps fit the paste: a Postfix or Linux log gets shell commands, a Windows or Exchange error PowerShell.',
     ],
     async run(args) {
       // A pasted header block (here, a DM, a mention or the shortcut) gets the headers analysis instead.

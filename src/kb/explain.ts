@@ -2,15 +2,28 @@ import { decodeCodes, type DecodedCode } from './codes';
 import type { Entities } from './entities';
 import { fillFollowUps, postureFollowUps } from './follow-ups';
 import { loadKnowledgeBase, type KnowledgeBase } from './load';
-import { createMatcher, type Matcher, type Signal } from './matcher';
-import type { KbEntry } from './schema';
+import { createMatcher, type Match, type Matcher, type Signal } from './matcher';
+import { detectPlatform } from './platform';
+import type { KbEntry, Platform } from './schema';
 import { prepareText } from './text';
 
-/** Below this confidence nothing is claimed: the answer is `explain.no-match` with the closest candidate as a question. */
-export const MATCH_THRESHOLD = 0.5;
-/** A candidate this close is still worth offering as "did you mean". */
-const CLOSEST_FLOOR = 0.3;
-const MAX_MATCHES = 5;
+/**
+ * Right or silent: a confident wrong answer costs an admin an hour, "no match, here is what the codes mean"
+ * a minute. So an entry is offered as *the diagnosis* only when its confidence reaches MATCH_THRESHOLD and
+ * its evidence is the error's own words or a code specific to it; a weaker best guess is offered as
+ * "possibly related" (a question), and runner-ups are shown only when they are close to the top.
+ */
+export const MATCH_THRESHOLD = 0.6;
+/** Candidates at or above this confidence (and below the diagnosis) are "possibly related". */
+export const RELATED_FLOOR = 0.35;
+/** A runner-up is shown beside the diagnosis only when its score is at least this share of the top score. */
+const RUNNER_UP_SHARE = 0.75;
+/** A code signal this strong is specific to an entry (a shared code like 5.7.1 weighs 0.3 or less). */
+const SPECIFIC_CODE_WEIGHT = 0.5;
+const MAX_MATCHES = 3;
+const MAX_RELATED = 3;
+
+export type Band = 'diagnosis' | 'possibly-related' | 'none';
 
 export interface ExplainMatch {
   entry: KbEntry;
@@ -21,12 +34,17 @@ export interface ExplainMatch {
 
 /** Everything `explain` found in a text: facts only, no chat wording (commands/explain.ts words it). */
 export interface ExplainResult {
-  /** Entries at or above the threshold, best first. */
+  band: Band;
+  /** The diagnosis and close runner-ups, best first (empty unless band is `diagnosis`). */
   matches: ExplainMatch[];
-  /** The best candidate below the threshold, when nothing reached it. */
+  /** Weaker candidates, offered as a question, when there is no diagnosis. */
+  related: ExplainMatch[];
+  /** The best candidate below the diagnosis (= related[0]), kept for callers of the first version. */
   closest?: ExplainMatch;
   codes: DecodedCode[];
   entities: Entities;
+  /** Windows or Linux, as the paste reads, when the diagnosis has platform steps; undefined when it does not say. */
+  platform?: Platform;
   followUps: string[];
   /** The text was longer than MAX_TEXT and only its start was analysed. */
   truncated: boolean;
@@ -40,6 +58,19 @@ export interface Explainer {
 
 export interface ExplainerOptions {
   maxCandidates?: number;
+}
+
+/** Evidence that can carry a diagnosis: the error's own words, or a code only this kind of error has. */
+export function hasStrongEvidence(match: Match): boolean {
+  return match.signals.some((s) => s.kind === 'phrase' || (s.kind === 'code' && s.score >= SPECIFIC_CODE_WEIGHT));
+}
+
+/** Which band a ranked list of candidates falls in. */
+export function bandOf(ranked: readonly Match[]): Band {
+  const best = ranked[0];
+  if (!best) return 'none';
+  if (best.confidence >= MATCH_THRESHOLD && hasStrongEvidence(best)) return 'diagnosis';
+  return best.confidence >= RELATED_FLOOR ? 'possibly-related' : 'none';
 }
 
 /** Builds an explainer over a knowledge base (the built-in one by default). */
@@ -60,14 +91,44 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
     const codeKeys = new Set<string>();
     for (const code of codes) for (const key of code.keys) codeKeys.add(key);
     const ranked = matcher.match({ tokens: prepared.tokens, codeKeys, text: prepared.text });
-    const matches = ranked.filter((m) => m.confidence >= MATCH_THRESHOLD).slice(0, MAX_MATCHES);
-    const best = ranked[0];
-    const closest = matches.length === 0 && best && best.confidence >= CLOSEST_FLOOR ? best : undefined;
-    const followUps = fillFollowUps([...matches.flatMap((m) => m.entry.followUps), ...postureFollowUps(codeKeys, prepared.text)], prepared.entities);
-    return { matches, closest, codes, entities: prepared.entities, followUps, truncated: prepared.truncated };
+    const band = bandOf(ranked);
+    const top = ranked[0];
+    const matches = band === 'diagnosis' && top
+      ? ranked
+        .filter((m, i) => i === 0 || (m.confidence >= MATCH_THRESHOLD && m.score >= top.score * RUNNER_UP_SHARE && hasStrongEvidence(m)))
+        .slice(0, MAX_MATCHES)
+      : [];
+    const related = band === 'possibly-related' ? ranked.filter((m) => m.confidence >= RELATED_FLOOR).slice(0, MAX_RELATED) : [];
+    // Follow-ups come from a diagnosis only: a guess does not earn a probe.
+    // An authentication or TLS rejection of a sending domain the organisation owns earns `mail <domain>` (codes only).
+    const followUps = fillFollowUps([...matches.flatMap((m) => m.entry.followUps), ...postureFollowUps(codeKeys, prepared.text)], prepared.entities, prepared.text);
+    return {
+      band,
+      matches,
+      related,
+      closest: related[0],
+      codes: orderCodes(codes, matches[0]),
+      entities: prepared.entities,
+      // Only steps tagged by platform need the platform: the scan is not worth it otherwise.
+      platform: matches.some((m) => m.entry.fix.steps.some((step) => step.platform !== undefined)) ? detectPlatform(prepared.text) : undefined,
+      followUps,
+      truncated: prepared.truncated,
+    };
   }
 
   return { explain, kb, matcher };
+}
+
+/**
+ * The codes the diagnosis itself names come first, so the decode under the answer reads as its detail, not as
+ * a competing story; the others keep their order of appearance.
+ */
+function orderCodes(codes: DecodedCode[], top: ExplainMatch | undefined): DecodedCode[] {
+  if (!top) return codes;
+  const named = new Set(top.signals.filter((s) => s.kind === 'code').map((s) => s.detail));
+  if (named.size === 0) return codes;
+  const isNamed = (c: DecodedCode): boolean => c.keys.some((k) => named.has(k));
+  return [...codes.filter(isNamed), ...codes.filter((c) => !isNamed(c))];
 }
 
 let shared: Explainer | undefined;

@@ -7,7 +7,7 @@
 const ERROR_WORDS =
   /\b(?:error|errors|exception|failed|failure|fails|denied|refused|rejected|unable|cannot|can't|could not|couldn't|not found|invalid|unavailable|timed out|timeout|expired|unauthori[sz]ed|forbidden|fatal|undeliverable|ndr|bounced?|untrusted|not trusted|mismatch|locked out|disabled)\b/i;
 const CODE_SHAPES =
-  /\b(?:0x[0-9a-f]{8}|[0-9a-f]{8}h|-21474\d{5}|[45]\.\d{1,2}\.\d{1,3}|[45]\d\d [45]\.\d|hresult|aadsts\d{5,}|ldaperr|data (?:52[5ef]|53[0-3]|568|701|773|775)\b|krb_ap_err|kdc_err|x509_v_err|err_tls|econnrefused|etimedout|enotfound)/i;
+  /\b(?:0x[0-9a-f]{8}|[0-9a-f]{8}h|-21474\d{5}|[45]\.\d{1,2}\.\d{1,3}|[45]\d\d [45]\.\d|hresult|aadsts\d{5,}|ldaperr|data (?:52[5ef]|53[0-3]|568|701|773|775)\b|krb_ap_err|kdc_err|x509_v_err|err_tls|econnrefused|etimedout|enotfound|jet_err|storeec|sec_e_|error_winhttp|error_internet)/i;
 
 /** Every regex here, for the static backtracking check in the tests. */
 export const LOOKS_LIKE_ERROR_PATTERNS: readonly RegExp[] = [ERROR_WORDS, CODE_SHAPES];

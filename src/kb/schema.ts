@@ -6,19 +6,24 @@ import { z } from 'zod';
  * vendor documents it, and which diagbot checks are worth running next.
  */
 
-/** `kind:value` as the decoders emit it: `win32:1722`, `hresult:0x800706ba`, `smtp:5.7.1`, `smtp:5.7.606-649`, `ldap-data:52e`, `tls:verify:20`. */
-export const CODE_REF = /^(hresult|win32|ntstatus|ldap|ldap-data|smtp|http|tls):[a-z0-9.:-]{1,40}$/;
+/**
+ * `kind:value` as the decoders emit it: `win32:1722`, `hresult:0x800706ba`, `smtp:5.7.1`, `smtp:5.7.606-649`,
+ * `ldap-data:52e`, `tls:verify:20`, `jet:-1018`, `aadsts:50076`, `kdc:0x18`, `sspi:0x80090325`, `winhttp:12175`,
+ * `schannel:event:36887`.
+ */
+export const CODE_REF = /^(hresult|win32|ntstatus|ldap|ldap-data|smtp|http|tls|jet|aadsts|kdc|sspi|winhttp|schannel):[a-z0-9.:-]{1,40}$/;
 
 const codeRef = z
   .string()
   .transform((s) => s.trim().toLowerCase())
-  .refine((s) => CODE_REF.test(s), 'a code is kind:value, e.g. win32:1722, hresult:0x800706ba, smtp:5.7.1, ldap-data:52e, tls:verify:20');
+  .refine((s) => CODE_REF.test(s), 'a code is kind:value, e.g. win32:1722, hresult:0x800706ba, smtp:5.7.1, ldap-data:52e, tls:verify:20, jet:-1018, aadsts:50076, kdc:0x18');
 
 const weight = z.number().min(0.05).max(3);
 
 /** Words that must appear together, in order (`smtp virtual server`), or a code (`smtp:5.7.1`). Bare numbers (`636`) are words too. */
 const term = z
-  .union([z.string(), z.number()])
+  // YAML reads an unquoted 0xC0000234 as the number 3221226036: a bare number is only a small word (a port, an event id).
+  .union([z.string(), z.number().int().min(0).max(999_999, 'quote codes such as 0xC0000234 (YAML reads them as numbers); write hex codes as code keys, e.g. ntstatus:0xc0000234')])
   .transform((v) => String(v).trim())
   .pipe(z.string().min(2).max(120));
 
@@ -57,6 +62,16 @@ const link = z.object({
   url: z.string().url().refine((u) => u.startsWith('https://'), 'links must be https'),
 }).strict();
 
+/** Where a fix step applies: a Postfix paste gets the Linux steps, an Exchange paste the PowerShell ones. */
+export const PLATFORMS = ['windows', 'linux'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** A fix step: plain text (always shown) or text for one platform. */
+const step = z.union([
+  z.string().min(3).transform((text) => ({ text, platform: undefined as Platform | undefined })),
+  z.object({ text: z.string().min(3), platform: z.enum(PLATFORMS) }).strict(),
+]);
+
 const FOLLOW_UP = /^(cert|relay|ou|mail|explain|help) [^\n]{1,200}$/;
 const PLACEHOLDER = /\{([a-z]+)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['host', 'ip', 'dn', 'email', 'domain', 'url']);
@@ -73,8 +88,10 @@ export const kbEntrySchema = z.object({
   causes: z.array(z.string().min(5)).min(1),
   fix: z.object({
     summary: z.string().min(5),
-    steps: z.array(z.string().min(3)).min(1),
+    steps: z.array(step).min(1),
   }).strict(),
+  /** Advice that differs by version, one line each (`Exchange 2019 CU12+: …`); shown after the steps. */
+  versionNotes: z.array(z.string().min(5).max(400)).default([]),
   links: z.array(link).min(1),
   /** diagbot commands worth running next, filled from what the text names: `cert {host}`, `relay {ip}`, `ou "{dn}"`. */
   followUps: z
@@ -92,3 +109,4 @@ export const meaningsFileSchema = z.object({
 
 export type KbEntry = z.infer<typeof kbEntrySchema>;
 export type KbPhrase = KbEntry['signatures']['phrases'][number];
+export type KbStep = KbEntry['fix']['steps'][number];

@@ -99,12 +99,15 @@ const PLACEHOLDER: Record<string, string> = {
   server: ' xhost ',
 };
 
-/** Lower-case words, with long digit runs (ports, sizes, ids) folded to `xnum`. */
+/**
+ * Lower-case words, with long digit runs (sizes, offsets, ids) folded to `xnum`. Five digits stay as they are:
+ * event ids (`15021`, `36887`), Winsock errors (`10060`) and ports are what an error says, not noise.
+ */
 export function tokenize(abstracted: string): string[] {
   const tokens = abstracted.toLowerCase().match(TOKEN) ?? [];
   for (let i = 0; i < tokens.length; i += 1) {
     const t = tokens[i] as string;
-    if (t.length >= 5 && allDigits(t)) tokens[i] = 'xnum';
+    if (t.length >= 6 && allDigits(t)) tokens[i] = 'xnum';
   }
   return tokens;
 }

@@ -1,6 +1,10 @@
+import { findAadstsCodes } from './aadsts';
 import { findHttpCodes } from './http';
+import { findJetCodes } from './jet';
+import { findKerberosCodes } from './kerberos';
 import { findLdapCodes } from './ldap';
 import { findSmtpCodes } from './smtp';
+import { findSchannelCodes } from './schannel';
 import { findTlsCodes } from './tls';
 import type { DecodedCode, Found } from './types';
 import { findWindowsCodes } from './windows';
@@ -15,7 +19,7 @@ const MAX_CODES = 40;
 
 /**
  * Every code in a text, in order of appearance, each once. Decoders run from the most specific
- * (TLS, LDAP, SMTP, HTTP) to the most general (Windows numbers), and a later decoder may not claim
+ * (TLS, Entra, Kerberos, Schannel, ESE, LDAP, SMTP, HTTP) to the most general (Windows numbers), and a later decoder may not claim
  * characters an earlier one already explained — `LDAP: error code 49` is not also Win32 error 49.
  */
 export function decodeCodes(text: string, lower: string = text.toLowerCase()): DecodedCode[] {
@@ -26,7 +30,17 @@ export function decodeCodes(text: string, lower: string = text.toLowerCase()): D
     for (let i = f.index; i < f.end; i += 1) if (taken[i] === 1) return true;
     return false;
   };
-  const groups: Found[][] = [findTlsCodes(text, lower), findLdapCodes(text, lower), findSmtpCodes(text), findHttpCodes(text, lower), findWindowsCodes(text, lower)];
+  const groups: Found[][] = [
+    findTlsCodes(text, lower),
+    findAadstsCodes(text, lower),
+    findKerberosCodes(text, lower),
+    findSchannelCodes(text),
+    findJetCodes(text, lower),
+    findLdapCodes(text, lower),
+    findSmtpCodes(text),
+    findHttpCodes(text, lower),
+    findWindowsCodes(text, lower),
+  ];
   for (const group of groups) {
     const accepted = group.filter((f) => !overlaps(f));
     for (const f of accepted) taken.fill(1, f.index, f.end);

@@ -86,7 +86,7 @@ const ALERT_MEANINGS: Record<number, string> = {
 const VERIFY_NUM = /\b(?:verify error:num=|verify return code: |verify result: |x509_v_err_code[ =:]{1,3})(\d{1,2})\b/gi;
 const VERIFY_NAME = /\bX509_V_ERR_[A-Z_]{4,60}\b/g;
 const NODE_CODE = /\b(?:UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|UNABLE_TO_GET_CRL|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_REVOKED|CERT_UNTRUSTED|CERT_REJECTED|CERT_SIGNATURE_FAILURE|CERT_CHAIN_TOO_LONG|INVALID_CA|INVALID_PURPOSE|HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_INVALID)\b/g;
-const ALERT_NUM = /\balert number (\d{1,3})\b/gi;
+const ALERT_NUM = /\b(?:alert number|defined fatal alert code is) (\d{1,3})\b/gi;
 const ALERT_NAME = /\b(?:sslv3|tlsv1|tlsv1\.[0-3]|tlsv13|ssl\/tls) alert ([a-z ]{2,40})/gi;
 
 /** Every regex here, for the static backtracking check in the tests. */

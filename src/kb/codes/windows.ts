@@ -1,4 +1,5 @@
 import { matches } from './limit';
+import { SSPI_MEANINGS } from './sspi';
 import { hex8, key32, tables } from './tables';
 import type { Found } from './types';
 
@@ -28,6 +29,12 @@ export function describeHresult(value: number, raw: string, index: number, end: 
     if (win32Name) parts.win32Name = win32Name;
     name ??= win32Name ? `HRESULT_FROM_WIN32(${win32Name})` : undefined;
     keys.push(`win32:${code}`);
+    if (isWinHttp(code)) keys.push(`winhttp:${code}`);
+  }
+  // SSPI (facility 9, SEC_E_* / SEC_I_*): its own kind, with the HRESULT key kept for older entries.
+  if (facility === 9 && name?.startsWith('SEC_')) {
+    const sspi = SSPI_MEANINGS[value >>> 0];
+    return { kind: 'sspi', raw, value: hex8(value), name, meaning: sspi ? `SSPI: ${sspi}.` : undefined, parts, keys: [`sspi:${hex8(value).toLowerCase()}`, ...keys], index, end };
   }
   const meaning = name
     ? undefined
@@ -47,9 +54,19 @@ export function describeNtstatus(value: number, raw: string, index: number, end:
   return { kind: 'ntstatus', raw, value: hex8(value), name, parts, keys: [key32('ntstatus', value)], index, end };
 }
 
-/** A Win32 error number with its symbolic name. */
+/** WinHTTP and WinINet errors share the Win32 range 12001-12199 (`ERROR_WINHTTP_SECURE_FAILURE` = 12175). */
+function isWinHttp(code: number): boolean {
+  return code > 12000 && code < 12200;
+}
+
+/** A Win32 error number with its symbolic name; WinHTTP/WinINet numbers get their own kind and key. */
 export function describeWin32(code: number, raw: string, index: number, end: number): Found {
-  const name = tables().win32.names(code)?.[0];
+  const names = tables().win32.names(code);
+  // WinHTTP's name first when both libraries use the number: that is what PowerShell and .NET report.
+  const name = names?.find((n) => n.startsWith('ERROR_WINHTTP_')) ?? names?.[0];
+  if (isWinHttp(code) && names !== undefined) {
+    return { kind: 'winhttp', raw, value: String(code), name, keys: [`winhttp:${code}`, `win32:${code}`], index, end };
+  }
   return { kind: 'win32', raw, value: String(code), name, keys: [`win32:${code}`], index, end };
 }
 
@@ -73,7 +90,7 @@ const HEX_0X = /(?:^|[^\w.])(0x([0-9a-f]{1,8}))\b/gi;
 // `80070005h` and a bare `80070005` in one pass; `-2147024891` and `2147942405` in another.
 const HEX8 = /(?:^|[^\w.-])(([0-9a-f]{8})(h?))(?![\w-]|\.\w)/gi;
 const DECIMAL10 = /(?:^|[^\w.])(-?(\d{10}))(?!\w|\.\d)/g;
-const WIN32_CONTEXT = /\b(?:win32 error|system error|error code|errorcode|last ?error|error|status code)[\s:=#(]{1,3}(0x[0-9a-f]{1,4}|\d{1,5})\b/gi;
+const WIN32_CONTEXT = /\b(win32 error|system error|error code|errorcode|last ?error|error|status code)[\s:=#(]{1,3}(0x[0-9a-f]{1,4}|\d{1,5})\b/gi;
 const SYMBOL = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]{2,60}\b/g;
 const CONTEXT_WORDS = /error|status|code/;
 
@@ -117,13 +134,29 @@ export function findWindowsCodes(text: string, lower: string = text.toLowerCase(
   }
   if (!CONTEXT_WORDS.test(lower)) return symbols(text, out);
   for (const m of matches(text, WIN32_CONTEXT)) {
-    const spelled = m[1] as string;
+    const context = m[1] as string;
+    const spelled = m[2] as string;
     const code = spelled.toLowerCase().startsWith('0x') ? Number.parseInt(spelled.slice(2), 16) : Number(spelled);
     if (code === 0 || tables().win32.names(code) === undefined) continue;
+    if (!plainErrorIsWin32(context, spelled, code, text, m.index + m[0].length)) continue;
     const start = m.index + m[0].length - spelled.length;
     out.push(describeWin32(code, spelled, start, start + spelled.length));
   }
   return symbols(text, out);
+}
+
+/**
+ * A bare `error N` is a Win32 error only when it looks like one: `ERROR 1` or `error 3 of 7` in an
+ * application log is a log level or a counter. Named contexts (`Win32 error`, `System error`, `error code`)
+ * and hex spellings always count; plain `error` counts for numbers of three digits or more, or for a small
+ * number followed by a colon or a message in the Windows style (`Error 5: Access is denied`).
+ */
+function plainErrorIsWin32(context: string, spelled: string, code: number, text: string, end: number): boolean {
+  if (context.toLowerCase() !== 'error' && context.toLowerCase() !== 'status code') return true;
+  if (spelled.toLowerCase().startsWith('0x')) return true;
+  if (/^[:)] ?[A-Z]/.test(text.slice(end, end + 3))) return true;
+  if (context === 'ERROR') return false; // upper case without a message: a log level
+  return code >= 100;
 }
 
 /** Symbolic names pasted as such: `E_ACCESSDENIED`, `STATUS_LOGON_FAILURE`, `ERROR_LOGON_FAILURE`. */

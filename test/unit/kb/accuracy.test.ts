@@ -44,6 +44,51 @@ describe('top-1 accuracy over the fixtures', () => {
   });
 });
 
+/**
+ * Right or silent, measured: how often the answer puts a *wrong* diagnosis on top. A positive answered with
+ * another entry, a near-miss answered with the entry it must not get, any diagnosis for an unrelated text.
+ * "No match" and "possibly related" are not wrong — they cost a minute, a wrong diagnosis an hour.
+ */
+describe('wrong diagnosis on top', () => {
+  it('stays at or below 2% over positives, near-misses and unrelated texts', () => {
+    const wrong: string[] = [];
+    let total = 0;
+    let nearTotal = 0;
+    let nearWrong = 0;
+    let silent = 0;
+    const check = (text: string, isWrong: (id: string) => boolean, label: string): boolean => {
+      total += 1;
+      const result = explainer.explain(text);
+      const top = result.matches[0];
+      if (result.band !== 'diagnosis') silent += 1;
+      if (top && isWrong(top.entry.id)) {
+        wrong.push(`${label} <- ${top.entry.id} (${top.confidence}): ${text.slice(0, 80)}`);
+        return true;
+      }
+      return false;
+    };
+    for (const c of cases) {
+      for (const text of c.positive) check(text, (id) => id !== c.id, c.id);
+      for (const text of c.nearMiss) {
+        nearTotal += 1;
+        if (check(text, (id) => id === c.id, `near-miss of ${c.id}`)) nearWrong += 1;
+      }
+    }
+    const unrelated = loadUnrelated();
+    let unrelatedWrong = 0;
+    for (const text of unrelated) if (check(text, () => true, 'unrelated')) unrelatedWrong += 1;
+    const rate = wrong.length / total;
+    console.log(
+      `wrong diagnosis on top: ${wrong.length}/${total} (${(rate * 100).toFixed(2)}%); near-misses ${nearWrong}/${nearTotal}; ` +
+        `unrelated ${unrelatedWrong}/${unrelated.length}; answered without a diagnosis ${silent}/${total}` +
+        (wrong.length > 0 ? `\n${wrong.join('\n')}` : ''),
+    );
+    expect(rate).toBeLessThanOrEqual(0.02);
+    expect(nearWrong).toBe(0);
+    expect(unrelatedWrong).toBe(0);
+  });
+});
+
 describe('unrelated texts', () => {
   const unrelated = loadUnrelated();
 

@@ -156,3 +156,53 @@ describe('any text up to 64 KB gives a Reply, never a throw', () => {
     expectValidReply(await router.handle(request(`explain ${big}`)));
   });
 });
+
+describe('answers fit the paste (issue 15)', () => {
+  it('gives a Postfix paste the Postfix steps and no PowerShell', async () => {
+    const reply = await router.handle(request('explain Nov 20 10:14:03 mx1 postfix/smtpd[2211]: NOQUEUE: reject: RCPT from unknown[10.1.20.33]: 554 5.7.1 <bob@fabrikam.example>: Relay access denied; from=<app@contoso.com> to=<bob@fabrikam.example> proto=ESMTP helo=<app01>'));
+    expect(reply.findings[0]?.id).toBe('kb.smtp.unable-to-relay');
+    expect(reply.data.platform).toBe('linux');
+    const steps = reply.findings[0]?.fix?.steps ?? [];
+    expect(steps.some((s) => s.includes('postconf'))).toBe(true);
+    expect(steps.some((s) => s.includes('New-ReceiveConnector'))).toBe(false);
+  });
+
+  it('gives an Exchange paste the PowerShell steps and no postconf', async () => {
+    const reply = await router.handle(request("explain [PS] C:\\> Send-MailMessage ... Remote Server returned '550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain'"));
+    expect(reply.findings[0]?.id).toBe('kb.smtp.unable-to-relay');
+    expect(reply.data.platform).toBe('windows');
+    const steps = reply.findings[0]?.fix?.steps ?? [];
+    expect(steps.some((s) => s.includes('New-ReceiveConnector'))).toBe(true);
+    expect(steps.some((s) => s.includes('postconf'))).toBe(false);
+  });
+
+  it('labels both platforms when the paste does not say', async () => {
+    const reply = await router.handle(request('explain 550 5.7.1 Unable to relay'));
+    const steps = reply.findings[0]?.fix?.steps ?? [];
+    expect(steps.some((s) => s.startsWith('(Linux) '))).toBe(true);
+    expect(steps.some((s) => s.startsWith('(Windows) '))).toBe(true);
+  });
+
+  it('shows version notes after the steps', async () => {
+    const reply = await router.handle(request('explain ContentIndexState : FailedAndSuspended on DB01\\EX02, search in OWA is empty'));
+    expect(reply.findings[0]?.id).toBe('kb.exchange.content-index-failed');
+    expect(reply.findings[0]?.fix?.steps?.at(-1)).toMatch(/^Version note — Exchange 2019/);
+  });
+
+  it('states the band and decodes a JET error under an Exchange diagnosis', async () => {
+    const reply = await router.handle(request('explain MapiExceptionJetErrorReadVerifyFailure: Unable to mount database. (hr=0x80004005, ec=-1018)'));
+    expect(reply.data.band).toBe('diagnosis');
+    expect(reply.findings[0]?.id).toBe('kb.exchange.jet-read-verify-failure');
+    expect(reply.findings.map((f) => f.id)).toContain('code.jet');
+    const codes = reply.data.codes as Array<{ kind: string; value: string }>;
+    expect(codes[0]).toMatchObject({ kind: 'jet', value: '-1018' });
+  });
+
+  it('offers a weak guess as possibly related under explain.no-match', async () => {
+    const reply = await router.handle(request('explain the database copy on the second server looks odd today, not sure'));
+    expect(reply.data.band).not.toBe('diagnosis');
+    expect(reply.findings[0]?.id).toBe('explain.no-match');
+    expect(reply.data.matches).toEqual([]);
+    expect(Array.isArray(reply.data.related)).toBe(true);
+  });
+});

@@ -105,6 +105,15 @@ describe('loading a bad knowledge-base file', () => {
     expect(load({ 'codes.yaml': `entries:${bad}` })).toThrow(/codes\.yaml: entry test\.bad-code: signatures\.codes/);
   });
 
+  it('rejects an unquoted hex code that YAML read as a number, and accepts a platform step', () => {
+    const hex = good.replace('test.good', 'test.hex').replace('phrases: ["something went wrong here"]', 'phrases: ["something went wrong here"]\n      exclude: [0xC0000234]');
+    expect(load({ 'hex.yaml': `entries:${hex}` })).toThrow(/hex\.yaml: entry test\.hex: signatures\.exclude\.0: quote codes/);
+    const platform = good.replace('test.good', 'test.platform').replace('steps: [Run the command]', 'steps: [Run the command, { text: "postconf -n", platform: linux }]');
+    expect(load({ 'p.yaml': `entries:${platform}` })).not.toThrow();
+    const unknown = good.replace('test.good', 'test.platform2').replace('steps: [Run the command]', 'steps: [{ text: "run it", platform: macos }]');
+    expect(load({ 'p2.yaml': `entries:${unknown}` })).toThrow(/entry test\.platform2: fix\.steps\.0/);
+  });
+
   it('rejects an entry with no phrase and no code', () => {
     const bad = good.replace('test.good', 'test.empty').replace('phrases: ["something went wrong here"]', 'keywords: [word]');
     expect(load({ 'empty.yaml': `entries:${bad}` })).toThrow(/entry test\.empty: .*phrase or code/);

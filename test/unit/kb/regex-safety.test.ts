@@ -1,12 +1,18 @@
 import safeRegex from 'safe-regex2';
+import { AADSTS_PATTERNS } from '../../../src/kb/codes/aadsts';
 import { HTTP_PATTERNS } from '../../../src/kb/codes/http';
+import { JET_PATTERNS } from '../../../src/kb/codes/jet';
+import { KERBEROS_PATTERNS } from '../../../src/kb/codes/kerberos';
+import { SCHANNEL_PATTERNS } from '../../../src/kb/codes/schannel';
 import { LDAP_PATTERNS } from '../../../src/kb/codes/ldap';
 import { SMTP_PATTERNS } from '../../../src/kb/codes/smtp';
 import { TLS_PATTERNS } from '../../../src/kb/codes/tls';
 import { WINDOWS_PATTERNS } from '../../../src/kb/codes/windows';
 import { ENTITY_PATTERNS } from '../../../src/kb/entities';
+import { FOLLOW_UP_PATTERNS } from '../../../src/kb/follow-ups';
 import { loadKnowledgeBase } from '../../../src/kb/load';
 import { LOOKS_LIKE_ERROR_PATTERNS } from '../../../src/kb/looks-like-error';
+import { PLATFORM_PATTERNS } from '../../../src/kb/platform';
 import { TEXT_PATTERNS } from '../../../src/kb/text';
 
 describe('no regular expression can backtrack catastrophically (static check with safe-regex2)', () => {
@@ -28,6 +34,12 @@ describe('no regular expression can backtrack catastrophically (static check wit
     ['ldap codes', LDAP_PATTERNS],
     ['http codes', HTTP_PATTERNS],
     ['tls codes', TLS_PATTERNS],
+    ['jet codes', JET_PATTERNS],
+    ['aadsts codes', AADSTS_PATTERNS],
+    ['kerberos codes', KERBEROS_PATTERNS],
+    ['schannel codes', SCHANNEL_PATTERNS],
+    ['follow-up filters', FOLLOW_UP_PATTERNS],
+    ['platform detection', PLATFORM_PATTERNS],
     ['entities', ENTITY_PATTERNS],
     ['text preparation', TEXT_PATTERNS],
     ['looksLikeError', LOOKS_LIKE_ERROR_PATTERNS],
