@@ -129,7 +129,7 @@ export function createMailCommand(deps: CommandDeps & { mailEngine?: MailEngine 
     args: checkedArgs,
     targetOf(args) {
       try {
-        return parseInput(args).domain;
+        return { host: parseInput(args).domain };
       } catch {
         return undefined;
       }

@@ -3,7 +3,7 @@ import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } f
 import { EXIT } from '../adapters/cli/exit-code';
 import { createCommands } from '../commands';
 import { createAuditRecorder } from './audit/recorder';
-import type { AuditStore } from './audit/types';
+import type { AuditStore } from './store/audit-types';
 import { ConfigError, databaseUrlPassword, loadConfig, runtimeInfo } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './core/command';
@@ -156,22 +156,16 @@ function buildApp(options: AppOptions): App {
     timeouts: config.timeouts,
   };
   const now = (): Date => new Date();
-  // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.
+  // A full disk or a deleted database file is reported as store.unavailable and on /healthz and /readyz (SQLite).
   const storeState: App['storeState'] = {};
   const storeGuard = createStoreGuard(config.store.path, (up, reason) => storeState.listener?.(up, reason));
-  const audit = storeGuard.guard(openAuditStore({ path: config.store.path, create: !quietCli, retentionDays: config.audit.retentionDays, now, log }));
-  const guard = createGuard({ roles: config.roles, limits: config.limits, ports: config.targets.ports, policy: net.policy, log });
-  const directory = buildDirectory(config, net, log);
-  // Opened on first use only: `diagbot help` never opens (or creates) a database.
-  let opened: Promise<Store> | undefined;
-  const store = (): Promise<Store> => (opened ??= import('./store').then((m) => storeGuard.guard<Store>(m.openSqliteStore(config.store.path))));
   // Opened on first use only: `diagbot help` never opens (or creates) a database. `store.url` → PostgreSQL,
   // shared by every replica (src/store/postgres); otherwise the SQLite file.
   let opened: Promise<Store> | undefined;
   const { url } = config.store;
   const store = (): Promise<Store> => (opened ??= url
     ? import('./store/postgres').then((m) => m.openPostgresStore(url, { connectTimeoutMs: 2000 }))
-    : import('./store').then((m) => m.openSqliteStore(config.store.path)));
+    : import('./store').then((m) => storeGuard.guard<Store>(m.openSqliteStore(config.store.path))));
   const closeStore = async (): Promise<void> => (await opened?.catch(() => undefined))?.close();
   const postgres = url ? async (): Promise<PostgresStore> => (await store()) as PostgresStore : undefined;
   // Guard rails (src/guard): roles, rate limits, port allow-lists; the terminal records into an existing database only.

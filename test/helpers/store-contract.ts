@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { AuditStore } from '../../src/audit/types';
+import type { AuditStore } from '../../src/store/audit-types';
 import { makeReply, type Reply } from '../../src/core/reply';
 import type { NewDigest, RunRecord, Store } from '../../src/store/types';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditQuery, AuditRow, AuditStore } from '../../audit/types';
+import type { AuditQuery, AuditRow, AuditStore } from '../audit-types';
 import type { Db } from './pool';
 
 const optional = z.string().nullable().transform((value) => value ?? undefined);

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { AuditStore } from '../../audit/types';
+import type { AuditStore } from '../audit-types';
 import type { Store } from '../types';
 import { createPgAuditStore } from './audit';
 import { watchAvailability, type Availability } from './availability';
