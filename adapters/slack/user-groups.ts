@@ -65,7 +65,8 @@ export function createUserGroupDirectory(list: ListUserGroups, options: UserGrou
 /** The router, with each Slack request's `userGroups` filled in before roles are decided. */
 export function withUserGroups(router: Router, groups: UserGroupDirectory): Router {
   return {
-    commands: () => router.commands(),
+    // Whatever else the router offers (the secret scrubber's intake, …) stays as it is.
+    ...router,
     async handle(request: ChatRequest, signal?: AbortSignal) {
       const userGroups = request.userId ? await groups.groupsOf(request.userId) : [];
       return router.handle({ ...request, userGroups }, signal);
