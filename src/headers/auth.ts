@@ -127,16 +127,25 @@ function toResult(info: ResInfo, source: string): AuthResult {
   return out;
 }
 
+/** The DKIM-Signature tags read (`d=`, `s=`, `a=`); the long `b=`/`bh=` values are never copied. */
+const DKIM_TAGS = {
+  d: /(?:^|;)\s*d\s*=\s*([^;\s]+)/i,
+  s: /(?:^|;)\s*s\s*=\s*([^;\s]+)/i,
+  a: /(?:^|;)\s*a\s*=\s*([^;\s]+)/i,
+} as const;
+
+function dkimTag(value: string, tag: keyof typeof DKIM_TAGS): string | undefined {
+  return DKIM_TAGS[tag].exec(value)?.[1];
+}
+
 function dkimSignatures(fields: readonly Field[]): DkimSignature[] {
   const out: DkimSignature[] = [];
   for (const field of fields) {
     if (field.key !== 'dkim-signature') continue;
-    const tags: Record<string, string> = {};
-    for (const part of field.value.split(';')) {
-      const eq = part.indexOf('=');
-      if (eq > 0) tags[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 1).replace(/\s+/g, '');
-    }
-    if (tags.d && tags.s) out.push({ domain: tags.d.toLowerCase(), selector: tags.s, ...(tags.a ? { algorithm: tags.a } : {}) });
+    const domain = dkimTag(field.value, 'd');
+    const selector = dkimTag(field.value, 's');
+    const algorithm = dkimTag(field.value, 'a');
+    if (domain && selector) out.push({ domain: domain.toLowerCase(), selector, ...(algorithm ? { algorithm } : {}) });
   }
   return out;
 }

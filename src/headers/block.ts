@@ -54,7 +54,8 @@ function decodeField(raw: string): Field {
     }
   }
   const name = FIELD_LINE.exec(raw)?.[1] ?? key;
-  return { key, name, value: decoded.replace(/\s+/g, ' ').trim() };
+  // libmime has unfolded it; what is left to tidy is the odd tab or run of spaces, rare enough to test for first.
+  return { key, name, value: /\s\s|\t/.test(decoded) ? decoded.replace(/\s+/g, ' ').trim() : decoded.trim() };
 }
 
 /** Splits a paste into header fields, in the order written (newest trace header first). */

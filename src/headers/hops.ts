@@ -8,7 +8,6 @@ import type { Hop, Problem } from './types';
  * Trace fields are prepended by each server, so the first Received: in the paste is the last hop.
  */
 
-
 export interface Chain {
   hops: Hop[];
   largestDelay: { hop: number; seconds: number } | null;
@@ -51,25 +50,25 @@ export function buildChain(received: readonly string[], dateHeader: string | und
     hops.push(hop);
   }
 
-  const raw: (number | undefined)[] = hops.map((_, i) => {
+  const steps: (number | undefined)[] = hops.map((_, i) => {
     const now = times[i];
     const before = i === 0 ? undefined : times[i - 1];
     return now === undefined || before === undefined ? undefined : Math.round((now - before) / 1000);
   });
   // A backwards step k means the clock at k-1 is fast or the one at k is slow. A fast clock inflates the step
   // before it, a slow one the step after it: whichever neighbour is larger is measured across the skew instead.
-  const effective = raw.map((step) => (step === undefined ? undefined : Math.max(0, step)));
-  for (let k = 1; k < raw.length; k += 1) {
-    const step = raw[k];
+  const effective = steps.map((step) => (step === undefined ? undefined : Math.max(0, step)));
+  for (let k = 1; k < steps.length; k += 1) {
+    const step = steps[k];
     if (step === undefined || step >= 0) continue;
-    const before = raw[k - 1];
-    const after = raw[k + 1];
+    const before = steps[k - 1];
+    const after = steps[k + 1];
     const side = (before ?? -1) >= (after ?? -1) ? k - 1 : k + 1;
-    const inflated = raw[side];
+    const inflated = steps[side];
     if (inflated !== undefined && inflated > 0) effective[side] = Math.max(0, Math.min(effective[side] ?? inflated, inflated + step));
   }
   for (const [i, hop] of hops.entries()) {
-    const step = raw[i];
+    const step = steps[i];
     if (step === undefined) continue;
     if (step < 0) hop.skewSeconds = -step;
     hop.delaySeconds = effective[i] ?? 0;

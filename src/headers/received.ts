@@ -48,12 +48,17 @@ function splitDate(value: string): { clauses: string; date: string } {
   return last < 0 ? { clauses: value, date: '' } : { clauses: value.slice(0, last), date: value.slice(last + 1).trim() };
 }
 
+/** Space, tab, CR, LF: the only white space left in an unfolded field. */
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\r' || c === '\n';
+}
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i] as string;
-    if (/\s/.test(c)) {
+    if (isSpace(c)) {
       i += 1;
     } else if (c === '(') {
       let depth = 0;
@@ -77,7 +82,7 @@ function tokenize(text: string): Token[] {
         const d = text[i] as string;
         if (bracket) {
           if (d === bracket) bracket = '';
-        } else if (/\s/.test(d) || d === '(') break;
+        } else if (isSpace(d) || d === '(') break;
         else if (d === '[') bracket = ']';
         i += 1;
       }
