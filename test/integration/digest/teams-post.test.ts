@@ -34,7 +34,7 @@ beforeAll(async () => {
   router = createRouter({ commands: [createHelpCommand()], log });
   http = createHttpServer({ port: await freePortInRange([PORTS.from + 600, PORTS.from + 699]), host: '127.0.0.1', log });
   // No app id: local development mode, which posts only to loopback service URLs (the capture server).
-  teams = createTeamsAdapter({ router, http, log, references: store.conversations });
+  teams = createTeamsAdapter({ router, http, log, references: store.conversations, allowUnauthenticated: true, listenHost: '127.0.0.1' });
   await teams.start();
   await http.listen();
 });
