@@ -47,6 +47,8 @@ export function describeIssue(issue: MailIssue, domain: string): Described {
       return { severity: 'fail', headline: `MX ${issue.host} does not resolve`, message: `The MX host ${issue.host} has no address (${issue.status === 'nxdomain' ? 'the name does not exist' : issue.status === 'nodata' ? 'no A or AAAA record' : issue.reason ?? issue.status}); senders skip it, or bounce when it is the only one.`, fix: { summary: `Publish A/AAAA records for ${issue.host}, or remove it from the MX records.`, steps: [again], links: [RFC.mx] } };
     case 'policy.denied':
       return { severity: 'error', headline: `${issue.host} not checked (target policy)`, message: `${issue.reason} The domain's other hosts were checked.`, fix: { summary: 'If this host is legitimate, a diagbot admin can add its network to targets.allow; an MX in a metadata or link-local range is a misconfiguration or an attack.' }, data: { host: issue.host } };
+    case 'net.dns':
+      return { severity: 'error', headline: `${issue.part} not checked (DNS)`, message: `The lookup of ${issue.name} failed (${issue.reason}), so ${issue.part.toUpperCase()} was not checked. Receivers that meet the same failure treat it as a temporary error.`, fix: { summary: 'Check that the resolvers in dns.servers answer, and (for DNSSEC failures) the zone\'s signatures; then run the check again.' }, data: { part: issue.part, name: issue.name } };
     case 'mail.mx.unreachable':
       return { severity: 'fail', headline: `MX ${issue.host} unreachable`, message: `${issue.host}: ${issue.reason}`, fix: { summary: `Check that ${issue.host} listens on port 25 and that diagbot's network may reach it.` }, data: { host: issue.host, code: issue.code } };
     case 'mail.starttls.missing':

@@ -34,9 +34,14 @@ function matches(response: packet.DecodedPacket, id: number, query: RawQuery): b
     && question.type === query.type && question.name.toLowerCase() === query.name.toLowerCase().replace(/\.$/, '');
 }
 
+function literalLookup(hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  callback(null, hostname, isIPv6(hostname) ? 6 : 4);
+}
+
 function udpExchange(server: DnsServer, query: RawQuery, signal: AbortSignal): Promise<packet.DecodedPacket> {
   const id = randomInt(0, 0x10000);
-  const socket = createSocket(isIPv6(server.host) ? 'udp6' : 'udp4');
+  // Servers are addresses: the literal lookup keeps dgram from asking the system resolver (it looks up even 0.0.0.0).
+  const socket = createSocket({ type: isIPv6(server.host) ? 'udp6' : 'udp4', lookup: literalLookup });
   return new Promise<packet.DecodedPacket>((resolve, reject) => {
     const done = (): void => {
       socket.close();

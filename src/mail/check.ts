@@ -8,7 +8,7 @@ import { isMtaStsTxt, parseMtaStsPolicy, parseMtaStsTxt, uncoveredMx } from './m
 import { isNullMx, providerOf, sortMx } from './mx';
 import { evaluateSpf, type SpfQualifier } from './spf';
 import { isTlsRptRecord, parseTlsRpt } from './tls-rpt';
-import type { DnssecStatus, MailDns } from './types';
+import type { DnssecStatus, Lookup, MailDns } from './types';
 
 /** What probing one MX on port 25 gave (the command builds it with the TLS engine). */
 export type MxProbeResult =
@@ -54,6 +54,13 @@ export interface MailPosture {
   issues: MailIssue[];
 }
 
+/** A lookup that did not answer (SERVFAIL, timeout, bogus) becomes `net.dns` for that part, never "missing". */
+function failedLookup(lookup: Lookup<unknown>, part: MailSection, issues: MailIssue[]): boolean {
+  if (lookup.status !== 'servfail' && lookup.status !== 'error') return false;
+  issues.push({ id: 'net.dns', part, name: lookup.name, reason: lookup.reason ?? lookup.status });
+  return true;
+}
+
 const tlsaRecord = (host: string, data: string | undefined): string | null => (data === undefined ? null : `_25._tcp.${host}. IN TLSA 3 1 1 ${data}`);
 
 /**
@@ -66,7 +73,8 @@ export async function checkMailDomain(request: MailCheckRequest, deps: MailCheck
   const issues: MailIssue[] = [];
   const posture: MailPosture = { domain, mxDnssec: 'insecure', mx: [], mtaSts: null, tlsRpt: null, spf: null, dkim: null, dmarc: null, issues };
   const needMx = only.has('mx') || only.has('tls') || only.has('dane') || only.has('mta-sts');
-  const mxDone = needMx ? checkMx(request, deps, posture) : Promise.resolve();
+  // Without the MX part the MX lookup still runs once: a domain that does not exist is an error, not "no SPF record".
+  const mxDone = needMx ? checkMx(request, deps, posture) : deps.dns.mx(domain).then((mx) => assertAnswered(domain, mx));
   await Promise.all([
     mxDone,
     only.has('mta-sts') ? checkMtaSts(domain, deps, posture, mxDone) : undefined,
@@ -78,17 +86,22 @@ export async function checkMailDomain(request: MailCheckRequest, deps: MailCheck
   return posture;
 }
 
-async function checkMx(request: MailCheckRequest, deps: MailCheckDeps, posture: MailPosture): Promise<void> {
-  const { domain, only } = request;
-  const { issues } = posture;
-  const mx = await deps.dns.mx(domain);
-  posture.mxDnssec = mx.dnssec;
+/** The domain's MX answer must exist and have come back; otherwise the whole check is a `net.dns` error. */
+function assertAnswered(domain: string, mx: Lookup<unknown>): void {
   if (mx.status === 'nxdomain') {
     throw new DiagError('net.dns', `${domain} does not exist in DNS (NXDOMAIN).`, { data: { domain }, fix: { summary: `Check the spelling of the domain, e.g. \`mail contoso.com\`.` } });
   }
   if (mx.status === 'servfail' || mx.status === 'error') {
     throw new DiagError('net.dns', `The MX lookup of ${domain} failed: ${mx.reason ?? mx.status}.`, { data: { domain, dnssec: mx.dnssec }, fix: { summary: 'Check that the resolvers in dns.servers answer (and, for a bogus answer, the zone\'s DNSSEC signatures).' } });
   }
+}
+
+async function checkMx(request: MailCheckRequest, deps: MailCheckDeps, posture: MailPosture): Promise<void> {
+  const { domain, only } = request;
+  const { issues } = posture;
+  const mx = await deps.dns.mx(domain);
+  posture.mxDnssec = mx.dnssec;
+  assertAnswered(domain, mx);
   let hosts: Array<{ host: string; preference: number }>;
   if (isNullMx(mx.records)) {
     if (only.has('mx')) issues.push({ id: 'mail.mx.null' });
@@ -157,6 +170,7 @@ function checkDane(host: string, tlsa: Awaited<ReturnType<MailDns['tlsa']>>, pro
     issues.push({ id: 'mail.dane.bogus', host, name: tlsa.name });
     return;
   }
+  if (failedLookup(tlsa, 'dane', issues)) return;
   if (tlsa.records.length === 0) return;
   const leaf = probe.ok ? probe.chain[0] : undefined;
   const publish = leaf ? tlsaRecord(host, tlsaData(leaf, 1, 1)) : null;
@@ -180,6 +194,7 @@ function checkDane(host: string, tlsa: Awaited<ReturnType<MailDns['tlsa']>>, pro
 async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPosture, mxDone: Promise<void>): Promise<void> {
   const { issues } = posture;
   const txt = await deps.dns.txt(`_mta-sts.${domain}`);
+  if (failedLookup(txt, 'mta-sts', issues)) return;
   const records = txt.records.filter(isMtaStsTxt);
   if (records.length === 0) {
     issues.push({ id: 'mail.mta-sts.missing' });
@@ -211,6 +226,7 @@ async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPos
 
 async function checkTlsRpt(domain: string, deps: MailCheckDeps, posture: MailPosture): Promise<void> {
   const txt = await deps.dns.txt(`_smtp._tls.${domain}`);
+  if (failedLookup(txt, 'tls-rpt', posture.issues)) return;
   const records = txt.records.filter(isTlsRptRecord);
   if (records.length === 0) {
     posture.issues.push({ id: 'mail.tls-rpt.missing' });
@@ -226,6 +242,10 @@ async function checkSpf(domain: string, deps: MailCheckDeps, posture: MailPostur
   const { issues } = posture;
   const spf = await evaluateSpf(domain, deps.dns);
   posture.spf = { record: spf.record, lookups: spf.lookups, voidLookups: spf.voidLookups, all: spf.all };
+  if (spf.lookupFailed !== undefined) {
+    issues.push({ id: 'net.dns', part: 'spf', name: domain, reason: spf.lookupFailed });
+    return;
+  }
   if (spf.records.length === 0) {
     issues.push({ id: 'mail.spf.missing' });
     return;
@@ -247,6 +267,7 @@ async function checkDkim(request: MailCheckRequest, deps: MailCheckDeps, posture
   const lookups = await Promise.all(tried.map(async (selector) => ({ selector, lookup: await deps.dns.txt(`${selector}._domainkey.${request.domain}`) })));
   const keys: DkimKey[] = [];
   for (const { selector, lookup } of lookups) {
+    if (failedLookup(lookup, 'dkim', posture.issues)) continue;
     const record = lookup.records.find((r) => /(^|;)\s*(v=DKIM1|p=|k=)/i.test(r));
     if (record === undefined) {
       if (named.length > 0) posture.issues.push({ id: 'mail.dkim.missing', tried: [selector], named });
@@ -260,12 +281,14 @@ async function checkDkim(request: MailCheckRequest, deps: MailCheckDeps, posture
     if (key.testing) posture.issues.push({ id: 'mail.dkim.testing', selector });
   }
   posture.dkim = { tried, keys };
-  if (named.length === 0 && keys.length === 0) posture.issues.push({ id: 'mail.dkim.missing', tried, named });
+  const answered = lookups.filter((l) => l.lookup.status !== 'servfail' && l.lookup.status !== 'error').length;
+  if (named.length === 0 && keys.length === 0 && answered > 0) posture.issues.push({ id: 'mail.dkim.missing', tried, named });
 }
 
 async function checkDmarc(domain: string, deps: MailCheckDeps, posture: MailPosture): Promise<void> {
   const { issues } = posture;
   const txt = await deps.dns.txt(`_dmarc.${domain}`);
+  if (failedLookup(txt, 'dmarc', issues)) return;
   const records = txt.records.filter(isDmarcRecord);
   if (records.length === 0) {
     // A record that tries to be DMARC but misspells the version is invalid, not missing.

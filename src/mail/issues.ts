@@ -14,6 +14,8 @@ export type MailIssue =
   | { id: 'mail.mx.ip-literal'; host: string }
   | { id: 'mail.mx.unresolvable'; host: string; status: string; reason?: string }
   | { id: 'policy.denied'; host: string; reason: string }
+  /** A lookup that failed (SERVFAIL, timeout, bogus): that part was not judged. */
+  | { id: 'net.dns'; part: MailSection; name: string; reason: string }
   /** A connection-level failure reaching an MX (`net.refused`, `net.timeout`, `smtp.greeting-failed` …). */
   | { id: 'mail.mx.unreachable'; host: string; code: string; reason: string }
   | { id: 'mail.starttls.missing'; host: string; reason: string }

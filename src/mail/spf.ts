@@ -72,6 +72,8 @@ export interface SpfEvaluation {
   macros: string[];
   /** Each include/redirect followed, with the lookups it cost (the record's own included). */
   includes: Array<{ domain: string; lookups: number }>;
+  /** Set when the domain's own TXT lookup failed (SERVFAIL, timeout, bogus): nothing was judged. */
+  lookupFailed?: string;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function evaluateSpf(domain: string, dns: MailDns): Promise<SpfEval
   const top = await dns.txt(domain);
   const records = top.records.filter(isSpfRecord);
   const result: SpfEvaluation = { records, record: records[0] ?? null, lookups: 0, voidLookups: 0, all: null, errors: [], macros: [], includes: [] };
-  if (top.status === 'servfail' || top.status === 'error') result.errors.push(`the TXT lookup of ${domain} failed (${top.reason ?? top.status})`);
+  if (top.status === 'servfail' || top.status === 'error') return { ...result, records: [], record: null, lookupFailed: top.reason ?? top.status };
   if (records.length !== 1) return result;
   const visited = new Set<string>([domain.toLowerCase()]);
 
@@ -111,7 +113,9 @@ export async function evaluateSpf(domain: string, dns: MailDns): Promise<SpfEval
         const before = result.lookups;
         const included = await dns.txt(target);
         const spf = included.records.filter(isSpfRecord);
-        if (included.status === 'nxdomain' || included.status === 'nodata' || spf.length === 0) {
+        if (included.status === 'servfail' || included.status === 'error') {
+          result.errors.push(`include:${target} could not be looked up (${included.reason ?? included.status}; receivers return temperror)`);
+        } else if (included.status === 'nxdomain' || included.status === 'nodata' || spf.length === 0) {
           if (included.status === 'nxdomain' || included.status === 'nodata') result.voidLookups += 1;
           result.errors.push(`include:${target} has no SPF record (a receiver returns permerror)`);
         } else if (spf.length > 1) {

@@ -43,7 +43,7 @@ export interface Scenario {
   tlsRpt?: string[];
   mtaSts?: { txt?: string | null; policy?: string | 404; badCertificate?: boolean; mx?: string[] };
   dkim?: Record<string, string>;
-  /** Extra records; `{d}` is the domain, `{s}` the signed zone, `{u}` the unsigned zone. */
+  /** Extra records; `{d}` is the domain, `{s}` the signed zone, `{u}` the unsigned zone, `{b}` the bogus zone. */
   extra?: ZoneRecord[];
   /** The finding ids (severity warn or worse) the check must produce, and no others. */
   problems: string[];
@@ -69,6 +69,8 @@ export const SCENARIOS: Scenario[] = [
   { label: 'dmarc-invalid', dmarc: ['v=DMARC1; p=block; pct=150'], problems: ['mail.dmarc.invalid'] },
   { label: 'dmarc-external', dmarc: ['v=DMARC1; p=reject; rua=mailto:agg@reports.{u}'], problems: ['mail.dmarc.external-rua-unauthorized'] },
   { label: 'dmarc-external-ok', dmarc: ['v=DMARC1; p=reject; rua=mailto:agg@reports.{u}'], extra: [['{d}._report._dmarc.reports.{u}', 'TXT', 'v=DMARC1']], problems: [] },
+  // _dmarc is an alias into the bogus zone: the resolver answers SERVFAIL, which is "not checked", never "missing".
+  { label: 'dmarc-unanswered', dmarc: [], extra: [['_dmarc.{d}', 'CNAME', 'dmarc-{d}.{b}.'], ['dmarc-{d}.{b}', 'TXT', 'v=DMARC1; p=reject']], problems: ['net.dns'] },
   { label: 'dkim-weak', dkim: { selector1: 'rsa1024' }, problems: ['mail.dkim.weak-key'] },
   { label: 'dkim-revoked', dkim: { selector1: 'v=DKIM1; k=rsa; p=' }, problems: ['mail.dkim.revoked'] },
   { label: 'dkim-named', dkim: { s2026: 'rsa2048' }, selectors: ['s2026', 'gone'], problems: ['mail.dkim.missing'] },
@@ -196,7 +198,7 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
     add(`reports.${set.unsigned}`, 'A', '192.0.2.25');
     for (const scenario of scenarios) {
       const d = domainOf(set, scenario.label);
-      const fill = (text: string): string => text.replace(/\{d\}/g, d).replace(/\{s\}/g, set.signed).replace(/\{u\}/g, set.unsigned);
+      const fill = (text: string): string => text.replace(/\{d\}/g, d).replace(/\{s\}/g, set.signed).replace(/\{u\}/g, set.unsigned).replace(/\{b\}/g, set.bogus);
       const mx = scenario.mx === undefined ? GOOD_HOSTS : scenario.mx;
       if (mx === null) add(d, 'MX', '0 .');
       else mx.forEach((spec, i) => add(d, 'MX', `${(i + 1) * 10} ${hostName(set, spec)}.`));

@@ -14,7 +14,7 @@ import { chatRequest } from '../../helpers/requests';
  * denies everything, so no generated text can reach the network.
  */
 describe('router property: any string gives a Reply', () => {
-  const config = parseConfig({ targets: { deny: ['0.0.0.0/0', '::/0'] } });
+  const config = parseConfig({ targets: { deny: ['0.0.0.0/0', '::/0'] }, dns: { servers: ['127.0.0.1:9'], timeoutMs: 50 } });
   const log = captureLogger();
   const commands = createCommands({
     config,

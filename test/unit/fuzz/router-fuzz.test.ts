@@ -51,7 +51,8 @@ const policy: TargetPolicy = {
 const SECRET = 'fuzz-Secret-Value-9f8e7d';
 
 function buildRouter(): Router {
-  const config = parseConfig({ ldap: { url: 'ldaps://dc01.contoso.test:636', baseDn: 'DC=contoso,DC=test' } });
+  // `mail` asks its own resolvers: a loopback port where nothing answers keeps its DNS on this machine.
+  const config = parseConfig({ ldap: { url: 'ldaps://dc01.contoso.test:636', baseDn: 'DC=contoso,DC=test' }, dns: { servers: ['127.0.0.1:9'], timeoutMs: 50 } });
   const log = captureLogger();
   const net: NetContext = { policy, resolver, timeouts: { connectMs: 200, stepMs: 200 } };
   const audit = createMemoryAuditStore({ maxRows: 100 });
