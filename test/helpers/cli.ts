@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-export const BIN = join(__dirname, '..', '..', 'bin', 'diagbot.js');
+/** The built program; DIAGBOT_BIN points a suite at another build (e.g. the main branch's, to see a test fail there). */
+export const BIN = process.env.DIAGBOT_BIN ?? join(__dirname, '..', '..', 'bin', 'diagbot.js');
 
 export interface CliResult {
   code: number | null;
