@@ -13,7 +13,7 @@ export function registerEchoBot(http: HttpServer, path: string): void {
   http.route('POST', path, async (req: IncomingMessage, res: ServerResponse) => {
     let body: unknown;
     try {
-      body = await readJsonBody(req);
+      body = await readJsonBody(req, http.readBody);
     } catch {
       return sendJson(res, 400);
     }

@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { App, type webApi } from '@slack/bolt';
 import type { Door } from '../../src/core/chat-request';
+import type { HttpHost } from '../../src/core/http-host';
 import type { Logger } from '../../src/core/command';
 import type { PostPort } from '../../src/core/post';
 import type { Router } from '../../src/core/router';
@@ -19,13 +20,6 @@ import { createUserGroupDirectory, withUserGroups, type UserGroup } from './user
  * sees commands or engines.
  */
 
-/** The part of the shared HTTP server the adapter uses (src/http/server's HttpServer satisfies it). */
-export interface SlackHttpHost {
-  route(method: string, path: string, handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): void;
-  health: { set(component: string, up: boolean, reason?: string): void };
-  readiness?: { set(component: string, ready: boolean, reason?: string): void };
-}
-
 /** Measurements the adapter reports (the composition root points them at the metrics registry). */
 export interface SlackObserver {
   acked?(door: Door, seconds: number): void;
@@ -35,7 +29,7 @@ export interface SlackAdapterConfig {
   router: Router;
   log: Logger;
   /** Needed in HTTP mode (POST /slack/events); its health registry gets `slack` in both modes. */
-  http?: SlackHttpHost;
+  http?: HttpHost;
   botToken: string;
   signingSecret?: string;
   /** Set → Socket Mode. */
@@ -151,7 +145,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 
   const health = (up: boolean): void => {
     config.http?.health.set('slack', up);
-    config.http?.readiness?.set('slack', up, up ? undefined : 'the Slack door is not connected');
+    config.http?.readiness.set('slack', up, up ? undefined : 'the Slack door is not connected');
   };
   let accepting = false;
   let routed = false;
@@ -161,7 +155,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const checkQueue = (): void => {
     const waited = tasks.oldestWaitMs();
     const ready = waited <= queueDeadlineMs;
-    config.http?.readiness?.set('slack.answers', ready, ready ? undefined : `an answer has waited ${Math.round(waited)} ms for a slot (deadline ${queueDeadlineMs} ms)`);
+    config.http?.readiness.set('slack.answers', ready, ready ? undefined : `an answer has waited ${Math.round(waited)} ms for a slot (deadline ${queueDeadlineMs} ms)`);
   };
   let queueTimer: NodeJS.Timeout | undefined;
 
@@ -191,6 +185,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       if (!routed && config.http) {
         const route = createEventsRoute({
           listener: transport.receiver.requestListener,
+          readBody: config.http.readBody,
           log,
           now,
           signingSecret: config.signingSecret ?? '',

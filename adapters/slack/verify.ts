@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from '../../src/core/command';
-import { BodyError, readBody } from '../../src/http/body';
+import { BodyError, type HttpHost } from '../../src/core/http-host';
 import { checkSlackBody } from './shape';
 
 /**
@@ -43,6 +43,8 @@ export interface EventsRouteOptions {
   accepting: () => boolean;
   /** Called when a request passed the checks here, before Bolt reads it (acknowledgement latency starts here). */
   arrived?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The host's bounded body reader. */
+  readBody: HttpHost['readBody'];
 }
 
 /** Slack's `ssl_check` probe is the one unsigned request; it is a short form. */
@@ -64,7 +66,7 @@ export function createEventsRoute(options: EventsRouteOptions): (req: IncomingMe
   return async (req, res) => {
     if (!options.accepting()) return refuse(res, 503);
     const signature = req.headers['x-slack-signature'];
-    if (typeof signature !== 'string' || !SIGNATURE.test(signature)) return sslCheckOrRefuse(req, res, refused, deadlineMs);
+    if (typeof signature !== 'string' || !SIGNATURE.test(signature)) return sslCheckOrRefuse(req, res, refused, deadlineMs, options.readBody);
     const timestamp = req.headers['x-slack-request-timestamp'];
     if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp.trim())) return refused(res, 401, 'x-slack-request-timestamp is missing or not a number');
     const verdict = checkTimestamp(timestamp, options.now());
@@ -72,7 +74,7 @@ export function createEventsRoute(options: EventsRouteOptions): (req: IncomingMe
 
     let body: Buffer;
     try {
-      body = await readBody(req, { limitBytes: options.bodyLimitBytes, deadlineMs });
+      body = await options.readBody(req, { limitBytes: options.bodyLimitBytes, deadlineMs });
     } catch (error) {
       if (error instanceof BodyError) return refused(res, error.status, error.message);
       throw error;
@@ -100,6 +102,7 @@ export function createEventsRoute(options: EventsRouteOptions): (req: IncomingMe
  */
 async function sslCheckOrRefuse(
   req: IncomingMessage, res: ServerResponse, refused: (res: ServerResponse, status: number, reason: string) => void, deadlineMs: number,
+  readBody: HttpHost['readBody'],
 ): Promise<void> {
   const declared = Number(req.headers['content-length']);
   const small = Number.isFinite(declared) && declared > 0 && declared <= SSL_CHECK_MAX_BYTES;

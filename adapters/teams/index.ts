@@ -6,12 +6,12 @@ import type { ConversationReferenceStore, Destination, PostPort } from '../../sr
 import type { Reply } from '../../src/core/reply';
 import type { Router } from '../../src/core/router';
 import type { ChatRequest } from '../../src/core/chat-request';
-import type { HttpServer } from '../../src/http/server';
+import { BodyError, type HttpHost } from '../../src/core/http-host';
 import { authenticate, checkAuthSettings, isLoopbackHost, isLoopbackServiceUrl, PUBLIC_CLOUD_ENDPOINTS, TeamsAuthError, type AuthMode, type TeamsAuthSettings } from './auth';
 import { createActivityDeduper } from './dedupe';
 import { handleInvoke, type InvokeResult } from './invoke';
 import { conversationKey, normaliseMessage, parseActivity, type TeamsActivity } from './normalise';
-import { BodyError, readJsonBody, sendJson } from './receive';
+import { readJsonBody, sendJson } from './receive';
 import { createMemoryReferenceStore, createReferenceSaver } from './references';
 import { createSender, within, type Sender } from './send';
 
@@ -33,7 +33,7 @@ export interface TeamsAuthOverrides {
 
 export interface TeamsAdapterConfig extends TeamsAuthSettings {
   router: Router;
-  http: HttpServer;
+  http: HttpHost;
   log: Logger;
   /** Where conversation references are kept for proactive posts; in memory when not given. */
   references?: ConversationReferenceStore;
@@ -127,7 +127,7 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
     if (mode === 'authenticated' && !/^Bearer \S+$/i.test(String(req.headers.authorization ?? ''))) return refuse(res, 401, 'unauthorized');
     let body: unknown;
     try {
-      body = await readJsonBody(req);
+      body = await readJsonBody(req, config.http.readBody);
     } catch (error) {
       if (error instanceof BodyError) return refuse(res, error.status, error.message);
       throw error;

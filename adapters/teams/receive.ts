@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyError, readBody } from '../../src/http/body';
-
-export { BodyError };
+import { BodyError, type HttpHost } from '../../src/core/http-host';
 
 /**
  * The node side of POST /api/messages: read a bounded JSON body within a deadline, answer with JSON.
@@ -12,7 +10,7 @@ export { BodyError };
 export const MAX_BODY_BYTES = 512 * 1024;
 const BODY_DEADLINE_MS = 10_000;
 
-export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, readBody: HttpHost['readBody'], limit = MAX_BODY_BYTES): Promise<unknown> {
   const type = String(req.headers['content-type'] ?? '');
   if (!/^application\/json\b/i.test(type)) throw new BodyError(415, 'expected Content-Type: application/json');
   const text = (await readBody(req, { limitBytes: limit, deadlineMs: BODY_DEADLINE_MS })).toString('utf8');

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { BodyError, type BodyLimits } from '../core/http-host';
 
 /**
  * Reads a request body as its bytes arrive, within a size limit and a deadline: the declared length is checked
@@ -6,23 +7,6 @@ import type { IncomingMessage } from 'node:http';
  * (trickled a byte at a time) is cut off. Every door reads its body through this, so none buffers without
  * bounds.
  */
-
-export class BodyError extends Error {
-  /** What the route answers: 400 (broken stream), 408 (too slow), 413 (too large). */
-  readonly status: number;
-
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'BodyError';
-    this.status = status;
-  }
-}
-
-export interface BodyLimits {
-  limitBytes: number;
-  /** From the moment reading starts until the last byte. */
-  deadlineMs: number;
-}
 
 export async function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);

@@ -1,33 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/command';
+import type { ComponentState, HealthRegistry, HttpHost, RouteHandler } from '../core/http-host';
+import { readBody } from './body';
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type { ComponentState, HealthRegistry, RouteHandler } from '../core/http-host';
 
-/** One component's state and, when it is not up/ready, why (for an operator reading /healthz or /readyz). */
-export interface ComponentState {
-  up: boolean;
-  reason?: string;
-}
-
-/**
- * A registry of components and whether each is up (`health`, for /healthz) or ready to take traffic
- * (`readiness`, for /readyz). Doors, the scheduler, the store and the answer queues report themselves here.
- */
-export interface HealthRegistry {
-  set(component: string, up: boolean, reason?: string): void;
-  /** Component → up/ready, the shape /healthz has always shown. */
-  snapshot(): Record<string, boolean>;
-  /** Component → state with its reason. */
-  details(): Record<string, ComponentState>;
-}
-
-export interface HttpServer {
-  /** Registers a handler for one method and exact path (query strings ignored). */
-  route(method: string, path: string, handler: RouteHandler): void;
-  /** Liveness detail: what is up. /healthz answers 200 whatever it holds, while the process serves. */
-  health: HealthRegistry;
-  /** Readiness: /readyz answers 503 while any component here is not ready. */
-  readiness: HealthRegistry;
+/** The shared server: the doors' host port (src/core/http-host.ts) plus what the composition root needs. */
+export interface HttpServer extends HttpHost {
   listen(): Promise<{ port: number }>;
   close(): Promise<void>;
   readonly server: Server;
@@ -114,6 +93,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     route: (method, path, handler) => void routes.set(`${method.toUpperCase()} ${path}`, handler),
     health,
     readiness,
+    readBody,
     server,
     listen: () => new Promise((resolve, reject) => {
       server.once('error', reject);

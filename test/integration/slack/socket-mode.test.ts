@@ -1,5 +1,7 @@
 import { createSlackAdapter } from '../../../adapters/slack';
 import { createRouter } from '../../../src/core/router';
+import { readBody } from '../../../src/http/body';
+import { createHealthRegistry } from '../../../src/http/server';
 import { silentLogger } from '../../../src/log/logger';
 import { startSlackCapture, type SlackCapture } from '../../helpers/slack-capture';
 
@@ -19,7 +21,8 @@ afterAll(async () => {
 it('Socket Mode opens its connection through the configured Web API with the app token, and names a refused one', async () => {
   capture.script('apps.connections.open', [{ status: 200, body: { ok: false, error: 'invalid_auth' } }]);
   const log = silentLogger();
-  const http = { routes: [] as string[], route(method: string, path: string) { this.routes.push(`${method} ${path}`); }, health: { set: () => undefined } };
+  const routes: string[] = [];
+  const http = { route: (method: string, path: string): void => void routes.push(`${method} ${path}`), health: createHealthRegistry(), readiness: createHealthRegistry(), readBody };
   const adapter = createSlackAdapter({
     router: createRouter({ commands: [], log }),
     log,
@@ -36,5 +39,5 @@ it('Socket Mode opens its connection through the configured Web API with the app
     ['auth.test', 'Bearer xoxb-socket-test'],
     ['apps.connections.open', 'Bearer xapp-1-A0TEST-1-abcdef'],
   ]);
-  expect(http.routes).toEqual([]);
+  expect(routes).toEqual([]);
 });

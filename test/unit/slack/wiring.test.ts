@@ -1,8 +1,11 @@
 import { HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
-import { createSlackAdapter, type SlackHttpHost } from '../../../adapters/slack';
+import { createSlackAdapter } from '../../../adapters/slack';
 import { boltLogger } from '../../../adapters/slack/bolt-logger';
 import { chooseMode, createReceiver } from '../../../adapters/slack/receiver';
+import type { HttpHost } from '../../../src/core/http-host';
 import { createRouter } from '../../../src/core/router';
+import { readBody } from '../../../src/http/body';
+import { createHealthRegistry } from '../../../src/http/server';
 import { silentLogger } from '../../../src/log/logger';
 
 /**
@@ -12,10 +15,10 @@ import { silentLogger } from '../../../src/log/logger';
 const log = silentLogger();
 const router = createRouter({ commands: [], log });
 
-function recordingHost(): SlackHttpHost & { routes: string[]; health: { set(c: string, up: boolean): void; state: Record<string, boolean> } } {
+/** The host port with the real registries and body reader; routes are recorded instead of served. */
+function recordingHost(): HttpHost & { routes: string[] } {
   const routes: string[] = [];
-  const state: Record<string, boolean> = {};
-  return { routes, route: (method, path) => void routes.push(`${method} ${path}`), health: { state, set: (c, up) => void (state[c] = up) } };
+  return { routes, route: (method, path) => void routes.push(`${method} ${path}`), health: createHealthRegistry(), readiness: createHealthRegistry(), readBody };
 }
 
 describe('Slack transport choice', () => {
@@ -36,7 +39,7 @@ describe('Slack transport choice', () => {
     const socket = createSlackAdapter({ router, log, http: socketHost, botToken: 'xoxb-test', appToken: 'xapp-1-A1-1-abc', signingSecret: 'also-set' });
     expect(socket.mode).toBe('socket');
     expect(socketHost.routes).toEqual([]);
-    expect(socketHost.health.state).toEqual({ slack: false });
+    expect(socketHost.health.snapshot()).toEqual({ slack: false });
 
     const httpHost = recordingHost();
     const http = createSlackAdapter({ router, log, http: httpHost, botToken: 'xoxb-test', signingSecret: 'secret' });
