@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLeaf, createRoot, writePems } from '../test/helpers/pki';
 import { startTlsServer } from '../test/helpers/tls-server';
@@ -20,7 +20,10 @@ export async function run(): Promise<void> {
   const leaf = createLeaf(root, { dns: ['mail.bench.test'] });
   const server = await startTlsServer({ key: leaf.keyPem, chain: [leaf.certPem] });
   const { dir, paths } = writePems({ 'root.pem': root.certPem });
-  const env = { ...process.env, DIAGBOT_TARGETS_ALLOW: '127.0.0.0/8', DIAGBOT_TLS_EXTRA_CA: paths['root.pem'], DIAGBOT_CONFIG: join(dir, 'none.yaml') };
+  // An empty configuration file of its own, so a ./diagbot.yaml where the bench runs changes nothing.
+  const configFile = join(dir, 'empty.yaml');
+  writeFileSync(configFile, '{}\n');
+  const env = { ...process.env, DIAGBOT_TARGETS_ALLOW: '127.0.0.0/8', DIAGBOT_TLS_EXTRA_CA: paths['root.pem'], DIAGBOT_CONFIG: configFile };
   // The child is timed from spawn to exit; its exit code is the Reply's status (warn 1, fail 2), not a failure here.
   const time = (args: string[]): number => {
     const start = process.hrtime.bigint();
@@ -38,6 +41,13 @@ export async function run(): Promise<void> {
     { label: `diagbot --json "cert ${server.target} --name mail.bench.test"`, target: 2.5, args: [bin, '--json', `cert ${server.target} --name mail.bench.test`] },
   ];
   try {
+    // Each case must do what it says (a config error would be fast and mean nothing).
+    for (const c of cases) {
+      const { stdout } = spawnSync(process.execPath, c.args, { env, encoding: 'utf8' });
+      const reply = JSON.parse(stdout || 'null') as { command?: string } | null;
+      const wanted = c.args[2]?.split(' ')[0];
+      if (reply?.command !== wanted) throw new Error(`${c.label} answered ${JSON.stringify(reply?.command)}, not ${wanted}`);
+    }
     const baseline: number[] = [];
     const times = cases.map(() => [] as number[]);
     for (let i = 0; i < rounds; i += 1) {
