@@ -4,7 +4,7 @@ import { EXIT } from '../adapters/cli/exit-code';
 import { createCommands } from '../commands';
 import { createAuditRecorder } from './audit/recorder';
 import type { AuditStore } from './store/audit-types';
-import { ConfigError, databaseUrlPassword, loadConfig, runtimeInfo } from './config/load';
+import { ConfigError, databaseUrlPassword, loadConfig } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './core/command';
 import type { PostPort } from './core/post';
@@ -61,12 +61,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   const { config, router, log } = app;
-  const info = runtimeInfo();
   const cli: CliOptions = {
     router,
     io: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
     output: args.output,
-    color: Boolean(process.stdout.isTTY) && !info.noColor,
+    color: Boolean(process.stdout.isTTY) && config.terminal.color,
     loadRenderer,
   };
   try {
@@ -381,7 +380,7 @@ async function startTeams(app: App, http: HttpServer, store: Store): Promise<Sta
     appType: teamsConfig.appType,
     allowUnauthenticated: teamsConfig.allowUnauthenticated,
     listenHost: app.config.http.host,
-    slowAfterMs: teamsConfig.interimAfterMs,
+    interimAfterMs: teamsConfig.interimAfterMs,
     references: store.conversations,
   });
   await teams.start();

@@ -38,7 +38,7 @@ export interface TeamsAdapterConfig extends TeamsAuthSettings {
   /** Where conversation references are kept for proactive posts; in memory when not given. */
   references?: ConversationReferenceStore;
   /** After this long a check first shows a "checking …" card (default 1500 ms). */
-  slowAfterMs?: number;
+  interimAfterMs?: number;
   /** A check still running after this long gets a typing indicator (default 500 ms). */
   typingAfterMs?: number;
   /** An invoke (message extension) must be answered within this (default 10 s; Teams gives up at 15 s). */
@@ -187,7 +187,7 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
       botAppId,
       router: config.router,
       log,
-      slowAfterMs: config.slowAfterMs ?? 1500,
+      interimAfterMs: config.interimAfterMs ?? 1500,
       typingAfterMs: config.typingAfterMs ?? 500,
       signal: shutdown.signal,
       track,

@@ -8,7 +8,7 @@ import { renderCard, renderPendingCard } from './render';
 
 /**
  * Answering: a quick check answers with its card inside the turn; one still running after `typingAfterMs`
- * shows a typing indicator first; one still running after `slowAfterMs` shows
+ * shows a typing indicator first; one still running after `interimAfterMs` shows
  * a "checking …" card, ends the turn (Teams retries a request that is not answered within 15 s) and later
  * replaces that card in place through a proactive turn on the conversation reference.
  */
@@ -41,7 +41,7 @@ export interface SenderOptions {
   botAppId: string;
   router: Router;
   log: Logger;
-  slowAfterMs: number;
+  interimAfterMs: number;
   /** After this long without an answer, a typing indicator is shown. */
   typingAfterMs: number;
   /** Aborted when the door stops. */
@@ -105,11 +105,11 @@ export function createSender(options: SenderOptions): Sender {
     const work = router.handle({ ...request, respond }, options.signal);
     // The typing indicator goes out only when the answer is not already there: for a quick check it would
     // cost a Bot Connector round trip to show "typing" for no time at all.
-    const typingAfterMs = Math.min(options.typingAfterMs, options.slowAfterMs);
+    const typingAfterMs = Math.min(options.typingAfterMs, options.interimAfterMs);
     let quick = await within(work, typingAfterMs);
     if (!quick) {
       await ctx.sendActivity({ type: ActivityTypes.Typing });
-      quick = await within(work, options.slowAfterMs - typingAfterMs);
+      quick = await within(work, options.interimAfterMs - typingAfterMs);
     }
     if (quick) {
       await ctx.sendActivity(cardMessage(renderCard(quick)));

@@ -17,7 +17,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** Environment variable → YAML path, with how to read the value. */
-const ENV_KEYS: Array<{ env: string; path: string[]; kind: 'string' | 'list' | 'int' }> = [
+const ENV_KEYS: Array<{ env: string; path: string[]; kind: 'string' | 'list' | 'int' | 'off' }> = [
   { env: 'DIAGBOT_TARGETS_ALLOW', path: ['targets', 'allow'], kind: 'list' },
   { env: 'DIAGBOT_TARGETS_DENY', path: ['targets', 'deny'], kind: 'list' },
   { env: 'DIAGBOT_TLS_EXTRA_CA', path: ['tls', 'extraCaFiles'], kind: 'list' },
@@ -38,6 +38,8 @@ const ENV_KEYS: Array<{ env: string; path: string[]; kind: 'string' | 'list' | '
   { env: 'MICROSOFT_APP_TENANT_ID', path: ['teams', 'tenantId'], kind: 'string' },
   { env: 'MICROSOFT_APP_TYPE', path: ['teams', 'appType'], kind: 'string' },
   { env: 'DIAGBOT_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
+  // https://no-color.org: any non-empty value turns colour off.
+  { env: 'NO_COLOR', path: ['terminal', 'color'], kind: 'off' },
 ];
 
 /** Keys that may only come from the environment: a secret in a YAML file is refused. */
@@ -49,16 +51,14 @@ export interface LoadOptions {
   env?: Env;
 }
 
+/** What the test setup reads of the environment (the program itself reads everything through the config). */
 export interface RuntimeInfo {
-  /** NODE_ENV, for the Teams production check. */
-  nodeEnv?: string;
   /** CI=true makes integration tests fail instead of skipping. */
   ci: boolean;
-  noColor: boolean;
 }
 
 export function runtimeInfo(env: Env = process.env): RuntimeInfo {
-  return { nodeEnv: env.NODE_ENV, ci: env.CI === 'true', noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '' };
+  return { ci: env.CI === 'true' };
 }
 
 export function loadConfig(options: LoadOptions = {}): Config {
@@ -114,7 +114,8 @@ function readYaml(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function convert(name: string, value: string, kind: 'string' | 'list' | 'int'): unknown {
+function convert(name: string, value: string, kind: 'string' | 'list' | 'int' | 'off'): unknown {
+  if (kind === 'off') return false;
   if (kind === 'list') return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
   if (kind === 'int') {
     const n = z.coerce.number().int().safeParse(value);

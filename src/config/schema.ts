@@ -158,6 +158,9 @@ export const configSchema = z.object({
   http: httpSchema.default({ port: 3978, host: '0.0.0.0' }),
   slack: slackSchema.prefault({}),
   teams: teamsSchema.prefault({}),
+  terminal: z.object({
+    color: z.boolean().default(true).describe('colour in the terminal chat when stdout is a TTY (NO_COLOR turns it off)'),
+  }).prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
 });
 

@@ -75,7 +75,7 @@ describe('Teams door', () => {
   let bot: TeamsHarness;
   beforeAll(async () => {
     capture = await startBotConnectorCapture({ ports: TEAMS_CAPTURE_PORTS });
-    bot = await startTeams({ botPorts: TEAMS_BOT_PORTS, secrets: [TOKEN], slowAfterMs: 100, typingAfterMs: 50 });
+    bot = await startTeams({ botPorts: TEAMS_BOT_PORTS, secrets: [TOKEN], interimAfterMs: 100, typingAfterMs: 50 });
   });
   afterAll(async () => {
     await bot?.close();

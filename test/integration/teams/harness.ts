@@ -122,7 +122,7 @@ export async function startHarness(extras: Partial<TeamsAdapterConfig> & Harness
   });
   const router = secrets ? withSecretScrub(routed, secrets) : routed;
   const http = createHttpServer({ port: await freePortInRange(botPorts ?? BOT_PORTS), host: '127.0.0.1', log });
-  const teams = createTeamsAdapter({ router, http, log, slowAfterMs: 3000, allowUnauthenticated: true, listenHost: '127.0.0.1', ...options });
+  const teams = createTeamsAdapter({ router, http, log, interimAfterMs: 3000, allowUnauthenticated: true, listenHost: '127.0.0.1', ...options });
   await teams.start();
   const { port } = await http.listen();
   const url = `http://127.0.0.1:${port}`;
