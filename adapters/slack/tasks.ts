@@ -1,3 +1,4 @@
+import { createBackgroundWork } from '../../src/core/background';
 import type { Logger } from '../../src/core/command';
 
 /**
@@ -124,12 +125,11 @@ export function createTaskTracker(log: Logger, options: TaskTrackerOptions = {})
   const slotMs = options.slotMs ?? 250;
   const slowLimit = options.slowLimit ?? concurrency * 8;
   const maxDeferMs = options.maxDeferMs ?? 1000;
-  const running = new Set<Promise<void>>();
+  const background = createBackgroundWork(log, 'Slack background task');
   const waiting: Waiting[] = [];
   const inProgress = new Map<string, number>();
   let active = 0;
   let slow = 0;
-  const controller = new AbortController();
 
   const count = (person: string, delta: number): void => {
     const next = (inProgress.get(person) ?? 0) + delta;
@@ -184,48 +184,31 @@ export function createTaskTracker(log: Logger, options: TaskTrackerOptions = {})
           const timer = setTimeout(() => leave(true), slotMs);
           try {
             // Work still queued when stop() gave up is dropped rather than started.
-            if (!controller.signal.aborted) await work(controller.signal, () => leave());
+            if (!background.signal.aborted) await work(background.signal, () => leave());
           } finally {
             clearTimeout(timer);
             if (state.slow) slow -= 1;
             leave();
           }
         })
-        .catch((error: unknown) => log.error({ err: error }, 'Slack background task failed'))
-        .finally(() => {
-          count(person, -1);
-          running.delete(task);
-        });
-      running.add(task);
+        .finally(() => count(person, -1));
+      background.track(task);
     },
-    async drain(graceMs) {
-      if (await settledWithin([...running], graceMs)) return;
-      log.warn({ running: running.size }, 'Slack tasks still running at stop; aborting them');
-      controller.abort(new Error('diagbot is stopping'));
+    drain: async (graceMs) => {
       // Queued work is let through to see the aborted signal and end.
-      for (const queued of waiting.splice(0)) {
-        active += 1;
-        queued.start();
-      }
-      // A handler that ignores the signal must not hold shutdown forever either.
-      if (!(await settledWithin([...running], graceMs))) log.error({ running: running.size }, 'Slack tasks did not stop');
+      await background.drain(graceMs, () => {
+        for (const queued of waiting.splice(0)) {
+          active += 1;
+          queued.start();
+        }
+      });
     },
     oldestWaitMs() {
       const first = waiting.reduce((min, w) => Math.min(min, w.since), Infinity);
       return first === Infinity ? 0 : performance.now() - first;
     },
     get size() {
-      return running.size;
+      return background.size;
     },
   };
-}
-
-async function settledWithin(tasks: Promise<unknown>[], ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const outcome = await Promise.race([Promise.allSettled(tasks).then(() => true as const), timeout]);
-  clearTimeout(timer);
-  return outcome;
 }

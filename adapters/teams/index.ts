@@ -14,6 +14,7 @@ import { conversationKey, normaliseMessage, parseActivity, type TeamsActivity } 
 import { readJsonBody, sendJson } from './receive';
 import { createMemoryReferenceStore, createReferenceSaver } from './references';
 import { createSender, within, type Sender } from './send';
+import { createBackgroundWork } from '../../src/core/background';
 
 /**
  * The Teams door: botbuilder's CloudAdapter at POST /api/messages on the shared HTTP server. It turns
@@ -39,6 +40,8 @@ export interface TeamsAdapterConfig extends TeamsAuthSettings {
   references?: ConversationReferenceStore;
   /** After this long a check first shows a "checking …" card (default 1500 ms). */
   interimAfterMs?: number;
+  /** How long stop() waits for answers still running, before aborting them (and as long again after). */
+  stopGraceMs?: number;
   /** A check still running after this long gets a typing indicator (default 500 ms). */
   typingAfterMs?: number;
   /** An invoke (message extension) must be answered within this (default 10 s; Teams gives up at 15 s). */
@@ -61,29 +64,25 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
   const references = config.references ?? createMemoryReferenceStore();
   const saveReference = createReferenceSaver(references);
   const answered = createActivityDeduper();
-  const shutdown = new AbortController();
-  const tasks = new Set<Promise<unknown>>();
+  const background = createBackgroundWork(config.log, 'Teams background task');
   let state: { mode: AuthMode; botAuth: ConfigurationBotFrameworkAuthentication; adapter: CloudAdapter; sender: Sender } | undefined;
   let accepting = false;
 
   // The entrance: the "checking …" card and everything after it see only the scrubbed text.
   const intake = (request: ChatRequest): ChatRequest => config.router.intake?.(request) ?? request;
 
-  const track = (task: Promise<unknown>): void => {
-    tasks.add(task);
-    void task.finally(() => tasks.delete(task));
-  };
+  const track = (task: Promise<unknown>): void => background.track(task);
 
   async function runWithin(request: ChatRequest, ms: number): Promise<Reply | undefined> {
     const controller = new AbortController();
     const onShutdown = (): void => controller.abort();
-    shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    background.signal.addEventListener('abort', onShutdown, { once: true });
     try {
       const reply = await within(config.router.handle(request, controller.signal), ms);
       if (!reply) controller.abort();
       return reply;
     } finally {
-      shutdown.signal.removeEventListener('abort', onShutdown);
+      background.signal.removeEventListener('abort', onShutdown);
     }
   }
 
@@ -189,7 +188,7 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
       log,
       interimAfterMs: config.interimAfterMs ?? 1500,
       typingAfterMs: config.typingAfterMs ?? 500,
-      signal: shutdown.signal,
+      signal: background.signal,
       track,
     });
     state = { mode, botAuth, adapter, sender };
@@ -205,9 +204,7 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
     config.http.health.set('teams', false);
     config.http.readiness.set('teams', false, 'stopped');
     // Let answers in flight finish for a while, then abort the checks still running.
-    await within(Promise.allSettled([...tasks]), 5000);
-    shutdown.abort();
-    await within(Promise.allSettled([...tasks]), 2000);
+    await background.drain(config.stopGraceMs ?? 5000);
   }
 
   const post: PostPort = {
