@@ -19,17 +19,8 @@ const mailArgs = z.object({
   only: z.string().min(1).optional().describe(`check only these parts, comma-separated: ${MAIL_SECTIONS.join(',')}`),
 });
 export type MailArgs = z.infer<typeof mailArgs>;
-/** The words checked at the edge, so `digest add … mail <nonsense>` is refused when it is added, not at 08:00. */
-const checkedArgs = mailArgs.superRefine((args, ctx) => {
-  try {
-    parseInput(args);
-  } catch (error) {
-    if (!(error instanceof DiagError)) throw error;
-    ctx.addIssue({ code: 'custom', message: error.message });
-  }
-});
-
-interface MailInput {
+/** What `mail` runs on: the words read once, at the edge. */
+export interface MailInput {
   domain: string;
   selectors: string[];
   only: Set<MailSection>;
@@ -62,6 +53,9 @@ function parseInput(args: MailArgs): MailInput {
   }
   return { domain, selectors, only, onlyText: args.only === undefined ? undefined : [...only].join(',') };
 }
+
+/** Read at the edge, so `digest add … mail <nonsense>` is refused when it is added, not at 08:00. */
+const mailInput = mailArgs.transform(parseInput);
 
 function commandText(input: MailInput): string {
   return [`mail ${input.domain}`, ...input.selectors.map((s) => `--selector ${s}`), input.onlyText ? `--only ${input.onlyText}` : ''].filter((p) => p !== '').join(' ');
@@ -113,7 +107,7 @@ function buildReply(input: MailInput, posture: MailPosture, digestAvailable: boo
  * transport and authentication posture — MX, STARTTLS and certificates, DANE, MTA-STS, TLS-RPT, SPF,
  * DKIM, DMARC — with the record to publish for each problem.
  */
-export function createMailCommand(deps: CommandDeps & { mailEngine?: MailEngine }): Command<MailArgs> {
+export function createMailCommand(deps: CommandDeps & { mailEngine?: MailEngine }): Command<MailInput> {
   const ports = createPortPolicy(deps.config.targets.ports);
   let engine: MailEngine | undefined = deps.mailEngine;
   return {
@@ -126,16 +120,9 @@ export function createMailCommand(deps: CommandDeps & { mailEngine?: MailEngine 
       'Every MX is checked with STARTTLS on port 25 (certificate as `cert` judges it) and against its TLSA records; mta-sts.<domain> is fetched over HTTPS with full validation and no redirects.',
       'MX and MTA-STS hosts pass the target policy like any `cert` target: a denied host is reported and the others are still checked.',
     ],
-    args: checkedArgs,
-    targetOf(args) {
-      try {
-        return { host: parseInput(args).domain };
-      } catch {
-        return undefined;
-      }
-    },
-    async run(args, ctx) {
-      const input = parseInput(args);
+    args: mailInput,
+    targetOf: (input) => ({ host: input.domain }),
+    async run(input, ctx) {
       for (const port of [25, 443]) {
         if (!ports.check('mail', port).allowed) throw new DiagError('policy.denied', `Port ${port} is not in the mail command's port list (targets.ports).`);
       }
