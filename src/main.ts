@@ -111,7 +111,7 @@ async function loadRenderer(format: 'slack' | 'teams'): Promise<PlatformRenderer
   }
 }
 
-/** What every door shares: the config, the router with its guard rails, and the resources to close at exit. */
+/** What every adapter shares: the config, the router with its guard rails, and the resources to close at exit. */
 interface App {
   config: Config;
   router: Router;
@@ -216,8 +216,11 @@ function buildDirectory(config: Config, net: NetContext, log: Logger): Directory
   return createDirectory({ url, baseDn, bindDn, password, caFiles, startTls, sizeLimit, pageSize }, net, log);
 }
 
-/** A door that is up: how to stop it, and how the scheduler posts through it without a user message. */
-interface StartedDoor {
+/**
+ * A platform adapter that is up: how to stop it, and how the scheduler posts through it without a user message.
+ * ("Door" names how a message came in, `ChatRequest.door`: command, DM, mention …; a platform is an adapter.)
+ */
+interface StartedAdapter {
   stop(): Promise<void>;
   post: PostPort;
 }
@@ -228,12 +231,12 @@ function slackConfigured(config: Config): boolean {
 }
 
 /**
- * `diagbot serve`: one HTTP server and port for every door. Each door (Slack, Teams) and the scheduler is
+ * `diagbot serve`: one HTTP server and port for every adapter. Each platform adapter (Slack, Teams) and the scheduler is
  * started here when configured, registers its routes and health, and is stopped in reverse order on
- * SIGINT or SIGTERM. Platform SDKs are imported here only, and only when their door starts.
+ * SIGINT or SIGTERM. Platform SDKs are imported here only, and only when their adapter starts.
  */
 async function serve(app: App): Promise<number> {
-  // First, before any door opens: a damaged or foreign database stops the start with the store's own message.
+  // First, before any adapter opens: a damaged or foreign database stops the start with the store's own message.
   let store: Store;
   try {
     store = await app.store();
@@ -248,7 +251,7 @@ async function serve(app: App): Promise<number> {
   const { createMetrics } = await import('./metrics');
   const metrics = createMetrics();
   app.completedListeners.push((event) => metrics.onCompleted(event));
-  // Nothing a client sends may end the process: what escapes every door's own handling is logged, counted, survived.
+  // Nothing a client sends may end the process: what escapes every adapter's own handling is logged, counted, survived.
   const { installLastResort } = await import('./log/last-resort');
   const removeLastResort = installLastResort(app.log, (kind) => metrics.countUnhandled(kind));
   const http = createHttpServer({ port: app.config.http.port, host: app.config.http.host, log: app.log, metrics: () => metrics.render() });
@@ -269,19 +272,19 @@ async function serve(app: App): Promise<number> {
     if (removed > 0) app.log.info({ removed, retentionDays: app.config.audit.retentionDays }, 'old audit rows deleted');
   }
 
-  const doors: StartedDoor[] = [];
+  const adapters: StartedAdapter[] = [];
   for (const start of [() => startSlack(app, http, metrics, shared), () => startTeams(app, http, store)]) {
-    const door = await start();
-    if (door) doors.push(door);
+    const adapter = await start();
+    if (adapter) adapters.push(adapter);
   }
-  const stops = doors.map((door) => () => door.stop());
-  // The digest scheduler (src/digest): runs each digest's checks through the router, posts through the doors.
+  const stops = adapters.map((adapter) => () => adapter.stop());
+  // The digest scheduler (src/digest): runs each digest's checks through the router, posts through the adapters.
   const { createDigestRuntime } = await import('./digest');
   const digests = createDigestRuntime({
     store,
     settings: app.config.digest,
     runCommand: (_text, request, signal) => app.router.handle(request, signal),
-    ports: doors.map((door) => door.post),
+    ports: adapters.map((adapter) => adapter.post),
     log: app.log,
     onHealth: (up) => {
       http.health.set('scheduler', up);
@@ -304,7 +307,7 @@ async function serve(app: App): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  for (const stop of stops.reverse()) await stop().catch((error: unknown) => app.log.error({ err: error }, 'stopping a door failed'));
+  for (const stop of stops.reverse()) await stop().catch((error: unknown) => app.log.error({ err: error }, 'stopping an adapter failed'));
   await http.close();
   clearInterval(storeCheck);
   removeLastResort();
@@ -324,7 +327,7 @@ function reportStore(store: PostgresStore, http: HttpServer, log: Logger): void 
   });
 }
 
-async function startSlack(app: App, http: HttpServer, metrics: Metrics, shared?: PostgresStore): Promise<StartedDoor | undefined> {
+async function startSlack(app: App, http: HttpServer, metrics: Metrics, shared?: PostgresStore): Promise<StartedAdapter | undefined> {
   const slackConfig = app.config.slack;
   if (!slackConfig.botToken || !slackConfigured(app.config)) return undefined;
   const { createSlackAdapter } = await import('../adapters/slack');
@@ -366,7 +369,7 @@ function teamsWanted(config: Config): boolean {
   return Boolean(teams.appId || teams.appPassword || teams.tenantId || teams.appType || teams.allowUnauthenticated);
 }
 
-async function startTeams(app: App, http: HttpServer, store: Store): Promise<StartedDoor | undefined> {
+async function startTeams(app: App, http: HttpServer, store: Store): Promise<StartedAdapter | undefined> {
   const teamsConfig = app.config.teams;
   if (!teamsWanted(app.config)) return undefined;
   const { createTeamsAdapter } = await import('../adapters/teams');
