@@ -105,7 +105,7 @@ export function noHeadersReply(text: string): Reply {
     severity: 'error',
     message: text.trim() === ''
       ? 'Paste a message\'s headers after `headers`.'
-      : 'I found no header block in that text: no Received: lines and no authentication or spam-verdict headers.',
+      : 'I found no header block in that text: a block has at least two Received: lines, or authentication or spam-verdict headers (one Received: line alone has no delay to measure).',
     fix: {
       summary: `Paste the message's whole header block, e.g. \`${EXAMPLE}\``,
       steps: [
