@@ -41,10 +41,21 @@ const listenedEvents: Record<string, z.ZodType> = {
   message: z.looseObject({ ...eventCommon, channel: id, ts: id }),
   app_home_opened: z.looseObject({ ...eventCommon, user: id, channel: id, tab: z.string().max(100).optional() }),
 };
+/** Bolt reads the first authorization's team, enterprise and install kind without checking it is an object. */
+const authorization = z.looseObject({
+  team_id: id.nullable().optional(),
+  enterprise_id: id.nullable().optional(),
+  user_id: optionalId,
+  is_bot: z.boolean().optional(),
+  is_enterprise_install: z.boolean().optional(),
+});
 const eventCallback = z.looseObject({
   type: z.literal('event_callback'),
   event_id: optionalId,
   team_id: optionalId,
+  enterprise_id: optionalId,
+  is_enterprise_install: z.boolean().optional(),
+  authorizations: z.array(authorization).max(100).optional(),
   event: anyEvent,
 });
 const urlVerification = z.looseObject({ type: z.literal('url_verification'), challenge: z.string().max(1024) });

@@ -13,6 +13,8 @@ import { startHarness as startTeams, type Harness as TeamsHarness } from '../tea
  * message sent anywhere. CI runs FUZZ_RUNS (default 2,000) per door; elsewhere 300.
  */
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? '') || (process.env.CI ? 2000 : 300));
+/** A failure prints its seed and path: FUZZ_SEED=<seed> FUZZ_PATH=<path> replays exactly that case. */
+const REPLAY = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH, endOnFailure: true } : {};
 const TOKEN = 'xoxb-7777-6666-FuzzSecretTokenK9';
 const SLACK_PORTS = { from: 23000, to: 23499 };
 const TEAMS_BOT_PORTS: [number, number] = [23500, 23749];
@@ -100,9 +102,9 @@ describe('Slack door fuzz', () => {
       const res = await fetch(h.events, { method: 'POST', headers, body: raw });
       const answer = await res.text();
       expect(res.status).toBeGreaterThanOrEqual(200);
-      expect(res.status).toBeLessThan(500);
+      if (res.status >= 500) throw new Error(`${res.status} for a ${how} body: ${raw.slice(0, 2000)}`);
       expect(leaks(answer)).toBe(false);
-    }), { numRuns: RUNS });
+    }), { numRuns: RUNS, ...REPLAY });
     // Answers run in the background: let them finish, then look at everything sent to "Slack".
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(leaks(h.capture.calls.map((c) => c.body))).toBe(false);
@@ -143,7 +145,7 @@ describe('Teams door fuzz', () => {
       if (res.status === 501) expect(namedInvoke(body)).toBe(true);
       else expect(res.status).toBeLessThan(500);
       expect(leaks(answer)).toBe(false);
-    }), { numRuns: RUNS });
+    }), { numRuns: RUNS, ...REPLAY });
     bot.releaseSlow();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(leaks(capture.calls)).toBe(false);

@@ -100,6 +100,7 @@ describe('defect 2: no signed body ends the process', () => {
     ['a JSON string', { raw: '"x"', contentType: 'application/json' }],
     ['an event without an event', { json: { type: 'event_callback', event_id: 'Ev1', event: null } }],
     ['a mention whose text is a number', { json: { type: 'event_callback', event_id: 'Ev2', event: { type: 'app_mention', text: 7, channel: 'C1', ts: '1.2', user: 'U1' } } }],
+    ['an event whose first authorization is null (found by the door fuzz)', { json: { type: 'event_callback', event_id: 'Ev3', authorizations: [null], event: { type: 'app_mention', text: 'help', channel: 'C1', ts: '1.2', user: 'U1' } } }],
     ['block_actions without actions', { payload: { type: 'block_actions', user: { id: 'U1' } } }],
     ['a slash command without user_id', { form: { command: '/diag', text: 'help', channel_id: 'C1', response_url: 'http://127.0.0.1:9/x' } }],
   ] as const)('answers %s with 400 and keeps serving', async (_name, body) => {
