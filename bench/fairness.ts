@@ -1,12 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { createSlackAdapter } from '../adapters/slack';
-import { createCommands } from '../commands';
-import { parseConfig } from '../src/config/load';
-import { createRouter } from '../src/core/router';
-import { createHttpServer } from '../src/http/server';
-import { silentLogger } from '../src/log/logger';
-import { createTargetPolicy } from '../src/net/policy';
-import { systemResolver } from '../src/net/resolver';
+import { serveBenchApp } from './app';
 import { freePort } from '../test/helpers/postfix';
 import { sendSigned, startSlackCapture } from '../test/helpers/slack-capture';
 import { slashCommand } from '../test/unit/slack/fixtures';
@@ -29,16 +22,12 @@ const PORTS = { from: 23000, to: 23999 };
 export async function run(): Promise<void> {
   const silent = await startSilentServer();
   const capture = await startSlackCapture(PORTS);
-  const log = silentLogger();
   // tls.concurrency 64: all 64 handshakes wait on the network at once (the default of 16 would queue most of them).
-  const config = parseConfig({ targets: { allow: ['127.0.14.0/24'] }, tls: { concurrency: BACKGROUND }, timeouts: { connectMs: 2000, stepMs: 20_000 } });
-  const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts };
-  const router = createRouter({ commands: createCommands({ config, net, log, now: () => new Date() }), log });
-  const http = createHttpServer({ port: await freePort(PORTS.from, PORTS.to), host: '127.0.0.1', log });
-  const slack = createSlackAdapter({ router, log, http, botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: capture.apiUrl });
-  await slack.start();
-  const { port } = await http.listen();
-  const events = `http://127.0.0.1:${port}/slack/events`;
+  // The app as `serve` runs it (createApp), its rate limits and per-host probe slots out of reach.
+  const diagbot = await serveBenchApp({
+    targets: { allow: ['127.0.14.0/24'] }, tls: { concurrency: BACKGROUND }, timeouts: { connectMs: 2000, stepMs: 20_000 }, slack: { apiUrl: capture.apiUrl },
+  }, { ports: PORTS, slack: { botToken: 'xoxb-bench', signingSecret: SECRET } });
+  const events = `${diagbot.base}/slack/events`;
   let seq = 0;
 
   const help = async (): Promise<number> => {
@@ -73,9 +62,8 @@ export async function run(): Promise<void> {
     report('fairness', 'p99 ratio loaded / alone', percentile(loaded, 99) / percentile(alone, 99), 'x');
     report('fairness', 'slow checks answered while help was measured', finished.length, 'checks');
   } finally {
-    await slack.stop().catch(() => undefined);
     silent.close();
-    await http.close();
+    await diagbot.close().catch(() => undefined);
     await capture.close();
   }
 }

@@ -1,20 +1,17 @@
 import { z } from 'zod';
+import { createApp, type App } from '../src/app/create-app';
+import { parseConfig } from '../src/config/load';
 import { createMemoryAuditStore } from '../src/store/audit-memory';
-import { createAuditRecorder } from '../src/audit/recorder';
 import type { ChatRequest } from '../src/core/chat-request';
 import type { Command } from '../src/core/command';
 import { makeReply } from '../src/core/reply';
 import { createRouter, type Router } from '../src/core/router';
-import { createGuard } from '../src/guard/guard';
-import { DEFAULT_LIMITS } from '../src/guard/limits';
-import { withSecretScrub } from '../src/guard/scrub';
 import { silentLogger } from '../src/log/logger';
-import { createTargetPolicy } from '../src/net/policy';
 import { median, percentile, report } from './stats';
 
 /**
  * What the guard rails cost per request: the same Slack request (a command naming a target) through a
- * bare router (baseline) and through the router wired as src/main.ts wires it (roles, rate limits, port list,
+ * bare router (baseline) and through the app as createApp builds it (roles, rate limits, port list,
  * literal-address policy, probe slot, audit row, secret scrub). In memory, no network.
  */
 const probe: Command<{ positional: string[] }> = {
@@ -27,22 +24,19 @@ const probe: Command<{ positional: string[] }> = {
   run: async () => makeReply({ command: 'cert', title: 'ok', findings: [{ id: 'cert.ok', severity: 'ok', message: 'ok' }] }),
 };
 
-function guarded(): Router {
-  const log = silentLogger();
-  const audit = createMemoryAuditStore({ maxRows: 1000 });
-  const guard = createGuard({
+/** The app as createApp builds it, with the one stand-in command. */
+async function guarded(): Promise<App> {
+  const config = parseConfig({
     roles: { admins: ['U0ADMIN01'], operators: Array.from({ length: 200 }, (_v, i) => `U0OP${i}`) },
-    limits: { ...DEFAULT_LIMITS, perUser: { points: 1e9, durationSeconds: 60 }, perChannel: { points: 1e9, durationSeconds: 60 } },
-    policy: createTargetPolicy({ allow: ['10.0.0.0/8'], deny: ['192.168.0.0/16', 'corp.internal'] }),
-    log,
+    limits: { perUser: { points: 100_000, durationSeconds: 1 }, perChannel: { points: 100_000, durationSeconds: 1 } },
+    targets: { allow: ['10.0.0.0/8'], deny: ['192.168.0.0/16', 'corp.internal'] },
   });
-  const recorder = createAuditRecorder({ store: audit, log });
-  const router = createRouter({
-    commands: guard.applyRoles([probe]),
-    log,
-    hooks: guard.routerHooks([recorder]),
+  return createApp(config, {
+    log: silentLogger(),
+    audit: createMemoryAuditStore({ maxRows: 1000 }),
+    onlyCommands: () => [probe],
+    secrets: ['xoxb-bench-secret-0001', 'bench-ldap-password'],
   });
-  return withSecretScrub(router, ['xoxb-bench-secret-0001', 'bench-ldap-password']);
 }
 
 async function measure(router: Router, rounds: number): Promise<number[]> {
@@ -61,7 +55,8 @@ async function measure(router: Router, rounds: number): Promise<number[]> {
 
 export async function run(): Promise<void> {
   const bare = createRouter({ commands: [probe], log: silentLogger() });
-  const full = guarded();
+  const app = await guarded();
+  const full = app.router;
   // Warm up both (JIT, the lazily loaded rate limiter).
   await measure(bare, 500);
   await measure(full, 500);
@@ -71,4 +66,5 @@ export async function run(): Promise<void> {
   report('guard', 'guarded router, median', median(withGuard) * 1000, 'µs');
   report('guard', 'guarded router, p99', percentile(withGuard, 99) * 1000, 'µs');
   report('guard', 'ratio guarded / bare (median)', median(withGuard) / median(base), 'x');
+  await app.close();
 }

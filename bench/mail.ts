@@ -8,16 +8,14 @@ import { connect as connectTls, rootCertificates } from 'node:tls';
 import * as packet from 'dns-packet';
 import { createDigestCommand } from '../commands/digest';
 import { createMailCommand } from '../commands/mail';
+import { createApp, type App } from '../src/app/create-app';
 import { parseConfig } from '../src/config/load';
 import type { Logger } from '../src/core/command';
 import type { Reply } from '../src/core/reply';
-import { createRouter, type Router } from '../src/core/router';
 import { createDnsClient, memoLookups, type DnsLookups } from '../src/dns';
 import { checkMailDomain } from '../src/mail/check';
 import { MAIL_SECTIONS } from '../src/mail/issues';
-import { createTargetPolicy } from '../src/net/policy';
-import { systemResolver } from '../src/net/resolver';
-import { openSqliteStore, type SqliteStore } from '../src/store/sqlite';
+import { createMemoryAuditStore } from '../src/store/audit-memory';
 import { MTA_STS_ADDRESS, NAME_SETS, SCENARIOS, domainOf, startMailLab, type Scenario } from '../test/helpers/mail-lab';
 import { median, report, rssMb, timeMs } from './stats';
 
@@ -108,17 +106,17 @@ export async function run(): Promise<void> {
   const set = NAME_SETS.alpha;
   const lab = await startMailLab([set], [good, ...bulk]);
   const storeDir = mkdtempSync(join(tmpdir(), 'diagbot-bench-mail-'));
-  let store: SqliteStore | undefined;
+  let app: App | undefined;
   try {
     const config = parseConfig({
       targets: { allow: lab.config.allow }, tls: { extraCaFiles: lab.config.extraCaFiles },
-      dns: { servers: lab.config.dnsServers }, digest: { maxChecksPerDigest: 500 },
+      dns: { servers: lab.config.dnsServers }, digest: { maxChecksPerDigest: 500 }, store: { path: join(storeDir, 'diagbot.db') },
     });
-    const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts };
-    const deps = { config, net, log: silent, now: () => new Date() };
-    // digest runs its checks through this same router (read when a digest runs, after it exists).
-    const digestDeps = { ...deps, store: async () => (store ??= openSqliteStore(join(storeDir, 'diagbot.db'))), router: (): Router => router };
-    const router: Router = createRouter({ commands: [createMailCommand(deps), createDigestCommand(digestDeps)], log: silent, hooks: { roleOf: () => 'admin' } });
+    // The app with `mail` and `digest` (which runs its checks through the same router). The audit stays in memory:
+    // this measures the mail engine, and one SQLite audit row per check would be measured with it.
+    app = await createApp(config, { log: silent, audit: createMemoryAuditStore(), onlyCommands: (deps) => [createMailCommand(deps), createDigestCommand(deps)] });
+    const router = app.router;
+    const store = app.store;
     const ask = (text: string): Promise<Reply> => router.handle({ platform: 'cli', door: 'terminal', userId: 'bench', channelId: 'bench', rawText: text, text });
 
     const domain = domainOf(set, 'good');
@@ -154,7 +152,7 @@ export async function run(): Promise<void> {
     report('mail', 'full mail check (2 MX), median', median(fullTimes), 'ms');
     report('mail', 'ratio full / bare (target <= 1.3)', median(fullTimes) / median(bareTimes), 'x');
 
-    const created = await (await digestDeps.store()).digests.create({
+    const created = await (await store.open()).digests.create({
       platform: 'slack', channelId: 'C0BENCH', schedule: '0 8 * * *', scheduleText: 'daily 08:00', timezone: 'UTC',
       commands: bulk.map((s) => `mail ${domainOf(set, s.label)}`), createdBy: 'bench', now: new Date(),
     }, { maxPerChannel: 10 });
@@ -176,7 +174,7 @@ export async function run(): Promise<void> {
     report('mail', 'digest run: RSS before', before, 'MB');
     report('mail', 'digest run: peak RSS', peak, 'MB');
   } finally {
-    store?.close();
+    await app?.close();
     rmSync(storeDir, { recursive: true, force: true });
     await lab.stop();
   }

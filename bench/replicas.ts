@@ -2,26 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
-import { createSlackAdapter } from '../adapters/slack';
-import { createCommands } from '../commands';
-import { parseConfig } from '../src/config/load';
-import { createRouter } from '../src/core/router';
 import { createDigestRunner, DEFAULT_DIGEST_SETTINGS, mapLimit, newOwnerId, realTimers } from '../src/digest';
 import { silentLogger } from '../src/log/logger';
-import { createTargetPolicy } from '../src/net/policy';
-import { systemResolver } from '../src/net/resolver';
 import { openPostgresStore, type PostgresStore } from '../src/store/postgres';
 import { openSqliteStore } from '../src/store/sqlite';
 import type { Store } from '../src/store/types';
 import { startPostgres, type PgCluster } from '../test/helpers/postgres';
 import { certRouter, request, selfSigned } from './digest';
-import { listenShared, SECRET, signed, startSink } from './slack';
+import { serveBenchApp } from './app';
+import { SECRET, signed, startSink } from './slack';
 import { percentile, report, timeMs } from './stats';
 
 /**
  * `bench/replicas` (issue 17), each figure against the SQLite build in the same run, on a private
  * PostgreSQL cluster (test/helpers/postgres.ts, ports 25400–25499) and loopback only:
- * (1) Slack acknowledgement p50/p99 at 200 concurrent signed slash commands, dedupe in PostgreSQL vs in memory;
+ * (1) Slack acknowledgement p50/p99 at 200 concurrent signed slash commands, a PostgreSQL replica (dedupe in
+ *     PostgreSQL) vs the SQLite build (dedupe in memory), both built by createApp;
  * (2) one digest of 500 cert checks through the runner, runs and results in PostgreSQL vs SQLite;
  * (3) 1,000 due digests claimed by three replicas at once (three pools): claims per second and duplicates.
  */
@@ -48,15 +44,13 @@ export async function run(): Promise<void> {
 
 async function slackAcks(pg: PostgresStore): Promise<void> {
   const sink = await startSink();
-  const log = silentLogger();
-  const config = parseConfig({});
-  const commands = createCommands({ config, net: { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts }, log, now: () => new Date() });
-  const router = createRouter({ commands, log });
-  const build = async (shared: boolean) => {
-    const http = await listenShared(log);
-    const adapter = createSlackAdapter({ router, log, http: http.server, botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: sink.apiUrl, ...(shared ? { sharedEvents: pg.events } : {}) });
-    await adapter.start();
-    return { url: http.url, close: async () => { await adapter.stop(); await http.server.close(); } };
+  // Both builds as `serve` runs them (createApp): the SQLite one, and a replica whose one store is PostgreSQL
+  // (Slack dedupe, and behind the acknowledgement the audit and the rate limits, in PostgreSQL).
+  const build = async (shared: boolean): Promise<{ url: string; close(): Promise<void> }> => {
+    const diagbot = await serveBenchApp({ slack: { apiUrl: sink.apiUrl } }, {
+      ports: { from: 24000, to: 24999 }, slack: { botToken: 'xoxb-bench', signingSecret: SECRET }, overrides: shared ? { store: pg } : {},
+    });
+    return { url: `${diagbot.base}/slack/events`, close: () => diagbot.close() };
   };
   const sqliteBuild = await build(false);
   const pgBuild = await build(true);

@@ -1,14 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { createSlackAdapter } from '../adapters/slack';
-import { createCommands } from '../commands';
-import { parseConfig } from '../src/config/load';
-import { createRouter } from '../src/core/router';
-import { createHttpServer, type HttpServer } from '../src/http/server';
-import { silentLogger } from '../src/log/logger';
-import { createTargetPolicy } from '../src/net/policy';
-import { systemResolver } from '../src/net/resolver';
+import { serveBenchApp } from './app';
 import { listenInRange, slackSignature } from '../test/helpers/slack-capture';
 import { percentile, report, rssMb } from './stats';
 
@@ -24,16 +17,11 @@ const ROUNDS = 3;
 
 export async function run(): Promise<void> {
   const sink = await startSink();
-  const log = silentLogger();
-  const config = parseConfig({});
-  const commands = createCommands({ config, net: { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts }, log, now: () => new Date() });
-  const hasExplain = commands.some((c) => c.name === 'explain');
+  // diagbot as `serve` runs it (createApp): guard rails, audit and scrubbing included, as in production.
+  const diagbot = await serveBenchApp({ slack: { apiUrl: sink.apiUrl } }, { ports: { from: 24000, to: 24999 }, slack: { botToken: 'xoxb-bench', signingSecret: SECRET } });
+  const hasExplain = diagbot.app.router.commands().some((c) => c.name === 'explain');
   const text = hasExplain ? 'explain Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))' : 'help';
-  const router = createRouter({ commands, log });
-
-  const http = await listenShared(log);
-  const adapter = createSlackAdapter({ router, log, http: http.server, botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: sink.apiUrl });
-  await adapter.start();
+  const http = { url: `${diagbot.base}/slack/events` };
   const bare = await startBareBolt(sink.apiUrl);
   console.log(`slack        command measured: ${hasExplain ? 'explain' : 'help (explain is not registered)'}`);
   report('slack', 'rss after start', rssMb(), 'MB');
@@ -77,8 +65,7 @@ export async function run(): Promise<void> {
   report('slack', 'diagbot time to captured answer p99', percentile(diagAnswer, 99), 'ms');
   report('slack', 'rss after load', rssMb(), 'MB');
 
-  await adapter.stop();
-  await http.server.close();
+  await diagbot.close();
   await close(bare.server);
   sink.stop();
 }
@@ -104,19 +91,6 @@ async function startBareBolt(apiUrl: string): Promise<{ url: string; server: Ser
   const server = createServer(receiver.requestListener as RequestListener);
   const port = await listenInRange(server, { from: 24000, to: 24999 });
   return { url: `http://127.0.0.1:${port}/slack/events`, server };
-}
-
-export async function listenShared(log: ReturnType<typeof silentLogger>): Promise<{ url: string; server: HttpServer }> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const server = createHttpServer({ port: 24000 + Math.floor(Math.random() * 1000), host: '127.0.0.1', log });
-    try {
-      const { port } = await server.listen();
-      return { url: `http://127.0.0.1:${port}/slack/events`, server };
-    } catch {
-      // port taken: try another
-    }
-  }
-  throw new Error('no free port in 24000-24999');
 }
 
 /**

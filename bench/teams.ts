@@ -1,13 +1,6 @@
-import { createTeamsAdapter } from '../adapters/teams';
 import { registerEchoBot } from './teams-echo-bot';
-import { createCommands } from '../commands';
-import { parseConfig } from '../src/config/load';
-import { createRouter } from '../src/core/router';
-import { createHttpServer } from '../src/http/server';
-import { silentLogger } from '../src/log/logger';
-import { createTargetPolicy } from '../src/net/policy';
-import { systemResolver } from '../src/net/resolver';
-import { freePortInRange, startBotConnectorCapture, type BotConnectorCapture } from '../test/helpers/bot-connector-capture';
+import { serveBenchApp } from './app';
+import { startBotConnectorCapture, type BotConnectorCapture } from '../test/helpers/bot-connector-capture';
 import { percentile, report, rssMb } from './stats';
 
 /**
@@ -55,20 +48,13 @@ async function round(capture: BotConnectorCapture, url: string, prefix: string, 
 }
 
 export async function run(): Promise<void> {
-  const log = silentLogger();
-  const config = parseConfig({});
-  const commands = createCommands({ config, net: { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts }, log, now: () => new Date() });
-  const hasExplain = commands.some((c) => c.name === 'explain');
-  const text = hasExplain ? TEXT : 'help';
-  const router = createRouter({ commands, log });
-
   const capture = await startBotConnectorCapture({ ports: [25000, 25499] });
-  const http = createHttpServer({ port: await freePortInRange([25500, 25999]), host: '127.0.0.1', log });
-  const teams = createTeamsAdapter({ router, http, log, allowUnauthenticated: true, listenHost: '127.0.0.1' });
-  await teams.start();
-  registerEchoBot(http, '/bench/echo');
-  const { port } = await http.listen();
-  const base = `http://127.0.0.1:${port}`;
+  // diagbot as `serve` runs it (createApp), in local development mode; the echo bot shares its HTTP server.
+  const diagbot = await serveBenchApp({ teams: { allowUnauthenticated: true } }, { ports: { from: 25500, to: 25999 } });
+  const hasExplain = diagbot.app.router.commands().some((c) => c.name === 'explain');
+  const text = hasExplain ? TEXT : 'help';
+  registerEchoBot(diagbot.serving.http, '/bench/echo');
+  const base = diagbot.base;
   console.log(`teams        command measured: ${hasExplain ? 'explain' : 'help (explain is not registered)'}`);
   report('teams', 'rss after start', rssMb(), 'MB');
 
@@ -95,8 +81,7 @@ export async function run(): Promise<void> {
     report('teams', 'typing indicators sent (checks over 500 ms)', (typing / diag.length) * 100, '%');
     report('teams', `rss after ${(ROUNDS + 1) * CONCURRENCY * 2} activities`, rssMb(), 'MB');
   } finally {
-    await teams.stop();
-    await http.close();
+    await diagbot.close();
     await capture.close();
   }
 }

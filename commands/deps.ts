@@ -1,6 +1,5 @@
 import type { AuditStore } from '../src/store/audit-types';
 import type { Logger } from '../src/core/command';
-import type { Router } from '../src/core/router';
 import type { Config } from '../src/config/schema';
 import type { Directory } from '../src/directory/client';
 import type { NetContext } from '../src/net/connect';
@@ -16,12 +15,10 @@ export interface CommandDeps {
   net: NetContext;
   log: Logger;
   now: () => Date;
-  /** The audit trail (`audit` reads it; the recorder in src/main.ts writes it). */
+  /** The audit trail (`audit` reads it; the recorder createApp wires writes it). */
   audit?: AuditStore;
   /** The store (digests, runs, Teams conversation references), opened on first use so `help` never opens a database. */
   store?: () => Promise<Store>;
-  /** The router, once src/main.ts has built it (it is built from these commands): `digest` checks and runs its commands through it. */
-  router?: () => Router | undefined;
   /** Told after `digest add`, `pause`, `resume` or `remove` changed a digest: the scheduler reschedules at once. */
   digestsChanged?: () => void;
   /** The directory (`ou`): one lazily connected, reused LDAP connection; absent when `ldap` is not configured. */

@@ -5,7 +5,6 @@ import type { ChatRequest } from '../src/core/chat-request';
 import type { Command, CommandContext, Role } from '../src/core/command';
 import { DiagError, isDiagError, usageError } from '../src/core/errors';
 import type { Reply } from '../src/core/reply';
-import type { Router } from '../src/core/router';
 import { splitCommandName } from '../src/core/tokenize';
 import { scheduleFix } from '../src/digest/links';
 import { DigestUsageError, DIGEST_SUBCOMMANDS, parseAdd, parseId, splitSubcommand, type DigestSubcommand } from '../src/digest/parse';
@@ -96,9 +95,8 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
         fix: { summary: 'Split the checks over two digests, or ask an admin to raise `digest.maxChecksPerDigest`.' },
       });
     }
-    const router = deps.router?.();
-    if (!router) throw new DiagError('internal', 'The digest command is not wired to the router; tell the diagbot admins.');
-    parsed.commands.forEach((text, i) => validateCheck(router, text, i));
+    // `add` needs the admin role, who sees every command: the visible ones are all of them.
+    parsed.commands.forEach((text, i) => validateCheck(ctx.visibleCommands(), text, i));
     const platform = platformOf(ctx.request);
     const result = await store.digests.create({
       platform,
@@ -170,8 +168,6 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
 
   /** `digest run`: a manual run, stored (for `show` and later diffs) and answered here, not posted. */
   async function runNow(digest: DigestRecord, store: Store, ctx: CommandContext): Promise<Reply> {
-    const router = deps.router?.();
-    if (!router) throw new DiagError('internal', 'The digest command is not wired to the router; tell the diagbot admins.');
     const { createDigestRunner, newOwnerId, realTimers } = await import('../src/digest');
     const now = ctx.now();
     const owner = newOwnerId();
@@ -183,7 +179,7 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
     }
     const runner = createDigestRunner({
       runs: store.runs,
-      runCommand: (text, request, signal) => router.handle(request, signal),
+      runCommand: ctx.runText,
       concurrency: settings.concurrency,
       maxConcurrentRuns: 1,
       owner,
@@ -248,13 +244,13 @@ function guard<T>(step: () => T): T {
 }
 
 /** Checks one digest line against the router's commands and that command's own argument parser. */
-function validateCheck(router: Router, text: string, index: number): void {
+function validateCheck(commands: readonly Command[], text: string, index: number): void {
   const { name, rest } = splitCommandName(text);
   const where = `Check ${index + 1} (\`${text.slice(0, 60)}\`)`;
   if (name === 'digest') throw usageError(`${where}: a digest cannot contain \`digest\` commands.`, EXAMPLE);
-  const command = router.commands().find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (!command) {
-    const names = router.commands().filter((c) => c.name !== 'digest').map((c) => c.name).join(', ');
+    const names = commands.filter((c) => c.name !== 'digest').map((c) => c.name).join(', ');
     throw usageError(`${where}: \`${name.slice(0, 30)}\` is not a command (commands: ${names}).`, EXAMPLE);
   }
   try {

@@ -15,6 +15,13 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
+/**
+ * Runs one line of command text as `request` through the same router, guard rails included, and answers its
+ * Reply. The port a digest runs its checks through: a command that runs other commands is handed this, never
+ * the router it is part of. `request.text` holds the line; `text` names it for logs.
+ */
+export type RunText = (text: string, request: ChatRequest, signal: AbortSignal) => Promise<Reply>;
+
 /** What a handler gets besides its arguments. Collaborators (engines, store) are given to the command's factory. */
 export interface CommandContext {
   request: ChatRequest;
@@ -25,6 +32,8 @@ export interface CommandContext {
   now: () => Date;
   /** The commands this person may run (for help). */
   visibleCommands: () => readonly Command[];
+  /** The router this command runs in, as a port: `digest` runs its checks through it. */
+  runText: RunText;
 }
 
 /**

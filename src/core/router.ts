@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from './args';
 import type { ChatRequest } from './chat-request';
-import type { Command, CommandContext, Logger, Role } from './command';
+import type { Command, CommandContext, Logger, Role, RunText } from './command';
 import { isDiagError } from './errors';
 import { errorReply, withRunbookLinks, type Reply } from './reply';
 import { splitCommandName } from './tokenize';
@@ -32,9 +32,19 @@ export interface Fallback {
   accepts(text: string): boolean;
 }
 
+/**
+ * Where a request enters and its Reply leaves (the guard's secret scrubbing, src/guard/scrub.ts): `intake`
+ * is also offered to the doors as `Router.intake`, so what they derive from the text sees the same text.
+ */
+export interface RouterBoundary {
+  intake(request: ChatRequest): ChatRequest;
+  reply(reply: Reply): Reply;
+}
+
 export interface RouterOptions {
   commands: readonly Command[];
   log: Logger;
+  boundary?: RouterBoundary;
   fallback?: Fallback;
   hooks?: RouterHooks;
   now?: () => Date;
@@ -74,8 +84,17 @@ export function createRouter(options: RouterOptions): Router {
   const now = options.now ?? (() => new Date());
   const hooks = options.hooks ?? {};
   const runbooks = options.runbooks ?? {};
+  const boundary = options.boundary;
 
-  async function handle(request: ChatRequest, signal: AbortSignal = NEVER_ABORTED): Promise<Reply> {
+  async function handle(entered: ChatRequest, signal: AbortSignal = NEVER_ABORTED): Promise<Reply> {
+    const request = boundary ? boundary.intake(entered) : entered;
+    const reply = await route(request, signal);
+    return boundary ? boundary.reply(reply) : reply;
+  }
+  // A command that runs command text (a digest's checks) comes back in through the front door.
+  const runText: RunText = (_text, request, signal) => handle(request, signal);
+
+  async function route(request: ChatRequest, signal: AbortSignal): Promise<Reply> {
     const started = performance.now();
     const correlationId = randomUUID();
     const log = options.log.child({ correlationId, platform: request.platform, user: request.userId });
@@ -101,7 +120,7 @@ export function createRouter(options: RouterOptions): Router {
         if (refusal) {
           reply = refusal;
         } else {
-          const ctx: CommandContext = { request, correlationId, log, signal, now, visibleCommands: () => visible };
+          const ctx: CommandContext = { request, correlationId, log, signal, now, visibleCommands: () => visible, runText };
           reply = await command.run(args, ctx);
         }
       }
@@ -149,7 +168,7 @@ export function createRouter(options: RouterOptions): Router {
     });
   }
 
-  return { handle, commands: () => options.commands };
+  return { handle, commands: () => options.commands, ...(boundary ? { intake: boundary.intake } : {}) };
 }
 
 function forbidden(command: string, need: Role): Reply {

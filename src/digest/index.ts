@@ -39,11 +39,17 @@ export interface DigestRuntimeOptions {
   available?: () => boolean;
 }
 
+export interface DigestRuntime {
+  runner: DigestRunner;
+  scheduler: DigestScheduler;
+  owner: string;
+}
+
 /**
- * Builds the runner and the scheduler from the `digest` settings (src/main.ts for `serve`, tests with a fake
+ * Builds the runner and the scheduler from the `digest` settings (src/app/serve.ts for `serve`, tests with a fake
  * clock). Nothing starts until `scheduler.start()`.
  */
-export function createDigestRuntime(options: DigestRuntimeOptions): { runner: DigestRunner; scheduler: DigestScheduler; owner: string } {
+export function createDigestRuntime(options: DigestRuntimeOptions): DigestRuntime {
   const { settings } = options;
   const now = options.now ?? ((): Date => new Date());
   const timers = options.timers ?? realTimers;

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../core/chat-request';
-import type { Logger } from '../core/command';
+import type { Logger, RunText } from '../core/command';
 import { isDiagError } from '../core/errors';
 import type { PostPort } from '../core/post';
 import { errorReply, type Reply } from '../core/reply';
@@ -9,8 +9,8 @@ import { buildDigestReply } from './report';
 import { sleep, type Timers } from './timers';
 import { runView, digestView } from './view';
 
-/** Runs one command line as if it had been sent in the digest's channel; main passes the router's handle. */
-export type RunCommand = (text: string, request: ChatRequest, signal: AbortSignal) => Promise<Reply>;
+/** Runs one command line as if it had been sent in the digest's channel: the router's `RunText` port. */
+export type RunCommand = RunText;
 
 export interface PostRetry {
   /** Attempts in all, the first included. */

@@ -1,6 +1,6 @@
 import type { ChatRequest } from '../core/chat-request';
 import type { Reply } from '../core/reply';
-import type { Router } from '../core/router';
+import type { Router, RouterBoundary } from '../core/router';
 import { secretScrubber } from '../log/logger';
 
 /** Replaces every configured secret in a text (see the logger, which uses the same rule). */
@@ -19,6 +19,24 @@ export function scrubDeep<T>(value: T, scrub: (text: string) => string): T {
 }
 
 /**
+ * The router's boundary (`createRouter({ boundary })`): every request scrubbed of the configured secrets where it
+ * enters and every Reply on the way out, so a user who pastes a token into a command, or an error message that
+ * quotes one, never gets it echoed to a chat, a "checking …" message, a log line, the audit trail or a digest's
+ * stored results (a digest's checks come back in through the same router).
+ */
+export function secretBoundary(secrets: readonly (string | undefined)[]): RouterBoundary {
+  const scrub = secretScrubber(secrets);
+  return {
+    intake(request) {
+      const { respond, ...rest } = request;
+      return { ...scrubDeep(rest, scrub), ...(respond ? { respond } : {}) };
+    },
+    reply: (reply) => scrubDeep(reply, scrub),
+  };
+}
+
+/**
+ * The same scrubbing around a router built without the boundary (adapter tests wrap their fixture routers).
  * The router with every request scrubbed of the configured secrets where it enters (`intake`, which the
  * doors call before they derive anything from the text) and every Reply scrubbed on the way out: a user
  * who pastes a token into a command, or an error message that quotes one, never gets it echoed to a chat,

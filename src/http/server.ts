@@ -2,8 +2,10 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/command';
 import type { ComponentState, HealthRegistry, HttpHost, RouteHandler } from '../core/http-host';
 import { readBody } from './body';
+import { createHealthRegistry } from './health';
 
 export type { ComponentState, HealthRegistry, RouteHandler } from '../core/http-host';
+export { createHealthRegistry } from './health';
 
 /** The shared server: the doors' host port (src/core/http-host.ts) plus what the composition root needs. */
 export interface HttpServer extends HttpHost {
@@ -24,15 +26,9 @@ export interface HttpServerOptions {
    */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
-}
-
-export function createHealthRegistry(): HealthRegistry {
-  const components = new Map<string, ComponentState>();
-  return {
-    set: (component, up, reason) => void components.set(component, up || reason === undefined ? { up } : { up, reason }),
-    snapshot: () => Object.fromEntries([...components].map(([name, state]) => [name, state.up])),
-    details: () => Object.fromEntries([...components].map(([name, state]) => [name, { ...state }])),
-  };
+  /** /healthz and /readyz registries made earlier (createApp reports the store into them before the server exists). */
+  health?: HealthRegistry;
+  readiness?: HealthRegistry;
 }
 
 /**
@@ -42,8 +38,8 @@ export function createHealthRegistry(): HealthRegistry {
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const routes = new Map<string, RouteHandler>();
-  const health = createHealthRegistry();
-  const readiness = createHealthRegistry();
+  const health = options.health ?? createHealthRegistry();
+  const readiness = options.readiness ?? createHealthRegistry();
 
   // Liveness: answering at all is the signal. A door or store that is down is shown, not turned into a 503
   // that would make an orchestrator restart a process that is serving the other doors fine.

@@ -1,1 +1,2 @@
-export { createMetrics, type Metrics, type MetricsOptions } from './registry';
+export { createMetrics, type MetricsOptions } from './registry';
+export { noMetrics, type Metrics } from './types';

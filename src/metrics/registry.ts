@@ -1,22 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { CompletedEvent } from '../core/router';
-
-/**
- * The Prometheus registry behind `GET /metrics` (prom-client): commands by name and status, how long they took,
- * probe timeouts, and how fast each door acknowledged Slack or Teams. Labels take only bounded values (command
- * names from the registry, statuses, platforms, doors), never user text or targets.
- */
-export interface Metrics {
-  readonly registry: Registry;
-  /** A router `completed` listener: counts the command, its duration and any `net.timeout` findings. */
-  onCompleted(event: CompletedEvent): void;
-  /** Time from a platform request's arrival to its acknowledgement. */
-  observeAck(platform: string, door: string, seconds: number): void;
-  /** An error that reached the process-wide last-resort handler (src/log/last-resort.ts). */
-  countUnhandled(kind: string): void;
-  /** The exposition for GET /metrics, in the shape createHttpServer's `metrics` option takes. */
-  render(): Promise<{ contentType: string; body: string }>;
-}
+import type { Metrics } from './types';
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event-loop lag, GC); on for `serve`, off where they are noise (tests). */
@@ -26,6 +9,11 @@ export interface MetricsOptions {
 /** Finding ids that mean a probe ran out of time (contracts/reply.md: `net.timeout` names the step). */
 const TIMEOUT_FINDINGS = new Set(['net.timeout']);
 
+/**
+ * The Prometheus registry behind `GET /metrics` (prom-client): commands by name and status, how long they took,
+ * probe timeouts, and how fast each door acknowledged Slack or Teams. Labels take only bounded values (command
+ * names from the registry, statuses, platforms, doors), never user text or targets.
+ */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });

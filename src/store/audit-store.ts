@@ -84,6 +84,11 @@ export function createSqliteAuditStore(db: Database): AuditStore {
 }
 
 export interface OpenAuditStoreOptions {
+  /**
+   * The app's one SQLite store, opened on first use; the audit shares its connection (createApp opens the
+   * file once and closes it once).
+   */
+  store: () => Promise<{ readonly db: Database }>;
   /** `store.path`. */
   path: string;
   /**
@@ -98,8 +103,8 @@ export interface OpenAuditStoreOptions {
 }
 
 /**
- * The audit store, opened on first use: SQLite (and better-sqlite3) load only when a command completes
- * or `audit` runs, which keeps the terminal's start fast. A database that cannot be opened fails each
+ * The audit store on the shared SQLite store, opened on first use: SQLite (and better-sqlite3) load only when a
+ * command completes or `audit` runs, which keeps the terminal's start fast. A database that cannot be opened fails each
  * use with the store's own message; the recorder logs it and `audit` shows it.
  */
 export function openAuditStore(options: OpenAuditStoreOptions): AuditStore {
@@ -107,8 +112,7 @@ export function openAuditStore(options: OpenAuditStoreOptions): AuditStore {
   const open = (): Promise<AuditStore> => {
     opened ??= (async (): Promise<AuditStore> => {
       if (!options.create && options.path !== ':memory:' && !existsSync(options.path)) return createMemoryAuditStore();
-      const { openSqliteStore } = await import('./sqlite');
-      const store = createSqliteAuditStore(openSqliteStore(options.path).db);
+      const store = createSqliteAuditStore((await options.store()).db);
       const cutoff = new Date(options.now().getTime() - options.retentionDays * 86_400_000);
       const removed = await store.prune(cutoff);
       if (removed > 0) options.log.info({ removed, retentionDays: options.retentionDays }, 'old audit rows deleted');

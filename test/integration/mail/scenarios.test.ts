@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDigestCommand } from '../../../commands/digest';
 import { createMailCommand } from '../../../commands/mail';
+import { createApp, type App } from '../../../src/app/create-app';
 import { parseConfig } from '../../../src/config/load';
 import type { Reply } from '../../../src/core/reply';
 import { createRouter, type Router } from '../../../src/core/router';
-import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { systemResolver } from '../../../src/net/resolver';
 import { dnsLabUnavailableReason } from '../../helpers/dns-lab';
@@ -34,7 +34,7 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
   let lab: MailLab;
   let ask: (text: string) => Promise<Reply>;
   let withDigest: Router;
-  let store: SqliteStore | undefined;
+  let app: App | undefined;
   let storeDir: string;
 
   beforeAll(async () => {
@@ -49,12 +49,20 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
     const router = createRouter({ commands: [createMailCommand(deps)], log: captureLogger() });
     ask = (text) => router.handle(chatRequest(text));
     storeDir = mkdtempSync(join(tmpdir(), 'diagbot-mail-digest-'));
-    const digestDeps = { ...deps, store: async () => (store ??= openSqliteStore(join(storeDir, 'diagbot.db'))), router: () => withDigest };
-    withDigest = createRouter({ commands: [createMailCommand(deps), createDigestCommand(digestDeps)], log: captureLogger(), hooks: { roleOf: () => 'admin' } });
+    // `mail` inside a digest: the app as diagbot builds it, with only these two commands.
+    app = await createApp(parseConfig({
+      targets: { allow: lab.config.allow, deny: [] },
+      tls: { extraCaFiles: lab.config.extraCaFiles },
+      dns: { servers: lab.config.dnsServers, timeoutMs: 2000 },
+      timeouts: { connectMs: 3000, stepMs: 5000 },
+      roles: { admins: ['U0ADMIN'] },
+      store: { path: join(storeDir, 'diagbot.db') },
+    }), { log: captureLogger(), onlyCommands: (appDeps) => [createMailCommand(appDeps), createDigestCommand(appDeps)] });
+    withDigest = app.router;
   }, 300_000);
 
   afterAll(async () => {
-    store?.close();
+    await app?.close();
     if (storeDir) rmSync(storeDir, { recursive: true, force: true });
     await lab?.stop();
   });

@@ -1,23 +1,25 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { createSlackAdapter, type SlackAdapter } from '../../../adapters/slack';
-import { createCommands } from '../../../commands';
+import type { SlackAdapter } from '../../../adapters/slack';
+import { createApp, type App } from '../../../src/app/create-app';
+import type { Serving } from '../../../src/app/serve';
 import { parseConfig } from '../../../src/config/load';
 import type { Command } from '../../../src/core/command';
 import { makeReply, type Finding, type Severity } from '../../../src/core/reply';
-import { createRouter, type CompletedEvent, type Router } from '../../../src/core/router';
-import { applyCommandRoles, createRoleOf, type RoleRules } from '../../../src/guard/roles';
-import { createHttpServer, type HttpServer } from '../../../src/http/server';
-import { withSecretScrub } from '../../../src/guard/scrub';
+import type { CompletedEvent, Router } from '../../../src/core/router';
+import type { RoleRules } from '../../../src/guard/roles';
+import type { HttpServer } from '../../../src/http/server';
 import { silentLogger } from '../../../src/log/logger';
 import { createMetrics, type Metrics } from '../../../src/metrics';
-import { createTargetPolicy } from '../../../src/net/policy';
-import { systemResolver } from '../../../src/net/resolver';
 import { startSlackCapture, type SlackCapture } from '../../helpers/slack-capture';
 
 /**
- * The bot in HTTP mode on loopback, as `diagbot serve` wires it: the real shared HTTP server, the real router
- * built from `createCommands` (plus a few test commands), Bolt, and the capture server standing in for Slack.
+ * The bot in HTTP mode on loopback, as `diagbot serve` runs it: `createApp` with the real commands (plus a few
+ * test commands) and `app.serve()` (the shared HTTP server, Bolt, the scheduler), with the capture server
+ * standing in for Slack. The rate limits are set out of reach: these suites test the door, not the limits.
  */
 
 export const SECRET = 'test-signing-secret-0123456789abcdef';
@@ -30,12 +32,11 @@ export interface Harness {
   events: string;
   http: HttpServer;
   adapter: SlackAdapter;
+  app: App;
   router: Router;
   metrics: Metrics;
   completed: CompletedEvent[];
   slow: { started: number; finished: number };
-  /** True when the real `explain` command exists (otherwise a stand-in echoes the text it was given). */
-  realExplain: boolean;
   stop(): Promise<void>;
 }
 
@@ -48,87 +49,82 @@ export interface HarnessOptions {
   userGroupsTtlMs?: number;
   /** Ports for the capture server and the bot (default 24000-24999). */
   ports?: { from: number; to: number };
-  /** Wrap the router as src/main.ts does: these secrets are scrubbed from requests and replies. */
+  /** Scrubbed from requests and replies beside the configured secrets (the tokens above). */
   secrets?: string[];
   /** Test commands beside the built-in ones. */
   commands?: Command[];
   concurrentAnswers?: number;
 }
 
+const OUT_OF_REACH = { points: 100_000, durationSeconds: 1 };
+const EVERY_COMMAND = ['cert', 'relay', 'ou', 'mail', 'explain', 'headers', 'digest', 'audit', 'help'];
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const log = silentLogger();
   const ports = options.ports ?? PORTS;
   const capture = await startSlackCapture(ports);
-  const config = parseConfig({});
-  const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts };
-  const real = createCommands({ config, net, log, now: () => new Date() });
-  const realExplain = real.some((c) => c.name === 'explain');
+  const dir = mkdtempSync(join(tmpdir(), 'diagbot-slack-harness-'));
   const slow = { started: 0, finished: 0 };
-  const all: Command[] = [...(options.commands ?? []), slowCommand(slow), manyCommand, ...(realExplain ? [] : [explainStandIn]), ...real];
-  const commands = options.roles ? applyCommandRoles(all, options.roles.commands) : all;
   const metrics = createMetrics({ defaultMetrics: false });
   const completed: CompletedEvent[] = [];
-  const routed = createRouter({
-    commands,
-    log,
-    // What src/main.ts's router does for DMs and mentions: text that looks like an error goes to explain.
-    fallback: { command: 'explain', accepts: (text) => /error|exception|denied|failed|hresult|0x[0-9a-f]{8}/i.test(text) },
-    hooks: {
-      roleOf: options.roles ? createRoleOf(options.roles) : undefined,
-      completed(event) {
-        completed.push(event);
-        metrics.onCompleted(event);
-      },
-    },
-  });
-  const router = options.secrets ? withSecretScrub(routed, options.secrets) : routed;
+  // Without roles every command is open to everyone: these suites test the door, not the roles.
+  const roles = options.roles ?? { admins: [], operators: [], commands: Object.fromEntries(EVERY_COMMAND.map((name) => [name, 'everyone'])) };
 
-  let http: HttpServer | undefined;
-  let port = 0;
-  for (let attempt = 0; attempt < 50 && !http; attempt += 1) {
-    const candidate = createHttpServer({ port: ports.from + Math.floor(Math.random() * (ports.to - ports.from + 1)), host: '127.0.0.1', log, metrics: () => metrics.render() });
+  let app: App | undefined;
+  let serving: Serving | undefined;
+  for (let attempt = 0; attempt < 50 && !serving; attempt += 1) {
+    const config = parseConfig({
+      http: { host: '127.0.0.1', port: ports.from + Math.floor(Math.random() * (ports.to - ports.from + 1)) },
+      store: { path: join(dir, 'diagbot.db') },
+      roles,
+      limits: { perUser: OUT_OF_REACH, perChannel: OUT_OF_REACH, concurrentPerTarget: 1000 },
+      slack: {
+        apiUrl: capture.apiUrl,
+        apiTimeoutMs: 2000, apiRetries: 3, apiRetryMinMs: 20, apiRetryMaxMs: 200,
+        interimAfterMs: options.interimAfterMs ?? 150,
+        bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
+        ...(options.concurrentAnswers === undefined ? {} : { concurrentAnswers: options.concurrentAnswers }),
+      },
+    });
+    // Tokens come from the environment only (loadConfig refuses them in a file); a test sets them here.
+    config.slack.botToken = 'xoxb-test-token';
+    config.slack.signingSecret = SECRET;
+    app = await createApp(config, {
+      serving: true,
+      log: silentLogger(),
+      metrics,
+      commands: [...(options.commands ?? []), slowCommand(slow), manyCommand],
+      listeners: [(event) => void completed.push(event)],
+      secrets: options.secrets,
+      slack: { stopGraceMs: 3000, ...(options.userGroupsTtlMs === undefined ? {} : { userGroups: { ttlMs: options.userGroupsTtlMs } }) },
+    });
     try {
-      port = (await candidate.listen()).port;
-      http = candidate;
-    } catch {
-      // taken by another suite; try another port in the range
+      serving = await app.serve();
+    } catch (error) {
+      await app.close();
+      // Taken by another suite: try another port in the range.
+      if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
     }
   }
-  if (!http) throw new Error(`no free port for the HTTP server in ${ports.from}-${ports.to}`);
-
-  const adapter = createSlackAdapter({
-    router,
-    log,
-    http,
-    botToken: 'xoxb-test-token',
-    signingSecret: SECRET,
-    apiUrl: capture.apiUrl,
-    webApi: { timeoutMs: 2000, retries: 3, retryMinMs: 20, retryMaxMs: 200 },
-    interimAfterMs: options.interimAfterMs ?? 150,
-    bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
-    stopGraceMs: 3000,
-    concurrentAnswers: options.concurrentAnswers,
-    observer: { acked: (door, seconds) => metrics.observeAck('slack', door, seconds) },
-    userGroups: options.userGroupsTtlMs === undefined ? undefined : { ttlMs: options.userGroupsTtlMs },
-  });
-  await adapter.start();
-  const base = `http://127.0.0.1:${port}`;
-  const server = http;
+  if (!app || !serving?.slack) throw new Error(`no free port for the HTTP server in ${ports.from}-${ports.to}`);
+  const base = `http://127.0.0.1:${serving.port}`;
+  const running = serving;
+  const built = app;
   return {
     capture,
     base,
     events: `${base}/slack/events`,
-    http: server,
-    adapter,
-    router,
+    http: running.http,
+    adapter: running.slack as SlackAdapter,
+    app: built,
+    router: built.router,
     metrics,
     completed,
     slow,
-    realExplain,
     async stop() {
-      await adapter.stop();
-      await server.close();
+      await running.stop();
+      await built.close();
       await capture.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -164,24 +160,5 @@ const manyCommand: Command<{ positional: string[]; count?: string }> = {
       return { id: `many.f${i}`, severity, message: `Finding ${i} of ${count}.` };
     });
     return makeReply({ command: 'many', title: `${count} findings`, findings, actions: [{ label: 'Check again', command: `many --count ${count}` }] });
-  },
-};
-
-/** Stands in for `explain` while that command does not exist yet: echoes the first line it was given. */
-const explainStandIn: Command<{ text: string }> = {
-  name: 'explain',
-  summary: 'Explain an error message (test stand-in).',
-  usage: 'explain <error text>',
-  examples: ['explain 0x80070005'],
-  input: 'verbatim',
-  args: z.object({ text: z.string() }),
-  async run(args) {
-    const first = args.text.split('\n')[0] ?? '';
-    return makeReply({
-      command: 'explain',
-      title: `No match for: ${first}`,
-      findings: [{ id: 'explain.no-match', severity: 'info', message: `Nothing known about: ${args.text}` }],
-      data: { matches: [], codes: [], entities: {}, followUps: [] },
-    });
   },
 };

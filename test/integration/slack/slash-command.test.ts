@@ -150,6 +150,6 @@ describe('slash command /diag over HTTP', () => {
     expect(metrics).toMatch(/diagbot_commands_total\{command="help",status="ok",platform="slack"\} [1-9]/);
     expect(metrics).toMatch(/diagbot_ack_latency_seconds_count\{platform="slack",door="command"\} [1-9]/);
     const health = await (await fetch(`${h.base}/healthz`)).json();
-    expect(health).toEqual({ status: 'ok', components: { slack: true } });
+    expect(health).toEqual({ status: 'ok', components: { slack: true, store: true, scheduler: true } });
   });
 });

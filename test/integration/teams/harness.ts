@@ -1,20 +1,24 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { createTeamsAdapter, type TeamsAdapter, type TeamsAdapterConfig } from '../../../adapters/teams';
+import type { TeamsAdapter, TeamsAdapterConfig } from '../../../adapters/teams';
 import { createHelpCommand } from '../../../commands/help';
+import { createApp } from '../../../src/app/create-app';
+import { parseConfig } from '../../../src/config/load';
 import type { Command } from '../../../src/core/command';
 import type { ChatRequest } from '../../../src/core/chat-request';
 import type { ConversationReferenceStore } from '../../../src/core/post';
 import { makeReply } from '../../../src/core/reply';
-import { createRouter } from '../../../src/core/router';
-import { withSecretScrub } from '../../../src/guard/scrub';
-import { createHttpServer, type HttpServer } from '../../../src/http/server';
+import type { HttpServer } from '../../../src/http/server';
 import { freePortInRange } from '../../helpers/bot-connector-capture';
 import { captureLogger, type CapturedLine } from '../../helpers/logger';
 
 /**
- * A real router and the real Teams adapter on the real shared HTTP server, on loopback. The commands are
- * fixtures (the adapter only ever sees the Router): each returns a Reply shape worth rendering and records
- * the ChatRequest it got, so tests can see what normalisation produced and whether anything ran at all.
+ * The app as `diagbot serve` runs it (`createApp` + `app.serve()`: the real router with its guard rails, the real
+ * Teams adapter on the real shared HTTP server), on loopback. The commands are fixtures (the adapter only ever
+ * sees the Router): each returns a Reply shape worth rendering and records the ChatRequest it got, so tests can
+ * see what normalisation produced and whether anything ran at all. Rate limits are set out of reach.
  */
 
 /** Ports 25500–25999 for the bot; the capture servers take 25000–25499. */
@@ -37,7 +41,7 @@ export interface HarnessExtras {
   references?: ConversationReferenceStore;
   /** Ports for the bot (default BOT_PORTS). */
   botPorts?: [number, number];
-  /** Wrap the router as src/main.ts does: these secrets are scrubbed from requests and replies. */
+  /** Scrubbed from requests and replies beside the configured secrets. */
   secrets?: string[];
 }
 
@@ -115,17 +119,28 @@ export async function startHarness(extras: Partial<TeamsAdapterConfig> & Harness
     },
   };
 
-  const routed = createRouter({
-    commands: [probe, slow, explain, createHelpCommand()] as Command[],
-    log,
-    fallback: { command: 'explain', accepts: (text) => /0x[0-9a-f]{8}|error|denied/i.test(text) },
+  const dir = mkdtempSync(join(tmpdir(), 'diagbot-teams-harness-'));
+  const outOfReach = { points: 100_000, durationSeconds: 1 };
+  const config = parseConfig({
+    http: { host: '127.0.0.1', port: await freePortInRange(botPorts ?? BOT_PORTS) },
+    store: { path: join(dir, 'diagbot.db') },
+    limits: { perUser: outOfReach, perChannel: outOfReach, concurrentPerTarget: 1000 },
+    teams: { allowUnauthenticated: true, interimAfterMs: 3000 },
   });
-  const router = secrets ? withSecretScrub(routed, secrets) : routed;
-  const http = createHttpServer({ port: await freePortInRange(botPorts ?? BOT_PORTS), host: '127.0.0.1', log });
-  const teams = createTeamsAdapter({ router, http, log, interimAfterMs: 3000, allowUnauthenticated: true, listenHost: '127.0.0.1', ...options });
-  await teams.start();
-  const { port } = await http.listen();
-  const url = `http://127.0.0.1:${port}`;
+  const app = await createApp(config, {
+    serving: true,
+    log,
+    onlyCommands: () => [probe, slow, explain, createHelpCommand()] as Command[],
+    secrets,
+    teams: options,
+  });
+  const serving = await app.serve().catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
+  const teams = serving.teams as TeamsAdapter;
+  const http = serving.http;
+  const url = `http://127.0.0.1:${serving.port}`;
 
   return {
     url,
@@ -154,8 +169,9 @@ export async function startHarness(extras: Partial<TeamsAdapterConfig> & Harness
     },
     async close() {
       release();
-      await teams.stop();
-      await http.close();
+      await serving.stop();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -30,7 +30,6 @@ function build(options: { digest?: Record<string, unknown>; storeFile?: string }
     config, log, now: clock.now,
     net: { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts },
     store: () => (opened ??= Promise.resolve().then(() => (store = openSqliteStore(file)))),
-    router: () => router,
   };
   const roleOf = (request: ChatRequest): Role => (request.userId === 'U0ADMIN' || request.platform === 'cli' ? 'admin' : 'everyone');
   router = createRouter({

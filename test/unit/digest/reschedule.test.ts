@@ -9,7 +9,7 @@ import { harness, memoryLogger, testCommands, type Harness, type Instance } from
 
 /**
  * `digest add`, `pause`, `resume` and `remove` reschedule at once: the command tells the scheduler (the
- * `digestsChanged` port src/main.ts wires), so a new digest's first slot is not left for the next poll,
+ * `digestsChanged` port createApp wires), so a new digest's first slot is not left for the next poll,
  * which the test settings put six hours away.
  */
 let h: Harness | undefined;
@@ -24,7 +24,6 @@ function chat(hh: Harness, instance: Instance, changed: () => void): (text: stri
     config, log: memoryLogger(), now: hh.clock.now,
     net: { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts },
     store: () => Promise.resolve(instance.store),
-    router: () => router,
     digestsChanged: changed,
   };
   const router: Router = createRouter({

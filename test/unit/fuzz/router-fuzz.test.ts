@@ -2,24 +2,20 @@ import dns from 'node:dns';
 import { Socket } from 'node:net';
 import fc from 'fast-check';
 import { createCommands } from '../../../commands';
+import { createApp, type App } from '../../../src/app/create-app';
 import { createMemoryAuditStore } from '../../../src/store/audit-memory';
-import { createAuditRecorder } from '../../../src/audit/recorder';
 import { parseConfig } from '../../../src/config/load';
 import { flagsOf } from '../../../src/core/args';
 import type { ChatRequest, Door, Platform } from '../../../src/core/chat-request';
 import type { Reply } from '../../../src/core/reply';
-import { createRouter, type Router } from '../../../src/core/router';
-import { createGuard } from '../../../src/guard/guard';
-import { withSecretScrub } from '../../../src/guard/scrub';
-import type { NetContext } from '../../../src/net/connect';
+import type { Router } from '../../../src/core/router';
 import type { TargetPolicy } from '../../../src/net/policy';
 import type { Resolver } from '../../../src/net/resolver';
 import { openSqliteStore } from '../../../src/store/sqlite';
-import type { Store } from '../../../src/store/types';
 import { captureLogger } from '../../helpers/logger';
 
 /**
- * Every command's text, fuzzed through the whole router as src/main.ts wires it (guard hooks, audit,
+ * Every command's text, fuzzed through the whole router as createApp wires it (guard hooks, audit,
  * secret scrub): always a Reply, never a throw or a stack trace, never `internal`, and never an outbound
  * connection. The net context records instead of connecting: the resolver answers every name with a
  * TEST-NET address and the policy records each check and refuses it, so nothing may ever connect — a
@@ -50,41 +46,34 @@ const policy: TargetPolicy = {
 
 const SECRET = 'fuzz-Secret-Value-9f8e7d';
 
-function buildRouter(): Router {
+/** The whole app as `diagbot` builds it (guard hooks, audit, secret scrub), with the recording net ports. */
+function buildApp(): Promise<App> {
   // `mail` asks its own resolvers: a loopback port where nothing answers keeps its DNS on this machine.
-  const config = parseConfig({ ldap: { url: 'ldaps://dc01.contoso.test:636', baseDn: 'DC=contoso,DC=test' }, dns: { servers: ['127.0.0.1:9'], timeoutMs: 50 } });
-  const log = captureLogger();
-  const net: NetContext = { policy, resolver, timeouts: { connectMs: 200, stepMs: 200 } };
-  const audit = createMemoryAuditStore({ maxRows: 100 });
-  const now = (): Date => new Date('2026-03-02T12:00:00Z');
-  const guard = createGuard({
+  const config = parseConfig({
+    ldap: { url: 'ldaps://dc01.contoso.test:636', baseDn: 'DC=contoso,DC=test' },
+    dns: { servers: ['127.0.0.1:9'], timeoutMs: 50 },
+    timeouts: { connectMs: 200, stepMs: 200 },
     roles: { admins: ['U0ADMIN01'], operators: ['U0OPER001'] },
-    limits: { perUser: { points: 1e6, durationSeconds: 60 }, perChannel: { points: 1e6, durationSeconds: 60 }, concurrentPerTarget: 1000, exemptPlatforms: [] },
+    // The limits run but never refuse: 100,000 a second is more than any fuzz run sends.
+    limits: { perUser: { points: 100_000, durationSeconds: 1 }, perChannel: { points: 100_000, durationSeconds: 1 }, concurrentPerTarget: 1000, exemptPlatforms: [] },
+  });
+  return createApp(config, {
+    log: captureLogger(),
+    now: () => new Date('2026-03-02T12:00:00Z'),
+    resolver,
     policy,
-    log,
+    audit: createMemoryAuditStore({ maxRows: 100 }),
+    // The store in memory (digests).
+    store: openSqliteStore(':memory:'),
+    secrets: [SECRET],
   });
-  // The store in memory (digests), the router bound late (digest checks its commands through it).
-  let store: Promise<Store> | undefined;
-  const late: { router?: Router } = {};
-  const commands = guard.applyRoles(createCommands({
-    config, net, log, now, audit,
-    store: () => (store ??= Promise.resolve(openSqliteStore(':memory:'))),
-    router: () => late.router,
-  }));
-  const recorder = createAuditRecorder({ store: audit, now, log });
-  const router = createRouter({
-    commands,
-    log,
-    now,
-    fallback: { command: 'explain', accepts: (text) => /error|0x[0-9a-f]{8}|\d{3} \d\.\d\.\d/i.test(text) },
-    hooks: guard.routerHooks([recorder]),
-  });
-  late.router = withSecretScrub(router, [SECRET]);
-  return late.router;
 }
 
-const router = buildRouter();
-const NAMES = router.commands().map((c) => c.name);
+let app: App;
+let router: Router;
+/** The registered commands' names, known before the app is built (jest lists the cases first). */
+const NAMES = createCommands({ config: parseConfig({}), net: { policy, resolver, timeouts: { connectMs: 200, stepMs: 200 } }, log: captureLogger(), now: () => new Date() })
+  .map((c) => c.name);
 
 const TRICKY = [
   'mail.contoso.com', 'mail.contoso.com:25', 'MAIL.Contoso.COM.', '2130706433', '0x7f.1', '0177.0.0.1', '127.1',
@@ -156,7 +145,9 @@ function assertReplyShape(reply: Reply): void {
   expect(typeof reply.data === 'object' && reply.data !== null).toBe(true);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  app = await buildApp();
+  router = app.router;
   // Recording stand-ins for the process's ways out (see the file comment); they refuse, never connect.
   jest.spyOn(Socket.prototype, 'connect').mockImplementation(function (this: Socket, ...args: unknown[]) {
     connects.push(JSON.stringify(args[0]));
@@ -174,7 +165,8 @@ beforeAll(() => {
   });
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await app.close();
   jest.restoreAllMocks();
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditRow } from '../../../src/store/audit-types';
 import { createSqliteAuditStore, openAuditStore } from '../../../src/store/audit-store';
-import { openSqliteStore } from '../../../src/store/sqlite';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
 import { captureLogger } from '../../helpers/logger';
 
 const row = (at: string, userId: string, extra: Partial<AuditRow> = {}): AuditRow => ({
@@ -38,9 +38,18 @@ describe('the SQLite audit store', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const options = (path: string, create: boolean): Parameters<typeof openAuditStore>[0] => ({
-      path, create, retentionDays: 30, now: () => new Date('2026-03-02T12:00:00Z'), log: captureLogger(),
+    const opened: SqliteStore[] = [];
+    afterEach(() => {
+      for (const store of opened.splice(0)) store.close();
     });
+    /** As createApp does: the audit shares the app's one store, opened on first use. */
+    const options = (path: string, create: boolean): Parameters<typeof openAuditStore>[0] => {
+      let store: SqliteStore | undefined;
+      return {
+        store: async () => (store ??= opened[opened.push(openSqliteStore(path)) - 1] as SqliteStore),
+        path, create, retentionDays: 30, now: () => new Date('2026-03-02T12:00:00Z'), log: captureLogger(),
+      };
+    };
 
     it('keeps rows in memory and creates no file when the terminal finds no database', async () => {
       const path = join(dir, 'none', 'diagbot.db');

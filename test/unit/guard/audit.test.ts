@@ -6,7 +6,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('audit rows', () => {
   it('records who, where, command, target, status, outcome, duration and correlation id for every request', async () => {
-    const { router, audit } = harness();
+    const { router, audit } = await harness();
     await router.handle(request('slack', 'U0USER001', 'cert MAIL.contoso.com.:993'));
     await router.handle(request('teams', '0c1d2e3f-0000-4000-8000-000000000001', 'relay mail.contoso.com'));
     await router.handle(request('slack', 'U0USER001', 'certify everything'));
@@ -31,7 +31,7 @@ describe('audit rows', () => {
   });
 
   it('refuses a port outside the command\'s list with policy.denied, before the probe, and records it', async () => {
-    const { router, stubs, audit } = harness({ ports: { cert: [8443] } });
+    const { router, stubs, audit } = await harness({ ports: { cert: [8443] } });
     const refused = await router.handle(request('slack', 'U0USER001', 'cert mail.contoso.com:8080'));
     expect(refused.findings[0]).toMatchObject({ id: 'policy.denied', message: expect.stringContaining('port 8080') });
     expect(refused.findings[0]?.fix?.summary).toContain('targets.ports.cert');
@@ -44,7 +44,7 @@ describe('audit rows', () => {
   });
 
   it('refuses a literal address outside the policy before the handler runs, however it is spelled', async () => {
-    const { router, stubs } = harness();
+    const { router, stubs } = await harness();
     for (const text of ['cert 2130706433', 'cert 0x7f.1:443', 'cert [::ffff:169.254.169.254]', 'cert 0251.0376.0251.0376']) {
       const reply = await router.handle(request('slack', 'U0USER001', text));
       expect(reply.findings[0]?.id).toBe('policy.denied');
@@ -54,7 +54,7 @@ describe('audit rows', () => {
 
   it('keeps configured secrets out of rows and replies, even when typed as a target', async () => {
     const secret = 'xoxb-test-0000-SECRETVALUE';
-    const { router, audit } = harness({ secrets: [secret] });
+    const { router, audit } = await harness({ secrets: [secret] });
     const reply = await router.handle(request('slack', 'U0USER001', `cert ${secret}:8080`));
     expect(JSON.stringify(reply)).not.toContain(secret);
     // Scrubbed where the request entered: the command itself only ever saw `[Redacted]` as the host.
@@ -66,7 +66,7 @@ describe('audit rows', () => {
   });
 
   it('logs a failing store and still answers', async () => {
-    const h = harness();
+    const h = await harness();
     h.audit.append = async (): Promise<void> => {
       throw new Error('disk full');
     };
@@ -87,7 +87,7 @@ describe('the audit command', () => {
   });
 
   async function seeded(): Promise<ReturnType<typeof harness>> {
-    const h = harness({ now: () => NOW });
+    const h = await harness({ now: () => NOW });
     await h.audit.append(row(60 * 30, 'U0OLD'));
     await h.audit.append(row(120, 'U0ALICE', { status: 'error', outcome: 'auth.forbidden', command: 'relay' }));
     await h.audit.append(row(30, 'U0BOB'));

@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import { createAuditCommand } from '../../../commands/audit';
 import { createHelpCommand } from '../../../commands/help';
+import { createApp } from '../../../src/app/create-app';
+import { parseConfig } from '../../../src/config/load';
 import { createMemoryAuditStore } from '../../../src/store/audit-memory';
-import { createAuditRecorder } from '../../../src/audit/recorder';
 import type { ChatRequest, Platform } from '../../../src/core/chat-request';
 import type { Command, Role } from '../../../src/core/command';
 import type { CommandTarget } from '../../../src/core/target';
 import { DiagError, usageError } from '../../../src/core/errors';
 import { makeReply } from '../../../src/core/reply';
-import { createRouter, type Router } from '../../../src/core/router';
-import { createGuard, type GuardOptions } from '../../../src/guard/guard';
+import type { Router } from '../../../src/core/router';
+import type { GuardOptions } from '../../../src/guard/guard';
 import { DEFAULT_LIMITS, type LimitRules } from '../../../src/guard/limits';
-import { secretScrubber, withSecretScrub } from '../../../src/guard/scrub';
-import { createTargetPolicy } from '../../../src/net/policy';
 import { parseTarget } from '../../../src/net/target';
 import { captureLogger } from '../../helpers/logger';
 
@@ -104,33 +103,29 @@ export interface Harness {
   log: ReturnType<typeof captureLogger>;
 }
 
-/** The router wired as src/main.ts wires it: guard hooks, audit recorder, secret scrub. */
-export function harness(options: {
+/** The app as createApp builds it (guard hooks, audit recorder, secret scrub), with the stub commands. */
+export async function harness(options: {
   roles?: GuardOptions['roles'];
   limits?: Partial<LimitRules>;
   ports?: GuardOptions['ports'];
   allow?: string[];
   secrets?: string[];
   now?: () => Date;
-} = {}): Harness {
+} = {}): Promise<Harness> {
   const stubs = stubCommands();
   const audit = createMemoryAuditStore();
   const log = captureLogger();
-  const now = options.now ?? ((): Date => new Date());
-  const guard = createGuard({
+  const config = parseConfig({
     roles: options.roles ?? ROLES,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    ports: options.ports,
-    policy: createTargetPolicy({ allow: options.allow ?? [], deny: [] }),
-    log,
+    targets: { allow: options.allow ?? [], deny: [], ...(options.ports ? { ports: options.ports } : {}) },
   });
-  const commands = guard.applyRoles([stubs.cert, stubs.relay, stubs.ou, stubs.explain, stubs.digest, createAuditCommand({ audit }), createHelpCommand()]);
-  const recorder = createAuditRecorder({ store: audit, scrub: secretScrubber(options.secrets ?? []), now, log });
-  const router = createRouter({
-    commands,
+  const app = await createApp(config, {
     log,
-    now,
-    hooks: guard.routerHooks([recorder]),
+    audit,
+    now: options.now,
+    secrets: options.secrets,
+    onlyCommands: () => [stubs.cert, stubs.relay, stubs.ou, stubs.explain, stubs.digest, createAuditCommand({ audit }), createHelpCommand()],
   });
-  return { router: withSecretScrub(router, options.secrets ?? []), stubs, audit, log };
+  return { router: app.router, stubs, audit, log };
 }

@@ -10,7 +10,7 @@ describe('rate limits through the router', () => {
   });
 
   it('holds back one person beyond the limit, politely, and says when to try again', async () => {
-    const { router, stubs } = harness({ limits: { perUser: { points: 3, durationSeconds: 60 } } });
+    const { router, stubs } = await harness({ limits: { perUser: { points: 3, durationSeconds: 60 } } });
     const me = (): ReturnType<typeof request> => request('slack', 'U0USER001', 'cert mail.contoso.com');
     for (let i = 0; i < 3; i += 1) expect((await router.handle(me())).status).toBe('ok');
     const refused = await router.handle(me());
@@ -27,7 +27,7 @@ describe('rate limits through the router', () => {
 
   it('lets the person in again once the window has passed', async () => {
     jest.useFakeTimers({ now: new Date('2026-01-05T08:00:00Z') });
-    const { router } = harness({ limits: { perUser: { points: 2, durationSeconds: 60 } } });
+    const { router } = await harness({ limits: { perUser: { points: 2, durationSeconds: 60 } } });
     const me = (): ReturnType<typeof request> => request('teams', IDS.teamsOperator, 'help');
     await router.handle(me());
     await router.handle(me());
@@ -37,7 +37,7 @@ describe('rate limits through the router', () => {
   });
 
   it('limits a channel across its people', async () => {
-    const { router } = harness({ limits: { perUser: { points: 10, durationSeconds: 60 }, perChannel: { points: 4, durationSeconds: 120 } } });
+    const { router } = await harness({ limits: { perUser: { points: 10, durationSeconds: 60 }, perChannel: { points: 4, durationSeconds: 120 } } });
     const users = ['U0A', 'U0B', 'U0C', 'U0D'];
     for (const user of users) expect((await router.handle(request('slack', user, 'help'))).status).toBe('ok');
     const refused = await router.handle(request('slack', 'U0E', 'help'));
@@ -49,19 +49,19 @@ describe('rate limits through the router', () => {
   });
 
   it('keeps Slack and Teams users with the same id apart', async () => {
-    const { router } = harness({ limits: { perUser: { points: 1, durationSeconds: 60 } } });
+    const { router } = await harness({ limits: { perUser: { points: 1, durationSeconds: 60 } } });
     expect((await router.handle(request('slack', 'same-id', 'help'))).status).toBe('ok');
     expect((await router.handle(request('teams', 'same-id', 'help'))).status).toBe('ok');
     expect(idOf(await router.handle(request('slack', 'same-id', 'help')))).toBe('rate.limited');
   });
 
   it('does not limit the terminal (the local operator) by default', async () => {
-    const { router } = harness({ limits: { perUser: { points: 1, durationSeconds: 60 }, perChannel: { points: 1, durationSeconds: 60 } } });
+    const { router } = await harness({ limits: { perUser: { points: 1, durationSeconds: 60 }, perChannel: { points: 1, durationSeconds: 60 } } });
     for (let i = 0; i < 25; i += 1) expect((await router.handle(request('cli', 'local', 'help'))).status).toBe('ok');
   });
 
   it('runs at most N probes against one host at once, however the host is written', async () => {
-    const { router, stubs } = harness({ limits: { concurrentPerTarget: 2 } });
+    const { router, stubs } = await harness({ limits: { concurrentPerTarget: 2 } });
     const release = stubs.cert.hold();
     const first = router.handle(request('slack', 'U0A', 'cert mail.contoso.com'));
     const second = router.handle(request('slack', 'U0B', 'cert mail.contoso.com:25'));
@@ -83,7 +83,7 @@ describe('rate limits through the router', () => {
   });
 
   it('gives a slot back when the probe fails', async () => {
-    const { router } = harness({ limits: { concurrentPerTarget: 1 } });
+    const { router } = await harness({ limits: { concurrentPerTarget: 1 } });
     for (let i = 0; i < 3; i += 1) expect(idOf(await router.handle(request('slack', 'U0A', 'cert fail.contoso.com')))).toBe('net.refused');
     expect((await router.handle(request('slack', 'U0A', 'cert fail.contoso.com:443'))).findings[0]?.id).toBe('net.refused');
   });

@@ -34,7 +34,7 @@ describe('permission matrix (Slack, Teams, terminal × every command)', () => {
   const matrix = PEOPLE.flatMap((person) => TEXTS.map((t) => [person.who, t.text, person, t] as const));
 
   it.each(matrix)('%s: %s', async (_who, _text, person, t) => {
-    const { router, stubs, audit } = harness();
+    const { router, stubs, audit } = await harness();
     const reply = await router.handle(person.make(t.text));
     const allowed = roleAllows(person.role, t.need);
     if (allowed) {
@@ -53,7 +53,7 @@ describe('permission matrix (Slack, Teams, terminal × every command)', () => {
   });
 
   it.each(PEOPLE.map((p) => [p.who, p] as const))('help shows %s only the commands they may run', async (_who, person) => {
-    const { router } = harness();
+    const { router } = await harness();
     const reply = await router.handle(person.make('help'));
     const listed = (reply.data.commands as Array<{ name: string }>).map((c) => c.name).sort();
     const expected = ['cert', 'relay', 'ou', 'explain', 'digest', 'audit', 'help']
@@ -68,7 +68,7 @@ describe('permission matrix (Slack, Teams, terminal × every command)', () => {
 
 describe('roles from configuration', () => {
   it('lets roles.commands move a command up or down', async () => {
-    const { router, stubs } = harness({ roles: { ...ROLES, commands: { cert: 'operator', relay: 'everyone' } } });
+    const { router, stubs } = await harness({ roles: { ...ROLES, commands: { cert: 'operator', relay: 'everyone' } } });
     const stranger = (t: string): ChatRequest => request('slack', 'U0NOBODY1', t);
     expect((await router.handle(stranger('cert mail.contoso.com'))).findings[0]?.id).toBe('auth.forbidden');
     expect((await router.handle(stranger('relay mail.contoso.com'))).status).toBe('ok');
@@ -80,7 +80,7 @@ describe('roles from configuration', () => {
   });
 
   it('keeps a sub-command stricter than a lowered command', async () => {
-    const { router, stubs } = harness({ roles: { ...ROLES, commands: { digest: 'operator' } } });
+    const { router, stubs } = await harness({ roles: { ...ROLES, commands: { digest: 'operator' } } });
     const operator = (t: string): ChatRequest => request('slack', IDS.slackOperator, t);
     const stranger = (t: string): ChatRequest => request('slack', 'U0NOBODY1', t);
     expect((await router.handle(stranger('digest list'))).findings[0]?.id).toBe('auth.forbidden');
@@ -89,8 +89,8 @@ describe('roles from configuration', () => {
     expect(stubs.digest.runs).toBe(1);
   });
 
-  it('warns about overrides that name no command', () => {
-    const { log } = harness({ roles: { ...ROLES, commands: { certs: 'admin' } } });
+  it('warns about overrides that name no command', async () => {
+    const { log } = await harness({ roles: { ...ROLES, commands: { certs: 'admin' } } });
     expect(log.lines.some((l) => l.level === 'warn' && JSON.stringify(l.obj).includes('certs'))).toBe(true);
   });
 
