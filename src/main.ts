@@ -1,14 +1,15 @@
 import { runChat, runOnce, type CliOptions, type PlatformRenderer } from '../adapters/cli';
-import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } from '../adapters/cli/argv';
-import { EXIT } from '../adapters/cli/exit-code';
+import { parseProgramArgs, PROGRAM_USAGE, type ProgramArgs } from '../adapters/cli/argv';
+import { EXIT, exitCodeOfError } from '../adapters/cli/exit-code';
 import { createCommands } from '../commands';
 import { createAuditRecorder } from './audit/recorder';
 import type { AuditStore } from './store/audit-types';
-import { ConfigError, databaseUrlPassword, loadConfig } from './config/load';
+import { databaseUrlPassword, loadConfig } from './config/load';
 import type { Config } from './config/schema';
 import type { Logger } from './core/command';
 import type { PostPort } from './core/post';
-import { errorReply } from './core/reply';
+import { findingErrorReply } from './core/error-reply';
+import { isDiagError } from './core/errors';
 import { createRouter, type CompletedEvent, type Router } from './core/router';
 import { createDirectory, type Directory } from './directory/client';
 import { missingDirectorySettings } from './directory/settings';
@@ -21,16 +22,12 @@ import { looksLikeError } from './kb';
 import { createLogger } from './log/logger';
 import type { Metrics } from './metrics';
 import type { NetContext } from './net/connect';
-import { createTargetPolicy, PolicyConfigError } from './net/policy';
+import { createTargetPolicy } from './net/policy';
 import { systemResolver } from './net/resolver';
 import { openAuditStore } from './store/audit-store';
 import { createStoreGuard, type StoreGuard, type StoreStateListener } from './store/guarded';
-import { StoreError } from './store/errors';
 import type { PostgresStore } from './store/postgres';
 import type { Store } from './store/types';
-
-/** EX_CONFIG (sysexits.h): the database named in store.url cannot be used (wrong host, password, name). */
-const EXIT_DATABASE_CONFIG = 78;
 
 /**
  * The composition root: reads the command line, builds the app (config, guard rails, commands, router) and
@@ -41,9 +38,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseProgramArgs(argv);
   } catch (error) {
-    if (!(error instanceof ProgramArgsError)) throw error;
+    if (!isDiagError(error, 'args.program')) throw error;
     process.stderr.write(`diagbot: ${error.message}\n${PROGRAM_USAGE}\n`);
-    return EXIT.badProgramArgs;
+    return exitCodeOfError(error);
   }
   const structured = args.output !== 'text';
 
@@ -51,13 +48,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     app = buildApp({ configFile: args.configFile, verbose: args.verbose, quietCli: args.mode.kind === 'once' || args.mode.kind === 'chat' });
   } catch (error) {
-    if (!(error instanceof ConfigError || error instanceof PolicyConfigError)) throw error;
+    if (!isDiagError(error, 'config.invalid')) throw error;
     if (structured) {
-      process.stdout.write(`${JSON.stringify(errorReply('config', { id: 'config.invalid', severity: 'error', message: error.message }), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(findingErrorReply('config', error), null, 2)}\n`);
     } else {
       process.stderr.write(`diagbot: ${error.message}\n`);
     }
-    return EXIT.error;
+    return exitCodeOfError(error);
   }
 
   const { config, router, log } = app;
@@ -136,8 +133,8 @@ interface AppOptions {
 }
 
 /**
- * Loads the config once and builds the commands and the router with its guard rails. Throws ConfigError or
- * PolicyConfigError on settings that cannot run.
+ * Loads the config once and builds the commands and the router with its guard rails. Throws a DiagError
+ * `config.invalid` on settings that cannot run.
  */
 function buildApp(options: AppOptions): App {
   const config = loadConfig({ file: options.configFile });
@@ -242,9 +239,9 @@ async function serve(app: App): Promise<number> {
     store = await app.store();
   } catch (error) {
     // A PostgreSQL URL that does not work is a configuration problem: one line, EX_CONFIG, and no retry loop.
-    if (!(app.config.store.url && error instanceof StoreError)) throw error;
+    if (!isDiagError(error, 'store.config')) throw error;
     process.stderr.write(`diagbot: ${error.message}\n`);
-    return EXIT_DATABASE_CONFIG;
+    return exitCodeOfError(error);
   }
   const { createHttpServer } = await import('./http/server');
   // GET /metrics (src/metrics): every handled request is counted through the router's completed listeners.

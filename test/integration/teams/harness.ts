@@ -10,6 +10,7 @@ import { withSecretScrub } from '../../../src/guard/scrub';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
 import { freePortInRange } from '../../helpers/bot-connector-capture';
 import { captureLogger, type CapturedLine } from '../../helpers/logger';
+import { fakeId } from '../../helpers/finding-id';
 
 /**
  * A real router and the real Teams adapter on the real shared HTTP server, on loopback. The commands are
@@ -89,7 +90,7 @@ export async function startHarness(extras: Partial<TeamsAdapterConfig> & Harness
     async run(_args, ctx) {
       seen.push(ctx.request);
       await gate;
-      return makeReply({ command: 'slow', title: 'slow check done', findings: [{ id: 'slow.done', severity: 'ok', message: 'Finished.' }] });
+      return makeReply({ command: 'slow', title: 'slow check done', findings: [{ id: fakeId('slow.done'), severity: 'ok', message: 'Finished.' }] });
     },
   };
 

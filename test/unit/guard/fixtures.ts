@@ -15,6 +15,7 @@ import { secretScrubber, withSecretScrub } from '../../../src/guard/scrub';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { parseTarget } from '../../../src/net/target';
 import { captureLogger } from '../../helpers/logger';
+import { fakeId } from '../../helpers/finding-id';
 
 /**
  * Stand-ins for the commands other features write (cert, relay, ou, explain, digest), with the same
@@ -55,7 +56,7 @@ function stub(name: string, options: { defaultPort?: number; roleFor?: (words: s
       if (options.defaultPort !== undefined && args.positional.length === 0) throw usageError(`${name} needs a host`, `${name} mail.contoso.com`);
       if (gate) await gate;
       if (args.positional[0]?.startsWith('fail.')) throw new DiagError('net.refused', `${args.positional[0]} refused the connection.`);
-      return makeReply({ command: name, title: `${name} ran`, findings: [{ id: `${name}.ok`, severity: 'ok', message: 'ran' }] });
+      return makeReply({ command: name, title: `${name} ran`, findings: [{ id: fakeId(`${name}.ok`), severity: 'ok', message: 'ran' }] });
     },
   };
   return command;
