@@ -35,7 +35,7 @@ async function recordQueries(dns: DnsLookups, domain: string): Promise<Query[]> 
   };
   await checkMailDomain({ domain, selectors: [], only: new Set(MAIL_SECTIONS) }, {
     dns: memoLookups(recording),
-    probeMx: async () => ({ ok: false, code: 'bench', message: 'not probed while recording' }),
+    probeMx: async () => ({ ok: false, code: 'net.unreachable', message: 'not probed while recording' }),
     fetchPolicy: async () => ({ url: '', body: '' }),
     expiryWarningDays: 30,
   });

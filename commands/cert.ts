@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command';
-import { DiagError, usageError } from '../src/core/errors';
+import { DiagError, isFindingError, usageError } from '../src/core/errors';
 import { makeReply, severityRank, type Action, type Fact, type Finding, type Fix, type Link, type Reply, type Severity } from '../src/core/reply';
 import { asciiHostname, canonicalHostname, canonicalIp, isHostname } from '../src/net/address';
 import { formatTarget, parseTarget, type Target } from '../src/net/target';
@@ -285,7 +285,7 @@ export function createCertCommand(deps: CommandDeps & { certChecker?: CertChecke
       try {
         result = await (await engine()).check({ host: input.target.host, port: input.target.port, mode: input.mode, name: input.name, expr: input.expr, signal: ctx.signal });
       } catch (error) {
-        if (!(error instanceof DiagError)) throw error;
+        if (!isFindingError(error)) throw error;
         throw new DiagError(error.code, error.message, { cause: error.cause, data: { host: input.target.host, port: input.target.port, mode: input.mode, ...error.data }, fix: errorFix(error, input) });
       }
       // Offered once digests exist and this person may use them; never inside a digest run itself.

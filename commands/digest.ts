@@ -3,13 +3,11 @@ import { z } from 'zod';
 import { parseArgs } from '../src/core/args';
 import type { ChatRequest } from '../src/core/chat-request';
 import type { Command, CommandContext, Role } from '../src/core/command';
-import { DiagError, isDiagError, usageError } from '../src/core/errors';
+import { DiagError, isDiagError, isFindingError, usageError } from '../src/core/errors';
 import type { Reply } from '../src/core/reply';
 import { splitCommandName } from '../src/core/tokenize';
 import { scheduleFix } from '../src/digest/links';
-import { DigestUsageError, DIGEST_SUBCOMMANDS, parseAdd, parseId, splitSubcommand, type DigestSubcommand } from '../src/digest/parse';
-import { ScheduleError } from '../src/digest/schedule-words';
-import { StoreError } from '../src/store/errors';
+import { DIGEST_SUBCOMMANDS, parseAdd, parseId, splitSubcommand, type DigestSubcommand } from '../src/digest/parse';
 import type { DigestPlatform, DigestRecord, RunRecord, Store } from '../src/store/types';
 import type { CommandDeps } from './deps';
 
@@ -203,7 +201,7 @@ async function openStore(deps: CommandDeps): Promise<Store> {
   try {
     return await deps.store();
   } catch (error) {
-    if (error instanceof StoreError) {
+    if (isDiagError(error, 'store.failed', 'store.config')) {
       throw new DiagError('store.unavailable', error.message, { fix: { summary: 'Check store.path (DIAGBOT_DB) and the file it names; the logs have the details.' } });
     }
     throw error;
@@ -235,10 +233,10 @@ function guard<T>(step: () => T): T {
   try {
     return step();
   } catch (error) {
-    if (error instanceof ScheduleError) {
+    if (isDiagError(error, 'schedule.invalid')) {
       throw new DiagError('digest.bad-schedule', error.message, { fix: scheduleFix() });
     }
-    if (error instanceof DigestUsageError) throw usageError(error.message, EXAMPLE);
+    if (isDiagError(error, 'digest.usage')) throw usageError(error.message, EXAMPLE);
     throw error;
   }
 }
@@ -256,7 +254,7 @@ function validateCheck(commands: readonly Command[], text: string, index: number
   try {
     parseArgs(command, rest);
   } catch (error) {
-    if (isDiagError(error)) throw new DiagError(error.code, `${where}: ${error.message}`, { fix: error.fix, data: error.data });
+    if (isFindingError(error)) throw new DiagError(error.code, `${where}: ${error.message}`, { fix: error.fix, data: error.data });
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command';
 import { usageError } from '../src/core/errors';
-import { makeReply, type Fact, type Finding, type Link, type Reply, type Severity } from '../src/core/reply';
+import { makeReply, type Fact, type Finding, type FindingId, type Link, type Reply, type Severity } from '../src/core/reply';
 import type { DecodedCode, ExplainMatch, ExplainResult, KbEntry } from '../src/kb';
 import { loadExplainEngine } from '../src/kb';
 import { headersReplyIfHeaderBlock } from './headers';
@@ -92,7 +92,7 @@ export function stepsFor(entry: KbEntry, platform: ExplainResult['platform']): s
 
 function matchFinding(match: ExplainMatch, primary: boolean, platform: ExplainResult['platform']): Finding {
   const { entry } = match;
-  const id = `kb.${entry.id}`;
+  const id: FindingId = `kb.${entry.id}`;
   const causes = entry.causes.map((c, i) => `${i + 1}) ${c}`).join(' ');
   const message = primary
     ? `${entry.explanation} Likely causes, most likely first: ${causes}`

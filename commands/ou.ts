@@ -7,7 +7,7 @@ import { errorReply, makeReply, type Fact, type Finding, type Link, type Reply }
 import type { Directory, DirectoryUser, UserSearchResult } from '../src/directory';
 import { missingDirectorySettings } from '../src/directory/settings';
 import {
-  attributeName, canonicalName, dnKind, DnSyntaxError, formatDn, formatRdn, leafName, parentDn, parseDn, rdnPairs, type Dn, type ParentType,
+  attributeName, canonicalName, dnKind, dnSyntaxProblem, formatDn, formatRdn, leafName, parentDn, parseDn, rdnPairs, type Dn, type ParentType,
 } from '../src/dn';
 import type { CommandDeps } from './deps';
 
@@ -86,10 +86,12 @@ function parseOrExplain(text: string): Dn {
   try {
     return parseDn(text);
   } catch (error) {
-    if (!(error instanceof DnSyntaxError)) throw error;
-    const from = Math.max(0, error.position - 15);
-    const near = `${from > 0 ? '…' : ''}${text.slice(from, error.position + 15)}${error.position + 15 < text.length ? '…' : ''}`;
-    throw usageError(`\`${text.slice(0, 120)}\` is not a valid DN: ${error.reason} (character ${error.position + 1}, near \`${near}\`).`,
+    const problem = dnSyntaxProblem(error);
+    if (!problem) throw error;
+    const { position, reason } = problem;
+    const from = Math.max(0, position - 15);
+    const near = `${from > 0 ? '…' : ''}${text.slice(from, position + 15)}${position + 15 < text.length ? '…' : ''}`;
+    throw usageError(`\`${text.slice(0, 120)}\` is not a valid DN: ${reason} (character ${position + 1}, near \`${near}\`).`,
       'ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local"');
   }
 }

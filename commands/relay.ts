@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Command } from '../src/core/command';
-import { DiagError, usageError } from '../src/core/errors';
+import { isFindingError, usageError } from '../src/core/errors';
 import { canonicalIp } from '../src/net/address';
 import { parseTarget, type Target } from '../src/net/target';
 import type { LocalAddressCheck } from '../src/smtp/local-address';
@@ -64,7 +64,7 @@ function readWords(words: readonly string[]): RelayWords | string {
       try {
         out.target = parseTarget(value, 25, EXAMPLE);
       } catch (error) {
-        if (error instanceof DiagError) return error.message;
+        if (isFindingError(error)) return error.message;
         throw error;
       }
     } else {

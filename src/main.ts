@@ -1,15 +1,11 @@
 import { runChat, runOnce, type CliOptions, type PlatformRenderer } from '../adapters/cli';
-import { parseProgramArgs, ProgramArgsError, PROGRAM_USAGE, type ProgramArgs } from '../adapters/cli/argv';
-import { EXIT } from '../adapters/cli/exit-code';
+import { parseProgramArgs, PROGRAM_USAGE, type ProgramArgs } from '../adapters/cli/argv';
+import { EXIT, exitCodeOfError } from '../adapters/cli/exit-code';
 import { createApp, type App } from './app/create-app';
-import { ConfigError, loadConfig } from './config/load';
+import { loadConfig } from './config/load';
 import type { Config } from './config/schema';
-import { errorReply } from './core/reply';
-import { PolicyConfigError } from './net/policy';
-import { StoreError } from './store/errors';
-
-/** EX_CONFIG (sysexits.h): the database named in store.url cannot be used (wrong host, password, name). */
-const EXIT_DATABASE_CONFIG = 78;
+import { findingErrorReply } from './core/error-reply';
+import { isDiagError } from './core/errors';
 
 /**
  * The command line: reads the arguments and the config, builds the app (src/app/create-app.ts) and runs the
@@ -20,9 +16,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseProgramArgs(argv);
   } catch (error) {
-    if (!(error instanceof ProgramArgsError)) throw error;
+    if (!isDiagError(error, 'args.program')) throw error;
     process.stderr.write(`diagbot: ${error.message}\n${PROGRAM_USAGE}\n`);
-    return EXIT.badProgramArgs;
+    return exitCodeOfError(error);
   }
   const structured = args.output !== 'text';
 
@@ -32,13 +28,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     const serving = args.mode.kind === 'serve' || (args.mode.kind === 'start' && hasPlatformCredentials(config));
     app = await createApp(config, { serving, quiet: args.mode.kind === 'once' || args.mode.kind === 'chat', verbose: args.verbose });
   } catch (error) {
-    if (!(error instanceof ConfigError || error instanceof PolicyConfigError)) throw error;
+    if (!isDiagError(error, 'config.invalid')) throw error;
     if (structured) {
-      process.stdout.write(`${JSON.stringify(errorReply('config', { id: 'config.invalid', severity: 'error', message: error.message }), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(findingErrorReply('config', error), null, 2)}\n`);
     } else {
       process.stderr.write(`diagbot: ${error.message}\n`);
     }
-    return EXIT.error;
+    return exitCodeOfError(error);
   }
 
   const cli: CliOptions = {
@@ -96,9 +92,9 @@ async function serve(app: App): Promise<number> {
     serving = await app.serve();
   } catch (error) {
     // A PostgreSQL URL that does not work is a configuration problem: one line, EX_CONFIG, and no retry loop.
-    if (!(app.config.store.url && error instanceof StoreError)) throw error;
+    if (!isDiagError(error, 'store.config')) throw error;
     process.stderr.write(`diagbot: ${error.message}\n`);
-    return EXIT_DATABASE_CONFIG;
+    return exitCodeOfError(error);
   }
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -1,3 +1,5 @@
+import { DiagError } from '../../src/core/errors';
+
 /** The `diagbot` program's own command line (contracts/cli-and-config.md). */
 export type ProgramMode =
   | { kind: 'once'; text: string }
@@ -13,7 +15,10 @@ export interface ProgramArgs {
   verbose: boolean;
 }
 
-export class ProgramArgsError extends Error {}
+/** A wrong command line for the program itself: `args.program`, exit 64 (adapters/cli/exit-code.ts). */
+function programArgsError(message: string): DiagError<'args.program'> {
+  return new DiagError('args.program', message);
+}
 
 export const PROGRAM_USAGE = [
   'usage: diagbot [--json | --format slack|teams] [--config FILE] [--verbose] "<command text>"',
@@ -35,7 +40,7 @@ export function parseProgramArgs(argv: readonly string[]): ProgramArgs {
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new ProgramArgsError(`${name} needs a value`);
+      if (v === undefined || v === '') throw programArgsError(`${name} needs a value`);
       return v;
     };
     switch (name) {
@@ -45,7 +50,7 @@ export function parseProgramArgs(argv: readonly string[]): ProgramArgs {
       case '--format': {
         const format = value();
         if (format !== 'slack' && format !== 'teams' && format !== 'json' && format !== 'text') {
-          throw new ProgramArgsError(`--format takes slack or teams, not "${format}"`);
+          throw programArgsError(`--format takes slack or teams, not "${format}"`);
         }
         output = format;
         break;
@@ -61,7 +66,7 @@ export function parseProgramArgs(argv: readonly string[]): ProgramArgs {
         i = argv.length;
         break;
       default:
-        if (arg.startsWith('-') && arg !== '-') throw new ProgramArgsError(`unknown option ${arg}`);
+        if (arg.startsWith('-') && arg !== '-') throw programArgsError(`unknown option ${arg}`);
         words.push(arg);
     }
   }

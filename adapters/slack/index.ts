@@ -9,7 +9,7 @@ import { boltLogger } from './bolt-logger';
 import { createEventDeduper, createSharedDeduper, type SharedEventLog } from './dedupe';
 import { registerDoors } from './doors';
 import { createReceiver, type SlackMode } from './receiver';
-import { createPostPort, isAllowedResponseUrl, postToResponseUrl, SendError, type ChatApi, type RetryPolicy } from './send';
+import { createPostPort, isAllowedResponseUrl, postToResponseUrl, sendError, type ChatApi, type RetryPolicy } from './send';
 import { createAckGate, createTaskTracker } from './tasks';
 import { createEventsRoute } from './verify';
 import { createUserGroupDirectory, withUserGroups, type UserGroup } from './user-groups';
@@ -137,7 +137,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     run: { router, log, interimAfterMs: config.interimAfterMs ?? SLACK_DEFAULTS.interimAfterMs, tasks },
     chat: chatApi,
     responseUrl: (url) => (body) => {
-      if (!isAllowedResponseUrl(url, apiUrl)) return Promise.reject(new SendError('the response_url is not a Slack URL; not posting to it'));
+      if (!isAllowedResponseUrl(url, apiUrl)) return Promise.reject(sendError('the response_url is not a Slack URL; not posting to it'));
       return postToResponseUrl(url, body, policy, fetchFn);
     },
     acked: config.observer?.acked,

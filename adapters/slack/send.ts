@@ -1,5 +1,6 @@
 import type { types as Slack } from '@slack/bolt';
 import type { Logger } from '../../src/core/command';
+import { DiagError, httpStatusOf, isDiagError } from '../../src/core/errors';
 import type { Destination, PostPort } from '../../src/core/post';
 import type { Reply } from '../../src/core/reply';
 import { renderReply, type RenderedReply, type SlackMessage } from './render';
@@ -31,12 +32,12 @@ export interface AnswerTarget {
   final(rendered: RenderedReply): Promise<void>;
 }
 
-/** Thrown when a response_url or Web API call gives up; the message names the URL's host, never a token. */
-export class SendError extends Error {
-  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SendError';
-  }
+/**
+ * Thrown when a response_url or Web API call gives up: a DiagError `send.failed`, Slack's HTTP status in
+ * `data.status` when it answered. The message names the URL's host, never a token.
+ */
+export function sendError(message: string, status?: number, options: { cause?: unknown } = {}): DiagError<'send.failed'> {
+  return new DiagError('send.failed', message, { cause: options.cause, data: status === undefined ? undefined : { status } });
 }
 
 /** A Retry-After longer than this is treated as this long, so one answer cannot hold a task for an hour. */
@@ -68,7 +69,7 @@ export function isAllowedResponseUrl(url: string, apiUrl?: string): boolean {
  */
 export async function postToResponseUrl(url: string, body: object, policy: RetryPolicy, fetchFn: typeof fetch = fetch): Promise<void> {
   const host = safeHost(url);
-  let lastError: SendError | undefined;
+  let lastError: DiagError<'send.failed'> | undefined;
   for (let attempt = 0; attempt <= policy.retries; attempt += 1) {
     let wait = Math.min(policy.retryMaxMs, policy.retryMinMs * 2 ** attempt);
     try {
@@ -81,7 +82,7 @@ export async function postToResponseUrl(url: string, body: object, policy: Retry
       });
       await response.arrayBuffer().catch(() => undefined);
       if (response.ok) return;
-      lastError = new SendError(`response_url on ${host} answered ${response.status}`, response.status);
+      lastError = sendError(`response_url on ${host} answered ${response.status}`, response.status);
       if (response.status === 429) {
         const retryAfter = Number(response.headers.get('retry-after'));
         // Slack's Retry-After is honoured as given (up to a ceiling), even beyond our own backoff ceiling.
@@ -90,15 +91,16 @@ export async function postToResponseUrl(url: string, body: object, policy: Retry
         throw lastError;
       }
     } catch (error) {
-      if (error instanceof SendError && error.status !== undefined && error.status < 500 && error.status !== 429) throw error;
-      if (!(error instanceof SendError)) {
+      const status = isDiagError(error, 'send.failed') ? httpStatusOf(error) : undefined;
+      if (status !== undefined && status < 500 && status !== 429) throw error;
+      if (!isDiagError(error, 'send.failed')) {
         const what = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${policy.timeoutMs} ms` : 'failed';
-        lastError = new SendError(`response_url on ${host} ${what}`, undefined, { cause: error });
+        lastError = sendError(`response_url on ${host} ${what}`, undefined, { cause: error });
       }
     }
     if (attempt < policy.retries) await sleep(wait);
   }
-  throw lastError ?? new SendError(`response_url on ${host} failed`);
+  throw lastError ?? sendError(`response_url on ${host} failed`);
 }
 
 /** Answers through a response_url: ephemeral by default, `in_channel` for `--public`. */
@@ -179,7 +181,7 @@ export function createPostPort(api: () => ChatApi): PostPort {
   return {
     platform: 'slack',
     async post(destination: Destination, reply: Reply) {
-      if (destination.platform !== 'slack') throw new SendError(`the Slack post port cannot post to ${destination.platform}`);
+      if (destination.platform !== 'slack') throw sendError(`the Slack post port cannot post to ${destination.platform}`);
       const { main, rest } = renderReply(reply, { continuation: 'thread' });
       const client = api();
       const { ts } = await client.postMessage({ channel: destination.channelId, thread_ts: destination.threadId, text: main.text, blocks: main.blocks });

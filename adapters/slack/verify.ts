@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from '../../src/core/command';
-import { BodyError, type HttpHost } from '../../src/core/http-host';
+import { isDiagError, httpStatusOf } from '../../src/core/errors';
+import type { HttpHost } from '../../src/core/http-host';
 import { checkSlackBody } from './shape';
 
 /**
@@ -76,7 +77,7 @@ export function createEventsRoute(options: EventsRouteOptions): (req: IncomingMe
     try {
       body = await options.readBody(req, { limitBytes: options.bodyLimitBytes, deadlineMs });
     } catch (error) {
-      if (error instanceof BodyError) return refused(res, error.status, error.message);
+      if (isDiagError(error, 'http.body')) return refused(res, httpStatusOf(error) ?? 400, error.message);
       throw error;
     }
     const valid = isValidSlackRequest({
@@ -111,7 +112,7 @@ async function sslCheckOrRefuse(
   try {
     body = await readBody(req, { limitBytes: SSL_CHECK_MAX_BYTES, deadlineMs: Math.min(deadlineMs, 2000) });
   } catch (error) {
-    if (error instanceof BodyError) return refused(res, error.status, error.message);
+    if (isDiagError(error, 'http.body')) return refused(res, httpStatusOf(error) ?? 400, error.message);
     throw error;
   }
   if (parseQuery(body.toString()).ssl_check !== '1') return refused(res, 401, 'x-slack-signature is missing or malformed');

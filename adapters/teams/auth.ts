@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { DiagError } from '../../src/core/errors';
 import type { TeamsActivity } from './normalise';
 
 /**
@@ -24,23 +25,14 @@ export interface TeamsAuthSettings {
   listenHost?: string;
 }
 
-/** The configuration is wrong in a way that must stop the Teams door from starting. */
-export class TeamsConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TeamsConfigError';
-  }
+/** The configuration is wrong in a way that must stop the Teams door from starting: `config.invalid`, like any bad setting. */
+function teamsConfigError(message: string): DiagError<'config.invalid'> {
+  return new DiagError('config.invalid', message);
 }
 
-/** A request that may not run: `status` is what /api/messages answers. The reason is for the log only. */
-export class TeamsAuthError extends Error {
-  readonly status: number;
-
-  constructor(message: string, status = 401) {
-    super(message);
-    this.name = 'TeamsAuthError';
-    this.status = status;
-  }
+/** A request that may not run: `data.status` is what /api/messages answers. The reason is for the log only. */
+function teamsAuthError(message: string, status = 401): DiagError<'teams.auth'> {
+  return new DiagError('teams.auth', message, { data: { status } });
 }
 
 export type AuthMode = 'authenticated' | 'local';
@@ -58,17 +50,17 @@ export function checkAuthSettings(settings: TeamsAuthSettings): AuthMode {
       settings.appType ? 'MICROSOFT_APP_TYPE' : undefined,
     ].filter((v): v is string => v !== undefined);
     if (stray.length > 0) {
-      throw new TeamsConfigError(`Teams: ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but MICROSOFT_APP_ID is not; set MICROSOFT_APP_ID to the bot's app registration id.`);
+      throw teamsConfigError(`Teams: ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but MICROSOFT_APP_ID is not; set MICROSOFT_APP_ID to the bot's app registration id.`);
     }
     if (!settings.allowUnauthenticated) {
-      throw new TeamsConfigError(
+      throw teamsConfigError(
         'Teams: MICROSOFT_APP_ID is not set. Without an app id no request is authenticated; ' +
           'set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (and MICROSOFT_APP_TENANT_ID, MICROSOFT_APP_TYPE), ' +
           'or set teams.allowUnauthenticated: true (with http.host: 127.0.0.1) for an emulator on this host only.',
       );
     }
     if (!isLoopbackHost(settings.listenHost)) {
-      throw new TeamsConfigError(
+      throw teamsConfigError(
         `Teams: teams.allowUnauthenticated needs the HTTP server on a loopback address, but http.host is ${JSON.stringify(settings.listenHost ?? '')}; ` +
           'set http.host: 127.0.0.1 (or ::1), or configure MICROSOFT_APP_ID.',
       );
@@ -77,11 +69,11 @@ export function checkAuthSettings(settings: TeamsAuthSettings): AuthMode {
   }
   const type = settings.appType ?? 'MultiTenant';
   if (type === 'UserAssignedMSI') {
-    if (settings.appPassword) throw new TeamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI takes no MICROSOFT_APP_PASSWORD; unset it.');
-    if (!settings.tenantId) throw new TeamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI needs MICROSOFT_APP_TENANT_ID.');
+    if (settings.appPassword) throw teamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI takes no MICROSOFT_APP_PASSWORD; unset it.');
+    if (!settings.tenantId) throw teamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI needs MICROSOFT_APP_TENANT_ID.');
   } else {
-    if (!settings.appPassword) throw new TeamsConfigError(`Teams: MICROSOFT_APP_TYPE=${type} needs MICROSOFT_APP_PASSWORD (the client secret of the app registration).`);
-    if (type === 'SingleTenant' && !settings.tenantId) throw new TeamsConfigError('Teams: MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID.');
+    if (!settings.appPassword) throw teamsConfigError(`Teams: MICROSOFT_APP_TYPE=${type} needs MICROSOFT_APP_PASSWORD (the client secret of the app registration).`);
+    if (type === 'SingleTenant' && !settings.tenantId) throw teamsConfigError('Teams: MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID.');
   }
   return 'authenticated';
 }
@@ -136,7 +128,7 @@ export type AuthResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthenticat
  */
 export async function authenticate(mode: AuthMode, botAuth: BotAuth, activity: TeamsActivity, authHeader: string): Promise<AuthResult> {
   if (mode === 'local' && !isLoopbackServiceUrl(activity.serviceUrl)) {
-    throw new TeamsAuthError('local development mode (no MICROSOFT_APP_ID) accepts only loopback service URLs');
+    throw teamsAuthError('local development mode (no MICROSOFT_APP_ID) accepts only loopback service URLs');
   }
   let result: AuthResult;
   try {
@@ -146,12 +138,12 @@ export async function authenticate(mode: AuthMode, botAuth: BotAuth, activity: T
     // botframework's AuthenticationError carries a status (401, or 500 when the key metadata could not be
     // loaded); anything else thrown while checking a token (a bad signature) is an authentication failure.
     const status = (error as { statusCode?: unknown }).statusCode;
-    throw new TeamsAuthError(`token rejected: ${(error as Error).message}`, typeof status === 'number' && status >= 400 ? status : 401);
+    throw teamsAuthError(`token rejected: ${(error as Error).message}`, typeof status === 'number' && status >= 400 ? status : 401);
   }
   if (mode === 'authenticated') {
     const claim = result.claimsIdentity.getClaimValue('serviceurl');
     if (!claim || claim !== activity.serviceUrl) {
-      throw new TeamsAuthError('the token\'s serviceurl claim does not match the activity\'s serviceUrl');
+      throw teamsAuthError('the token\'s serviceurl claim does not match the activity\'s serviceUrl');
     }
   }
   return result;

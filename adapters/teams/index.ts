@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Logger } from '../../src/core/command';
-import { DiagError } from '../../src/core/errors';
+import { DiagError, httpStatusOf, isDiagError } from '../../src/core/errors';
 import type { ConversationReferenceStore, Destination, PostPort } from '../../src/core/post';
 import type { Reply } from '../../src/core/reply';
 import type { Router } from '../../src/core/router';
 import type { ChatRequest } from '../../src/core/chat-request';
-import { BodyError, type HttpHost } from '../../src/core/http-host';
-import { authenticate, checkAuthSettings, isLoopbackHost, isLoopbackServiceUrl, PUBLIC_CLOUD_ENDPOINTS, TeamsAuthError, type AuthMode, type TeamsAuthSettings } from './auth';
+import type { HttpHost } from '../../src/core/http-host';
+import { authenticate, checkAuthSettings, isLoopbackHost, isLoopbackServiceUrl, PUBLIC_CLOUD_ENDPOINTS, type AuthMode, type TeamsAuthSettings } from './auth';
 import { createActivityDeduper } from './dedupe';
 import { handleInvoke, type InvokeResult } from './invoke';
 import { conversationKey, normaliseMessage, parseActivity, type TeamsActivity } from './normalise';
@@ -128,7 +128,7 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
     try {
       body = await readJsonBody(req, config.http.readBody);
     } catch (error) {
-      if (error instanceof BodyError) return refuse(res, error.status, error.message);
+      if (isDiagError(error, 'http.body')) return refuse(res, httpStatusOf(error) ?? 400, error.message);
       throw error;
     }
     const parsed = parseActivity(body);
@@ -139,10 +139,11 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
     try {
       auth = await authenticate(mode, botAuth, activity, String(req.headers.authorization ?? ''));
     } catch (error) {
-      if (!(error instanceof TeamsAuthError)) throw error;
+      if (!isDiagError(error, 'teams.auth')) throw error;
       // The reason goes to the log (never the token); the caller learns only the status.
-      log.warn({ status: error.status, reason: error.message, activityType: activity.type, serviceUrl: activity.serviceUrl }, 'Teams request refused');
-      return sendJson(res, error.status, { error: error.status === 401 ? 'unauthorized' : 'authentication unavailable' });
+      const status = httpStatusOf(error) ?? 401;
+      log.warn({ status, reason: error.message, activityType: activity.type, serviceUrl: activity.serviceUrl }, 'Teams request refused');
+      return sendJson(res, status, { error: status === 401 ? 'unauthorized' : 'authentication unavailable' });
     }
     if (activity.id && !answered.firstSeen(`${conversationKey(activity.conversation.id)}\u0000${activity.id}`)) {
       log.info({ activityType: activity.type, conversation: conversationKey(activity.conversation.id) }, 'Teams delivered an activity already handled; skipped');
@@ -248,6 +249,6 @@ function isReference(value: unknown): value is StoredReference {
   return typeof ref.serviceUrl === 'string' && typeof conversation === 'object' && conversation !== null && typeof conversation.id === 'string';
 }
 
-export { checkAuthSettings, isLoopbackServiceUrl, TeamsConfigError } from './auth';
+export { checkAuthSettings, isLoopbackServiceUrl } from './auth';
 export { renderCard, renderPendingCard, TEAMS_CARD_MAX_BYTES } from './render';
 export { createMemoryReferenceStore } from './references';

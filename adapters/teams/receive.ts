@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyError, type HttpHost } from '../../src/core/http-host';
+import { bodyError, type HttpHost } from '../../src/core/http-host';
 
 /**
  * The node side of POST /api/messages: read a bounded JSON body within a deadline, answer with JSON.
@@ -12,12 +12,12 @@ const BODY_DEADLINE_MS = 10_000;
 
 export async function readJsonBody(req: IncomingMessage, readBody: HttpHost['readBody'], limit = MAX_BODY_BYTES): Promise<unknown> {
   const type = String(req.headers['content-type'] ?? '');
-  if (!/^application\/json\b/i.test(type)) throw new BodyError(415, 'expected Content-Type: application/json');
+  if (!/^application\/json\b/i.test(type)) throw bodyError(415, 'expected Content-Type: application/json');
   const text = (await readBody(req, { limitBytes: limit, deadlineMs: BODY_DEADLINE_MS })).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new BodyError(400, 'the body is not valid JSON');
+    throw bodyError(400, 'the body is not valid JSON');
   }
 }
 

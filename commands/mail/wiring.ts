@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
-import { DiagError } from '../../src/core/errors';
+import { DiagError, isFindingError } from '../../src/core/errors';
 import { createDnsClient, memoLookups, parseDnsServers, type DnsClient } from '../../src/dns';
 import { checkMailDomain, type MailCheckRequest, type MailPosture, type MxProbeResult } from '../../src/mail/check';
 import { fetchMtaStsPolicy } from '../../src/mail/fetch-policy';
@@ -74,7 +74,7 @@ export function createMailEngine(deps: CommandDeps): MailEngine {
             certificate: { trusted: analysis.trusted, daysRemaining: analysis.daysRemaining, protocol: probe.protocol, cipher: probe.cipher, address: probe.address, chain: analysis.chain, nameMatch: analysis.nameMatch, issues: analysis.issues.map((i) => i.id) },
           };
         } catch (error) {
-          if (!(error instanceof DiagError)) throw error;
+          if (!isFindingError(error)) throw error;
           return { ok: false, code: error.code, message: error.message };
         }
       };

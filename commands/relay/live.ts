@@ -1,4 +1,4 @@
-import { DiagError } from '../../src/core/errors';
+import { isFindingError } from '../../src/core/errors';
 import { makeReply, type Finding, type Fix, type Reply } from '../../src/core/reply';
 import { formatTarget } from '../../src/net/target';
 import { changesToAllow, changesToDeny, isPublicAddress, type PathEvaluation } from '../../src/relay';
@@ -26,7 +26,7 @@ export function liveReply(
   const [primary, ...extra] = outcomes;
   if (!primary || 'error' in primary) {
     const error = primary && 'error' in primary ? primary.error : undefined;
-    if (!(error instanceof DiagError)) throw error;
+    if (!isFindingError(error)) throw error;
     return makeReply({
       command: 'relay',
       status: 'error',
@@ -40,7 +40,7 @@ export function liveReply(
   const findings: Finding[] = [...liveFindings(ctx, main, local, tls)];
   for (const other of extra) {
     if ('result' in other) findings.push(...liveFindings(ctx, other.result, local, tls));
-    else if (other.error instanceof DiagError) findings.push(finding(other.error.code, 'warn', `Port ${other.port}: ${other.error.message}`, other.error.fix));
+    else if (isFindingError(other.error)) findings.push(finding(other.error.code, 'warn', `Port ${other.port}: ${other.error.message}`, other.error.fix));
     else throw other.error;
   }
   findings.push(...topologyFindings);
@@ -65,7 +65,7 @@ export function liveReply(
       client, target, method: main.method, accepted: main.accepted, banner: main.banner, ehlo: main.ehlo, transcript: main.transcript,
       testedAddress: main.testedAddress, sender: relay.probe.sender, recipient, localRecipient: local, outcome: main.outcome,
       mailReply: main.mailReply, rcptReply: main.rcptReply, tls: main.tls, xclient: main.xclient,
-      ports: extra.map((o) => ('result' in o ? portData(o.result) : { port: o.port, error: o.error instanceof DiagError ? { code: o.error.code, message: o.error.message } : null })),
+      ports: extra.map((o) => ('result' in o ? portData(o.result) : { port: o.port, error: isFindingError(o.error) ? { code: o.error.code, message: o.error.message } : null })),
       policy: evaluation ? policyData(evaluation) : null,
     },
   });

@@ -1,18 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DiagError } from '../core/errors';
 import { configSchema, type Config } from './schema';
 
-/**
+/*
  * The only place diagbot reads `process.env` (a boundary test holds this). Environment variables
- * override the YAML file; secrets come from the environment only.
+ * override the YAML file; secrets come from the environment only. A setting that cannot work is a
+ * DiagError `config.invalid` whose message names the key or variable and what was expected.
  */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
 
 type Env = Record<string, string | undefined>;
 
@@ -67,13 +63,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const fromFile = file ? readYaml(file) : {};
   for (const secret of SECRET_PATHS) {
     if (getPath(fromFile, secret.split('.')) !== undefined) {
-      throw new ConfigError(`${file}: ${secret} is a secret; set it in the environment (see diagbot.example.yaml), not in the file`);
+      throw new DiagError('config.invalid', `${file}: ${secret} is a secret; set it in the environment (see diagbot.example.yaml), not in the file`);
     }
   }
   // A database URL may sit in the file, but its password may not: that comes from DIAGBOT_DATABASE_URL.
   const fileUrl = getPath(fromFile, ['store', 'url']);
   if (typeof fileUrl === 'string' && databaseUrlPassword(fileUrl) !== undefined) {
-    throw new ConfigError(`${file}: store.url holds a password; set the whole URL in DIAGBOT_DATABASE_URL instead, not in the file`);
+    throw new DiagError('config.invalid', `${file}: store.url holds a password; set the whole URL in DIAGBOT_DATABASE_URL instead, not in the file`);
   }
   const merged = structuredClone(fromFile) as Record<string, unknown>;
   for (const { env: name, path, kind } of ENV_KEYS) {
@@ -93,7 +89,7 @@ export function parseConfig(input: unknown, file?: string): Config {
     const envName = ENV_KEYS.find((k) => k.path.join('.') === issue.path.slice(0, 2).join('.'))?.env;
     return `  ${key || '(root)'}${envName ? ` (or ${envName})` : ''}: ${issue.message}`;
   });
-  throw new ConfigError(`Invalid configuration${file ? ` in ${file}` : ''}:\n${problems.join('\n')}`);
+  throw new DiagError('config.invalid', `Invalid configuration${file ? ` in ${file}` : ''}:\n${problems.join('\n')}`);
 }
 
 function readYaml(file: string): Record<string, unknown> {
@@ -101,16 +97,16 @@ function readYaml(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`Cannot read the configuration file ${file}: ${(error as Error).message}`);
+    throw new DiagError('config.invalid', `Cannot read the configuration file ${file}: ${(error as Error).message}`);
   }
   let parsed: unknown;
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`${file} is not valid YAML: ${(error as Error).message}`);
+    throw new DiagError('config.invalid', `${file} is not valid YAML: ${(error as Error).message}`);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${file} must hold a YAML mapping at the top level`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new DiagError('config.invalid', `${file} must hold a YAML mapping at the top level`);
   return parsed as Record<string, unknown>;
 }
 
@@ -119,7 +115,7 @@ function convert(name: string, value: string, kind: 'string' | 'list' | 'int' | 
   if (kind === 'list') return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
   if (kind === 'int') {
     const n = z.coerce.number().int().safeParse(value);
-    if (!n.success) throw new ConfigError(`${name}: expected a whole number, got "${value}"`);
+    if (!n.success) throw new DiagError('config.invalid', `${name}: expected a whole number, got "${value}"`);
     return n.data;
   }
   return value;

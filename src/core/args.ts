@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Command } from './command';
-import { usageError } from './errors';
-import { tokenize, TokenizeError, type Word } from './tokenize';
+import { isDiagError, usageError } from './errors';
+import { tokenize, type Word } from './tokenize';
 
 /** A flag as help shows it: `--starttls <value>` with its description. */
 export interface FlagInfo {
@@ -59,7 +59,7 @@ export function collectArgs(command: Command, rest: string): Record<string, unkn
   try {
     words = tokenize(rest);
   } catch (error) {
-    if (error instanceof TokenizeError) throw usageError(`${error.message} in \`${command.name} ${rest.trim()}\``, command.examples[0]);
+    if (isDiagError(error, 'args.tokenize')) throw usageError(`${error.message} in \`${command.name} ${rest.trim()}\``, command.examples[0]);
     throw error;
   }
   const flags = new Map(flagsOf(command).map((flag) => [flag.name, flag]));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DiagError } from './errors';
 
 /**
  * The one HTTP host port both platform doors use (the shared server in src/http implements it): routes on
@@ -32,15 +33,12 @@ export interface BodyLimits {
   deadlineMs: number;
 }
 
-/** A body that could not be read: what the route answers (400 broken stream, 408 too slow, 413 too large, 415). */
-export class BodyError extends Error {
-  readonly status: number;
-
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'BodyError';
-    this.status = status;
-  }
+/**
+ * A body that could not be read: a DiagError `http.body` whose `data.status` is what the route answers
+ * (400 broken stream, 408 too slow, 413 too large, 415); read it with `httpStatusOf`.
+ */
+export function bodyError(status: number, message: string): DiagError<'http.body'> {
+  return new DiagError('http.body', message, { data: { status } });
 }
 
 export interface HttpHost {
@@ -50,6 +48,6 @@ export interface HttpHost {
   health: HealthRegistry;
   /** Readiness: /readyz answers 503 while any component here is not ready. */
   readiness: HealthRegistry;
-  /** Reads a request body as its bytes arrive, within a size limit and a deadline; rejects with a BodyError. */
+  /** Reads a request body as its bytes arrive, within a size limit and a deadline; rejects with `http.body` (bodyError). */
   readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer>;
 }

@@ -1,3 +1,7 @@
+import type { FindingId } from './finding-ids';
+
+export type { FindingId } from './finding-ids';
+
 /**
  * The one answer shape every command returns and every renderer reads (contracts/reply.md).
  * Plain data: no platform markup, no functions, JSON-serialisable.
@@ -18,8 +22,8 @@ export interface Fix {
 }
 
 export interface Finding {
-  /** Stable id from contracts/reply.md, e.g. `cert.expiring-soon`. */
-  id: string;
+  /** Stable id from contracts/reply.md, e.g. `cert.expiring-soon`; a misspelt one fails the typecheck. */
+  id: FindingId;
   severity: Severity;
   message: string;
   fix?: Fix;

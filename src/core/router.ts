@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from './args';
 import type { ChatRequest } from './chat-request';
 import type { Command, CommandContext, Logger, Role, RunText } from './command';
-import { isDiagError } from './errors';
+import { replyForError } from './error-reply';
 import { errorReply, withRunbookLinks, type Reply } from './reply';
 import { splitCommandName } from './tokenize';
 import { formatTarget } from './target';
@@ -125,7 +125,7 @@ export function createRouter(options: RouterOptions): Router {
         }
       }
     } catch (error) {
-      reply = toErrorReply(commandName, error, correlationId, log);
+      reply = replyForError(commandName, error, { correlationId, log });
     }
     // One place for the runbook links, so success, usage and error replies (and the audit) all carry them.
     reply = withRunbookLinks(reply, runbooks);
@@ -179,17 +179,3 @@ function forbidden(command: string, need: Role): Reply {
     fix: { summary: 'Ask a diagbot admin to add you to `roles` in the configuration.' },
   });
 }
-
-function toErrorReply(command: string, error: unknown, correlationId: string, log: Logger): Reply {
-  if (isDiagError(error)) {
-    return errorReply(command, { id: error.code, severity: 'error', message: error.message, fix: error.fix }, error.data);
-  }
-  log.error({ err: error, command }, 'command failed unexpectedly');
-  return errorReply(command, {
-    id: 'internal',
-    severity: 'error',
-    message: `Something went wrong inside diagbot (correlation id ${correlationId}).`,
-    fix: { summary: `Tell the diagbot admins; they can find the details in the logs under ${correlationId}.` },
-  }, { correlationId });
-}
-

@@ -1,3 +1,5 @@
+import { DiagError } from './errors';
+
 /**
  * Splits command text into words (contracts/cli-and-config.md): spaces separate words, double or
  * single quotes group them, a backslash stays exactly as typed — DNs (`CN=Doe\, Jane,…`), Windows
@@ -9,7 +11,10 @@ export interface Word {
   quoted: boolean;
 }
 
-export class TokenizeError extends Error {}
+/** Unbalanced quotes: `args.tokenize` (the argument parser turns it into `usage` with the command's example). */
+function tokenizeError(message: string): DiagError<'args.tokenize'> {
+  return new DiagError('args.tokenize', message);
+}
 
 export function tokenize(text: string): Word[] {
   const words: Word[] = [];
@@ -45,7 +50,7 @@ export function tokenize(text: string): Word[] {
       inWord = true;
     }
   }
-  if (quote) throw new TokenizeError(`unterminated ${quote === '"' ? 'double' : 'single'} quote`);
+  if (quote) throw tokenizeError(`unterminated ${quote === '"' ? 'double' : 'single'} quote`);
   if (inWord) words.push({ value: current, quoted });
   return words;
 }

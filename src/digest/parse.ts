@@ -1,4 +1,5 @@
-import { readSchedule, ScheduleError, SCHEDULE_FORMS, type ScheduleWord } from './schedule-words';
+import { DiagError } from '../core/errors';
+import { readSchedule, scheduleError, SCHEDULE_FORMS, type ScheduleWord } from './schedule-words';
 
 /**
  * The `digest` command's own grammar. It takes its text verbatim (not the router's word split) because
@@ -11,12 +12,9 @@ export type DigestSubcommand = (typeof DIGEST_SUBCOMMANDS)[number];
 
 const ALIASES: Record<string, DigestSubcommand> = { ls: 'list', rm: 'remove', delete: 'remove', del: 'remove', new: 'add', create: 'add' };
 
-/** A usage problem in the digest text (the command turns it into a `usage` error). */
-export class DigestUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DigestUsageError';
-  }
+/** A usage problem in the digest text: a DiagError `digest.usage` (the command turns it into `usage` with its example). */
+function usageProblem(message: string): DiagError {
+  return new DiagError('digest.usage', message);
 }
 
 interface ScannedWord extends ScheduleWord {
@@ -52,7 +50,7 @@ function scanWord(text: string, pos: number): ScannedWord | undefined {
       value += ch;
     }
   }
-  if (quote) throw new DigestUsageError(`unterminated ${quote === '"' ? 'double' : 'single'} quote`);
+  if (quote) throw usageProblem(`unterminated ${quote === '"' ? 'double' : 'single'} quote`);
   return { value, quoted, end: i };
 }
 
@@ -92,7 +90,7 @@ export function splitCommands(text: string): string[] {
       current += ch;
     }
   }
-  if (quote) throw new DigestUsageError(`unterminated ${quote === '"' ? 'double' : 'single'} quote in the checks`);
+  if (quote) throw usageProblem(`unterminated ${quote === '"' ? 'double' : 'single'} quote in the checks`);
   parts.push(current);
   return parts.map((part) => part.trim()).filter((part) => part !== '');
 }
@@ -117,18 +115,18 @@ export function parseAdd(rest: string): AddRequest {
     for (let word = words[index]; word && !word.quoted && word.value.startsWith('--'); word = words[index]) {
       const [name, inline] = word.value.includes('=') ? [word.value.slice(0, word.value.indexOf('=')), word.value.slice(word.value.indexOf('=') + 1)] : [word.value, undefined];
       if (name.toLowerCase() !== '--tz' && name.toLowerCase() !== '--timezone') {
-        throw new DigestUsageError(`\`digest add\` has no option ${name.slice(0, 30)} (it takes --tz); the checks come after the schedule`);
+        throw usageProblem(`\`digest add\` has no option ${name.slice(0, 30)} (it takes --tz); the checks come after the schedule`);
       }
-      if (timezone !== undefined) throw new DigestUsageError('--tz is given twice');
+      if (timezone !== undefined) throw usageProblem('--tz is given twice');
       const value = inline ?? words[index + 1]?.value;
-      if (value === undefined || value === '') throw new DigestUsageError('--tz needs a time zone, e.g. --tz Europe/London');
+      if (value === undefined || value === '') throw usageProblem('--tz needs a time zone, e.g. --tz Europe/London');
       timezone = value;
       index += inline === undefined ? 2 : 1;
     }
   };
   readFlags();
   if (index >= words.length) {
-    throw new ScheduleError(`\`digest add\` needs a schedule and at least one check. Schedules: ${SCHEDULE_FORMS.join(' · ')}.`);
+    throw scheduleError(`\`digest add\` needs a schedule and at least one check. Schedules: ${SCHEDULE_FORMS.join(' · ')}.`);
   }
   const schedule = readSchedule(words.slice(index));
   index += schedule.used;
@@ -136,7 +134,7 @@ export function parseAdd(rest: string): AddRequest {
   const end = index > 0 ? (words[index - 1] as ScannedWord).end : 0;
   const commands = splitCommands(rest.slice(end));
   if (commands.length === 0) {
-    throw new DigestUsageError('a digest needs at least one check after the schedule, e.g. `cert mail.contoso.com; relay 203.0.113.9`');
+    throw usageProblem('a digest needs at least one check after the schedule, e.g. `cert mail.contoso.com; relay 203.0.113.9`');
   }
   return { pattern: schedule.pattern, scheduleText: schedule.text, timezone, commands };
 }
@@ -144,8 +142,8 @@ export function parseAdd(rest: string): AddRequest {
 /** `show|run|pause|resume|remove <id>`: exactly one id. */
 export function parseId(sub: DigestSubcommand, rest: string): string {
   const first = scanWord(rest, 0);
-  if (!first || first.value === '') throw new DigestUsageError(`\`digest ${sub}\` needs a digest id (see \`digest list\`)`);
+  if (!first || first.value === '') throw usageProblem(`\`digest ${sub}\` needs a digest id (see \`digest list\`)`);
   const extra = scanWord(rest, first.end);
-  if (extra) throw new DigestUsageError(`\`digest ${sub}\` takes one digest id, not \`${extra.value.slice(0, 30)}\` as well`);
+  if (extra) throw usageProblem(`\`digest ${sub}\` takes one digest id, not \`${extra.value.slice(0, 30)}\` as well`);
   return first.value.toLowerCase();
 }

@@ -1,6 +1,6 @@
 import type { ChatRequest } from '../core/chat-request';
 import type { Logger, RunText } from '../core/command';
-import { isDiagError } from '../core/errors';
+import { DiagError, isDiagError, isFindingError } from '../core/errors';
 import type { PostPort } from '../core/post';
 import { errorReply, type Reply } from '../core/reply';
 import type { DigestRecord, DigestRunStore, RunRecord, RunResult } from '../store/types';
@@ -103,16 +103,17 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
     for (let attempt = run.postAttempts + 1; attempt <= options.retry.attempts && !signal.aborted; attempt += 1) {
       if (!(await runs.beginPost(run.id, owner, options.now()))) return;
       try {
-        if (!port) throw new PermanentPostError(`no ${digest.platform} door is running in this diagbot to post through`);
-        if (!run.reply) throw new PermanentPostError('the run has no digest to post');
+        if (!port) throw new DiagError('digest.post-refused', `no ${digest.platform} door is running in this diagbot to post through`);
+        if (!run.reply) throw new DiagError('digest.post-refused', 'the run has no digest to post');
         const { messageId } = await port.post({ platform: port.platform, channelId: digest.channelId }, run.reply);
         await runs.endPost(run.id, owner, { state: 'posted', messageId, now: options.now() });
         log.info({ digest: digest.id, run: run.id, attempt }, 'digest posted');
         return;
       } catch (error) {
-        // A DiagError from a post port is an explained refusal (Teams: no conversation reference), not a
-        // glitch; trying again would fail the same way. Transient errors (HTTP, 5xx) are retried.
-        const permanent = error instanceof PermanentPostError || isDiagError(error);
+        // A DiagError with a finding id from a post port is an explained refusal (Teams: no conversation
+        // reference), not a glitch; trying again would fail the same way. Transient errors (HTTP, 5xx,
+        // Slack's `send.failed`) are retried.
+        const permanent = isDiagError(error, 'digest.post-refused') || isFindingError(error);
         const last = permanent || attempt >= options.retry.attempts;
         const message = oneLine(error);
         await runs.endPost(run.id, owner, { state: last ? 'failed' : 'pending', error: message, now: options.now() });
@@ -173,9 +174,6 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
 
   return { process };
 }
-
-/** A post that cannot succeed by trying again (no door for the platform). */
-class PermanentPostError extends Error {}
 
 function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

@@ -1,14 +1,13 @@
+import { DiagError } from '../core/errors';
+
 /**
  * Reading a schedule off the words of `digest add`, without loading croner: the command parses its text
  * on every message, and `diagbot help` must stay fast. schedule.ts checks and computes the slots.
  */
 
-/** What was wrong with a schedule, worded for the person who typed it. */
-export class ScheduleError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScheduleError';
-  }
+/** What was wrong with a schedule, worded for the person who typed it: a DiagError `schedule.invalid`. */
+export function scheduleError(message: string): DiagError {
+  return new DiagError('schedule.invalid', message);
 }
 
 const DAYS: Record<string, number> = {
@@ -35,17 +34,17 @@ export interface ScheduleWord {
 /**
  * Reads a schedule off the start of `words`: a quoted cron pattern, five unquoted cron fields, a croner
  * nickname (`@daily`), or a friendly form. Returns the cron pattern, the text as typed, and how many
- * words it used. Throws ScheduleError when the words do not make a schedule.
+ * words it used. Throws `schedule.invalid` when the words do not make a schedule.
  */
 export function readSchedule(words: readonly ScheduleWord[]): { pattern: string; text: string; used: number } {
   const first = words[0];
-  if (!first) throw new ScheduleError('A schedule is missing.');
+  if (!first) throw scheduleError('A schedule is missing.');
   const lower = first.value.toLowerCase();
   if (first.quoted || first.value.includes(' ')) return { pattern: first.value.trim().replace(/\s+/g, ' '), text: `"${first.value.trim()}"`, used: 1 };
   if (NICKNAMES.has(lower)) return { pattern: lower, text: lower, used: 1 };
   const time = (word: ScheduleWord | undefined, form: string): { hour: number; minute: number } => {
     const match = word ? /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(word.value) : null;
-    if (!match) throw new ScheduleError(`\`${form}\` needs a time as HH:MM (24-hour), e.g. \`${form} 08:00\`${word ? `, not \`${word.value.slice(0, 20)}\`` : ''}.`);
+    if (!match) throw scheduleError(`\`${form}\` needs a time as HH:MM (24-hour), e.g. \`${form} 08:00\`${word ? `, not \`${word.value.slice(0, 20)}\`` : ''}.`);
     return { hour: Number(match[1]), minute: Number(match[2]) };
   };
   switch (lower) {
@@ -63,7 +62,7 @@ export function readSchedule(words: readonly ScheduleWord[]): { pattern: string;
       const dayWord = words[1]?.value ?? '';
       const days = dayWord.toLowerCase().split(',').map((d) => DAYS[d.trim()]);
       if (dayWord === '' || days.some((d) => d === undefined)) {
-        throw new ScheduleError(`\`weekly\` needs a day (mon, tue, … sun, or a list like mon,thu) then a time, e.g. \`weekly mon 09:00\`${dayWord ? `, not \`${dayWord.slice(0, 20)}\`` : ''}.`);
+        throw scheduleError(`\`weekly\` needs a day (mon, tue, … sun, or a list like mon,thu) then a time, e.g. \`weekly mon 09:00\`${dayWord ? `, not \`${dayWord.slice(0, 20)}\`` : ''}.`);
       }
       const t = time(words[2], `weekly ${dayWord}`);
       const list = [...new Set(days as number[])].sort((a, b) => a - b).join(',');
@@ -78,8 +77,8 @@ export function readSchedule(words: readonly ScheduleWord[]): { pattern: string;
     return { pattern, text: `"${pattern}"`, used: 5 };
   }
   if (CRON_FIELD.test(first.value)) {
-    throw new ScheduleError('A cron schedule has five fields (minute hour day-of-month month day-of-week); quote it, e.g. "0 8 * * 1-5".');
+    throw scheduleError('A cron schedule has five fields (minute hour day-of-month month day-of-week); quote it, e.g. "0 8 * * 1-5".');
   }
-  throw new ScheduleError(`\`${first.value.slice(0, 30)}\` is not a schedule.`);
+  throw scheduleError(`\`${first.value.slice(0, 30)}\` is not a schedule.`);
 }
 

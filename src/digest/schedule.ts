@@ -1,7 +1,7 @@
 import { Cron, CronPattern } from 'croner';
-import { ScheduleError } from './schedule-words';
+import { scheduleError } from './schedule-words';
 
-export { readSchedule, ScheduleError, SCHEDULE_FORMS, type ScheduleWord } from './schedule-words';
+export { readSchedule, scheduleError, SCHEDULE_FORMS, type ScheduleWord } from './schedule-words';
 
 /**
  * Schedules: cron patterns (and a few friendly forms) read in an IANA time zone, with daylight saving
@@ -34,7 +34,7 @@ function zoneFormat(timezone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** The canonical IANA name (`europe/london` → `Europe/London`); ScheduleError when the zone is unknown. */
+/** The canonical IANA name (`europe/london` → `Europe/London`); `schedule.invalid` when the zone is unknown. */
 const canonicalZones = new Map<string, string>();
 
 export function checkTimezone(timezone: string): string {
@@ -46,7 +46,7 @@ export function checkTimezone(timezone: string): string {
     if (canonicalZones.size < 1000) canonicalZones.set(timezone, canonical);
     return canonical;
   } catch {
-    throw new ScheduleError(`\`${timezone.slice(0, 40)}\` is not a time zone; use an IANA name such as Europe/London, America/New_York or UTC.`);
+    throw scheduleError(`\`${timezone.slice(0, 40)}\` is not a time zone; use an IANA name such as Europe/London, America/New_York or UTC.`);
   }
 }
 
@@ -90,14 +90,14 @@ export interface CompileOptions {
 }
 
 /**
- * Checks a pattern and time zone and returns the slot calculator. Throws ScheduleError for a bad pattern,
+ * Checks a pattern and time zone and returns the slot calculator. Throws `schedule.invalid` for a bad pattern,
  * an unknown zone, a pattern that never fires, or one that fires more often than the minimum interval.
  */
 export function compileSchedule(pattern: string, timezone: string, options: CompileOptions): CompiledSchedule {
   const zone = checkTimezone(timezone);
   const fields = pattern.trim().split(/\s+/);
   if (!pattern.startsWith('@') && fields.length !== 5) {
-    throw new ScheduleError(`A cron schedule has five fields (minute hour day-of-month month day-of-week); \`${pattern.slice(0, 40)}\` has ${fields.length}.`);
+    throw scheduleError(`A cron schedule has five fields (minute hour day-of-month month day-of-week); \`${pattern.slice(0, 40)}\` has ${fields.length}.`);
   }
   let cron: Cron;
   let parsed: CronPattern;
@@ -105,15 +105,15 @@ export function compileSchedule(pattern: string, timezone: string, options: Comp
     cron = new Cron(pattern, { timezone: zone, paused: true, legacyMode: true });
     parsed = new CronPattern(pattern, zone);
   } catch (error) {
-    throw new ScheduleError(`\`${pattern.slice(0, 40)}\` is not a valid cron pattern: ${(error as Error).message.replace(/^CronPattern: /, '')}.`);
+    throw scheduleError(`\`${pattern.slice(0, 40)}\` is not a valid cron pattern: ${(error as Error).message.replace(/^CronPattern: /, '')}.`);
   }
   // Checking the spacing costs 100 slot calculations: done when a digest is added, not on every load.
   const sample = options.minIntervalMinutes > 0 ? cron.nextRuns(100, options.now) : [];
-  if (options.minIntervalMinutes > 0 && sample.length === 0) throw new ScheduleError(`\`${pattern}\` never fires (no such date).`);
+  if (options.minIntervalMinutes > 0 && sample.length === 0) throw scheduleError(`\`${pattern}\` never fires (no such date).`);
   for (let i = 1; i < sample.length; i += 1) {
     const gap = ((sample[i] as Date).getTime() - (sample[i - 1] as Date).getTime()) / 60_000;
     if (gap < options.minIntervalMinutes) {
-      throw new ScheduleError(`\`${pattern}\` fires every ${gap} minute(s); digests may run at most every ${options.minIntervalMinutes} minutes.`);
+      throw scheduleError(`\`${pattern}\` fires every ${gap} minute(s); digests may run at most every ${options.minIntervalMinutes} minutes.`);
     }
   }
   const matchesWallClock = (date: Date): boolean => {

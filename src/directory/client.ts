@@ -3,7 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { Client } from 'ldapts';
 import type { Logger } from '../core/command';
-import { DiagError } from '../core/errors';
+import { DiagError, isDiagError } from '../core/errors';
 import { resolveChecked, type NetContext } from '../net/connect';
 import { withDeadline } from '../net/deadline';
 import { parseTarget } from '../net/target';
@@ -290,7 +290,7 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
         return await search(session, lookup);
       } catch (error) {
         // A reused connection may have died while idle (DC restart, idle timeout): try once on a new one.
-        const retry = reused && error instanceof DiagError && error.code === 'ldap.unavailable';
+        const retry = reused && isDiagError(error, 'ldap.unavailable');
         if (!retry) throw error;
         log?.debug({ ldap: session.endpoint.url }, 'directory connection lost; reconnecting');
         return search((await open()).session, lookup);

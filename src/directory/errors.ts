@@ -1,4 +1,4 @@
-import { DiagError } from '../core/errors';
+import { DiagError, isDiagError, isFindingError } from '../core/errors';
 import type { Fix, Link } from '../core/reply';
 import { timeoutError } from '../net/deadline';
 
@@ -95,7 +95,7 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|ERR_TLS|ERR_S
 
 /** A failure to reach or talk to the directory: `ldap.unavailable`, or `net.timeout` naming the step. */
 export function unavailableError(error: unknown, step: string, endpoint: Endpoint, timeoutMs: number): DiagError {
-  if (error instanceof DiagError) return error;
+  if (isFindingError(error)) return error;
   const { code, message = '' } = shape(error);
   const text = typeof code === 'string' ? code : '';
   if (/timed? ?out/i.test(message) || text === 'ETIMEDOUT') return withLdapFix(timeoutError(step, timeoutMs), endpoint);
@@ -145,7 +145,7 @@ function withLdapFix(error: DiagError, endpoint: Endpoint): DiagError {
 
 /** True for failures of the connection itself (not of one request): the session must be re-established. */
 export function isConnectionFailure(error: unknown): boolean {
-  if (error instanceof DiagError) return error.code === 'ldap.unavailable' || error.code === 'net.timeout';
+  if (isFindingError(error)) return isDiagError(error, 'ldap.unavailable', 'net.timeout');
   const { code, message = '' } = shape(error);
   if (typeof code === 'number') return code === 1 && /bind must be completed/i.test(message);
   return true;

@@ -1,4 +1,4 @@
-import { DnSyntaxError, type Ava, type Dn, type Rdn } from './types';
+import { dnSyntaxError, type Ava, type Dn, type Rdn } from './types';
 
 /*
  * RFC 4514 §3 string → DN. Strict where a mistake would change the meaning (an unescaped `"`, `<`, `>`,
@@ -82,7 +82,7 @@ class Reader {
   }
 
   fail(reason: string, at = this.i): never {
-    throw new DnSyntaxError(reason, at);
+    throw dnSyntaxError(reason, at);
   }
 
   type(): string {
@@ -201,7 +201,7 @@ class Reader {
 /**
  * Parses an RFC 4514 DN string: `CN=Doe\, Jane,OU=Engineers,DC=contoso,DC=local`. Escapes (`\,` `\+`
  * `\"` `\\` `\<` `\>` `\;` `\=` `\#` `\ `), hex escapes (`\C3\A9` → é), `#`-hex values, multi-valued
- * RDNs (`+`) and numeric OID types are understood. Throws {@link DnSyntaxError} saying what and where.
+ * RDNs (`+`) and numeric OID types are understood. Throws a DiagError `dn.syntax` ({@link dnSyntaxError}) saying what and where.
  *
  * @example parseDn('CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local')[0] // [{ type: 'CN', value: 'Doe, Jane' }]
  */

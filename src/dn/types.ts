@@ -1,3 +1,5 @@
+import { DiagError, isDiagError } from '../core/errors';
+
 /**
  * A distinguished name as RFC 4514 reads it: a list of RDNs, leaf first
  * (`CN=Jane Doe,OU=Engineers,DC=contoso,DC=local` → `[CN=Jane Doe] [OU=Engineers] [DC=contoso] [DC=local]`).
@@ -23,15 +25,21 @@ export type Dn = Rdn[];
 /** What holds an object, read from the RDN type of its parent: `OU=` → `ou`, `DC=` → `domain`, anything else → `container`. */
 export type ParentType = 'ou' | 'container' | 'domain';
 
-/** Bad DN syntax: `position` is the 0-based index in the text where reading stopped. */
-export class DnSyntaxError extends Error {
-  readonly position: number;
-  readonly reason: string;
+/** What was wrong with a DN: `position` is the 0-based index in the text where reading stopped. */
+export interface DnSyntaxProblem {
+  reason: string;
+  position: number;
+}
 
-  constructor(reason: string, position: number) {
-    super(`${reason} (at character ${position + 1})`);
-    this.name = 'DnSyntaxError';
-    this.reason = reason;
-    this.position = position;
-  }
+/** Bad DN syntax: a DiagError `dn.syntax` with the reason and position in `data`. */
+export function dnSyntaxError(reason: string, position: number): DiagError<'dn.syntax'> {
+  const problem: DnSyntaxProblem = { reason, position };
+  return new DiagError('dn.syntax', `${reason} (at character ${position + 1})`, { data: { ...problem } });
+}
+
+/** The reason and position of a `dn.syntax` error; undefined for any other error. */
+export function dnSyntaxProblem(error: unknown): DnSyntaxProblem | undefined {
+  if (!isDiagError(error, 'dn.syntax')) return undefined;
+  const { reason, position } = error.data ?? {};
+  return typeof reason === 'string' && typeof position === 'number' ? { reason, position } : undefined;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { BodyError, type BodyLimits } from '../core/http-host';
+import type { DiagError } from '../core/errors';
+import { bodyError, type BodyLimits } from '../core/http-host';
 
 /**
  * Reads a request body as its bytes arrive, within a size limit and a deadline: the declared length is checked
@@ -12,13 +13,13 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.limitBytes) {
     // Nothing of it is read: the connection is closed after the answer.
-    throw new BodyError(413, `the body is larger than ${limits.limitBytes} bytes`);
+    throw bodyError(413, `the body is larger than ${limits.limitBytes} bytes`);
   }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const finish = (error?: BodyError): void => {
+    const finish = (error?: DiagError): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -34,15 +35,15 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
         resolve(Buffer.concat(chunks, size));
       }
     };
-    const timer = setTimeout(() => finish(new BodyError(408, `the body did not arrive within ${limits.deadlineMs} ms`)), limits.deadlineMs);
+    const timer = setTimeout(() => finish(bodyError(408, `the body did not arrive within ${limits.deadlineMs} ms`)), limits.deadlineMs);
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limits.limitBytes) return finish(new BodyError(413, `the body is larger than ${limits.limitBytes} bytes`));
+      if (size > limits.limitBytes) return finish(bodyError(413, `the body is larger than ${limits.limitBytes} bytes`));
       chunks.push(chunk);
     };
     const onEnd = (): void => finish();
-    const onError = (error: Error): void => finish(new BodyError(400, `the body could not be read: ${error.message}`));
-    const onAborted = (): void => finish(new BodyError(400, 'the client went away while sending the body'));
+    const onError = (error: Error): void => finish(bodyError(400, `the body could not be read: ${error.message}`));
+    const onAborted = (): void => finish(bodyError(400, 'the client went away while sending the body'));
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

@@ -4,7 +4,7 @@ import { indexEntries } from './matcher';
 /**
  * Compiles the knowledge base in `dir` at build time (`npm run build` → scripts/compile-kb.js): validates it
  * as a start would, builds the matcher's index, and returns the JSON that `loadCompiled` (load.ts) reads.
- * Throws KbLoadError on a file that does not validate, so a broken entry fails the build, not a start.
+ * Throws a DiagError `knowledge-base.invalid` on a file that does not validate, so a broken entry fails the build, not a start.
  */
 export function compileKnowledgeBase(dir: string): string {
   const kb = loadKnowledgeBaseFrom(dir);

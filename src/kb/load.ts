@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { DiagError } from '../core/errors';
 import type { MatcherIndex } from './matcher';
 import { kbEntrySchema, kbFileSchema, meaningsFileSchema, type KbEntry } from './schema';
 
@@ -19,11 +20,8 @@ export interface KnowledgeBase {
 }
 
 /** A knowledge-base file that does not validate; the message names the file and the entry. */
-export class KbLoadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KbLoadError';
-  }
+function kbLoadError(message: string): DiagError {
+  return new DiagError('knowledge-base.invalid', message);
 }
 
 /**
@@ -33,7 +31,7 @@ export class KbLoadError extends Error {
 export function defaultDataDir(): string {
   const candidates = [join(__dirname, 'data'), join(__dirname, '..', '..', '..', 'src', 'kb', 'data')];
   for (const dir of candidates) if (existsSync(dir)) return dir;
-  throw new KbLoadError(`knowledge-base data not found (looked in ${candidates.join(', ')})`);
+  throw kbLoadError(`knowledge-base data not found (looked in ${candidates.join(', ')})`);
 }
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
@@ -41,10 +39,10 @@ function describeIssue(issue: { path: PropertyKey[]; message: string }): string 
   return where ? `${where}: ${issue.message}` : issue.message;
 }
 
-/** Reads and validates every `*.yaml` file in `dir`. Throws KbLoadError naming the file and entry. */
+/** Reads and validates every `*.yaml` file in `dir`. Throws a DiagError `knowledge-base.invalid` naming the file and entry. */
 export function loadKnowledgeBaseFrom(dir: string): KnowledgeBase {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
-  if (files.length === 0) throw new KbLoadError(`no knowledge-base files in ${dir}`);
+  if (files.length === 0) throw kbLoadError(`no knowledge-base files in ${dir}`);
   const entries: KbEntry[] = [];
   const sources = new Map<string, string>();
   const meanings = new Map<string, string>();
@@ -53,30 +51,30 @@ export function loadKnowledgeBaseFrom(dir: string): KnowledgeBase {
     try {
       doc = parse(readFileSync(join(dir, file), 'utf8'));
     } catch (error) {
-      throw new KbLoadError(`${file}: not valid YAML: ${(error as Error).message}`);
+      throw kbLoadError(`${file}: not valid YAML: ${(error as Error).message}`);
     }
     if (doc !== null && typeof doc === 'object' && 'meanings' in doc) {
       const parsed = meaningsFileSchema.safeParse(doc);
-      if (!parsed.success) throw new KbLoadError(`${file}: ${describeIssue(parsed.error.issues[0] as never)}`);
+      if (!parsed.success) throw kbLoadError(`${file}: ${describeIssue(parsed.error.issues[0] as never)}`);
       for (const [key, meaning] of Object.entries(parsed.data.meanings)) meanings.set(key, meaning.trim());
       continue;
     }
     const shape = kbFileSchema.safeParse(doc);
-    if (!shape.success) throw new KbLoadError(`${file}: ${describeIssue(shape.error.issues[0] as never)} (a file holds \`entries:\` or \`meanings:\`)`);
+    if (!shape.success) throw kbLoadError(`${file}: ${describeIssue(shape.error.issues[0] as never)} (a file holds \`entries:\` or \`meanings:\`)`);
     shape.data.entries.forEach((raw, i) => {
       const rawId = raw !== null && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : `#${i + 1}`;
       const parsed = kbEntrySchema.safeParse(raw);
       if (!parsed.success) {
-        throw new KbLoadError(`${file}: entry ${rawId}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+        throw kbLoadError(`${file}: entry ${rawId}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
       }
       const entry = parsed.data;
       const earlier = sources.get(entry.id);
-      if (earlier) throw new KbLoadError(`${file}: entry ${entry.id}: the id is already used in ${earlier}`);
+      if (earlier) throw kbLoadError(`${file}: entry ${entry.id}: the id is already used in ${earlier}`);
       for (const p of entry.signatures.patterns) {
         try {
           new RegExp(p.regex, 'i');
         } catch (error) {
-          throw new KbLoadError(`${file}: entry ${entry.id}: pattern ${p.regex}: ${(error as Error).message}`);
+          throw kbLoadError(`${file}: entry ${entry.id}: pattern ${p.regex}: ${(error as Error).message}`);
         }
       }
       sources.set(entry.id, file);

@@ -1,4 +1,5 @@
-import { DiagError } from '../core/errors';
+import { DiagError, isFindingError } from '../core/errors';
+import type { FindingId } from '../core/finding-ids';
 import { canonicalIp } from '../net/address';
 import { matchTlsa, tlsaData, type TlsaMatch } from './dane';
 import { isDmarcRecord, parseDmarc, externalReportDomains, type DmarcRecord } from './dmarc';
@@ -13,7 +14,7 @@ import type { DnssecStatus, Lookup, MailDns } from './types';
 /** What probing one MX on port 25 gave (the command builds it with the TLS engine). */
 export type MxProbeResult =
   | { ok: true; protocol: string; chain: Buffer[]; certificate: Record<string, unknown>; certIds: string[]; trusted: boolean; daysRemaining: number }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: FindingId; message: string };
 
 export interface MailCheckDeps {
   dns: MailDns;
@@ -208,7 +209,7 @@ async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPos
   try {
     fetched = await deps.fetchPolicy(domain);
   } catch (error) {
-    if (!(error instanceof DiagError)) throw error;
+    if (!isFindingError(error)) throw error;
     if (error.code === 'policy.denied') issues.push({ id: 'policy.denied', host: `mta-sts.${domain}`, reason: error.message });
     else issues.push({ id: 'mail.mta-sts.policy-unreachable', url: `https://mta-sts.${domain}/.well-known/mta-sts.txt`, reason: error.message });
     return;

@@ -1,3 +1,4 @@
+import type { FindingId } from '../core/finding-ids';
 import type { TlsaMatch } from './dane';
 import type { SpfQualifier } from './spf';
 
@@ -17,7 +18,7 @@ export type MailIssue =
   /** A lookup that failed (SERVFAIL, timeout, bogus): that part was not judged. */
   | { id: 'net.dns'; part: MailSection; name: string; reason: string }
   /** A connection-level failure reaching an MX (`net.refused`, `net.timeout`, `smtp.greeting-failed` …). */
-  | { id: 'mail.mx.unreachable'; host: string; code: string; reason: string }
+  | { id: 'mail.mx.unreachable'; host: string; code: FindingId; reason: string }
   | { id: 'mail.starttls.missing'; host: string; reason: string }
   | { id: 'mail.starttls.cert'; host: string; certIds: string[]; trusted: boolean; daysRemaining: number }
   | { id: 'mail.dane.mismatch'; host: string; records: TlsaMatch[]; publish: string | null }

@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { DiagError } from '../core/errors';
+import { DiagError, isFindingError } from '../core/errors';
 import { canonicalIp } from './address';
 import { withDeadline } from './deadline';
 import type { TargetPolicy } from './policy';
@@ -31,7 +31,7 @@ export async function resolveChecked(host: string, net: NetContext): Promise<Res
     try {
       answers = await withDeadline(`the DNS lookup of ${host}`, net.timeouts.connectMs, () => net.resolver.resolve(host));
     } catch (error) {
-      if (error instanceof DiagError) throw error;
+      if (isFindingError(error)) throw error;
       throw dnsError(host, error);
     }
     if (answers.length === 0) throw dnsError(host, undefined);

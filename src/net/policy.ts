@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { DiagError } from '../core/errors';
 import { canonicalHostname, canonicalIp, embeddedIpv4 } from './address';
 
 /** `targets` from config: CIDRs (or single addresses) and domain suffixes. */
@@ -64,8 +65,6 @@ interface CompiledRules {
   hasCidrs: boolean;
 }
 
-export class PolicyConfigError extends Error {}
-
 function compile(entries: readonly string[], what: string): CompiledRules {
   const cidrs = new BlockList();
   const exactAddresses = new Set<string>();
@@ -81,17 +80,17 @@ function compile(entries: readonly string[], what: string): CompiledRules {
       const bare = addressPart.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
       if (isIP(bare) === 0) {
         // `0177.0.0.1` means 127.0.0.1 to a resolver but 177.0.0.1 to many readers: refuse the ambiguity.
-        throw new PolicyConfigError(`${what}: write "${raw}" as dotted decimal (${ip.address})`);
+        throw new DiagError('config.invalid', `${what}: write "${raw}" as dotted decimal (${ip.address})`);
       }
       const givenMax = isIP(bare) === 6 ? 128 : 32;
       const max = ip.family === 4 ? 32 : 128;
       let prefix = slash === -1 ? givenMax : Number(entry.slice(slash + 1));
       if (!Number.isInteger(prefix) || prefix < 0 || prefix > givenMax) {
-        throw new PolicyConfigError(`${what}: "${raw}" has an invalid prefix length (0–${givenMax})`);
+        throw new DiagError('config.invalid', `${what}: "${raw}" has an invalid prefix length (0–${givenMax})`);
       }
       // `::ffff:10.0.0.0/104` is the IPv4 network 10.0.0.0/8 written in IPv6.
       if (givenMax === 128 && max === 32) {
-        if (prefix < 96) throw new PolicyConfigError(`${what}: "${raw}" mixes IPv4-mapped and other IPv6 addresses; write the IPv4 network instead`);
+        if (prefix < 96) throw new DiagError('config.invalid', `${what}: "${raw}" mixes IPv4-mapped and other IPv6 addresses; write the IPv4 network instead`);
         prefix -= 96;
       }
       cidrs.addSubnet(ip.address, prefix, ip.family === 4 ? 'ipv4' : 'ipv6');
@@ -100,7 +99,7 @@ function compile(entries: readonly string[], what: string): CompiledRules {
     } else if (/^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/.test(entry)) {
       suffixes.push(entry.replace(/^\./, '').replace(/\.$/, ''));
     } else {
-      throw new PolicyConfigError(`${what}: "${raw}" is neither a CIDR, an address nor a domain suffix`);
+      throw new DiagError('config.invalid', `${what}: "${raw}" is neither a CIDR, an address nor a domain suffix`);
     }
   }
   return { cidrs, exactAddresses, suffixes, hasCidrs };

@@ -1,4 +1,4 @@
-import { DiagError } from '../core/errors';
+import { DiagError, isDiagError } from '../core/errors';
 import type { LineSocket } from './line-socket';
 import { timeoutError } from './deadline';
 
@@ -25,7 +25,7 @@ export async function readSmtpReply(lines: LineSocket, step: string, ms: number)
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw timeoutError(step, ms);
     const line = await lines.readLine(step, remaining).catch((error: unknown) => {
-      if (error instanceof DiagError && error.code === 'net.timeout') throw timeoutError(step, ms);
+      if (isDiagError(error, 'net.timeout')) throw timeoutError(step, ms);
       throw error;
     });
     const match = /^(\d{3})([ -]?)(.*)$/.exec(line);

@@ -1,3 +1,4 @@
+import { DiagError } from '../core/errors';
 import { ipToBigInt, parseIpRange, type IpRange } from './ip-range';
 import { RangeIndex } from './range-index';
 import type { RelayConnector, RelayTopology } from './topology-schema';
@@ -67,9 +68,7 @@ export interface CompiledTopology {
   isMember(client: string): { member: boolean; matchedMember: string | null };
 }
 
-export class TopologyError extends Error {}
-
-/** Parses and indexes the topology's ranges; throws TopologyError when one does not parse (config load catches this first). */
+/** Parses and indexes the topology's ranges; throws `relay.topology` when one does not parse (config load catches this first). */
 export function compileTopology(topology: RelayTopology): CompiledTopology {
   const connectors: ConnectorInfo[] = topology.connectors.map((connector) => ({
     connector,
@@ -158,6 +157,6 @@ function parseOrThrow(text: string, owner: string): IpRange {
   try {
     return parseIpRange(text);
   } catch (error) {
-    throw new TopologyError(`${owner}: ${(error as Error).message}`);
+    throw new DiagError('relay.topology', `${owner}: ${(error as Error).message}`, { cause: error });
   }
 }

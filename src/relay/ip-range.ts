@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { DiagError } from '../core/errors';
 import { canonicalIp, formatIpv6 } from '../net/address';
 
 /**
@@ -16,8 +17,6 @@ export interface IpRange {
   /** The text as configured, for traces and fixes. */
   text: string;
 }
-
-export class IpRangeError extends Error {}
 
 const BITS: Record<4 | 6, number> = { 4: 32, 6: 128 };
 
@@ -67,12 +66,12 @@ export function bigIntToIp(value: bigint, family: 4 | 6): string {
 }
 
 /**
- * Parses one range. Throws IpRangeError with a message that says what is wrong and which forms work.
+ * Parses one range. Throws `relay.ip-range` with a message that says what is wrong and which forms work.
  */
 export function parseIpRange(input: string): IpRange {
   const text = input.trim();
   const fail = (why: string): never => {
-    throw new IpRangeError(`"${input}" ${why} (write an address, a CIDR such as 10.0.0.0/24, or a range such as 10.0.0.1-10.0.0.99)`);
+    throw new DiagError('relay.ip-range', `"${input}" ${why} (write an address, a CIDR such as 10.0.0.0/24, or a range such as 10.0.0.1-10.0.0.99)`);
   };
   if (text === '') fail('is empty');
 

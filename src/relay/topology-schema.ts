@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { canonicalIp, isHostname } from '../net/address';
 import { isMailbox } from '../net/mailbox';
-import { IpRangeError, parseIpRange } from './ip-range';
+import { isDiagError } from '../core/errors';
+import { parseIpRange } from './ip-range';
 
 /**
  * The `relay` section of the configuration: the relay topology (target, load balancer, receive
@@ -23,7 +24,7 @@ function checkRanges(ranges: readonly string[], owner: string, path: PropertyKey
     try {
       parseIpRange(text);
     } catch (error) {
-      if (!(error instanceof IpRangeError)) throw error;
+      if (!isDiagError(error, 'relay.ip-range')) throw error;
       ctx.addIssue({ code: 'custom', path: [...path, i], message: `${owner}: ${error.message}` });
     }
   });

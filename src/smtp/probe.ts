@@ -1,4 +1,4 @@
-import { DiagError } from '../core/errors';
+import { DiagError, isDiagError, isFindingError } from '../core/errors';
 import { canonicalIp } from '../net/address';
 import { connectTcp, type NetContext } from '../net/connect';
 import { formatTarget } from '../net/target';
@@ -92,7 +92,7 @@ export async function probeRelay(request: RelayProbeRequest, deps: RelayProbeDep
   try {
     return await converse(session, request, { address, localAddress, sourceBind }, partial);
   } catch (error) {
-    if (error instanceof DiagError) {
+    if (isFindingError(error)) {
       throw new DiagError(error.code, error.message, { cause: error, fix: error.fix, data: { ...error.data, ...partial } });
     }
     throw error;
@@ -179,7 +179,7 @@ async function readBanner(session: SmtpSession, where: string): Promise<SmtpRepl
   try {
     banner = await session.greeting();
   } catch (error) {
-    if (error instanceof DiagError && (error.code === 'smtp.unexpected-reply' || error.code === 'net.closed')) {
+    if (isDiagError(error, 'smtp.unexpected-reply', 'net.closed')) {
       throw new DiagError('smtp.greeting-failed', `${where} did not greet like an SMTP server: ${error.message}`, {
         cause: error,
         fix: greetingFix(where),
@@ -239,7 +239,7 @@ async function farewell(session: SmtpSession, open: boolean): Promise<void> {
     try {
       await session.command(command);
     } catch (error) {
-      if (!(error instanceof DiagError)) throw error;
+      if (!isFindingError(error)) throw error;
       // The transcript already holds the error for this step; stop saying goodbye to a server that left.
       return;
     }

@@ -1,21 +1,27 @@
-import { DiagError } from '../core/errors';
+import { DiagError, isDiagError } from '../core/errors';
+
+export interface StoreErrorOptions {
+  cause?: unknown;
+  /** SQLite's code (`SQLITE_NOTADB`, `SQLITE_CORRUPT`, `SQLITE_BUSY`, …) when SQLite raised it. */
+  sqliteCode?: string;
+  /** PostgreSQL's SQLSTATE (`28P01`, `3D000`, …) or the socket's code (`ECONNREFUSED`) when PostgreSQL failed. */
+  pgCode?: string;
+}
 
 /**
- * The store could not be opened or used. The message is meant for an operator at start-up: it names the
- * file, says what is wrong and what to do; it never suggests deleting data the bot cannot read.
+ * The store could not be opened or used: a DiagError `store.failed`, the database's own code in `data`.
+ * The message is meant for an operator at start-up: it names the file, says what is wrong and what to do;
+ * it never suggests deleting data the bot cannot read.
  */
-export class StoreError extends Error {
-  /** SQLite's code (`SQLITE_NOTADB`, `SQLITE_CORRUPT`, `SQLITE_BUSY`, …) when SQLite raised it. */
-  readonly sqliteCode?: string;
-  /** PostgreSQL's SQLSTATE (`28P01`, `3D000`, …) or the socket's code (`ECONNREFUSED`) when PostgreSQL failed. */
-  readonly pgCode?: string;
+export function storeError(message: string, options: StoreErrorOptions = {}): DiagError<'store.failed'> {
+  const { cause, sqliteCode, pgCode } = options;
+  const data = { ...(sqliteCode ? { sqliteCode } : {}), ...(pgCode ? { pgCode } : {}) };
+  return new DiagError('store.failed', message, { cause, data: Object.keys(data).length > 0 ? data : undefined });
+}
 
-  constructor(message: string, options: { cause?: unknown; sqliteCode?: string; pgCode?: string } = {}) {
-    super(message, { cause: options.cause });
-    this.name = 'StoreError';
-    this.sqliteCode = options.sqliteCode;
-    this.pgCode = options.pgCode;
-  }
+/** True for an error of the store (`store.failed`, or `store.config` from opening PostgreSQL). */
+export function isStoreError(error: unknown): error is DiagError<'store.failed' | 'store.config'> {
+  return isDiagError(error, 'store.failed', 'store.config');
 }
 
 /**
@@ -86,7 +92,7 @@ export async function withBusyRetry<T>(step: () => T, options: BusyRetryOptions 
     } catch (error) {
       if (!isBusy(error) || attempt >= options.attempts) {
         if (isBusy(error)) {
-          throw new StoreError(`The database stayed locked by another diagbot process after ${attempt} attempts; try again.`, {
+          throw storeError(`The database stayed locked by another diagbot process after ${attempt} attempts; try again.`, {
             cause: error,
             sqliteCode: sqliteCodeOf(error),
           });

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
-import { DiagError } from '../core/errors';
-import { sqliteCodeOf, StoreError } from './errors';
+import { DiagError, isFindingError } from '../core/errors';
+import { isStoreError, sqliteCodeOf } from './errors';
 
 /**
  * The store's failures as the answer a person can act on (`store.unavailable`) and as state for /healthz and
@@ -58,10 +58,10 @@ export function createStoreGuard(path: string, onState: StoreStateListener): Sto
     });
   };
   const translate = (error: unknown): unknown => {
-    if (error instanceof DiagError) return error;
+    if (isFindingError(error)) return error;
     const code = sqliteCodeOf(error);
     if (code && UNAVAILABLE.test(code)) return unavailable(`${code} (${(error as Error).message.split('\n')[0]})`, error);
-    if (error instanceof StoreError) return unavailable(error.message.replace(/\.$/, ''), error);
+    if (isStoreError(error)) return unavailable(error.message.replace(/\.$/, ''), error);
     return error;
   };
   const check = (): void => {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Reply } from '../core/reply';
-import { StoreError } from './errors';
+import { storeError } from './errors';
 import type { DigestRecord, RunRecord, RunResult } from './types';
 
 /**
  * Rows are validated on the way out: a row another version wrote, or a hand edit, becomes a clear
- * StoreError naming the table and id instead of an undefined deep inside the scheduler.
+ * `store.failed` error naming the table and id instead of an undefined deep inside the scheduler.
  */
 
 const statusSchema = z.enum(['ok', 'warn', 'fail', 'error']);
@@ -89,7 +89,7 @@ function parseRow<T extends z.ZodType>(schema: T, row: unknown, table: string): 
   if (result.success) return result.data;
   const id = typeof row === 'object' && row !== null ? (row as { id?: unknown; run_id?: unknown }).id ?? '' : '';
   const issue = result.error.issues[0];
-  throw new StoreError(
+  throw storeError(
     `A ${table} row${id !== '' ? ` (id ${String(id)})` : ''} in the database is not in the shape diagbot expects: ` +
       `${issue ? `${issue.path.join('.') || '(row)'} ${issue.message}` : 'invalid'}. Was the file written by another version, or edited by hand?`,
   );

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { ConversationReferenceStore } from '../core/post';
-import { StoreError, withBusyRetry } from './errors';
+import { storeError, withBusyRetry } from './errors';
 
 /**
  * Teams conversation references, saved by the Teams adapter whenever the bot is installed in or spoken to
@@ -17,7 +17,7 @@ export function createSqliteConversationStore(db: Database): ConversationReferen
   return {
     async save(platform, channelId, reference) {
       const text = JSON.stringify(reference);
-      if (text === undefined) throw new StoreError('A conversation reference must be JSON data.');
+      if (text === undefined) throw storeError('A conversation reference must be JSON data.');
       await withBusyRetry(() => upsert.run(platform, channelId, text, Date.now()));
     },
     async load(platform, channelId) {
@@ -26,7 +26,7 @@ export function createSqliteConversationStore(db: Database): ConversationReferen
       try {
         return JSON.parse(row.reference) as unknown;
       } catch (error) {
-        throw new StoreError(`The saved conversation reference for ${platform} ${channelId} is not valid JSON; the bot must be spoken to there again.`, { cause: error });
+        throw storeError(`The saved conversation reference for ${platform} ${channelId} is not valid JSON; the bot must be spoken to there again.`, { cause: error });
       }
     },
   };

@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { StoreError, sqliteCodeOf } from './errors';
+import { isStoreError, storeError, sqliteCodeOf } from './errors';
 import { MIGRATIONS, type Migration } from './migrations';
 import { createSqliteConversationStore } from './sqlite-conversations';
 import { createSqliteDigestStore } from './sqlite-digests';
@@ -27,7 +27,7 @@ export interface OpenSqliteOptions {
 /**
  * Opens (creating it when missing) the SQLite file, switches it to WAL and brings the schema up to date.
  * A file that is not a diagbot database — corrupt, another program's, or from a newer diagbot — is refused
- * with a StoreError that says so and is left exactly as it was: existing digests are never silently lost.
+ * with a `store.failed` error that says so and is left exactly as it was: existing digests are never silently lost.
  *
  * @example
  * const store = openSqliteStore(config.store.path);
@@ -41,7 +41,7 @@ export function openSqliteStore(path: string, options: OpenSqliteOptions = {}): 
   try {
     db = new BetterSqlite3(path, { timeout: 5000 });
   } catch (error) {
-    throw new StoreError(`Cannot open the database ${shown}: ${(error as Error).message}. Check the path (store.path / DIAGBOT_DB) and its permissions.`, {
+    throw storeError(`Cannot open the database ${shown}: ${(error as Error).message}. Check the path (store.path / DIAGBOT_DB) and its permissions.`, {
       cause: error,
       sqliteCode: sqliteCodeOf(error),
     });
@@ -57,8 +57,8 @@ export function openSqliteStore(path: string, options: OpenSqliteOptions = {}): 
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 50))}`);
   } catch (error) {
     db.close();
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(describeOpenFailure(shown, error), { cause: error, sqliteCode: sqliteCodeOf(error) });
+    if (isStoreError(error)) throw error;
+    throw storeError(describeOpenFailure(shown, error), { cause: error, sqliteCode: sqliteCodeOf(error) });
   }
   return {
     db,
@@ -75,11 +75,11 @@ export function openSqliteStore(path: string, options: OpenSqliteOptions = {}): 
 function prepareDirectory(file: string): void {
   try {
     const stat = statSync(file, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) throw new StoreError(`The database path ${file} is a directory; set store.path (DIAGBOT_DB) to a file.`);
+    if (stat?.isDirectory()) throw storeError(`The database path ${file} is a directory; set store.path (DIAGBOT_DB) to a file.`);
     mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(`Cannot create the directory for the database ${file}: ${(error as Error).message}`, { cause: error });
+    if (isStoreError(error)) throw error;
+    throw storeError(`Cannot create the directory for the database ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -102,7 +102,7 @@ export function migrate(db: Database, migrations: readonly Migration[], shown = 
   const foreign = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>)
     .map((row) => row.name);
   if (foreign.length > 0 && !foreign.includes('schema_migrations')) {
-    throw new StoreError(
+    throw storeError(
       `The database ${shown} holds tables diagbot did not create (${foreign.slice(0, 5).join(', ')}). ` +
         'diagbot did not change it. Point store.path (DIAGBOT_DB) at diagbot\'s own file.',
     );
@@ -113,7 +113,7 @@ export function migrate(db: Database, migrations: readonly Migration[], shown = 
     new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((row) => row.version));
   const newer = [...appliedVersions()].filter((version) => !known.has(version));
   if (newer.length > 0) {
-    throw new StoreError(
+    throw storeError(
       `The database ${shown} was written by a newer diagbot (schema version ${Math.max(...newer)}; this one knows up to ` +
         `${Math.max(0, ...known)}). Upgrade diagbot, or point store.path at another file. The file was not changed.`,
     );

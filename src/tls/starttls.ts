@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { DiagError } from '../core/errors';
+import { DiagError, isDiagError } from '../core/errors';
 import { timeoutError } from '../net/deadline';
 import { LineSocket } from '../net/line-socket';
 import { readSmtpReply } from '../net/smtp-reply';
@@ -82,7 +82,7 @@ async function readTagged(lines: LineSocket, tag: string, step: string, ms: numb
     if (remaining <= 0) throw timeoutError(step, ms);
     const line = await lines.readLine(step, remaining).catch((error: unknown) => {
       // Report the whole step's deadline, not the few milliseconds that were left of it.
-      throw error instanceof DiagError && error.code === 'net.timeout' ? timeoutError(step, ms) : error;
+      throw isDiagError(error, 'net.timeout') ? timeoutError(step, ms) : error;
     });
     if (line.toLowerCase().startsWith(`${tag} `)) return { tagged: line, untagged };
     untagged.push(line);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConversationReferenceStore } from '../../core/post';
-import { StoreError } from '../errors';
+import { storeError } from '../errors';
 import type { Db } from './pool';
 
 const rowSchema = z.object({ reference: z.string() });
@@ -10,7 +10,7 @@ export function createPgConversationStore(db: Db): ConversationReferenceStore {
   return {
     async save(platform, channelId, reference) {
       const text = JSON.stringify(reference);
-      if (text === undefined) throw new StoreError('A conversation reference must be JSON data.');
+      if (text === undefined) throw storeError('A conversation reference must be JSON data.');
       await db.query(
         `INSERT INTO conversation_refs (platform, channel_id, reference, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (platform, channel_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
@@ -23,7 +23,7 @@ export function createPgConversationStore(db: Db): ConversationReferenceStore {
       try {
         return JSON.parse(rowSchema.parse(row).reference) as unknown;
       } catch (error) {
-        throw new StoreError(`The saved conversation reference for ${platform} ${channelId} is not valid JSON; the bot must be spoken to there again.`, { cause: error });
+        throw storeError(`The saved conversation reference for ${platform} ${channelId} is not valid JSON; the bot must be spoken to there again.`, { cause: error });
       }
     },
   };

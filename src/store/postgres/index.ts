@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { DiagError, isDiagError } from '../../core/errors';
 import type { AuditStore } from '../audit-types';
 import type { Store } from '../types';
 import { createPgAuditStore } from './audit';
@@ -38,7 +39,7 @@ export interface OpenPostgresOptions extends Omit<PgPoolOptions, 'url'> {
 }
 
 /**
- * Connects, checks the login and brings the schema up to date. Any failure here is a StoreError with one
+ * Connects, checks the login and brings the schema up to date. Any failure here is a `store.config` error with one
  * line for the operator (wrong host, password or database name), never the password itself.
  *
  * @example
@@ -57,7 +58,8 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
     await migratePostgres(pool, options.migrations ?? PG_MIGRATIONS, `The database ${shown}`);
   } catch (error) {
     await pool.end().catch(() => undefined);
-    if ((error as { name?: unknown }).name === 'StoreError') throw error;
+    // The schema is newer than this diagbot, or not diagbot's: as much a configuration problem as a wrong password.
+    if (isDiagError(error, 'store.failed')) throw new DiagError('store.config', error.message, { cause: error.cause, data: error.data });
     throw describeConnectFailure(url, error);
   }
   const availability = watchAvailability(pool, { intervalMs: options.probeIntervalMs ?? 1000 });

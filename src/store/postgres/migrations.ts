@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { StoreError } from '../errors';
+import { storeError } from '../errors';
 
 /**
  * The PostgreSQL schema, versioned like the SQLite one (src/store/migrations.ts) and recorded in the same
@@ -138,7 +138,7 @@ export async function migratePostgres(pool: Pool, migrations: readonly PgMigrati
     const known = new Set(migrations.map((m) => m.version));
     const newer = [...applied].filter((version) => !known.has(version));
     if (newer.length > 0) {
-      throw new StoreError(
+      throw storeError(
         `${shown} was written by a newer diagbot (schema version ${Math.max(...newer)}; this one knows up to ${Math.max(0, ...known)}). ` +
           'Upgrade diagbot on every replica; the database was not changed.',
       );

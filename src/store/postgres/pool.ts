@@ -1,5 +1,6 @@
 import { Pool, types, type PoolClient, type QueryResultRow } from 'pg';
-import { isConnectionError, pgCodeOf, StoreError, storeUnavailable } from '../errors';
+import { DiagError } from '../../core/errors';
+import { isConnectionError, pgCodeOf, storeUnavailable } from '../errors';
 
 /**
  * The connection pool and the two ways the PostgreSQL store talks through it: one statement, or a
@@ -107,7 +108,7 @@ export function redactUrl(url: string): string {
  * The one line an operator sees when the database cannot be used at start: what failed, where, and which
  * setting to check. Never the password.
  */
-export function describeConnectFailure(url: string, error: unknown): StoreError {
+export function describeConnectFailure(url: string, error: unknown): DiagError<'store.config'> {
   const code = pgCodeOf(error);
   const where = redactUrl(url);
   let user = '';
@@ -136,5 +137,8 @@ export function describeConnectFailure(url: string, error: unknown): StoreError 
         return (error instanceof Error ? error.message : String(error)).replace(url, where);
     }
   })();
-  return new StoreError(`Cannot use the PostgreSQL database ${where}: ${reason}. Check store.url (DIAGBOT_DATABASE_URL).`, { cause: error, pgCode: code });
+  return new DiagError('store.config', `Cannot use the PostgreSQL database ${where}: ${reason}. Check store.url (DIAGBOT_DATABASE_URL).`, {
+    cause: error,
+    data: code ? { pgCode: code } : undefined,
+  });
 }

@@ -8,6 +8,7 @@ import { slashCommand } from '../../unit/slack/fixtures';
 import { personalMessage } from '../../unit/teams/fixtures';
 import { SECRET, startHarness as startSlack, type Harness as SlackHarness } from '../slack/harness';
 import { startHarness as startTeams, type Harness as TeamsHarness } from '../teams/harness';
+import { fakeId } from '../../helpers/finding-id';
 
 /**
  * Issue 14, defects 3, 4 and 6, through the real doors in-process: Bolt's HTTP path with the Slack capture
@@ -27,7 +28,7 @@ const waitCommand: Command<{ positional: string[] }> = {
   args: z.object({ positional: z.array(z.string()).max(20) }),
   async run(args, ctx) {
     await sleep(600, undefined, { signal: ctx.signal });
-    return makeReply({ command: 'wait', title: `waited for ${args.positional.join(' ')}`, findings: [{ id: 'wait.done', severity: 'ok', message: args.positional.join(' ') }] });
+    return makeReply({ command: 'wait', title: `waited for ${args.positional.join(' ')}`, findings: [{ id: fakeId('wait.done'), severity: 'ok', message: args.positional.join(' ') }] });
   },
 };
 

@@ -15,6 +15,7 @@ import type { HttpServer } from '../../../src/http/server';
 import { silentLogger } from '../../../src/log/logger';
 import { createMetrics, type Metrics } from '../../../src/metrics';
 import { startSlackCapture, type SlackCapture } from '../../helpers/slack-capture';
+import { fakeId } from '../../helpers/finding-id';
 
 /**
  * The bot in HTTP mode on loopback, as `diagbot serve` runs it: `createApp` with the real commands (plus a few
@@ -141,7 +142,7 @@ function slowCommand(counter: { started: number; finished: number }): Command<{ 
       counter.started += 1;
       await sleep(Math.min(Number(args.ms ?? 500), 10_000), undefined, { signal: ctx.signal });
       counter.finished += 1;
-      return makeReply({ command: 'slow', title: 'done waiting', findings: [{ id: 'slow.done', severity: 'ok', message: 'Finished.' }] });
+      return makeReply({ command: 'slow', title: 'done waiting', findings: [{ id: fakeId('slow.done'), severity: 'ok', message: 'Finished.' }] });
     },
   };
 }
@@ -157,7 +158,7 @@ const manyCommand: Command<{ positional: string[]; count?: string }> = {
     const count = Math.min(Number(args.count ?? 100), 500);
     const findings: Finding[] = Array.from({ length: count }, (_, i) => {
       const severity: Severity = i === count - 1 ? 'fail' : 'info';
-      return { id: `many.f${i}`, severity, message: `Finding ${i} of ${count}.` };
+      return { id: fakeId(`many.f${i}`), severity, message: `Finding ${i} of ${count}.` };
     });
     return makeReply({ command: 'many', title: `${count} findings`, findings, actions: [{ label: 'Check again', command: `many --count ${count}` }] });
   },

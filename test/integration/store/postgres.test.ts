@@ -4,6 +4,7 @@ import { createLimits, isRefusal } from '../../../src/guard/limits';
 import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres';
 import { pgLimiterFactory } from '../../../src/store/postgres/rate-limits';
 import { BIN } from '../../helpers/cli';
+import { diagErrorWith } from '../../helpers/diag-error';
 import { describePostgres } from '../../helpers/describe-postgres';
 import { PG_PASSWORD, startPostgres, type PgCluster } from '../../helpers/postgres';
 import { chatRequest } from '../../helpers/requests';
@@ -111,7 +112,7 @@ describePostgres('PostgreSQL store', () => {
       ];
       for (const [url, expected] of variants) {
         const failure = await openPostgresStore(url, { connectTimeoutMs: 2000 }).then(() => undefined, (error: unknown) => error as Error);
-        expect(failure?.name).toBe('StoreError');
+        expect(failure).toEqual(diagErrorWith('store.config'));
         expect(failure?.message).toMatch(expected);
         expect(failure?.message).toMatch(/store\.url \(DIAGBOT_DATABASE_URL\)/);
         expect(failure?.message).not.toMatch(/wrong-secret-pw|diagbot-test-pw/);

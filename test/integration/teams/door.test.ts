@@ -147,7 +147,7 @@ describe('Teams door (local development mode)', () => {
     expect((await bot.post(botAdded(capture.url))).status).toBe(200);
     expect(capture.calls).toEqual([]);
 
-    const reply = { command: 'digest', status: 'warn' as const, title: 'Daily digest', findings: [{ id: 'digest.changed', severity: 'warn' as const, message: '1 new finding' }], facts: [], actions: [], data: {} };
+    const reply = { command: 'digest', status: 'warn' as const, title: 'Daily digest', findings: [{ id: 'digest.changed' as const, severity: 'warn' as const, message: '1 new finding' }], facts: [], actions: [], data: {} };
     const result = await bot.teams.post.post({ platform: 'teams', channelId: CHANNEL }, reply);
     const sent = await capture.waitFor((c) => c.kind === 'send');
     expect(sent.conversationId).toBe(CHANNEL);

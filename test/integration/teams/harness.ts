@@ -13,6 +13,7 @@ import { makeReply } from '../../../src/core/reply';
 import type { HttpServer } from '../../../src/http/server';
 import { freePortInRange } from '../../helpers/bot-connector-capture';
 import { captureLogger, type CapturedLine } from '../../helpers/logger';
+import { fakeId } from '../../helpers/finding-id';
 
 /**
  * The app as `diagbot serve` runs it (`createApp` + `app.serve()`: the real router with its guard rails, the real
@@ -93,7 +94,7 @@ export async function startHarness(extras: Partial<TeamsAdapterConfig> & Harness
     async run(_args, ctx) {
       seen.push(ctx.request);
       await gate;
-      return makeReply({ command: 'slow', title: 'slow check done', findings: [{ id: 'slow.done', severity: 'ok', message: 'Finished.' }] });
+      return makeReply({ command: 'slow', title: 'slow check done', findings: [{ id: fakeId('slow.done'), severity: 'ok', message: 'Finished.' }] });
     },
   };
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../../src/config/load';
+import { loadConfig } from '../../../src/config/load';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 const dir = mkdtempSync(join(tmpdir(), 'diagbot-config-'));
 const file = (name: string, text: string): string => {
@@ -62,7 +63,7 @@ describe('loadConfig', () => {
     ['key: [unclosed\n', /not valid YAML/],
   ])('says which key is wrong in %j', (yaml, message) => {
     const path = file(`bad-${Math.random()}.yaml`, yaml);
-    expect(() => loadConfig({ file: path, env: {} })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: path, env: {} })).toThrow(diagErrorWith('config.invalid'));
     expect(() => loadConfig({ file: path, env: {} })).toThrow(message);
   });
 

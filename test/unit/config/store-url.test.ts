@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, databaseUrlPassword, loadConfig } from '../../../src/config/load';
+import { databaseUrlPassword, loadConfig } from '../../../src/config/load';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 /** `store.url` / DIAGBOT_DATABASE_URL: PostgreSQL for several replicas; its password never sits in the file. */
 const dir = mkdtempSync(join(tmpdir(), 'diagbot-config-url-'));
@@ -24,7 +25,7 @@ it('accepts a URL without a password in the file, and refuses one with a passwor
   expect(loadConfig({ file: file('ok.yaml', 'store:\n  url: postgresql://diagbot@db.contoso.com/diagbot\n'), env: {} }).store.url)
     .toBe('postgresql://diagbot@db.contoso.com/diagbot');
   const withPassword = file('bad.yaml', 'store:\n  url: postgres://diagbot:hunter2@db.contoso.com/diagbot\n');
-  expect(() => loadConfig({ file: withPassword, env: {} })).toThrow(ConfigError);
+  expect(() => loadConfig({ file: withPassword, env: {} })).toThrow(diagErrorWith('config.invalid'));
   expect(() => loadConfig({ file: withPassword, env: {} })).toThrow(/DIAGBOT_DATABASE_URL/);
   try {
     loadConfig({ file: withPassword, env: {} });

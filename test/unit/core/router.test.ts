@@ -6,6 +6,7 @@ import { createRouter } from '../../../src/core/router';
 import { createHelpCommand } from '../../../commands/help';
 import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
+import { fakeId } from '../../helpers/finding-id';
 
 /** A command that echoes what the parser gave it, so the tests see exactly what a handler receives. */
 const probe: Command<{ positional: string[]; starttls?: 'smtp' | 'imap' | 'pop3' | 'none'; name?: string; policyOnly?: boolean; tag?: string[] }> = {
@@ -21,7 +22,7 @@ const probe: Command<{ positional: string[]; starttls?: 'smtp' | 'imap' | 'pop3'
     tag: z.array(z.string()).optional().describe('repeatable'),
   }),
   async run(args) {
-    return makeReply({ command: 'probe', title: 'parsed', findings: [{ id: 'probe.ok', severity: 'ok', message: 'ok' }], data: { args } });
+    return makeReply({ command: 'probe', title: 'parsed', findings: [{ id: fakeId('probe.ok'), severity: 'ok', message: 'ok' }], data: { args } });
   },
 };
 

@@ -6,6 +6,7 @@ import { makeReply, withRunbookLinks, type Finding, type Reply } from '../../../
 import { createRouter, type CompletedEvent } from '../../../src/core/router';
 import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
+import { fakeId } from '../../helpers/finding-id';
 
 const DOC = { title: 'Vendor docs', url: 'https://learn.microsoft.com/en-us/exchange/' };
 const RUNBOOK = 'https://wiki.contoso.test/runbooks/renew';
@@ -23,7 +24,7 @@ describe('withRunbookLinks', () => {
   });
 
   it('adds links to a fix that had none', () => {
-    const out = withRunbookLinks(reply([{ id: 'a', severity: 'warn', message: 'm', fix: { summary: 'Do it.' } }]), { a: RUNBOOK });
+    const out = withRunbookLinks(reply([{ id: fakeId('a'), severity: 'warn', message: 'm', fix: { summary: 'Do it.' } }]), { a: RUNBOOK });
     expect(out.findings[0]?.fix).toEqual({ summary: 'Do it.', links: [{ title: 'Your runbook', url: RUNBOOK }] });
   });
 
@@ -52,14 +53,14 @@ describe('withRunbookLinks', () => {
   });
 
   it('never adds a URL the fix already links to, and applying it twice changes nothing more', () => {
-    const already = reply([{ id: 'a', severity: 'fail', message: 'x', fix: { summary: 's', links: [{ title: 'Runbook', url: RUNBOOK }] } }]);
+    const already = reply([{ id: fakeId('a'), severity: 'fail', message: 'x', fix: { summary: 's', links: [{ title: 'Runbook', url: RUNBOOK }] } }]);
     expect(withRunbookLinks(already, { a: RUNBOOK })).toBe(already);
-    const once = withRunbookLinks(reply([{ id: 'a', severity: 'fail', message: 'x' }]), { a: RUNBOOK });
+    const once = withRunbookLinks(reply([{ id: fakeId('a'), severity: 'fail', message: 'x' }]), { a: RUNBOOK });
     expect(withRunbookLinks(once, { a: RUNBOOK })).toBe(once);
   });
 
   it('does not change the reply it was given', () => {
-    const input = reply([{ id: 'a', severity: 'fail', message: 'x', fix: { summary: 's', links: [DOC] } }]);
+    const input = reply([{ id: fakeId('a'), severity: 'fail', message: 'x', fix: { summary: 's', links: [DOC] } }]);
     const before = structuredClone(input);
     const out = withRunbookLinks(input, { a: RUNBOOK });
     expect(out).not.toBe(input);
@@ -67,7 +68,7 @@ describe('withRunbookLinks', () => {
   });
 
   it('ignores keys inherited from Object.prototype', () => {
-    const input = reply([{ id: 'constructor', severity: 'fail', message: 'x' }, { id: 'toString', severity: 'warn', message: 'y' }]);
+    const input = reply([{ id: fakeId('constructor'), severity: 'fail', message: 'x' }, { id: fakeId('toString'), severity: 'warn', message: 'y' }]);
     expect(withRunbookLinks(input, {})).toBe(input);
   });
 
@@ -119,7 +120,7 @@ const check: Command<{ positional: string[] }> = {
       case 'crash':
         throw new Error('internal detail');
       default:
-        return makeReply({ command: 'check', title: 'ran', findings: [{ id: 'check.fail', severity: 'fail', message: 'it failed', fix: { summary: 'Fix it.', links: [DOC] } }] });
+        return makeReply({ command: 'check', title: 'ran', findings: [{ id: fakeId('check.fail'), severity: 'fail', message: 'it failed', fix: { summary: 'Fix it.', links: [DOC] } }] });
     }
   },
 };

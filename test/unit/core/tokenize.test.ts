@@ -1,4 +1,5 @@
-import { splitCommandName, tokenize, TokenizeError } from '../../../src/core/tokenize';
+import { splitCommandName, tokenize } from '../../../src/core/tokenize';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 const values = (text: string): string[] => tokenize(text).map((w) => w.value);
 
@@ -27,7 +28,7 @@ describe('tokenize', () => {
   });
 
   it('refuses an unterminated quote', () => {
-    expect(() => tokenize('ou "CN=unterminated')).toThrow(TokenizeError);
+    expect(() => tokenize('ou "CN=unterminated')).toThrow(diagErrorWith('args.tokenize'));
   });
 });
 

@@ -13,6 +13,7 @@ import type { DigestScheduler } from '../../../src/digest/scheduler';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
 import type { DigestRecord, NewDigest } from '../../../src/store/types';
 import { FakeClock, settle } from '../../helpers/digest-clock';
+import { fakeId } from '../../helpers/finding-id';
 
 /** A logger that keeps what was logged, for assertions (the real one is pino). */
 export function memoryLogger(lines: Array<{ level: string; msg?: string; obj: object }> = []): Logger {
@@ -69,7 +70,7 @@ export function testCommands(state: ProbeState, gate: { waiting: Array<() => voi
     args: z.object({ positional: z.array(z.string()).length(1, 'probe takes one key, e.g. `probe a`') }),
     async run(args) {
       const key = args.positional[0] as string;
-      const findings = state.get(key) ?? [{ id: 'probe.ok', severity: 'ok', message: `${key} is fine` }];
+      const findings = state.get(key) ?? [{ id: fakeId('probe.ok'), severity: 'ok', message: `${key} is fine` }];
       const days = /^cert(\d+)$/.exec(key);
       return makeReply({
         command: days ? 'cert' : 'probe',
@@ -86,7 +87,7 @@ export function testCommands(state: ProbeState, gate: { waiting: Array<() => voi
     examples: ['slow'],
     args: z.object({ positional: z.array(z.string()).max(0) }),
     run: (_args, ctx) => new Promise<Reply>((resolve, reject) => {
-      gate.waiting.push(() => resolve(makeReply({ command: 'slow', title: 'slow done', findings: [{ id: 'slow.ok', severity: 'ok', message: 'done' }] })));
+      gate.waiting.push(() => resolve(makeReply({ command: 'slow', title: 'slow done', findings: [{ id: fakeId('slow.ok'), severity: 'ok', message: 'done' }] })));
       ctx.signal.addEventListener('abort', () => reject(new DiagError('net.timeout', 'aborted')), { once: true });
     }),
   };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { DigestUsageError, parseAdd, parseId, splitCommands, splitSubcommand } from '../../../src/digest/parse';
-import { ScheduleError } from '../../../src/digest/schedule-words';
+import { parseAdd, parseId, splitCommands, splitSubcommand } from '../../../src/digest/parse';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 describe('splitSubcommand', () => {
   it.each([
@@ -40,21 +40,21 @@ describe('parseAdd', () => {
   });
 
   it.each([
-    ['', ScheduleError, /needs a schedule/],
-    ['daily 08:00', DigestUsageError, /at least one check/],
-    ['daily 08:00 ;  ; ', DigestUsageError, /at least one check/],
-    ['daily 08:00 --every 5 cert x', DigestUsageError, /no option --every/],
-    ['daily 08:00 --tz', DigestUsageError, /needs a time zone/],
-    ['--tz UTC daily 08:00 --tz UTC cert x', DigestUsageError, /given twice/],
-    ['daily 08:00 cert "x', DigestUsageError, /unterminated double quote/],
-  ])('refuses %j', (text, type, message) => {
+    ['', 'schedule.invalid' as const, /needs a schedule/],
+    ['daily 08:00', 'digest.usage' as const, /at least one check/],
+    ['daily 08:00 ;  ; ', 'digest.usage' as const, /at least one check/],
+    ['daily 08:00 --every 5 cert x', 'digest.usage' as const, /no option --every/],
+    ['daily 08:00 --tz', 'digest.usage' as const, /needs a time zone/],
+    ['--tz UTC daily 08:00 --tz UTC cert x', 'digest.usage' as const, /given twice/],
+    ['daily 08:00 cert "x', 'digest.usage' as const, /unterminated double quote/],
+  ])('refuses %j', (text, code, message) => {
     let caught: unknown;
     try {
       parseAdd(text);
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(type);
+    expect(caught).toEqual(diagErrorWith(code));
     expect((caught as Error).message).toMatch(message);
   });
 });

@@ -2,13 +2,14 @@ import fc from 'fast-check';
 import { makeReply, type Finding, type Reply, type Severity } from '../../../src/core/reply';
 import { buildDigestReply, diffResults, orderForDisplay, problemIds } from '../../../src/digest/report';
 import type { RunResult } from '../../../src/store/types';
+import { fakeId } from '../../helpers/finding-id';
 
 const check = (command: string, findings: Finding[], data: Record<string, unknown> = {}, position = 0): RunResult => ({
   position,
   command,
   reply: makeReply({ command: command.split(' ')[0] ?? 'x', title: `${command}: ${findings.map((f) => f.id).join(',') || 'nothing'}`, findings, data }),
 });
-const f = (id: string, severity: Severity = 'warn'): Finding => ({ id, severity, message: `${id} happened` });
+const f = (id: string, severity: Severity = 'warn'): Finding => ({ id: fakeId(id), severity, message: `${id} happened` });
 const digest = { id: 'd4k2m9p', channel: 'slack:C0OPS', schedule: 'daily 08:00', timezone: 'UTC', commands: [] as string[] };
 const run = { id: 7, slot: '2026-01-05T08:00:00.000Z', kind: 'scheduled' as const, slotLocal: '2026-01-05 08:00 UTC', attempt: 1 };
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { compileSchedule, latestSlotIn, localTime, readSchedule, ScheduleError } from '../../../src/digest/schedule';
+import { compileSchedule, latestSlotIn, localTime, readSchedule } from '../../../src/digest/schedule';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 const words = (text: string) => text.split(' ').map((value) => ({ value, quoted: false }));
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -71,7 +72,7 @@ describe('compileSchedule', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(ScheduleError);
+    expect(caught).toEqual(diagErrorWith('schedule.invalid'));
     expect((caught as Error).message).toMatch(message);
   });
 

@@ -1,13 +1,14 @@
-import { DnSyntaxError, formatDn, parseDn } from '../../../src/dn';
+import { dnSyntaxProblem, formatDn, parseDn, type DnSyntaxProblem } from '../../../src/dn';
 
 const values = (text: string): string[][] => parseDn(text).map((rdn) => rdn.map((ava) => ava.value));
 const types = (text: string): string[][] => parseDn(text).map((rdn) => rdn.map((ava) => ava.type));
 
-function syntaxError(text: string): DnSyntaxError {
+function syntaxError(text: string): DnSyntaxProblem {
   try {
     parseDn(text);
   } catch (error) {
-    if (error instanceof DnSyntaxError) return error;
+    const problem = dnSyntaxProblem(error);
+    if (problem) return problem;
     throw error;
   }
   throw new Error(`parseDn accepted ${JSON.stringify(text)}`);

@@ -14,6 +14,7 @@ import type { GuardOptions } from '../../../src/guard/guard';
 import { DEFAULT_LIMITS, type LimitRules } from '../../../src/guard/limits';
 import { parseTarget } from '../../../src/net/target';
 import { captureLogger } from '../../helpers/logger';
+import { fakeId } from '../../helpers/finding-id';
 
 /**
  * Stand-ins for the commands other features write (cert, relay, ou, explain, digest), with the same
@@ -54,7 +55,7 @@ function stub(name: string, options: { defaultPort?: number; roleFor?: (words: s
       if (options.defaultPort !== undefined && args.positional.length === 0) throw usageError(`${name} needs a host`, `${name} mail.contoso.com`);
       if (gate) await gate;
       if (args.positional[0]?.startsWith('fail.')) throw new DiagError('net.refused', `${args.positional[0]} refused the connection.`);
-      return makeReply({ command: name, title: `${name} ran`, findings: [{ id: `${name}.ok`, severity: 'ok', message: 'ran' }] });
+      return makeReply({ command: name, title: `${name} ran`, findings: [{ id: fakeId(`${name}.ok`), severity: 'ok', message: 'ran' }] });
     },
   };
   return command;

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileKnowledgeBase } from '../../../src/kb/compile';
 import { createExplainer } from '../../../src/kb/explain';
-import { defaultDataDir, KbLoadError, loadCompiled, loadKnowledgeBaseFrom } from '../../../src/kb/load';
+import { defaultDataDir, loadCompiled, loadKnowledgeBaseFrom } from '../../../src/kb/load';
 import { loadFixtureCases, loadUnrelated } from './fixtures';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 /**
  * The knowledge base compiled at build time answers exactly as the YAML does, and is never used once the
@@ -58,6 +59,6 @@ it('fails the build on an entry that does not validate, naming the file', () => 
   const bad = join(dir, 'bad');
   cpSync(data, bad, { recursive: true });
   writeFileSync(join(bad, 'zz-bad.yaml'), 'entries:\n  - id: Not An Id\n    title: x\n');
-  expect(() => compileKnowledgeBase(bad)).toThrow(KbLoadError);
+  expect(() => compileKnowledgeBase(bad)).toThrow(diagErrorWith('knowledge-base.invalid'));
   expect(() => compileKnowledgeBase(bad)).toThrow(/zz-bad\.yaml/);
 });

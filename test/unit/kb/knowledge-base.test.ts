@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultDataDir, KbLoadError, loadKnowledgeBase, loadKnowledgeBaseFrom } from '../../../src/kb/load';
+import { defaultDataDir, loadKnowledgeBase, loadKnowledgeBaseFrom } from '../../../src/kb/load';
 import { loadFixtureCases } from './fixtures';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 const FOUNDING = [
   'exchange.ems-iis-access-denied',
@@ -121,7 +122,7 @@ describe('loading a bad knowledge-base file', () => {
 
   it('rejects a regular expression that does not compile', () => {
     const bad = good.replace('test.good', 'test.regex').replace('phrases: ["something went wrong here"]', 'phrases: [x y]\n      patterns: [{ regex: "(unclosed", weight: 0.5 }]');
-    expect(load({ 're.yaml': `entries:${bad}` })).toThrow(KbLoadError);
+    expect(load({ 're.yaml': `entries:${bad}` })).toThrow(diagErrorWith('knowledge-base.invalid'));
     expect(load({ 're.yaml': `entries:${bad}` })).toThrow(/re\.yaml: entry test\.regex: pattern \(unclosed/);
   });
 

@@ -1,9 +1,10 @@
 import { DiagError } from '../../../src/core/errors';
 import { resolveChecked, type NetContext } from '../../../src/net/connect';
-import { createTargetPolicy, isMetadataTarget, PolicyConfigError, type TargetRules } from '../../../src/net/policy';
+import { createTargetPolicy, isMetadataTarget, type TargetRules } from '../../../src/net/policy';
 import { tableResolver, type ResolvedAddress, type Resolver } from '../../../src/net/resolver';
 import { parseTarget } from '../../../src/net/target';
 import { createPortPolicy } from '../../../src/guard/ports';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 /**
  * The SSRF matrix: what a chat user types as a target, under which policy, and whether diagbot may
@@ -155,7 +156,7 @@ describe('ports per command', () => {
 
 describe('policy configuration', () => {
   it('refuses ambiguous IPv4 spellings in allow and deny', () => {
-    expect(() => createTargetPolicy({ allow: ['0177.0.0.1'], deny: [] })).toThrow(PolicyConfigError);
+    expect(() => createTargetPolicy({ allow: ['0177.0.0.1'], deny: [] })).toThrow(diagErrorWith('config.invalid'));
     expect(() => createTargetPolicy({ allow: [], deny: ['2130706433/32'] })).toThrow(/dotted decimal \(127\.0\.0\.1\)/);
   });
 
@@ -164,7 +165,7 @@ describe('policy configuration', () => {
     expect(policy.check('127.0.0.9').allowed).toBe(true);
     expect(policy.check('::ffff:127.0.0.200').allowed).toBe(true);
     expect(policy.check('127.0.1.9').allowed).toBe(false);
-    expect(() => createTargetPolicy({ allow: ['::ffff:127.0.0.0/64'], deny: [] })).toThrow(PolicyConfigError);
+    expect(() => createTargetPolicy({ allow: ['::ffff:127.0.0.0/64'], deny: [] })).toThrow(diagErrorWith('config.invalid'));
   });
 
   it('knows metadata however it is written', () => {

@@ -1,16 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, parseConfig } from '../../../src/config/load';
+import { loadConfig, parseConfig } from '../../../src/config/load';
+import { isDiagError } from '../../../src/core/errors';
 
 function relayError(relay: unknown): string {
   try {
     parseConfig({ relay });
   } catch (error) {
-    if (error instanceof ConfigError) return error.message;
+    if (isDiagError(error, 'config.invalid')) return error.message;
     throw error;
   }
-  throw new Error('expected a ConfigError');
+  throw new Error('expected a config.invalid DiagError');
 }
 
 describe('relay configuration', () => {

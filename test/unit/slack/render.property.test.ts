@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { renderReply } from '../../../adapters/slack/render';
-import type { Reply, Severity, Status } from '../../../src/core/reply';
+import type { FindingId, Reply, Severity, Status } from '../../../src/core/reply';
 import { blockKitProblems, findingIds } from './block-kit-limits';
+import { fakeId } from '../../helpers/finding-id';
 
 /**
  * The shared contract (STYLE.md, point 10): every Reply renders within Block Kit's limits. Replies are generated
@@ -19,7 +20,7 @@ const severity = fc.constantFrom<Severity>('ok', 'info', 'warn', 'fail', 'error'
 const status = fc.constantFrom<Status>('ok', 'warn', 'fail', 'error');
 const link = fc.record({ title: text, url: fc.oneof(fc.webUrl(), text, fc.constant('mailto:postmaster@contoso.com')) });
 const finding = fc.record({
-  id: fc.oneof(fc.constantFrom('cert.expired', 'relay.open', 'kb.tls.trust-relationship', 'usage'), fc.string({ minLength: 1, maxLength: 300 })),
+  id: fc.oneof(fc.constantFrom<FindingId>('cert.expired', 'relay.open', 'kb.tls.trust-relationship', 'usage'), fc.string({ minLength: 1, maxLength: 300 }).map(fakeId)),
   severity,
   message: text,
   fix: fc.option(fc.record({ summary: text, steps: fc.option(fc.array(text, { maxLength: 6 }), { nil: undefined }), links: fc.option(fc.array(link, { maxLength: 4 }), { nil: undefined }) }), { nil: undefined }),

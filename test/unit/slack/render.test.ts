@@ -1,6 +1,7 @@
 import { renderForCli, renderInterim, renderReply } from '../../../adapters/slack/render';
 import { makeReply, type Finding, type Reply, type Severity } from '../../../src/core/reply';
 import { blockKitProblems, findingIds } from './block-kit-limits';
+import { fakeId } from '../../helpers/finding-id';
 
 const certReply = (): Reply =>
   makeReply({
@@ -23,7 +24,7 @@ const certReply = (): Reply =>
     actions: [{ label: 'Check again', command: 'cert mail.contoso.com:443' }],
   });
 
-const finding = (i: number, severity: Severity = 'info'): Finding => ({ id: `test.f${i}`, severity, message: `finding number ${i}` });
+const finding = (i: number, severity: Severity = 'info'): Finding => ({ id: fakeId(`test.f${i}`), severity, message: `finding number ${i}` });
 
 describe('renderReply', () => {
   it('renders header, one section per finding (id in block_id), facts as fields, buttons and a context line', () => {
@@ -69,7 +70,7 @@ describe('renderReply', () => {
     const reply = makeReply({
       command: 'x',
       title: 't',
-      findings: [{ id: 'x.y', severity: 'fail', message: 'm', fix: { summary: 's', links: [{ title: 'run me', url: 'javascript:alert(1)' }] } }],
+      findings: [{ id: fakeId('x.y'), severity: 'fail', message: 'm', fix: { summary: 's', links: [{ title: 'run me', url: 'javascript:alert(1)' }] } }],
     });
     const { main } = renderReply(reply);
     expect(JSON.stringify(main.blocks[1])).toContain('run me (javascript:alert(1))');
@@ -108,7 +109,7 @@ describe('renderReply', () => {
     const reply = makeReply({
       command: 'long',
       title: 'T'.repeat(500),
-      findings: [{ id: 'long.one', severity: 'warn', message: '&<>'.repeat(2000) }],
+      findings: [{ id: fakeId('long.one'), severity: 'warn', message: '&<>'.repeat(2000) }],
       actions: [{ label: 'B'.repeat(200), command: 'help' }],
     });
     expect(blockKitProblems(renderReply(reply).main)).toEqual([]);

@@ -4,10 +4,11 @@ import {
 } from '../../../adapters/slack/send';
 import { makeReply } from '../../../src/core/reply';
 import { silentLogger } from '../../../src/log/logger';
+import { fakeId } from '../../helpers/finding-id';
 
 const policy = { timeoutMs: 200, retries: 2, retryMinMs: 1, retryMaxMs: 5 };
 const msg = (text: string): SlackMessage => ({ text, blocks: [] });
-const big = makeReply({ command: 'many', title: 't', findings: Array.from({ length: 70 }, (_, i) => ({ id: `x.${i}`, severity: 'info' as const, message: `m${i}` })) });
+const big = makeReply({ command: 'many', title: 't', findings: Array.from({ length: 70 }, (_, i) => ({ id: fakeId(`x.${i}`), severity: 'info' as const, message: `m${i}` })) });
 
 /** A recording ChatApi (a fake of the Web API; the integration tests use the real client against a capture server). */
 function recordingApi(failWith?: string): ChatApi & { calls: Array<{ method: string; args: Record<string, unknown> }> } {

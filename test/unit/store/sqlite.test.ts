@@ -5,8 +5,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { makeReply } from '../../../src/core/reply';
 import { MIGRATIONS, type Migration } from '../../../src/store/migrations';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
-import { StoreError } from '../../../src/store/errors';
 import type { NewDigest } from '../../../src/store/types';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 /** The SQLite store on temp files: no server, just the file format and its locking. */
 let dir: string;
@@ -59,7 +59,7 @@ describe('opening', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(StoreError);
+    expect(caught).toEqual(diagErrorWith('store.failed'));
     expect((caught as Error).message).toContain(file);
     expect((caught as Error).message).toMatch(/damaged or is not an SQLite database/);
     expect((caught as Error).message).toMatch(/did not change it/);
@@ -107,7 +107,7 @@ describe('migrations', () => {
   it('rolls a failing migration back completely', () => {
     const file = join(dir, 'fail.db');
     const broken: Migration[] = [...MIGRATIONS, { version: 500, name: 'half', up: 'CREATE TABLE half (id INTEGER); CREATE TABLE half (id INTEGER);' }];
-    expect(() => open(file, broken)).toThrow(StoreError);
+    expect(() => open(file, broken)).toThrow(diagErrorWith('store.failed'));
     const raw = new BetterSqlite3(file);
     expect(raw.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
     expect(raw.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.at(-1)?.version);
@@ -180,7 +180,7 @@ describe('busy database', () => {
     other.close();
   });
 
-  it('gives up with a StoreError when the lock is never released', async () => {
+  it('gives up with a store.failed error when the lock is never released', async () => {
     const file = join(dir, 'stuck.db');
     const store = open(file);
     const other = new BetterSqlite3(file);

@@ -1,13 +1,14 @@
-import { checkAuthSettings, isLoopbackServiceUrl, TeamsConfigError } from '../../../adapters/teams/auth';
+import { checkAuthSettings, isLoopbackServiceUrl } from '../../../adapters/teams/auth';
 import { createTeamsAdapter } from '../../../adapters/teams';
 import { createRouter } from '../../../src/core/router';
 import { createHttpServer } from '../../../src/http/server';
 import { captureLogger } from '../../helpers/logger';
+import { diagErrorWith } from '../../helpers/diag-error';
 
 describe('checkAuthSettings', () => {
   it('fails closed: without an app id it refuses to start unless explicitly allowed', () => {
     expect(() => checkAuthSettings({})).toThrow(/MICROSOFT_APP_ID is not set/);
-    expect(() => checkAuthSettings({ listenHost: '127.0.0.1' })).toThrow(TeamsConfigError);
+    expect(() => checkAuthSettings({ listenHost: '127.0.0.1' })).toThrow(diagErrorWith('config.invalid'));
   });
 
   it('runs in local development mode only when allowed and listening on loopback', () => {
@@ -30,7 +31,7 @@ describe('checkAuthSettings', () => {
     expect(() => checkAuthSettings({ appId: 'id' })).toThrow(/needs MICROSOFT_APP_PASSWORD/);
     expect(() => checkAuthSettings({ appId: 'id', appPassword: 's', appType: 'SingleTenant' })).toThrow(/needs MICROSOFT_APP_TENANT_ID/);
     expect(() => checkAuthSettings({ appId: 'id', appPassword: 's', appType: 'UserAssignedMSI', tenantId: 't' })).toThrow(/takes no MICROSOFT_APP_PASSWORD/);
-    expect(() => checkAuthSettings({ appId: 'id', appType: 'UserAssignedMSI' })).toThrow(TeamsConfigError);
+    expect(() => checkAuthSettings({ appId: 'id', appType: 'UserAssignedMSI' })).toThrow(diagErrorWith('config.invalid'));
   });
 });
 
@@ -50,7 +51,7 @@ describe('createTeamsAdapter().start()', () => {
     const log = captureLogger();
     const http = createHttpServer({ port: 0, host: '127.0.0.1', log });
     const teams = createTeamsAdapter({ router: createRouter({ commands: [], log }), http, log });
-    await expect(teams.start()).rejects.toThrow(TeamsConfigError);
+    await expect(teams.start()).rejects.toThrow(diagErrorWith('config.invalid'));
     expect(http.health.snapshot()).toEqual({});
   });
 });

@@ -3,6 +3,7 @@ import { cardBytes } from '../../../adapters/teams/card';
 import { layoutCard, renderCard, renderPendingCard, TEAMS_CARD_MAX_BYTES } from '../../../adapters/teams/render';
 import { makeReply, type Finding, type Reply, type Severity } from '../../../src/core/reply';
 import { cardActions, cardFacts, cardFindingIds, cardProblems, cardTexts } from './validate-card';
+import { fakeId } from '../../helpers/finding-id';
 
 const expired: Finding = {
   id: 'cert.expired',
@@ -60,7 +61,7 @@ describe('renderCard', () => {
 
   it('cuts a huge reply to fit, keeps the worst findings and says what it left out', () => {
     const findings: Finding[] = [];
-    for (let i = 0; i < 300; i += 1) findings.push({ id: `help.command-${i}`, severity: 'info', message: `line ${i} `.repeat(40) });
+    for (let i = 0; i < 300; i += 1) findings.push({ id: fakeId(`help.command-${i}`), severity: 'info', message: `line ${i} `.repeat(40) });
     findings.push({ ...expired, id: 'cert.expired' });
     const reply = makeReply({ command: 'help', title: 'lots', findings, facts: Array.from({ length: 200 }, (_, i) => ({ label: `fact ${i}`, value: 'v'.repeat(300) })) });
     const { card, omitted } = layoutCard(reply);
@@ -92,7 +93,7 @@ const severity = fc.constantFrom<Severity>('ok', 'info', 'warn', 'fail', 'error'
 const text = (max: number): fc.Arbitrary<string> => fc.string({ unit: 'binary', maxLength: max });
 const url = fc.oneof(fc.webUrl(), text(100));
 const finding: fc.Arbitrary<Finding> = fc.record({
-  id: text(60),
+  id: text(60).map(fakeId),
   severity,
   message: text(4000),
   fix: fc.option(fc.record({
