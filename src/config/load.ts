@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type Config } from './schema';
 
@@ -105,13 +104,25 @@ function readYaml(file: string): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = parseYaml(text);
+    parsed = parseYamlText(text);
   } catch (error) {
     throw new ConfigError(`${file} is not valid YAML: ${(error as Error).message}`);
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`${file} must hold a YAML mapping at the top level`);
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * A file that holds nothing (blank, or `{}`) is read without the YAML parser, which is loaded only for a
+ * file that says something: a one-shot `diagbot --json help` starts that much faster (issue 16).
+ */
+function parseYamlText(text: string): unknown {
+  const bare = text.trim();
+  if (bare === '' || bare === '{}') return {};
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('yaml') as typeof import('yaml');
+  return parse(text);
 }
 
 function convert(name: string, value: string, kind: 'string' | 'list' | 'int' | 'off'): unknown {
