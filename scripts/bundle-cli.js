@@ -18,6 +18,7 @@ const outfile = join(root, BUNDLE_FILE);
  * Packages compiled into the bundle: the ones nearly every start loads. Every other package stays an ordinary
  * `require` from node_modules, loaded when the code that needs it runs: the platform SDKs, the databases, LDAP,
  * metrics and pino (whose worker threads find their files by path) load only in the modes that use them.
+ * node-forge stays out too: in the bundle it made `cert` faster but every other start slower (its cached code).
  */
 const BUNDLED_PACKAGES = ['zod', 'yaml', 'dns-packet', '@leichtgewicht/ip-codec'];
 
