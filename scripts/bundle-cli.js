@@ -8,7 +8,7 @@ const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { dirname, join, relative } = require('node:path');
 const esbuild = require('esbuild');
-const { BUNDLE_FILE, CACHE_FILE } = require('../bin/bundle-loader');
+const { BUNDLE_FILE, CACHE_FILE, CHUNKS, chunkFile } = require('../bin/bundle-loader');
 
 const root = join(__dirname, '..');
 const dist = join(root, 'dist');
@@ -18,7 +18,6 @@ const outfile = join(root, BUNDLE_FILE);
  * Packages compiled into the bundle: the ones nearly every start loads. Every other package stays an ordinary
  * `require` from node_modules, loaded when the code that needs it runs: the platform SDKs, the databases, LDAP,
  * metrics and pino (whose worker threads find their files by path) load only in the modes that use them.
- * node-forge stays out too: in the bundle it made `cert` faster but every other start slower (its cached code).
  */
 const BUNDLED_PACKAGES = ['zod', 'yaml', 'dns-packet', '@leichtgewicht/ip-codec'];
 
@@ -33,6 +32,29 @@ const externalPackages = {
     });
   },
 };
+
+/**
+ * node-forge (the certificate fields Node does not read; only `cert` and `mail` use it) is bundled apart with a
+ * cache of its own, loaded through bin/bundle-loader.js on first use: inside the main bundle it made every other
+ * start slower (its cached code), and from node_modules `cert` resolved and compiled some 50 files.
+ */
+const LOADER = join(root, 'bin', 'bundle-loader.js');
+const chunked = {
+  name: 'chunked-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (CHUNKS.includes(args.path) ? { path: args.path, namespace: 'chunk' } : undefined));
+    build.onResolve({ filter: /bundle-loader\.js$/ }, (args) => (args.path === LOADER ? { path: relative(dirname(outfile), LOADER), external: true } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'chunk' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(LOADER)}).loadChunk(${JSON.stringify(args.path)});\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** A bundle's non-ASCII characters (comments only: esbuild escapes the rest) as '?', so that it reads as latin1. */
+function toAscii(file) {
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/[\u0080-\uffff]/g, '?'), 'latin1');
+}
 
 /**
  * zod's `z.locales` holds every language's error messages (about half of zod's code, ~0.5 MB in the bundle);
@@ -80,14 +102,24 @@ esbuild
     sourcemap: 'linked',
     charset: 'ascii',
     logLevel: 'warning',
-    plugins: [englishZod, externalPackages, ownDirname],
+    plugins: [chunked, englishZod, externalPackages, ownDirname],
   })
+  .then(() =>
+    Promise.all(CHUNKS.map((name) => esbuild.build({
+      entryPoints: [require.resolve(name)],
+      outfile: join(root, chunkFile(name)),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      charset: 'ascii',
+      logLevel: 'warning',
+    }))))
   .then(() => {
     // esbuild writes strings, regular expressions and names in ASCII (its default charset); what is left are
     // comments (an em dash, a §). One '?' per UTF-16 unit keeps the source map's columns, and an ASCII file is
     // read as latin1 by the loader: decoding 2 MB as UTF-8 when one byte is not ASCII took ~100 ms.
-    const code = readFileSync(outfile, 'utf8').replace(/[\u0080-\uffff]/g, '?');
-    writeFileSync(outfile, code, 'latin1');
+    for (const file of [outfile, ...CHUNKS.map((name) => join(root, chunkFile(name)))]) toAscii(file);
     // The cache holds the functions a run compiled: the build runs the commands a cold start is measured on
     // (help, explain) in a fresh process, and that process writes the cache as it exits.
     const dir = mkdtempSync(join(tmpdir(), 'diagbot-cache-'));
@@ -96,7 +128,7 @@ esbuild
       writeFileSync(config, '{}\n');
       // Only what the runs need: no credentials or database URL of the builder's reach these runs.
       const env = { PATH: process.env.PATH, DIAGBOT_CONFIG: config, DIAGBOT_DB: join(dir, 'none.db'), DIAGBOT_TARGETS_ALLOW: '127.0.0.0/8' };
-      rmSync(join(root, CACHE_FILE), { force: true });
+      for (const file of [CACHE_FILE, ...CHUNKS.map((name) => `${chunkFile(name)}.cache`)]) rmSync(join(root, file), { force: true });
       execFileSync(process.execPath, [join(__dirname, 'write-code-cache.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
