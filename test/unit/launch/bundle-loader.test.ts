@@ -8,8 +8,10 @@ import type { Script } from 'node:vm';
  * dist/src/main.js otherwise. Plain JS in bin/, loaded as the launcher loads it.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { loadBundle, BUNDLE_FILE, CACHE_FILE, COMPILED_MAIN } = require('../../../bin/bundle-loader') as {
+const { loadBundle, loadChunk, chunkFile, BUNDLE_FILE, CACHE_FILE, COMPILED_MAIN } = require('../../../bin/bundle-loader') as {
   loadBundle: (root: string) => { exports: Record<string, unknown>; script: Script; cacheUsed: boolean } | undefined;
+  loadChunk: (name: string, root: string) => unknown;
+  chunkFile: (name: string) => string;
   BUNDLE_FILE: string;
   CACHE_FILE: string;
   COMPILED_MAIN: string;
@@ -63,4 +65,19 @@ it('is not used when there is none, or when tsc ran since it was built (dist/src
 it('keeps the errors of a broken bundle (they are not taken for a missing one)', () => {
   write(BUNDLE_FILE, 'throw new Error("broken bundle");\n');
   expect(() => loadBundle(root)).toThrow('broken bundle');
+});
+
+it('loads a package bundled apart from its bundle, once, and from node_modules when the build wrote none', () => {
+  const other = mkdtempSync(join(tmpdir(), 'diagbot-chunk-'));
+  try {
+    // (Each package is loaded once per process: the bundled one is asked for under a name of its own.)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(loadChunk('node-forge', other)).toBe(require('node-forge'));
+    write(chunkFile('fake-forge'), 'module.exports = { bundled: __filename };\n');
+    const chunk = loadChunk('fake-forge', root);
+    expect(chunk).toEqual({ bundled: join(root, chunkFile('fake-forge')) });
+    expect(loadChunk('fake-forge', root)).toBe(chunk);
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
 });
