@@ -7,6 +7,7 @@ const kbDir = join(root, 'dist', 'src', 'kb');
 const { compileKnowledgeBase } = require(join(kbDir, 'compile.js'));
 const { COMPILED_FILE, defaultDataDir } = require(join(kbDir, 'load.js'));
 
-const json = compileKnowledgeBase(defaultDataDir());
+// Written in ASCII (\uXXXX escapes, the same JSON): src/kb/load.ts then reads it without UTF-8 decoding.
+const json = compileKnowledgeBase(defaultDataDir()).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 writeFileSync(join(kbDir, COMPILED_FILE), json);
 console.log(`${COMPILED_FILE}: ${JSON.parse(json).entries.length} entries, ${Math.round(json.length / 1024)} KiB`);

@@ -1,4 +1,4 @@
-import pino from 'pino';
+import type pino from 'pino';
 import type { Logger } from '../core/command';
 
 /** Field names whose values never reach a log line, wherever they sit in the logged object. */
@@ -42,13 +42,18 @@ export interface LoggerOptions {
  * literal secret values are scrubbed from every message and string field as a second line of defence.
  */
 export function createLogger(options: LoggerOptions): Logger {
+  // A silent logger writes nothing, so it needs no pino: the terminal's one-shot and chat modes start faster.
+  if (options.level === 'silent') return SILENT;
+  // Loaded here, not at the top: `diagbot --json help` never logs (issue 16's cold start).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pinoLogger = require('pino') as typeof import('pino');
   const paths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
   const secrets = (options.secrets ?? []).filter((s) => s.length >= MIN_SECRET_LENGTH);
   const scrub = secretScrubber(secrets);
   const stream = typeof options.destination === 'object'
     ? options.destination
-    : pino.destination({ fd: options.destination ?? 2, sync: true });
-  return pino(
+    : pinoLogger.destination({ fd: options.destination ?? 2, sync: true });
+  return pinoLogger(
     {
       level: options.level,
       base: { app: 'diagbot' },
@@ -58,6 +63,15 @@ export function createLogger(options: LoggerOptions): Logger {
     stream as pino.DestinationStream,
   ) as unknown as Logger;
 }
+
+/** Drops every line; its children too. */
+const SILENT: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => SILENT,
+};
 
 /** A logger that drops everything (the CLI without --verbose). */
 export function silentLogger(): Logger {

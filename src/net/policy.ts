@@ -59,14 +59,15 @@ export function isMetadataTarget(address: string | undefined, hostname?: string)
 }
 
 interface CompiledRules {
-  cidrs: BlockList;
+  /** Built on the first check: a command that reaches no network never pays for it (issue 16's cold start). */
+  cidrs: () => BlockList;
   exactAddresses: Set<string>;
   suffixes: string[];
   hasCidrs: boolean;
 }
 
 function compile(entries: readonly string[], what: string): CompiledRules {
-  const cidrs = new BlockList();
+  const subnets: Array<[string, number, 'ipv4' | 'ipv6']> = [];
   const exactAddresses = new Set<string>();
   const suffixes: string[] = [];
   let hasCidrs = false;
@@ -93,7 +94,7 @@ function compile(entries: readonly string[], what: string): CompiledRules {
         if (prefix < 96) throw new DiagError('config.invalid', `${what}: "${raw}" mixes IPv4-mapped and other IPv6 addresses; write the IPv4 network instead`);
         prefix -= 96;
       }
-      cidrs.addSubnet(ip.address, prefix, ip.family === 4 ? 'ipv4' : 'ipv6');
+      subnets.push([ip.address, prefix, ip.family === 4 ? 'ipv4' : 'ipv6']);
       if (prefix === max) exactAddresses.add(ip.address);
       hasCidrs = true;
     } else if (/^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/.test(entry)) {
@@ -102,7 +103,14 @@ function compile(entries: readonly string[], what: string): CompiledRules {
       throw new DiagError('config.invalid', `${what}: "${raw}" is neither a CIDR, an address nor a domain suffix`);
     }
   }
-  return { cidrs, exactAddresses, suffixes, hasCidrs };
+  let cidrs: BlockList | undefined;
+  return { cidrs: () => (cidrs ??= blockListOf(subnets)), exactAddresses, suffixes, hasCidrs };
+}
+
+function blockListOf(subnets: ReadonlyArray<readonly [string, number, 'ipv4' | 'ipv6']>): BlockList {
+  const list = new BlockList();
+  for (const [net, prefix, type] of subnets) list.addSubnet(net, prefix, type);
+  return list;
 }
 
 function matchesSuffix(rules: CompiledRules, hostname: string | undefined): string | undefined {
@@ -112,7 +120,7 @@ function matchesSuffix(rules: CompiledRules, hostname: string | undefined): stri
 }
 
 function inCidrs(rules: CompiledRules, address: string, family: 4 | 6): boolean {
-  return rules.hasCidrs && rules.cidrs.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return rules.hasCidrs && rules.cidrs().check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**
@@ -126,11 +134,9 @@ function inCidrs(rules: CompiledRules, address: string, family: 4 | 6): boolean 
 export function createTargetPolicy(rules: TargetRules): TargetPolicy {
   const allow = compile(rules.allow, 'targets.allow');
   const deny = compile(rules.deny, 'targets.deny');
-  const builtIn = BUILT_IN_DENIED.map(([net, prefix, type, label]) => {
-    const list = new BlockList();
-    list.addSubnet(net, prefix, type);
-    return { list, type, label };
-  });
+  let builtIn: Array<{ list: BlockList; type: 'ipv4' | 'ipv6'; label: string }> | undefined;
+  const builtInLists = (): NonNullable<typeof builtIn> =>
+    (builtIn ??= BUILT_IN_DENIED.map(([net, prefix, type, label]) => ({ list: blockListOf([[net, prefix, type]]), type, label })));
 
   function checkAddress(address: string, family: 4 | 6, hostname: string | undefined): PolicyDecision {
     if (inCidrs(deny, address, family)) return { allowed: false, reason: `${address} is in targets.deny` };
@@ -143,7 +149,7 @@ export function createTargetPolicy(rules: TargetRules): TargetPolicy {
     if (allowedSuffix) return { allowed: true, reason: `${hostname} is under ${allowedSuffix} in targets.allow` };
     if (inCidrs(allow, address, family)) return { allowed: true, reason: `${address} is in targets.allow` };
     const type = family === 4 ? 'ipv4' : 'ipv6';
-    const builtInHit = builtIn.find((entry) => entry.type === type && entry.list.check(address, type));
+    const builtInHit = builtInLists().find((entry) => entry.type === type && entry.list.check(address, type));
     if (builtInHit) {
       return { allowed: false, reason: `${address} is a ${builtInHit.label} address, which diagbot does not reach unless targets.allow lists it` };
     }

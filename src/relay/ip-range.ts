@@ -157,11 +157,17 @@ export function subtractAddress(range: IpRange, value: bigint): string[] {
 export function isPublicAddress(text: string): boolean {
   const ip = ipToBigInt(text);
   if (!ip) return false;
-  return !NON_PUBLIC.some((range) => rangeContains(range, ip));
+  return !nonPublicRanges().some((range) => rangeContains(range, ip));
 }
 
-const NON_PUBLIC: IpRange[] = [
+const NON_PUBLIC = [
   '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24',
   '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/3',
   '::/127', 'fc00::/7', 'fe80::/10', 'ff00::/8', '2001:db8::/32',
-].map(parseIpRange);
+];
+let nonPublic: IpRange[] | undefined;
+
+/** Parsed on first use, not at import: every start imports this module, few ask whether an address is public. */
+function nonPublicRanges(): IpRange[] {
+  return (nonPublic ??= NON_PUBLIC.map(parseIpRange));
+}
