@@ -89,6 +89,8 @@ const PRODUCT_NOISE = new Set(['server', 'servers', 'online', 'clients', 'client
 const KEYWORD_WEIGHT = 0.12;
 const KEYWORD_CAP = 0.48;
 const INDEXED_PER_PHRASE = 4;
+/** An unanchored phrase's coverage is at most 0.4 × uni + 0.6; below this share of its words it cannot reach 0.75. */
+const UNANCHORED_UNI = 0.375;
 /** Candidates whose index hits are below this share of the best candidate's are not scored. */
 const MIN_HIT_SHARE = 0.25;
 
@@ -378,6 +380,8 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       let u = 0;
       for (let i = 0; i < p.content.length; i += 1) if (has(p.content[i] as number)) u += p.contentWeights[i] as number;
       const uni = p.contentTotal > 0 ? u / p.contentTotal : 0;
+      // Without its anchor a phrase needs coverage 0.75, out of reach (0.4 × uni + 0.6 at most) below UNANCHORED_UNI: skip the pairs.
+      if (!anchored && uni < UNANCHORED_UNI) continue;
       let coverage = uni;
       if (p.pairs.length > 0) {
         let b = 0;
