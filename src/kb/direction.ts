@@ -6,31 +6,39 @@
  */
 export type SmtpDirection = 'inbound' | 'outbound';
 
+/** A pattern and a fixed word it needs (lower case): the word is looked for first, the pattern only when it is there. */
+type Marker = readonly [string, RegExp];
+
 /** Our server refused a client: Postfix `reject: RCPT from`, Exim `rejected RCPT`, Sendmail `ruleset=check_rcpt … reject=`. */
-const INBOUND: readonly RegExp[] = [
-  /\b(?:milter-)?reject: (?:RCPT|MAIL|CONNECT|DATA|END-OF-MESSAGE|HELO|EHLO|VRFY|ETRN|BDAT|header|body) from\b/i,
-  /\brejected (?:RCPT|MAIL|EHLO|HELO|after DATA|connection)\b/i,
-  /\bruleset=check_(?:mail|rcpt|relay)\b/i,
+const INBOUND: readonly Marker[] = [
+  ['reject: ', /\b(?:milter-)?reject: (?:RCPT|MAIL|CONNECT|DATA|END-OF-MESSAGE|HELO|EHLO|VRFY|ETRN|BDAT|header|body) from\b/i],
+  ['rejected ', /\brejected (?:RCPT|MAIL|EHLO|HELO|after DATA|connection)\b/i],
+  ['ruleset=check_', /\bruleset=check_(?:mail|rcpt|relay)\b/i],
 ];
 
 /** A remote server refused us: Postfix `host … said:` / `(in reply to … command)`, NDRs, Exim `SMTP error from remote mail server`. */
-const OUTBOUND: readonly RegExp[] = [
-  /\bhost [\w.-]{1,253}\[[\w.:]{1,64}\] (?:said|refused to talk to me)\b/i,
-  /\bin reply to (?:RCPT TO|MAIL FROM|end of DATA|DATA|HELO|EHLO|AUTH|STARTTLS|BDAT) command\b/i,
-  /\bremote server (?:returned|replied)\b/i,
-  /\bSMTP error from remote (?:mail server|mailer)\b/i,
-  /\b(?:the )?response (?:from|was) the remote server\b/i,
-  /\bremote host said\b/i,
-  /\bDiagnostic-Code: ?smtp;/i,
+const OUTBOUND: readonly Marker[] = [
+  ['said', /\bhost [\w.-]{1,253}\[[\w.:]{1,64}\] said\b/i],
+  ['refused to talk', /\bhost [\w.-]{1,253}\[[\w.:]{1,64}\] refused to talk to me\b/i],
+  ['in reply to', /\bin reply to (?:RCPT TO|MAIL FROM|end of DATA|DATA|HELO|EHLO|AUTH|STARTTLS|BDAT) command\b/i],
+  ['remote server', /\bremote server (?:returned|replied)\b/i],
+  ['smtp error from remote', /\bSMTP error from remote (?:mail server|mailer)\b/i],
+  ['the remote server', /\b(?:the )?response (?:from|was) the remote server\b/i],
+  ['remote host said', /\bremote host said\b/i],
+  ['diagnostic-code', /\bDiagnostic-Code: ?smtp;/i],
 ];
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const DIRECTION_PATTERNS: readonly RegExp[] = [...INBOUND, ...OUTBOUND];
+export const DIRECTION_PATTERNS: readonly RegExp[] = [...INBOUND, ...OUTBOUND].map(([, re]) => re);
+
+function marked(markers: readonly Marker[], text: string, lower: string): boolean {
+  return markers.some(([word, re]) => lower.includes(word) && re.test(text));
+}
 
 /** The side that refused, when the text says one and only one; undefined for other texts and for mixed logs. */
-export function smtpDirection(text: string): SmtpDirection | undefined {
-  const inbound = INBOUND.some((re) => re.test(text));
-  const outbound = OUTBOUND.some((re) => re.test(text));
+export function smtpDirection(text: string, lower: string = text.toLowerCase()): SmtpDirection | undefined {
+  const inbound = marked(INBOUND, text, lower);
+  const outbound = marked(OUTBOUND, text, lower);
   if (inbound === outbound) return undefined;
   return inbound ? 'inbound' : 'outbound';
 }

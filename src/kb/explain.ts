@@ -72,7 +72,7 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
     const codes = decodeCodes(prepared.text, prepared.lower).map(withMeaning);
     const codeKeys = new Set<string>();
     for (const code of codes) for (const key of code.keys) codeKeys.add(key);
-    const direction = smtpDirection(prepared.text);
+    const direction = smtpDirection(prepared.text, prepared.lower);
     const { ranked, band, notes } = calibrate(matcher.match({ tokens: prepared.tokens, hidden: prepared.hidden, codeKeys, text: prepared.text, direction }), matcher.contrast);
     const top = ranked[0];
     // A catch-all is never shown as a runner-up beside a specific diagnosis: the specific one says more.
