@@ -39,7 +39,10 @@ export interface ExplainResult {
   followUps: string[];
   /** The text was longer than MAX_TEXT and only its start was analysed. */
   truncated: boolean;
-  /** Which side refused, for an SMTP refusal that says so: `inbound` (our server refused a client), `outbound` (a remote server refused us). */
+  /**
+   * Which side refused, for an SMTP refusal that says so: `inbound` (our server refused a client), `outbound` (a remote
+   * server refused us). Read when an entry about one side was weighed; undefined otherwise.
+   */
   direction?: SmtpDirection;
   /** Why the answer's order or band differs from the raw scores (calibrate.ts): a generic entry yielded, neighbours were close. */
   notes: string[];
@@ -72,8 +75,17 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
     const codes = decodeCodes(prepared.text, prepared.lower).map(withMeaning);
     const codeKeys = new Set<string>();
     for (const code of codes) for (const key of code.keys) codeKeys.add(key);
-    const direction = smtpDirection(prepared.text, prepared.lower);
-    const { ranked, band, notes } = calibrate(matcher.match({ tokens: prepared.tokens, hidden: prepared.hidden, codeKeys, text: prepared.text, direction }), matcher.contrast);
+    // Read only when an entry about one side of an SMTP refusal is weighed (matcher.ts).
+    let direction: SmtpDirection | undefined;
+    let directionRead = false;
+    const directionOf = (): SmtpDirection | undefined => {
+      if (!directionRead) {
+        directionRead = true;
+        direction = smtpDirection(prepared.text, prepared.lower);
+      }
+      return direction;
+    };
+    const { ranked, band, notes } = calibrate(matcher.match({ tokens: prepared.tokens, hidden: prepared.hidden, codeKeys, text: prepared.text, direction: directionOf }), matcher.contrast);
     const top = ranked[0];
     // A catch-all is never shown as a runner-up beside a specific diagnosis: the specific one says more.
     const matches = band === 'diagnosis' && top

@@ -17,8 +17,11 @@ export interface MatchInput {
   text: string;
   /** Words the text's abstraction hid (a URL's path, a block list's name), in runs separated by '' (PreparedText.hidden). */
   hidden?: readonly string[];
-  /** Which side refused an SMTP transaction, when the text says (direction.ts): entries for the other side are ruled out. */
-  direction?: SmtpDirection;
+  /**
+   * Which side refused an SMTP transaction, when the text says (direction.ts): entries for the other side are ruled out.
+   * A function, asked only when an entry with a direction is scored: most texts never pay for reading it.
+   */
+  direction?: () => SmtpDirection | undefined;
 }
 
 /** Why an entry scored: one line per signal, for the reply's data and for debugging a miss. */
@@ -369,7 +372,10 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
 
   function score(c: CompiledEntry, input: MatchInput): Match | undefined {
     // An entry about the other side of an SMTP refusal (our server refused a client / a remote server refused us) is not this error.
-    if (c.direction !== undefined && input.direction !== undefined && c.direction !== input.direction) return undefined;
+    if (c.direction !== undefined && input.direction !== undefined) {
+      const side = input.direction();
+      if (side !== undefined && side !== c.direction) return undefined;
+    }
     for (const group of c.required) if (!group.some((t) => termPresent(t, input))) return undefined;
     for (const t of c.exclude) if (termPresent(t, input)) return undefined;
     const signals: Signal[] = [];
