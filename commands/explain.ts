@@ -176,6 +176,7 @@ export function explainReply(result: ExplainResult): Reply {
       matches: result.matches.map((m) => ({ id: m.entry.id, title: m.entry.title, confidence: m.confidence })),
       related: result.related.map((m) => ({ id: m.entry.id, title: m.entry.title, confidence: m.confidence })),
       ...(result.platform ? { platform: result.platform } : {}),
+      ...(result.direction ? { direction: result.direction } : {}),
       ...(result.closest ? { closest: { id: result.closest.entry.id, title: result.closest.entry.title, confidence: result.closest.confidence } } : {}),
       codes: result.codes.map(({ kind, raw, value, name, meaning, parts }) => ({ kind, raw, value, name, meaning, ...(parts ? { parts } : {}) })),
       entities: result.entities,

@@ -61,9 +61,20 @@ export function hostName(word: string): string | undefined {
   return name.toLowerCase();
 }
 
+/**
+ * An IPv6 address has `::` or at least six colons (seven, or six before a dotted quad): times such as `10:15:00`
+ * do not reach node's isIP, whose IPv6 expression is the costliest test of a word.
+ */
+function mayBeIpv6(word: string): boolean {
+  if (word.includes('::')) return true;
+  let colons = 0;
+  for (let i = 0; i < word.length; i += 1) if (word.charCodeAt(i) === 58) colons += 1;
+  return colons >= 6;
+}
+
 function ipAddress(word: string): string | undefined {
   // Cheap gate first: node's isIP runs a large regex, and most words are not addresses.
-  if (!IPV4_SHAPE.test(word) && !(IPV6_CHARS.test(word) && word.indexOf(':') !== word.lastIndexOf(':'))) return undefined;
+  if (!IPV4_SHAPE.test(word) && !(mayBeIpv6(word) && IPV6_CHARS.test(word))) return undefined;
   let core = word;
   // `[2001:db8::25]`, and Postfix's `host[10.1.2.3]` / `unknown[10.1.2.3]`.
   const open = core.indexOf('[');

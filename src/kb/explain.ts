@@ -2,28 +2,19 @@ import { decodeCodes, type DecodedCode } from './codes';
 import type { Entities } from './entities';
 import { fillFollowUps, postureFollowUps } from './follow-ups';
 import { loadKnowledgeBase, type KnowledgeBase } from './load';
-import { createMatcher, type Match, type Matcher, type Signal } from './matcher';
+import { calibrate, hasStrongEvidence, MATCH_THRESHOLD, RELATED_FLOOR, type Band } from './calibrate';
+import { smtpDirection, type SmtpDirection } from './direction';
+import { createMatcher, type Matcher, type Signal } from './matcher';
 import { detectPlatform } from './platform';
 import type { KbEntry, Platform } from './schema';
 import { prepareText } from './text';
 
-/**
- * Right or silent: a confident wrong answer costs an admin an hour, "no match, here is what the codes mean"
- * a minute. So an entry is offered as *the diagnosis* only when its confidence reaches MATCH_THRESHOLD and
- * its evidence is the error's own words or a code specific to it; a weaker best guess is offered as
- * "possibly related" (a question), and runner-ups are shown only when they are close to the top.
- */
-export const MATCH_THRESHOLD = 0.6;
-/** Candidates at or above this confidence (and below the diagnosis) are "possibly related". */
-export const RELATED_FLOOR = 0.35;
 /** A runner-up is shown beside the diagnosis only when its score is at least this share of the top score. */
 const RUNNER_UP_SHARE = 0.75;
-/** A code signal this strong is specific to an entry (a shared code like 5.7.1 weighs 0.3 or less). */
-const SPECIFIC_CODE_WEIGHT = 0.5;
 const MAX_MATCHES = 3;
 const MAX_RELATED = 3;
 
-export type Band = 'diagnosis' | 'possibly-related' | 'none';
+export { bandOf, hasStrongEvidence, MATCH_THRESHOLD, RELATED_FLOOR, type Band } from './calibrate';
 
 export interface ExplainMatch {
   entry: KbEntry;
@@ -48,6 +39,13 @@ export interface ExplainResult {
   followUps: string[];
   /** The text was longer than MAX_TEXT and only its start was analysed. */
   truncated: boolean;
+  /**
+   * Which side refused, for an SMTP refusal that says so: `inbound` (our server refused a client), `outbound` (a remote
+   * server refused us). Read when an entry about one side was weighed; undefined otherwise.
+   */
+  direction?: SmtpDirection;
+  /** Why the answer's order or band differs from the raw scores (calibrate.ts): a generic entry yielded, neighbours were close. */
+  notes: string[];
 }
 
 export interface Explainer {
@@ -58,19 +56,6 @@ export interface Explainer {
 
 export interface ExplainerOptions {
   maxCandidates?: number;
-}
-
-/** Evidence that can carry a diagnosis: the error's own words, or a code only this kind of error has. */
-export function hasStrongEvidence(match: Match): boolean {
-  return match.signals.some((s) => s.kind === 'phrase' || (s.kind === 'code' && s.score >= SPECIFIC_CODE_WEIGHT));
-}
-
-/** Which band a ranked list of candidates falls in. */
-export function bandOf(ranked: readonly Match[]): Band {
-  const best = ranked[0];
-  if (!best) return 'none';
-  if (best.confidence >= MATCH_THRESHOLD && hasStrongEvidence(best)) return 'diagnosis';
-  return best.confidence >= RELATED_FLOOR ? 'possibly-related' : 'none';
 }
 
 /** Builds an explainer over a knowledge base (the built-in one by default). */
@@ -90,12 +75,22 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
     const codes = decodeCodes(prepared.text, prepared.lower).map(withMeaning);
     const codeKeys = new Set<string>();
     for (const code of codes) for (const key of code.keys) codeKeys.add(key);
-    const ranked = matcher.match({ tokens: prepared.tokens, codeKeys, text: prepared.text });
-    const band = bandOf(ranked);
+    // Read only when an entry about one side of an SMTP refusal is weighed (matcher.ts).
+    let direction: SmtpDirection | undefined;
+    let directionRead = false;
+    const directionOf = (): SmtpDirection | undefined => {
+      if (!directionRead) {
+        directionRead = true;
+        direction = smtpDirection(prepared.text, prepared.lower);
+      }
+      return direction;
+    };
+    const { ranked, band, notes } = calibrate(matcher.match({ tokens: prepared.tokens, hidden: prepared.hidden, codeKeys, text: prepared.text, direction: directionOf }), matcher.contrast);
     const top = ranked[0];
+    // A catch-all is never shown as a runner-up beside a specific diagnosis: the specific one says more.
     const matches = band === 'diagnosis' && top
       ? ranked
-        .filter((m, i) => i === 0 || (m.confidence >= MATCH_THRESHOLD && m.score >= top.score * RUNNER_UP_SHARE && hasStrongEvidence(m)))
+        .filter((m, i) => i === 0 || (m.confidence >= MATCH_THRESHOLD && m.score >= top.score * RUNNER_UP_SHARE && hasStrongEvidence(m) && (top.entry.generic || !m.entry.generic)))
         .slice(0, MAX_MATCHES)
       : [];
     const related = band === 'possibly-related' ? ranked.filter((m) => m.confidence >= RELATED_FLOOR).slice(0, MAX_RELATED) : [];
@@ -113,6 +108,8 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
       platform: matches.some((m) => m.entry.fix.steps.some((step) => step.platform !== undefined)) ? detectPlatform(prepared.text) : undefined,
       followUps,
       truncated: prepared.truncated,
+      direction,
+      notes,
     };
   }
 

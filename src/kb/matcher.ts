@@ -1,4 +1,5 @@
 import { CODE_REF, type KbEntry } from './schema';
+import type { SmtpDirection } from './direction';
 import { prepareText } from './text';
 
 /**
@@ -14,6 +15,13 @@ export interface MatchInput {
   codeKeys: ReadonlySet<string>;
   /** The analysed text, for entries' regular expressions. */
   text: string;
+  /** Words the text's abstraction hid (a URL's path, a block list's name), in runs separated by '' (PreparedText.hidden). */
+  hidden?: readonly string[];
+  /**
+   * Which side refused an SMTP transaction, when the text says (direction.ts): entries for the other side are ruled out.
+   * A function, asked only when an entry with a direction is scored: most texts never pay for reading it.
+   */
+  direction?: () => SmtpDirection | undefined;
 }
 
 /** Why an entry scored: one line per signal, for the reply's data and for debugging a miss. */
@@ -29,11 +37,33 @@ export interface Match {
   /** 0..1, from the score: one full vendor phrase ≈ 0.8, a phrase and its code ≈ 0.95. */
   confidence: number;
   signals: Signal[];
+  /**
+   * Codes of the text this entry lists that are specific (SPECIFIC_CODE: not an HTTP status, listed by few entries):
+   * an entry that explains such a code outranks one that explains none (explain.ts).
+   */
+  specificCodes: string[];
+  /** Ids of the text's words found in this entry's matched phrases, keywords or product names: the evidence `contrast` weighs. */
+  evidence: number[];
+  /** Code keys of the text this entry lists. */
+  codes: string[];
+}
+
+/** Evidence in a text for one entry that another cannot explain (Matcher.contrast). */
+export interface Contrast {
+  /** IDF weight of the text's words in the entry's matched phrases, keywords and product names that the other entry never uses. */
+  words: number;
+  /** Specific codes of the text the entry lists and the other does not, and its patterns that matched and the other lacks. */
+  marks: number;
 }
 
 export interface Matcher {
   /** Candidates best first (every entry with a positive score among those the index offered). */
   match(input: MatchInput): Match[];
+  /**
+   * Discriminating evidence of `a` against `b`: the weight (IDF) of the text's words that `a` uses and `b` never does,
+   * plus the codes `a` lists and `b` does not. Two neighbours share most words; what tells them apart is this.
+   */
+  contrast(a: Match, b: Match): Contrast;
   readonly size: number;
   readonly vocabulary: number;
 }
@@ -53,9 +83,17 @@ const STOPWORDS = new Set(
 );
 
 const CODE_WEIGHT = 0.6;
+/** A code listed by this many entries names a class of errors (5.7.1, win32:5), not one error. */
+const GENERIC_CODE_ENTRIES = 4;
+/** A code range (`smtp:4.7.500-699`) this narrow is one vendor's family of codes: specific like a single code. */
+const SPECIFIC_RANGE = 200;
+/** Words of product names that name no product: `Exchange Server` vs `Exchange Online` differ by these, not by the product. */
+const PRODUCT_NOISE = new Set(['server', 'servers', 'online', 'clients', 'client', 'applications', 'microsoft', 'windows', 'any', 'smtp', 'mail', 'jvm', 'hybrid']);
 const KEYWORD_WEIGHT = 0.12;
 const KEYWORD_CAP = 0.48;
 const INDEXED_PER_PHRASE = 4;
+/** An unanchored phrase's coverage is at most 0.4 × uni + 0.6; below this share of its words it cannot reach 0.75. */
+const UNANCHORED_UNI = 0.375;
 /** Candidates whose index hits are below this share of the best candidate's are not scored. */
 const MIN_HIT_SHARE = 0.25;
 
@@ -102,11 +140,19 @@ interface IndexedEntry {
   required: Term[][];
   exclude: Term[];
   patterns: Array<{ weight: number; source: string }>;
+  /** Every word id the entry's signatures use, and its product names (`sendmail`, `dovecot`): what the entry can explain. */
+  vocabulary: number[];
+  /** Word ids of the entry's product names. */
+  products: number[];
+  /** The SMTP side the entry is about (schema `direction`), or undefined. */
+  direction?: SmtpDirection;
 }
 
-interface CompiledEntry extends Omit<IndexedEntry, 'patterns'> {
+interface CompiledEntry extends Omit<IndexedEntry, 'patterns' | 'vocabulary'> {
   entry: KbEntry;
   patterns: Array<{ re: RegExp; weight: number; source: string }>;
+  vocabulary: Set<number>;
+  codeKeys: Set<string>;
 }
 
 /**
@@ -120,6 +166,8 @@ export interface MatcherIndex {
   postings: number[][];
   codePostings: Array<[string, number[]]>;
   idf: number[];
+  /** Code keys listed by so many entries (or HTTP statuses) that they identify no error: never a specific code. */
+  genericCodes: string[];
 }
 
 /** Pair key = a * PAIR + b stays a small integer (below 2^30), which V8 keeps unboxed in Sets. */
@@ -181,8 +229,13 @@ export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
       required: s.required.map((group) => group.map(compileTerm)),
       exclude: s.exclude.map(compileTerm),
       patterns: s.patterns.map((p) => ({ weight: p.weight, source: p.regex })),
+      vocabulary: [],
+      products: [],
+      direction: entry.direction,
     };
   });
+  // Product names join the vocabulary after the signatures, so they never change a signature's word ids.
+  const productIds = entries.map((entry) => [...new Set(entry.products.flatMap((p) => wordsOf(p)).filter((w) => !STOPWORDS.has(w) && !PRODUCT_NOISE.has(w)))].map(idOf));
 
   if (vocab.size >= PAIR) throw new Error(`the knowledge base has ${vocab.size} distinct words; word-pair keys allow ${PAIR - 1}`);
 
@@ -225,7 +278,16 @@ export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
       p.anchor = p.content.reduce((best, id) => ((idf[id] as number) > (idf[best] as number) ? id : best), p.content[0] as number);
     }
   }
-  return { vocab: [...vocab.keys()], entries: compiled, postings, codePostings: [...codePostings], idf: [...idf] };
+  compiled.forEach((c, i) => {
+    const ids = new Set<number>(productIds[i]);
+    for (const p of c.phrases) for (const id of p.content) ids.add(id);
+    for (const t of [...c.keywords, ...c.required.flat()]) if (t.kind === 'words') for (const id of t.ids) if (!stopIds.has(id)) ids.add(id);
+    c.vocabulary = [...ids];
+    c.products = productIds[i] as number[];
+  });
+  // HTTP statuses and SMTP basic replies (401, 550) name a class of answers whoever lists them.
+  const genericCodes = [...codePostings].filter(([key, list]) => /^(http:|smtp:\d{3}$)/.test(key) || list.length >= GENERIC_CODE_ENTRIES).map(([key]) => key);
+  return { vocab: [...vocab.keys()], entries: compiled, postings, codePostings: [...codePostings], idf: [...idf], genericCodes };
 }
 
 export function createMatcher(entries: readonly KbEntry[], options: MatcherOptions = {}): Matcher {
@@ -237,7 +299,12 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     ...indexed,
     entry: entries[i] as KbEntry,
     patterns: indexed.patterns.map((p) => ({ ...p, re: new RegExp(p.source, 'i') })),
+    vocabulary: new Set(indexed.vocabulary),
+    codeKeys: new Set([...indexed.codes, ...indexed.keywords, ...indexed.required.flat()].flatMap((t) => (t.kind === 'code' ? [t.text] : []))),
   }));
+  const genericCodes = new Set(index.genericCodes);
+  // Numbers in phrases are codes' digits (`535 5.7.3`): as evidence they count through the codes, not as words.
+  const numeric = Uint8Array.from([0, ...index.vocab.map((w) => (/^\d+$/.test(w) ? 1 : 0))]);
   const { postings } = index;
   const codePostings = new Map(index.codePostings);
   const idf = Float64Array.from(index.idf);
@@ -259,6 +326,19 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     const distinct: number[] = [];
     let prev = 0;
     for (const token of input.tokens) {
+      const id = vocab.get(token) ?? 0;
+      if (id !== 0) {
+        if (stamp[id] !== generation) {
+          stamp[id] = generation;
+          distinct.push(id);
+        }
+        if (prev !== 0) pairs.add(prev * PAIR + id);
+      }
+      prev = id;
+    }
+    // Hidden words count as words; their pairs only within a run ('' is no word, so it breaks the pair).
+    prev = 0;
+    for (const token of input.hidden ?? []) {
       const id = vocab.get(token) ?? 0;
       if (id !== 0) {
         if (stamp[id] !== generation) {
@@ -291,15 +371,23 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
   }
 
   function score(c: CompiledEntry, input: MatchInput): Match | undefined {
+    // An entry about the other side of an SMTP refusal (our server refused a client / a remote server refused us) is not this error.
+    if (c.direction !== undefined && input.direction !== undefined) {
+      const side = input.direction();
+      if (side !== undefined && side !== c.direction) return undefined;
+    }
     for (const group of c.required) if (!group.some((t) => termPresent(t, input))) return undefined;
     for (const t of c.exclude) if (termPresent(t, input)) return undefined;
     const signals: Signal[] = [];
     const phraseScores: number[] = [];
+    const evidence: number[] = [];
     for (const p of c.phrases) {
       const anchored = has(p.anchor);
       let u = 0;
       for (let i = 0; i < p.content.length; i += 1) if (has(p.content[i] as number)) u += p.contentWeights[i] as number;
       const uni = p.contentTotal > 0 ? u / p.contentTotal : 0;
+      // Without its anchor a phrase needs coverage 0.75, out of reach (0.4 × uni + 0.6 at most) below UNANCHORED_UNI: skip the pairs.
+      if (!anchored && uni < UNANCHORED_UNI) continue;
       let coverage = uni;
       if (p.pairs.length > 0) {
         let b = 0;
@@ -310,6 +398,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       if (coverage >= p.min && (anchored || coverage >= 0.75)) {
         phraseScores.push(p.weight * coverage);
         signals.push({ kind: 'phrase', detail: p.text, score: round(p.weight * coverage) });
+        for (const id of p.content) if (has(id) && !numeric[id] && !evidence.includes(id)) evidence.push(id);
       }
     }
     phraseScores.sort((a, b) => b - a);
@@ -319,11 +408,15 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     });
     let codeTotal = 0;
     let codeCount = 0;
+    const codes: string[] = [];
+    const specificCodes: string[] = [];
     for (const code of c.codes) {
       if (!codePresent(code, input)) continue;
       codeTotal += code.weight / 2 ** codeCount;
       codeCount += 1;
       signals.push({ kind: 'code', detail: code.text, score: code.weight });
+      codes.push(code.text);
+      if (code.range ? code.range.hi - code.range.lo <= SPECIFIC_RANGE : !genericCodes.has(code.key)) specificCodes.push(code.text);
     }
     total += codeTotal;
     let keywordTotal = 0;
@@ -331,6 +424,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       if (termPresent(k, input)) {
         keywordTotal += KEYWORD_WEIGHT;
         signals.push({ kind: 'keyword', detail: k.text, score: KEYWORD_WEIGHT });
+        if (k.kind === 'words') for (const id of k.ids) if (!numeric[id] && !evidence.includes(id)) evidence.push(id);
       }
     }
     total += Math.min(KEYWORD_CAP, keywordTotal);
@@ -341,7 +435,21 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       }
     }
     if (total <= 0) return undefined;
-    return { entry: c.entry, score: round(total), confidence: confidenceOf(total), signals };
+    for (const id of c.products) if (has(id) && !evidence.includes(id)) evidence.push(id);
+    return { entry: c.entry, score: round(total), confidence: confidenceOf(total), signals, specificCodes, evidence, codes };
+  }
+
+  const byEntry = new Map<KbEntry, CompiledEntry>(compiled.map((c) => [c.entry, c]));
+
+  function contrast(a: Match, b: Match): Contrast {
+    const other = byEntry.get(b.entry);
+    if (!other) return { words: 0, marks: 0 };
+    let words = 0;
+    for (const id of a.evidence) if (!other.vocabulary.has(id)) words += idf[id] as number;
+    let marks = 0;
+    for (const code of a.specificCodes) if (!other.codeKeys.has(code)) marks += 1;
+    for (const s of a.signals) if (s.kind === 'pattern' && !other.patterns.some((p) => p.source === s.detail)) marks += 1;
+    return { words: round(words), marks };
   }
 
   function match(input: MatchInput): Match[] {
@@ -371,7 +479,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     return out;
   }
 
-  return { match, size: compiled.length, vocabulary: vocab.size };
+  return { match, contrast, size: compiled.length, vocabulary: vocab.size };
 }
 
 /** Canonical signature keys: HRESULT/NTSTATUS as 0x + 8 hex digits, AD data sub-codes in lower case. */

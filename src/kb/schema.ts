@@ -79,6 +79,17 @@ const KNOWN_PLACEHOLDERS = new Set(['host', 'ip', 'dn', 'email', 'domain', 'url'
 export const kbEntrySchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'ids are lower-case words joined by dots or hyphens'),
   title: z.string().min(5).max(140),
+  /**
+   * For SMTP refusals, the side that refused: `inbound` when our server refused a client or sender (`NOQUEUE: reject:
+   * RCPT from`), `outbound` when a remote server refused our mail (`host … said: 550`, an NDR's `Remote Server returned`).
+   * A text that clearly reads the other way rules the entry out (direction.ts).
+   */
+  direction: z.enum(['inbound', 'outbound']).optional(),
+  /**
+   * A catch-all for a status or a symptom (`HTTP 401`, `access denied`, `connection refused`): it is the answer only when
+   * no entry for a specific error matched the text too; beside one, it yields (explain.ts).
+   */
+  generic: z.boolean().default(false),
   /** How bad the explained error is: `fail` for hard errors, `warn` for deferrals and retries. */
   severity: z.enum(['info', 'warn', 'fail']).default('fail'),
   products: z.array(z.string().min(2)).min(1),

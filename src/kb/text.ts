@@ -17,6 +17,12 @@ export interface PreparedText {
   truncated: boolean;
   /** Lower-case words of the abstracted text (`xhost`, `xurl`, `xip`, `xpath`, `xguid`, `xemail`, `xdn`, `xnum`). */
   tokens: string[];
+  /**
+   * Words the abstraction hid that still say what failed, in runs separated by '': a URL's path (`/mapi/emsmdb` →
+   * `mapi emsmdb`, `/EWS/Exchange.asmx` → `ews exchange asmx`) names the protocol; a block list's host its list.
+   * Matched as words (and pairs within a run), never in the sequence of `tokens`, so phrases with `{url}` keep their pairs.
+   */
+  hidden: string[];
   entities: Entities;
 }
 
@@ -29,8 +35,13 @@ const QUOTES: ReadonlyArray<readonly [RegExp, string]> = [
 const TOKEN = /[a-z0-9_]+/g;
 const NON_ASCII = /[^\t\n\r -~]/;
 
+/**
+ * Hosts whose name is evidence, not a server of the admin's: block lists by their zone (`zen.spamhaus.org` → `spamhaus`)
+ * and Microsoft 365's front ends (`outlook.office365.com` → `office365`: Exchange Online, not an Exchange server).
+ */
+const NAMED_HOST = /(?:^|\.)(spamhaus|spamcop|barracudacentral|sorbs|uceprotect|spameatingmonkey|mailspike|psbl|surbl|abuseat|senderscore|backscatterer|s5h|nordspam|invaluement|office365|microsoftonline)\.(?:org|net|com|de|to)$/;
 /** Every regex here, for the static backtracking check in the tests. */
-export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, NON_ASCII];
+export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, NON_ASCII, NAMED_HOST];
 
 /** Console widths PowerShell and cmd.exe wrap at, cutting words in two. */
 const CONSOLE_WIDTHS = new Set([79, 80, 119, 120]);
@@ -129,14 +140,42 @@ function allDigits(s: string): boolean {
   return true;
 }
 
+const MAX_HIDDEN = 40;
+
+/** A URL's path words (not its query: ids and tokens), at most eight, without ids and long numbers. */
+function pathWords(url: string): string[] {
+  const scheme = url.indexOf('://');
+  const slash = url.indexOf('/', scheme + 3);
+  if (slash < 0) return [];
+  let end = url.length;
+  for (const stop of ['?', '#']) {
+    const at = url.indexOf(stop, slash);
+    if (at >= 0 && at < end) end = at;
+  }
+  const words = decodePercent(url.slice(slash, end)).toLowerCase().match(TOKEN) ?? [];
+  return words.filter((w) => w.length <= 24 && !(w.length >= 6 && allDigits(w))).slice(0, 8);
+}
+
+/** The evidence word of a NAMED_HOST (`spamhaus`, `office365`), none for other hosts. */
+function hostWords(host: string): string[] {
+  const named = NAMED_HOST.exec(host.toLowerCase());
+  return named ? [named[1] as string] : [];
+}
+
+function hide(hidden: string[], words: readonly string[]): void {
+  if (words.length === 0 || hidden.length >= MAX_HIDDEN) return;
+  hidden.push('', ...words);
+}
+
 /** The placeholder for a word that names a URL, address, host, path…, recording it in the bag; the word itself otherwise. */
-function abstractWord(word: string, bag: EntityBag): string {
+function abstractWord(word: string, bag: EntityBag, hidden: string[]): string {
   const { lead, core, tail } = trimWord(word);
   const chunk = classify(core);
   if (!chunk) return serverPrefixed(lead, core, tail) ?? word;
   switch (chunk.kind) {
     case 'url':
       bag.addUrl(chunk.value);
+      hide(hidden, [...hostWords(chunk.value.slice(chunk.value.indexOf('://') + 3).split(/[/:?#]/, 1)[0] as string), ...pathWords(chunk.value)]);
       break;
     case 'email':
       bag.add('emails', chunk.value.toLowerCase());
@@ -144,9 +183,11 @@ function abstractWord(word: string, bag: EntityBag): string {
     case 'ip':
       bag.add('ips', chunk.value);
       break;
-    case 'host':
+    case 'host': {
       bag.add('hosts', chunk.value);
+      hide(hidden, hostWords(chunk.value));
       break;
+    }
     case 'guid':
     case 'path':
     case 'server':
@@ -226,13 +267,15 @@ export function prepareText(input: string): PreparedText {
     withoutDns = rebuilt + text.slice(at);
   }
 
-  const abstracted = mapWords(withoutDns, (word) => abstractWord(word, bag));
+  const hidden: string[] = [];
+  const abstracted = mapWords(withoutDns, (word) => abstractWord(word, bag, hidden));
 
   return {
     text,
     lower: text.toLowerCase(),
     truncated,
     tokens: tokenize(decodePercent(abstracted)),
+    hidden,
     entities: bag.result(),
   };
 }

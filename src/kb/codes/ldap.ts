@@ -107,10 +107,12 @@ const CLASS = /\b(OperationsError|ProtocolError|TimeLimitExceeded|SizeLimitExcee
 const AD_DATA = /\bdata ([0-9a-f]{1,4})\b/gi;
 const AD_PREFIX = /\b([0-9A-F]{8}): (?:LdapErr|RefErr|NameErr|SecErr|SvcErr|AtrErr|UpdErr|SysErr)\b/g;
 const AD_CONTEXT = /ldaperr|acceptsecuritycontext|dsid-/i;
+/** The ldapts class names all end in `Error` right after a lower-case letter (`InvalidCredentialsError`). */
+const CLASS_GATE = /[a-z]Error\b/;
 const LDAP_GATE = /ldap|err:|error <|result ?code|error\b/;
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const LDAP_PATTERNS: readonly RegExp[] = [JAVA, LDP, OPENLDAP, GENERIC, CLASS, AD_DATA, AD_PREFIX, AD_CONTEXT, LDAP_GATE];
+export const LDAP_PATTERNS: readonly RegExp[] = [JAVA, LDP, OPENLDAP, GENERIC, CLASS, AD_DATA, AD_PREFIX, AD_CONTEXT, LDAP_GATE, CLASS_GATE];
 
 function ldapCode(code: number, raw: string, index: number, end: number): Found {
   const rfc = LDAP_RESULTS[code];
@@ -138,11 +140,12 @@ export function findLdapCodes(text: string, lower: string = text.toLowerCase()):
     const start = (m.index as number) + m[0].lastIndexOf(digits);
     out.push(ldapCode(value, m[0], start, start + digits.length));
   };
-  for (const m of matches(text, JAVA)) add(m, Number(m[1]));
-  for (const m of matches(text, LDP)) add(m, Number(m[1]));
-  for (const m of matches(text, OPENLDAP)) add(m, Number(m[1]));
-  for (const m of matches(text, GENERIC)) add(m, Number(m[1]));
-  for (const m of matches(text, CLASS)) {
+  // Each spelling is looked for only when its fixed part is in the text: most error pastes name none of them.
+  if (lower.includes('ldap: error code')) for (const m of matches(text, JAVA)) add(m, Number(m[1]));
+  if (text.includes('Error <')) for (const m of matches(text, LDP)) add(m, Number(m[1]));
+  if (lower.includes('ldap_')) for (const m of matches(text, OPENLDAP)) add(m, Number(m[1]));
+  if (lower.includes('code') || lower.includes('ldap error')) for (const m of matches(text, GENERIC)) add(m, Number(m[1]));
+  for (const m of CLASS_GATE.test(text) ? matches(text, CLASS) : []) {
     const code = ERROR_CLASSES[m[1] as string];
     if (code !== undefined) out.push(ldapCode(code, m[0], m.index, m.index + m[0].length));
   }

@@ -186,10 +186,12 @@ const BASIC: Record<string, string> = {
 const ENHANCED = /(?:^|[^\w.@/:])(([245])\.(\d{1,3})\.(\d{1,3}))(?!\w|\.\d)/g;
 const BASIC_BEFORE_ENHANCED = /(?:^|[^\w.])([245][0-5]\d)[ -](?=[245]\.\d{1,3}\.\d)/g;
 const BASIC_CONTEXT = /\b(?:smtp;|smtp error:?|smtp response:?|responded with:?|replied:?|server returned:?|said:)[ '"[(]{0,3}([245][0-5]\d)\b/gi;
+const ENHANCED_SHAPE = /[245]\.\d{1,3}\.\d/;
+const BASIC_CONTEXT_GATE = /smtp|respond|replied|returned|said:/i;
 const MAIL_CONTEXT = /\b(?:smtp|ndr|e-?mail|mail|recipient|sender|relay|rcpt|message|delivery|deliver|mailbox|postmaster|mx|queue|connector|spf|dmarc|dkim|resolver|routing|undeliverable)/i;
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const SMTP_PATTERNS: readonly RegExp[] = [ENHANCED, BASIC_BEFORE_ENHANCED, BASIC_CONTEXT, MAIL_CONTEXT];
+export const SMTP_PATTERNS: readonly RegExp[] = [ENHANCED, BASIC_BEFORE_ENHANCED, BASIC_CONTEXT, MAIL_CONTEXT, ENHANCED_SHAPE, BASIC_CONTEXT_GATE];
 
 /** Plain words for an enhanced status code from its class, subject and detail. */
 export function describeEnhanced(cls: string, subject: string, detail: string): string {
@@ -204,19 +206,22 @@ export function describeEnhanced(cls: string, subject: string, detail: string): 
 export function findSmtpCodes(text: string): Found[] {
   const out: Found[] = [];
   const basicAt = new Set<number>();
-  for (const m of matches(text, BASIC_BEFORE_ENHANCED)) {
+  // The patterns below start with a character class, which a regex engine tries at every position of a 64 KB paste;
+  // these gates (a fixed shape, fixed words) skip them for the many texts that hold no SMTP code at all.
+  const enhanced = ENHANCED_SHAPE.test(text);
+  for (const m of enhanced ? matches(text, BASIC_BEFORE_ENHANCED) : []) {
     const code = m[1] as string;
     const start = m.index + m[0].length - 4;
     basicAt.add(start + 4);
     out.push(basicCode(code, start));
   }
-  for (const m of matches(text, BASIC_CONTEXT)) {
+  for (const m of BASIC_CONTEXT_GATE.test(text) ? matches(text, BASIC_CONTEXT) : []) {
     const code = m[1] as string;
     const start = m.index + m[0].length - 3;
     out.push(basicCode(code, start));
   }
   let mailish: boolean | undefined;
-  for (const m of matches(text, ENHANCED)) {
+  for (const m of enhanced ? matches(text, ENHANCED) : []) {
     const [, whole, cls, subject, detail] = m as unknown as [string, string, string, string, string];
     if (Number(subject) > 7) continue;
     const index = m.index + m[0].length - whole.length;

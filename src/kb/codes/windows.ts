@@ -94,6 +94,19 @@ const WIN32_CONTEXT = /\b(win32 error|system error|error code|errorcode|last ?er
 const SYMBOL = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]{2,60}\b/g;
 const CONTEXT_WORDS = /error|status|code/;
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+
+/** Whether the text holds `length` characters of a class in a row: a scan by hand, cheaper than a regex tried at every position. */
+function hasRun(text: string, of: (c: number) => boolean, length: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    run = of(text.charCodeAt(i)) ? run + 1 : 0;
+    if (run >= length) return true;
+  }
+  return false;
+}
+
 /** Every regex here, for the static backtracking check in the tests. */
 export const WINDOWS_PATTERNS: readonly RegExp[] = [HEX_0X, HEX8, DECIMAL10, WIN32_CONTEXT, SYMBOL, CONTEXT_WORDS];
 
@@ -116,14 +129,15 @@ export function findWindowsCodes(text: string, lower: string = text.toLowerCase(
       push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, false));
     }
   }
-  for (const m of matches(text, HEX8)) {
+  // HEX8 and DECIMAL10 start with a character class tried at every position: gated by their digit runs.
+  for (const m of hasRun(text, isHex, 8) ? matches(text, HEX8) : []) {
     const { raw, digits, start, end } = span(m);
     const suffixed = m[3] === 'h' || m[3] === 'H';
     // A bare 8-digit word counts only when it is a known code; `…h` is an HRESULT by its spelling.
     if (!suffixed && (!/[0-9]/.test(digits) || !/^[89a-fA-F]/.test(digits))) continue;
     push(classify32(Number.parseInt(digits, 16) >>> 0, raw, start, end, !suffixed));
   }
-  for (const m of matches(text, DECIMAL10)) {
+  for (const m of hasRun(text, isDigit, 10) ? matches(text, DECIMAL10) : []) {
     const { raw, digits, start, end } = span(m);
     const value = Number(digits);
     if (raw.startsWith('-')) {

@@ -9,6 +9,7 @@ import { SMTP_PATTERNS } from '../../../src/kb/codes/smtp';
 import { TLS_PATTERNS } from '../../../src/kb/codes/tls';
 import { WINDOWS_PATTERNS } from '../../../src/kb/codes/windows';
 import { ENTITY_PATTERNS } from '../../../src/kb/entities';
+import { DIRECTION_PATTERNS } from '../../../src/kb/direction';
 import { FOLLOW_UP_PATTERNS } from '../../../src/kb/follow-ups';
 import { loadKnowledgeBase } from '../../../src/kb/load';
 import { LOOKS_LIKE_ERROR_PATTERNS } from '../../../src/kb/looks-like-error';
@@ -39,6 +40,7 @@ describe('no regular expression can backtrack catastrophically (static check wit
     ['kerberos codes', KERBEROS_PATTERNS],
     ['schannel codes', SCHANNEL_PATTERNS],
     ['follow-up filters', FOLLOW_UP_PATTERNS],
+    ['SMTP direction', DIRECTION_PATTERNS],
     ['platform detection', PLATFORM_PATTERNS],
     ['entities', ENTITY_PATTERNS],
     ['text preparation', TEXT_PATTERNS],

@@ -1,0 +1,131 @@
+import type { Contrast as Evidence, Match } from './matcher';
+
+/**
+ * Right or silent: a confident wrong answer costs an admin an hour, "no match, here is what the codes mean"
+ * a minute. The matcher's scores rank candidates by how much of their text is present; this file decides what
+ * that ranking may claim. Three principles, each a step below:
+ *
+ * 1. Specific before generic. An entry keyed on a code the text holds and that identifies one error
+ *    (`AADSTS700027`, `0x8009030e`) outranks an entry matching only class codes (`401`, `5.7.1`), and a catch-all
+ *    entry (`generic: true`: HTTP 401, access denied) yields to any specific entry with evidence of its own.
+ * 2. Neighbours are told apart by what differs, not by what they share. When two candidates score close, the
+ *    one with more discriminating evidence (words and codes of the text only it uses, product names among them)
+ *    goes first; when neither has enough, the answer is "possibly related" with both, not a diagnosis.
+ * 3. Evidence is a phrase or a specific code; a diagnosis needs confidence MATCH_THRESHOLD and such evidence.
+ *
+ * (The SMTP direction — who refused whom — rules entries out before scoring: matcher.ts, direction.ts.)
+ */
+export const MATCH_THRESHOLD = 0.6;
+/** Candidates at or above this confidence (and below the diagnosis) are "possibly related". */
+export const RELATED_FLOOR = 0.35;
+/** A code signal this strong is specific to an entry (a shared code like 5.7.1 weighs 0.3 or less). */
+const SPECIFIC_CODE_WEIGHT = 0.5;
+/** A candidate explaining a specific code the top does not explain goes first when it scores at least this share of the top. */
+const SPECIFIC_SHARE = 0.4;
+/** A catch-all yields to a specific entry scoring at least this share of it (as close as a runner-up shown beside a diagnosis). */
+const GENERIC_YIELD_SHARE = 0.75;
+/** Two candidates this close (runner-up score / top score) are neighbours: their discriminating evidence decides. */
+export const NEIGHBOUR_SHARE = 0.8;
+/**
+ * Neighbours neither of which has discriminating evidence are ambiguous only this close: a larger lead comes from the text
+ * covering more of the top's phrases (their order, their pairs of words), which is evidence too.
+ */
+export const AMBIGUOUS_SHARE = 0.9;
+/** Discriminating evidence (IDF weight, contrast()) a neighbour needs over the other to be the diagnosis: about one rare word. */
+export const DISCRIMINATING_MARGIN = 3;
+
+export type Band = 'diagnosis' | 'possibly-related' | 'none';
+
+/** Evidence that can carry a diagnosis: the error's own words, or a code only this kind of error has. */
+export function hasStrongEvidence(match: Match): boolean {
+  return match.signals.some((s) => s.kind === 'phrase' || (s.kind === 'code' && s.score >= SPECIFIC_CODE_WEIGHT));
+}
+
+/** Which band a ranked list of candidates falls in, on the top candidate's confidence and evidence alone. */
+export function bandOf(ranked: readonly Match[]): Band {
+  const best = ranked[0];
+  if (!best) return 'none';
+  if (best.confidence >= MATCH_THRESHOLD && hasStrongEvidence(best)) return 'diagnosis';
+  return best.confidence >= RELATED_FLOOR ? 'possibly-related' : 'none';
+}
+
+export interface Calibrated {
+  ranked: Match[];
+  band: Band;
+  /** Why the order or the band differs from the raw scores, for the reply's data and for debugging. */
+  notes: string[];
+}
+
+/** `contrast(a, b)`: the weight of evidence in the text for `a` that `b` cannot explain (Matcher.contrast). */
+export type Contrast = (a: Match, b: Match) => Evidence;
+
+/** Applies the principles to the matcher's ranking: the order to answer in and the band of the answer. */
+export function calibrate(raw: readonly Match[], contrast: Contrast): Calibrated {
+  const notes: string[] = [];
+  let ranked = preferSpecific([...raw], contrast, notes);
+  const settled = settleNeighbours(ranked, contrast, notes);
+  ranked = settled.ranked;
+  let band = bandOf(ranked);
+  if (band === 'diagnosis' && settled.ambiguous) band = 'possibly-related';
+  return { ranked, band, notes };
+}
+
+function moveToFront(ranked: Match[], index: number): Match[] {
+  const chosen = ranked[index] as Match;
+  return [chosen, ...ranked.slice(0, index), ...ranked.slice(index + 1)];
+}
+
+/**
+ * Principle 1: the entry that explains the text's identifying code goes first; a catch-all yields to a specific entry
+ * that scores close to it (GENERIC_YIELD_SHARE) with evidence of its own (words or codes the catch-all cannot explain).
+ */
+export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: string[] = []): Match[] {
+  const top = ranked[0];
+  if (!top) return ranked;
+  // Only an entry resting on generic evidence yields: one with a phrase of its own has earned its place (the neighbour step weighs it).
+  if (top.specificCodes.length === 0 && !top.signals.some((s) => s.kind === 'phrase')) {
+    const i = ranked.findIndex((m) => m.specificCodes.length > 0 && hasStrongEvidence(m) && m.score >= top.score * SPECIFIC_SHARE);
+    if (i > 0) {
+      notes.push(`${ranked[i]?.entry.id} explains ${ranked[i]?.specificCodes.join(', ')}, which ${top.entry.id} does not`);
+      return moveToFront(ranked, i);
+    }
+  }
+  if (top.entry.generic) {
+    const own = (m: Match): boolean => {
+      if (!contrast) return true;
+      const c = contrast(m, top);
+      return c.marks > 0 || c.words >= DISCRIMINATING_MARGIN;
+    };
+    const i = ranked.findIndex((m) => !m.entry.generic && hasStrongEvidence(m) && m.score >= top.score * GENERIC_YIELD_SHARE && own(m));
+    if (i > 0) {
+      notes.push(`${top.entry.id} is a catch-all; ${ranked[i]?.entry.id} is specific`);
+      return moveToFront(ranked, i);
+    }
+  }
+  return ranked;
+}
+
+/**
+ * Principle 2: of two close candidates, the one with discriminating evidence of its own (at least DISCRIMINATING_MARGIN:
+ * a rare word, a specific code or a pattern the other cannot explain) goes first. When both have some, the text shows both
+ * conditions and the scores keep their order (the runner-up is shown beside the diagnosis); when neither has any and
+ * they score within AMBIGUOUS_SHARE, the text does not tell them apart: no diagnosis, both offered as possibly related.
+ */
+export function settleNeighbours(ranked: Match[], contrast: Contrast, notes: string[] = []): { ranked: Match[]; ambiguous: boolean } {
+  const [top, next] = ranked;
+  if (!top || !next || next.score < top.score * NEIGHBOUR_SHARE) return { ranked, ambiguous: false };
+  // A catch-all next to a specific entry is principle 1's business: its vocabulary is not a rival story.
+  if (next.entry.generic && !top.entry.generic) return { ranked, ambiguous: false };
+  const forTop = contrast(top, next);
+  const forNext = contrast(next, top);
+  const topHas = forTop.marks > 0 || forTop.words >= DISCRIMINATING_MARGIN;
+  const nextHas = forNext.marks > 0 || forNext.words >= DISCRIMINATING_MARGIN;
+  if (topHas) return { ranked, ambiguous: false };
+  if (nextHas) {
+    notes.push(`${next.entry.id} over its neighbour ${top.entry.id}: only it has discriminating evidence (${forNext.words} vs ${forTop.words})`);
+    return { ranked: moveToFront(ranked, 1), ambiguous: false };
+  }
+  if (next.score < top.score * AMBIGUOUS_SHARE) return { ranked, ambiguous: false };
+  notes.push(`${top.entry.id} and ${next.entry.id} are neighbours the text does not tell apart (${forTop.words} vs ${forNext.words})`);
+  return { ranked, ambiguous: true };
+}
