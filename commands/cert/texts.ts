@@ -77,6 +77,9 @@ export const certTextsSchema = z
     visit(doc.errors, ['errors']);
   });
 
+/** The same schema under the name scripts/compile-data.js looks for: the build validates texts.yaml with it. */
+export { certTextsSchema as dataFileSchema };
+
 export type CertTexts = z.output<typeof certTextsSchema>;
 
 let loaded: Promise<CertTexts> | undefined;
