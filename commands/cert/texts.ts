@@ -9,9 +9,12 @@ import type { CertIssueId } from '../../src/tls/types';
  */
 
 const text = z.string().min(1);
-const fixText = z
-  .object({ summary: text, steps: z.array(text).min(1).optional(), links: z.array(z.string()).min(1).optional() })
-  .strict();
+const fixText = z.strictObject({
+  summary: text,
+  steps: z.array(text).min(1).optional(),
+  /** Names from `links`. */
+  links: z.array(z.string()).min(1).optional(),
+});
 /** A text whose words differ by case: one text per named case. */
 const cases = <const K extends string, T extends z.ZodType>(names: readonly K[], item: T) =>
   z.strictObject(Object.fromEntries(names.map((name) => [name, item])) as Record<K, T>);

@@ -16,11 +16,6 @@ export function fill(text: string, values: Readonly<Record<string, string | numb
   });
 }
 
-/** The placeholder names in a text, in order (for tests that check a data file against its code). */
-export function placeholdersOf(text: string): string[] {
-  return [...text.matchAll(PLACEHOLDER)].map((match) => match[1] as string);
-}
-
 /** A fix as a data file writes it: texts with placeholders, and links by name. */
 export interface FixText {
   summary: string;

@@ -1,4 +1,4 @@
-import { fill, fillFix, placeholdersOf } from '../../../src/core/template';
+import { fill, fillFix } from '../../../src/core/template';
 
 describe('fill', () => {
   it('puts each value in its placeholder, as it is', () => {
@@ -18,14 +18,6 @@ describe('fill', () => {
       'no value for {notAfter} in "expires {notAfter}"',
     );
     expect(() => fill('{constructor}', {})).toThrow(/no value for \{constructor\}/);
-  });
-
-  it('lists the placeholders of a text', () => {
-    expect(placeholdersOf('{cert} expired on {notAfter} ({daysAgo} ago); @{x=1}')).toEqual([
-      'cert',
-      'notAfter',
-      'daysAgo',
-    ]);
   });
 });
 
