@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier/flat';
 
 /** Node's CommonJS globals for the plain-JS launchers and scripts. */
 const nodeGlobals = Object.fromEntries(
@@ -23,4 +24,6 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: nodeGlobals },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Last: turns off every rule about layout, which Prettier owns (`npm run lint` runs `prettier --check`).
+  prettier,
 );

@@ -29,5 +29,6 @@ export function withReference(readme: string, reference: string): string {
   const start = readme.indexOf(REFERENCE_START);
   const end = readme.indexOf(REFERENCE_END);
   if (start === -1 || end === -1 || end < start) throw new Error('README has no command reference markers');
-  return `${readme.slice(0, start + REFERENCE_START.length)}\n${reference}\n${readme.slice(end)}`;
+  // Blank lines around the block, as Prettier writes Markdown, so a regenerated README passes `prettier --check`.
+  return `${readme.slice(0, start + REFERENCE_START.length)}\n\n${reference.trim()}\n\n${readme.slice(end)}`;
 }

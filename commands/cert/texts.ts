@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { loadDataFile } from '../../src/core/data-file';
+import type { CertIssueId } from '../../src/tls/types';
+
+/*
+ * What `cert` says lives in texts.yaml beside this file, where a writer can edit it; this module is its shape.
+ * Every finding's fields are exactly the texts commands/cert.ts picks, so a missing case fails at load, and
+ * every finding id of the engine must have an entry (a compile error otherwise).
+ */
+
+const text = z.string().min(1);
+const fixText = z.strictObject({
+  summary: text,
+  steps: z.array(text).min(1).optional(),
+  /** Names from `links`. */
+  links: z.array(z.string()).min(1).optional(),
+});
+/** A text whose words differ by case: one text per named case. */
+const cases = <const K extends string, T extends z.ZodType>(names: readonly K[], item: T) =>
+  z.strictObject(Object.fromEntries(names.map((name) => [name, item])) as Record<K, T>);
+/** The server's own certificate (`leaf`) or a CA certificate on its path (`ca`). */
+const leafOrCa = <T extends z.ZodType>(item: T) => cases(['leaf', 'ca'], item);
+const finding = <H extends z.ZodType, M extends z.ZodType, F extends z.ZodType>(headline: H, message: M, fix: F) =>
+  z.strictObject({ headline, message, fix });
+
+const findings = {
+  'cert.expired': finding(leafOrCa(text), text, leafOrCa(fixText)),
+  'cert.not-yet-valid': finding(text, text, fixText),
+  'cert.expiring-soon': finding(leafOrCa(text), text, fixText),
+  'cert.name-mismatch': finding(
+    text,
+    cases(['address', 'name', 'commonName'], text),
+    cases(['address', 'name'], fixText),
+  ),
+  'cert.cn-not-in-san': finding(text, text, fixText),
+  'cert.short-name': finding(
+    text,
+    cases(['requested', 'requestedNoFullName', 'carried'], text),
+    cases(['fullName', 'noFullName'], fixText),
+  ),
+  'cert.untrusted.self-signed': finding(text, text, fixText),
+  'cert.untrusted.missing-intermediate': finding(
+    text,
+    cases(['aiaUrl', 'noAiaUrl'], text),
+    cases(['aiaUrl', 'noAiaUrl'], fixText),
+  ),
+  'cert.untrusted.unknown-root': finding(text, cases(['sent', 'notSent'], text), fixText),
+  'cert.weak-key': finding(cases(['known', 'unknown'], text), cases(['known', 'unknown'], text), fixText),
+  'cert.weak-signature': finding(text, text, leafOrCa(fixText)),
+  'cert.principal-name-mismatch': finding(text, cases(['cn', 'noCn'], text), cases(['cn', 'noCn'], fixText)),
+} satisfies Record<CertIssueId, z.ZodType>;
+
+export const certTextsSchema = z
+  .strictObject({
+    phrases: z.strictObject({ again: text, leafCertificate: text, caCertificate: text }),
+    findings: z.strictObject({ 'cert.ok': z.strictObject({ headline: text, message: text }), ...findings }),
+    /** Fixes for the checks that could not run, by error code. */
+    errors: z.strictObject({
+      'cert.starttls-unsupported': cases(['smtp', 'other'], fixText),
+      'smtp.greeting-failed': fixText,
+      'cert.handshake-failed': fixText,
+    }),
+    links: z.record(z.string(), z.strictObject({ title: text, url: z.url() })),
+  })
+  .superRefine((doc, ctx) => {
+    // Every link a fix names is defined in `links`.
+    const visit = (node: unknown, path: PropertyKey[]): void => {
+      if (node === null || typeof node !== 'object') return;
+      if ('summary' in node && 'links' in node && Array.isArray(node.links)) {
+        node.links.forEach((name: string, i) => {
+          if (!Object.hasOwn(doc.links, name)) {
+            ctx.addIssue({ code: 'custom', path: [...path, 'links', i], message: `no link named ${name} in links` });
+          }
+        });
+        return;
+      }
+      for (const [key, value] of Object.entries(node)) visit(value, [...path, key]);
+    };
+    visit(doc.findings, ['findings']);
+    visit(doc.errors, ['errors']);
+  });
+
+/** The same schema under the name scripts/compile-data.js looks for: the build validates texts.yaml with it. */
+export { certTextsSchema as dataFileSchema };
+
+export type CertTexts = z.output<typeof certTextsSchema>;
+
+let loaded: Promise<CertTexts> | undefined;
+
+/** The texts, read and validated on first use (a `cert` run), then kept; `help` never reads them. */
+export function loadCertTexts(): Promise<CertTexts> {
+  loaded ??= loadDataFile(__dirname, 'texts', certTextsSchema);
+  return loaded;
+}
