@@ -4,7 +4,18 @@ import prettier from 'eslint-config-prettier/flat';
 
 /** Node's CommonJS globals for the plain-JS launchers and scripts. */
 const nodeGlobals = Object.fromEntries(
-  ['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
+  [
+    'require',
+    'module',
+    'exports',
+    '__dirname',
+    '__filename',
+    'process',
+    'console',
+    'Buffer',
+    'setTimeout',
+    'clearTimeout',
+  ].map((name) => [name, 'readonly']),
 );
 
 export default tseslint.config(

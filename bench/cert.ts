@@ -11,7 +11,13 @@ import { createIntermediate, createLeaf, createRoot, writePems } from '../test/h
 import { startTlsServer } from '../test/helpers/tls-server';
 import { median, report, rssMb, timeMs } from './stats';
 
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
+const silent: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silent,
+};
 
 /**
  * `bench/cert`: a full `cert` check (router → command → probe → chain judgement → Reply) against a
@@ -28,21 +34,35 @@ export async function run(): Promise<void> {
   try {
     const config = parseConfig({ targets: { allow: ['127.0.0.0/8'] }, tls: { extraCaFiles: [paths['root.pem']] } });
     const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts };
-    const router = createRouter({ commands: [createCertCommand({ config, net, log: silent, now: () => new Date() })], log: silent });
+    const router = createRouter({
+      commands: [createCertCommand({ config, net, log: silent, now: () => new Date() })],
+      log: silent,
+    });
     const text = `cert ${server.target} --name mail.bench.test`;
-    const request = { platform: 'cli' as const, door: 'terminal' as const, userId: 'bench', channelId: 'bench', rawText: text, text };
+    const request = {
+      platform: 'cli' as const,
+      door: 'terminal' as const,
+      userId: 'bench',
+      channelId: 'bench',
+      rawText: text,
+      text,
+    };
 
     const check = async (): Promise<void> => {
       const reply = await router.handle(request);
       if (reply.status !== 'ok') throw new Error(`bench check did not pass: ${reply.title}`);
     };
-    const handshake = (): Promise<void> => new Promise((resolve, reject) => {
-      const socket = connect({ host: server.host, port: server.port, servername: 'mail.bench.test', rejectUnauthorized: false }, () => {
-        socket.destroy();
-        resolve();
+    const handshake = (): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(
+          { host: server.host, port: server.port, servername: 'mail.bench.test', rejectUnauthorized: false },
+          () => {
+            socket.destroy();
+            resolve();
+          },
+        );
+        socket.once('error', reject);
       });
-      socket.once('error', reject);
-    });
 
     for (let i = 0; i < 20; i += 1) {
       await handshake();

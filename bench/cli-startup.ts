@@ -35,29 +35,58 @@ export async function run(): Promise<void> {
   writeFileSync(configFile, '{}\n');
   const certConfigFile = join(dir, 'cert.yaml');
   writeFileSync(certConfigFile, `targets:\n  ports:\n    cert: [${server.port}]\n`);
-  const env = { ...process.env, DIAGBOT_TARGETS_ALLOW: '127.0.0.0/8', DIAGBOT_TLS_EXTRA_CA: paths['root.pem'], DIAGBOT_CONFIG: configFile };
+  const env = {
+    ...process.env,
+    DIAGBOT_TARGETS_ALLOW: '127.0.0.0/8',
+    DIAGBOT_TLS_EXTRA_CA: paths['root.pem'],
+    DIAGBOT_CONFIG: configFile,
+  };
   const certEnv = { ...env, DIAGBOT_CONFIG: certConfigFile };
   // The child is timed from spawn to exit; its exit code is the Reply's status (warn 1, fail 2), not a failure here.
   // Asynchronously: the TLS server answers from this process, whose event loop a synchronous spawn would stop.
   // Timed runs discard their output, as before; the check reads it.
-  const runChild = (args: string[], caseEnv: NodeJS.ProcessEnv = env, read = false): Promise<{ ms: number; stdout: string }> =>
+  const runChild = (
+    args: string[],
+    caseEnv: NodeJS.ProcessEnv = env,
+    read = false,
+  ): Promise<{ ms: number; stdout: string }> =>
     new Promise((resolve, reject) => {
       const start = process.hrtime.bigint();
-      const child = spawn(process.execPath, args, { stdio: ['ignore', read ? 'pipe' : 'ignore', 'ignore'], env: caseEnv });
+      const child = spawn(process.execPath, args, {
+        stdio: ['ignore', read ? 'pipe' : 'ignore', 'ignore'],
+        env: caseEnv,
+      });
       let stdout = '';
       child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       child.on('error', reject);
       child.on('close', () => resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, stdout }));
     });
-  const time = async (args: string[], caseEnv?: NodeJS.ProcessEnv): Promise<number> => (await runChild(args, caseEnv)).ms;
+  const time = async (args: string[], caseEnv?: NodeJS.ProcessEnv): Promise<number> =>
+    (await runChild(args, caseEnv)).ms;
   const paste = 'explain 550 5.7.1 Unable to relay';
-  const cases: Array<{ label: string; target: number; args: string[]; env?: NodeJS.ProcessEnv; answers: (reply: BenchReply) => boolean }> = [
+  const cases: Array<{
+    label: string;
+    target: number;
+    args: string[];
+    env?: NodeJS.ProcessEnv;
+    answers: (reply: BenchReply) => boolean;
+  }> = [
     { label: 'diagbot --json help', target: 2, args: [bin, '--json', 'help'], answers: (r) => r.status === 'ok' },
     // The paste matches a knowledge-base entry (explain's findings carry the entry id).
-    { label: `diagbot --json "${paste}"`, target: 2.5, args: [bin, '--json', paste], answers: (r) => r.status !== 'error' && Boolean(r.findings?.some((f) => f.id.startsWith('kb.'))) },
+    {
+      label: `diagbot --json "${paste}"`,
+      target: 2.5,
+      args: [bin, '--json', paste],
+      answers: (r) => r.status !== 'error' && Boolean(r.findings?.some((f) => f.id.startsWith('kb.'))),
+    },
     // The handshake happened: the reply names the certificate it read.
-    { label: `diagbot --json "cert ${server.target} --name mail.bench.test"`, target: 2.5, args: [bin, '--json', `cert ${server.target} --name mail.bench.test`], env: certEnv,
-      answers: (r) => r.status !== 'error' && JSON.stringify(r.facts ?? []).includes('mail.bench.test') },
+    {
+      label: `diagbot --json "cert ${server.target} --name mail.bench.test"`,
+      target: 2.5,
+      args: [bin, '--json', `cert ${server.target} --name mail.bench.test`],
+      env: certEnv,
+      answers: (r) => r.status !== 'error' && JSON.stringify(r.facts ?? []).includes('mail.bench.test'),
+    },
   ];
   try {
     // Each case must do what it says (a config error or a refusal would be fast and mean nothing).
@@ -65,7 +94,8 @@ export async function run(): Promise<void> {
       const { stdout } = await runChild(c.args, c.env, true);
       const reply = JSON.parse(stdout || 'null') as BenchReply | null;
       const wanted = c.args[2]?.split(' ')[0];
-      if (!reply || reply.command !== wanted) throw new Error(`${c.label} answered ${JSON.stringify(reply?.command)}, not ${wanted}`);
+      if (!reply || reply.command !== wanted)
+        throw new Error(`${c.label} answered ${JSON.stringify(reply?.command)}, not ${wanted}`);
       if (!c.answers(reply)) throw new Error(`${c.label} did not answer what it measures: ${stdout.slice(0, 400)}`);
     }
     const baseline: number[] = [];

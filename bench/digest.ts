@@ -7,7 +7,14 @@ import { createCertCommand } from '../commands/cert';
 import { parseConfig } from '../src/config/load';
 import type { ChatRequest } from '../src/core/chat-request';
 import { createRouter, type Router } from '../src/core/router';
-import { createDigestRuntime, createDigestRunner, DEFAULT_DIGEST_SETTINGS, mapLimit, newOwnerId, realTimers } from '../src/digest';
+import {
+  createDigestRuntime,
+  createDigestRunner,
+  DEFAULT_DIGEST_SETTINGS,
+  mapLimit,
+  newOwnerId,
+  realTimers,
+} from '../src/digest';
 import { silentLogger } from '../src/log/logger';
 import { createTargetPolicy } from '../src/net/policy';
 import { systemResolver } from '../src/net/resolver';
@@ -39,7 +46,10 @@ export async function run(): Promise<void> {
       ports.push((server.address() as { port: number }).port);
     }
     const router = certRouter();
-    const commands = Array.from({ length: CHECKS }, (_, i) => `cert 127.0.0.1:${ports[i % SERVERS]} --name bench${i}.diagbot.test`);
+    const commands = Array.from(
+      { length: CHECKS },
+      (_, i) => `cert 127.0.0.1:${ports[i % SERVERS]} --name bench${i}.diagbot.test`,
+    );
     store = openSqliteStore(join(dir, 'bench.db'));
 
     // Warm up TLS, the cert engine and the JIT before either measurement.
@@ -50,9 +60,19 @@ export async function run(): Promise<void> {
     const baseline = await timeMs(() => mapLimit(commands, CONCURRENCY, (text) => router.handle(request(text))));
     clearInterval(baselineSampler);
 
-    const made = await store.digests.create({
-      platform: 'slack', channelId: 'C0BENCH', schedule: '0 8 * * *', scheduleText: 'daily 08:00', timezone: 'UTC', commands, createdBy: 'bench', now: new Date(),
-    }, { maxPerChannel: 10 });
+    const made = await store.digests.create(
+      {
+        platform: 'slack',
+        channelId: 'C0BENCH',
+        schedule: '0 8 * * *',
+        scheduleText: 'daily 08:00',
+        timezone: 'UTC',
+        commands,
+        createdBy: 'bench',
+        now: new Date(),
+      },
+      { maxPerChannel: 10 },
+    );
     if (!('created' in made)) throw new Error('bench digest not created');
     let inFlight = 0;
     let maxInFlight = 0;
@@ -68,10 +88,26 @@ export async function run(): Promise<void> {
           inFlight -= 1;
         }
       },
-      concurrency: CONCURRENCY, maxConcurrentRuns: 1, owner, leaseMs: 120_000, keepRuns: 5, ports: [],
-      retry: DEFAULT_DIGEST_SETTINGS.post, now: () => new Date(), timers: realTimers, log: silentLogger(),
+      concurrency: CONCURRENCY,
+      maxConcurrentRuns: 1,
+      owner,
+      leaseMs: 120_000,
+      keepRuns: 5,
+      ports: [],
+      retry: DEFAULT_DIGEST_SETTINGS.post,
+      now: () => new Date(),
+      timers: realTimers,
+      log: silentLogger(),
     });
-    const claim = await store.runs.claim({ digestId: made.created.id, slot: 'bench', slotAt: new Date(), kind: 'manual', owner, now: new Date(), posts: false });
+    const claim = await store.runs.claim({
+      digestId: made.created.id,
+      slot: 'bench',
+      slotAt: new Date(),
+      kind: 'manual',
+      owner,
+      now: new Date(),
+      posts: false,
+    });
     if (claim.outcome !== 'claimed') throw new Error('bench run not claimed');
     const before = rssMb();
     let peak = before;
@@ -89,7 +125,12 @@ export async function run(): Promise<void> {
     report('digest', 'peak RSS during the digest run', peak, 'MB');
     report('digest', 'peak RSS during the baseline', baselinePeak, 'MB');
     report('digest', `most checks in flight (limit ${CONCURRENCY})`, maxInFlight, 'checks');
-    report('digest', 'checks stored with a result', counts ? Object.values(counts).reduce((a, b) => a + b, 0) : Number.NaN, 'checks');
+    report(
+      'digest',
+      'checks stored with a result',
+      counts ? Object.values(counts).reduce((a, b) => a + b, 0) : Number.NaN,
+      'checks',
+    );
     report('digest', 'of which could not run (error)', counts?.error ?? Number.NaN, 'checks');
 
     await scheduleThousand(dir);
@@ -108,11 +149,21 @@ async function scheduleThousand(dir: string): Promise<void> {
   for (let i = 0; i < DIGESTS; i += 1) {
     const hour = i % 24;
     const minute = (i * 7) % 60;
-    const schedule = i % 3 === 0 ? `${minute} ${hour} * * *` : i % 3 === 1 ? `${minute} ${hour} * * 1-5` : `*/15 * * * *`;
-    await seed.digests.create({
-      platform: 'slack', channelId: `C${i % 50}`, schedule, scheduleText: schedule, timezone: zones[i % zones.length] as string,
-      commands: ['help', 'cert mail.contoso.com'], createdBy: 'bench', now,
-    }, { maxPerChannel: DIGESTS });
+    const schedule =
+      i % 3 === 0 ? `${minute} ${hour} * * *` : i % 3 === 1 ? `${minute} ${hour} * * 1-5` : `*/15 * * * *`;
+    await seed.digests.create(
+      {
+        platform: 'slack',
+        channelId: `C${i % 50}`,
+        schedule,
+        scheduleText: schedule,
+        timezone: zones[i % zones.length] as string,
+        commands: ['help', 'cert mail.contoso.com'],
+        createdBy: 'bench',
+        now,
+      },
+      { maxPerChannel: DIGESTS },
+    );
   }
   seed.close();
 
@@ -123,8 +174,11 @@ async function scheduleThousand(dir: string): Promise<void> {
     const store = openSqliteStore(file);
     load.push(await timeMs(() => store.digests.list()));
     const { scheduler } = createDigestRuntime({
-      store, settings: DEFAULT_DIGEST_SETTINGS, runCommand: () => Promise.reject(new Error('nothing is due in this benchmark')),
-      ports: [], log: silentLogger(),
+      store,
+      settings: DEFAULT_DIGEST_SETTINGS,
+      runCommand: () => Promise.reject(new Error('nothing is due in this benchmark')),
+      ports: [],
+      log: silentLogger(),
     });
     schedule.push(await timeMs(() => scheduler.start()));
     await scheduler.stop();
@@ -151,9 +205,28 @@ export function request(text: string): ChatRequest {
 export function selfSigned(dir: string): { key: string; cert: string } {
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '30',
-    '-subj', '/CN=bench.diagbot.test', '-addext', 'subjectAltName=DNS:*.diagbot.test,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=bench.diagbot.test',
+      '-addext',
+      'subjectAltName=DNS:*.diagbot.test,IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
 }

@@ -28,7 +28,9 @@ function buildTexts(kb: KnowledgeBase): string[] {
   const texts: string[] = [];
   kb.entries.forEach((entry, i) => {
     const phrase = entry.signatures.phrases[0]?.text ?? '';
-    const codes = entry.signatures.codes.map((c) => (typeof c === 'string' ? c : c.code).split(':').slice(1).join(':')).join(' ');
+    const codes = entry.signatures.codes
+      .map((c) => (typeof c === 'string' ? c : c.code).split(':').slice(1).join(':'))
+      .join(' ');
     texts.push(pad(`ERROR ${phrase} ${codes} (server ex0${i % 9}.contoso.com, client 10.1.${i % 250}.7)`, i));
   });
   for (let i = 0; i < 20; i += 1) texts.push(pad(`INFO run ${i} finished without problems`, i));
@@ -48,11 +50,16 @@ function pad(core: string, seed: number): string {
 }
 
 function replicate(kb: KnowledgeBase, times: number): KnowledgeBase {
-  const entries = Array.from({ length: times }, (_v, k) => kb.entries.map((e) => ({ ...e, id: `${e.id}.r${k}` }))).flat();
+  const entries = Array.from({ length: times }, (_v, k) =>
+    kb.entries.map((e) => ({ ...e, id: `${e.id}.r${k}` })),
+  ).flat();
   return { ...kb, entries, index: undefined };
 }
 
-function measure(explainer: Explainer, texts: readonly string[]): { perSecond: number; p50: number; p99: number; matched: number } {
+function measure(
+  explainer: Explainer,
+  texts: readonly string[],
+): { perSecond: number; p50: number; p99: number; matched: number } {
   for (let i = 0; i < WARMUP; i += 1) explainer.explain(texts[i % texts.length] as string);
   const samples: number[] = [];
   let matched = 0;
@@ -64,21 +71,36 @@ function measure(explainer: Explainer, texts: readonly string[]): { perSecond: n
     if (result.matches.length > 0) matched += 1;
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { perSecond: ROUNDS / seconds, p50: percentile(samples, 50), p99: percentile(samples, 99), matched: matched / ROUNDS };
+  return {
+    perSecond: ROUNDS / seconds,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    matched: matched / ROUNDS,
+  };
 }
 
 export async function run(): Promise<void> {
   const loadStart = process.hrtime.bigint();
   const kb = loadKnowledgeBase();
   const base = createExplainer(kb);
-  report('explain', 'load + compile knowledge base (first use)', Number(process.hrtime.bigint() - loadStart) / 1e6, 'ms');
+  report(
+    'explain',
+    'load + compile knowledge base (first use)',
+    Number(process.hrtime.bigint() - loadStart) / 1e6,
+    'ms',
+  );
   const texts = buildTexts(kb);
   report('explain', `texts (${TEXT_BYTES} bytes each)`, texts.length, 'texts');
 
   // The compiled index belongs to the whole knowledge base: a sample or a replica builds its own.
   const sample: KnowledgeBase = { ...kb, entries: kb.entries.slice(0, EARLIER_SIZE), index: undefined };
   const small = measure(createExplainer(sample), texts);
-  report('explain', `kb sample (${sample.entries.length} entries, the size before issue 15) matches/s`, small.perSecond, '/s');
+  report(
+    'explain',
+    `kb sample (${sample.entries.length} entries, the size before issue 15) matches/s`,
+    small.perSecond,
+    '/s',
+  );
   report('explain', 'kb sample matches/s at median latency', 1000 / small.p50, '/s');
 
   const one = measure(base, texts);
@@ -100,5 +122,10 @@ export async function run(): Promise<void> {
   report('explain', 'kb x10 p99 latency', tenth.p99, 'ms');
   report('explain', 'cost ratio x10/x1, wall clock (target far below 10)', one.perSecond / tenth.perSecond, 'x');
   report('explain', 'cost ratio x10/x1, median latency', tenth.p50 / one.p50, 'x');
-  report('explain', `cost ratio x1/sample (${kb.entries.length}/${sample.entries.length} entries), median latency`, one.p50 / small.p50, 'x');
+  report(
+    'explain',
+    `cost ratio x1/sample (${kb.entries.length}/${sample.entries.length} entries), median latency`,
+    one.p50 / small.p50,
+    'x',
+  );
 }

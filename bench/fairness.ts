@@ -24,16 +24,26 @@ export async function run(): Promise<void> {
   const capture = await startSlackCapture(PORTS);
   // tls.concurrency 64: all 64 handshakes wait on the network at once (the default of 16 would queue most of them).
   // The app as `serve` runs it (createApp), its rate limits and per-host probe slots out of reach.
-  const diagbot = await serveBenchApp({
-    targets: { allow: ['127.0.14.0/24'] }, tls: { concurrency: BACKGROUND }, timeouts: { connectMs: 2000, stepMs: 20_000 }, slack: { apiUrl: capture.apiUrl },
-  }, { ports: PORTS, slack: { botToken: 'xoxb-bench', signingSecret: SECRET } });
+  const diagbot = await serveBenchApp(
+    {
+      targets: { allow: ['127.0.14.0/24'] },
+      tls: { concurrency: BACKGROUND },
+      timeouts: { connectMs: 2000, stepMs: 20_000 },
+      slack: { apiUrl: capture.apiUrl },
+    },
+    { ports: PORTS, slack: { botToken: 'xoxb-bench', signingSecret: SECRET } },
+  );
   const events = `${diagbot.base}/slack/events`;
   let seq = 0;
 
   const help = async (): Promise<number> => {
     const id = `help-${(seq += 1)}`;
     const started = performance.now();
-    await sendSigned(events, { form: { ...slashCommand('help', capture.responseUrl(id), { user_id: 'U0HELPER' }) } }, { secret: SECRET });
+    await sendSigned(
+      events,
+      { form: { ...slashCommand('help', capture.responseUrl(id), { user_id: 'U0HELPER' }) } },
+      { secret: SECRET },
+    );
     await capture.waitFor((call) => call.name === id, 30_000);
     return performance.now() - started;
   };
@@ -46,13 +56,27 @@ export async function run(): Promise<void> {
   try {
     await help(); // warm-up: first-use imports and JIT
     const alone = await measure();
-    await Promise.all(Array.from({ length: BACKGROUND }, (_, i) => sendSigned(events, {
-      form: { ...slashCommand(`cert ${SILENT_HOST}:${silent.port}`, capture.responseUrl(`slow-${i}`), { user_id: `U0SLOW${i % PEOPLE}` }) },
-    }, { secret: SECRET })));
+    await Promise.all(
+      Array.from({ length: BACKGROUND }, (_, i) =>
+        sendSigned(
+          events,
+          {
+            form: {
+              ...slashCommand(`cert ${SILENT_HOST}:${silent.port}`, capture.responseUrl(`slow-${i}`), {
+                user_id: `U0SLOW${i % PEOPLE}`,
+              }),
+            },
+          },
+          { secret: SECRET },
+        ),
+      ),
+    );
     // Let every background check reach its silent server.
     while (silent.connections() < BACKGROUND) await new Promise((resolve) => setTimeout(resolve, 20));
     const loaded = await measure();
-    const finished = capture.calls.filter((c) => c.name.startsWith('slow-') && !/checking/i.test(JSON.stringify(c.body)));
+    const finished = capture.calls.filter(
+      (c) => c.name.startsWith('slow-') && !/checking/i.test(JSON.stringify(c.body)),
+    );
     if (process.env.BENCH_DEBUG) console.log(JSON.stringify(finished.slice(0, 2).map((c) => c.body)).slice(0, 1500));
 
     report('fairness', 'help p50, nothing else in flight', percentile(alone, 50), 'ms');

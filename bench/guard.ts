@@ -21,7 +21,8 @@ const probe: Command<{ positional: string[] }> = {
   examples: ['cert mail.contoso.com'],
   args: z.object({ positional: z.array(z.string()) }),
   targetOf: (args) => ({ host: args.positional[0] ?? '', port: 443 }),
-  run: async () => makeReply({ command: 'cert', title: 'ok', findings: [{ id: 'cert.ok', severity: 'ok', message: 'ok' }] }),
+  run: async () =>
+    makeReply({ command: 'cert', title: 'ok', findings: [{ id: 'cert.ok', severity: 'ok', message: 'ok' }] }),
 };
 
 /** The app as createApp builds it, with the one stand-in command. */
@@ -43,8 +44,13 @@ async function measure(router: Router, rounds: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < rounds; i += 1) {
     const request: ChatRequest = {
-      platform: 'slack', door: 'command', userId: `U0USER${i % 50}`, channelId: 'C0BENCH', teamId: 'T0',
-      rawText: 'cert 10.0.0.5', text: `cert 10.0.${i % 200}.5`,
+      platform: 'slack',
+      door: 'command',
+      userId: `U0USER${i % 50}`,
+      channelId: 'C0BENCH',
+      teamId: 'T0',
+      rawText: 'cert 10.0.0.5',
+      text: `cert 10.0.${i % 200}.5`,
     };
     const start = process.hrtime.bigint();
     await router.handle(request);

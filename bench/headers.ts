@@ -24,16 +24,21 @@ export function buildBlock(): string {
   for (let i = HOPS; i > 0; i -= 1) {
     // A 1 h 40 min hold before hop 31.
     const at = stamp(base, i * 7 + (i >= 31 ? 6000 : 0));
-    lines.push(i % 2 === 0
-      ? `Received: from relay${i - 1}.contoso.local (10.1.${i}.11) by relay${i}.contoso.local\n (10.1.${i}.12) with Microsoft SMTP Server (version=TLS1_2,\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.1.2507.39; ${at}`
-      : `Received: from mx${i - 1}.example.net (mx${i - 1}.example.net [192.0.2.${i}])\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\n\t(No client certificate requested)\n\tby mx${i}.example.net (Postfix) with ESMTPS id 4Xyz${i}\n\tfor <bob@example.net>; ${at}`);
+    lines.push(
+      i % 2 === 0
+        ? `Received: from relay${i - 1}.contoso.local (10.1.${i}.11) by relay${i}.contoso.local\n (10.1.${i}.12) with Microsoft SMTP Server (version=TLS1_2,\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.1.2507.39; ${at}`
+        : `Received: from mx${i - 1}.example.net (mx${i - 1}.example.net [192.0.2.${i}])\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\n\t(No client certificate requested)\n\tby mx${i}.example.net (Postfix) with ESMTPS id 4Xyz${i}\n\tfor <bob@example.net>; ${at}`,
+    );
   }
   lines.push(
     'Authentication-Results: spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=example.net; dkim=pass (signature was verified) header.d=example.net;dmarc=pass action=none header.from=example.net;compauth=pass reason=100',
     'X-Forefront-Antispam-Report: CIP:192.0.2.1;CTRY:NL;LANG:en;SCL:1;SRV:;IPV:NLI;SFV:NSPM;H:mx0.example.net;PTR:mx0.example.net;CAT:NONE;SFS:(13230040);DIR:INB;',
     'X-Microsoft-Antispam: BCL:0;',
-    'From: Alice <alice@example.net>', 'To: bob@example.net', 'Subject: =?UTF-8?Q?Benchmark_r=C3=A9sum=C3=A9?=',
-    `Date: ${stamp(base, 0)}`, 'Message-ID: <bench@example.net>',
+    'From: Alice <alice@example.net>',
+    'To: bob@example.net',
+    'Subject: =?UTF-8?Q?Benchmark_r=C3=A9sum=C3=A9?=',
+    `Date: ${stamp(base, 0)}`,
+    'Message-ID: <bench@example.net>',
   );
   let block = lines.join('\n');
   for (let k = 0; Buffer.byteLength(block) < TARGET_BYTES; k += 1) {
@@ -51,7 +56,11 @@ function time(work: () => unknown): { p50: number; p99: number; mean: number } {
     work();
     samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), mean: Number(process.hrtime.bigint() - start) / 1e6 / ROUNDS };
+  return {
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    mean: Number(process.hrtime.bigint() - start) / 1e6 / ROUNDS,
+  };
 }
 
 export async function run(): Promise<void> {

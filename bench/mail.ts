@@ -19,7 +19,13 @@ import { createMemoryAuditStore } from '../src/store/audit-memory';
 import { MTA_STS_ADDRESS, NAME_SETS, SCENARIOS, domainOf, startMailLab, type Scenario } from '../test/helpers/mail-lab';
 import { median, report, rssMb, timeMs } from './stats';
 
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
+const silent: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silent,
+};
 const BULK = 200;
 
 type Query = { name: string; type: 'TXT' | 'MX' | 'A' | 'AAAA' | 'TLSA' };
@@ -33,12 +39,15 @@ async function recordQueries(dns: DnsLookups, domain: string): Promise<Query[]> 
     tlsa: (name) => (asked.push({ name, type: 'TLSA' }), dns.tlsa(name)),
     addresses: (name) => (asked.push({ name, type: 'A' }, { name, type: 'AAAA' }), dns.addresses(name)),
   };
-  await checkMailDomain({ domain, selectors: [], only: new Set(MAIL_SECTIONS) }, {
-    dns: memoLookups(recording),
-    probeMx: async () => ({ ok: false, code: 'net.unreachable', message: 'not probed while recording' }),
-    fetchPolicy: async () => ({ url: '', body: '' }),
-    expiryWarningDays: 30,
-  });
+  await checkMailDomain(
+    { domain, selectors: [], only: new Set(MAIL_SECTIONS) },
+    {
+      dns: memoLookups(recording),
+      probeMx: async () => ({ ok: false, code: 'net.unreachable', message: 'not probed while recording' }),
+      fetchPolicy: async () => ({ url: '', body: '' }),
+      expiryWarningDays: 30,
+    },
+  );
   return asked;
 }
 
@@ -51,7 +60,16 @@ function bareQuery(server: string, query: Query): Promise<void> {
       resolve();
     });
     socket.once('error', reject);
-    socket.send(packet.encode({ type: 'query', id: 7, flags: packet.RECURSION_DESIRED | packet.AUTHENTIC_DATA, questions: [{ type: query.type, name: query.name, class: 'IN' }] }), 53, server);
+    socket.send(
+      packet.encode({
+        type: 'query',
+        id: 7,
+        flags: packet.RECURSION_DESIRED | packet.AUTHENTIC_DATA,
+        questions: [{ type: query.type, name: query.name, class: 'IN' }],
+      }),
+      53,
+      server,
+    );
   });
 }
 
@@ -84,10 +102,21 @@ function bareStarttls(address: string, servername: string): Promise<void> {
 
 function bareHttps(host: string, ca: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: MTA_STS_ADDRESS, port: 443, servername: host, headers: { host }, path: '/.well-known/mta-sts.txt', ca, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve());
-    });
+    const req = request(
+      {
+        host: MTA_STS_ADDRESS,
+        port: 443,
+        servername: host,
+        headers: { host },
+        path: '/.well-known/mta-sts.txt',
+        ca,
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -109,15 +138,23 @@ export async function run(): Promise<void> {
   let app: App | undefined;
   try {
     const config = parseConfig({
-      targets: { allow: lab.config.allow }, tls: { extraCaFiles: lab.config.extraCaFiles },
-      dns: { servers: lab.config.dnsServers }, digest: { maxChecksPerDigest: 500 }, store: { path: join(storeDir, 'diagbot.db') },
+      targets: { allow: lab.config.allow },
+      tls: { extraCaFiles: lab.config.extraCaFiles },
+      dns: { servers: lab.config.dnsServers },
+      digest: { maxChecksPerDigest: 500 },
+      store: { path: join(storeDir, 'diagbot.db') },
     });
     // The app with `mail` and `digest` (which runs its checks through the same router). The audit stays in memory:
     // this measures the mail engine, and one SQLite audit row per check would be measured with it.
-    app = await createApp(config, { log: silent, audit: createMemoryAuditStore(), onlyCommands: (deps) => [createMailCommand(deps), createDigestCommand(deps)] });
+    app = await createApp(config, {
+      log: silent,
+      audit: createMemoryAuditStore(),
+      onlyCommands: (deps) => [createMailCommand(deps), createDigestCommand(deps)],
+    });
     const router = app.router;
     const store = app.store;
-    const ask = (text: string): Promise<Reply> => router.handle({ platform: 'cli', door: 'terminal', userId: 'bench', channelId: 'bench', rawText: text, text });
+    const ask = (text: string): Promise<Reply> =>
+      router.handle({ platform: 'cli', door: 'terminal', userId: 'bench', channelId: 'bench', rawText: text, text });
 
     const domain = domainOf(set, 'good');
     const check = async (): Promise<void> => {
@@ -125,14 +162,24 @@ export async function run(): Promise<void> {
       if (reply.status !== 'ok') throw new Error(`bench check did not pass: ${reply.title}`);
     };
 
-    const queries = await recordQueries(createDnsClient({ servers: [{ host: lab.dns.resolver, port: 53 }], timeoutMs: 2000 }), domain);
+    const queries = await recordQueries(
+      createDnsClient({ servers: [{ host: lab.dns.resolver, port: 53 }], timeoutMs: 2000 }),
+      domain,
+    );
     const hosts = ['mx-a', 'mx-b'].map((label) => `${set.prefix}${label}.${set.signed}`);
-    const second = (q: Query): boolean => hosts.some((h) => q.name === h || q.name.endsWith(`.${h}`)) || q.name === `spf.${domain}` || q.name === `mta-sts.${domain}`;
+    const second = (q: Query): boolean =>
+      hosts.some((h) => q.name === h || q.name.endsWith(`.${h}`)) ||
+      q.name === `spf.${domain}` ||
+      q.name === `mta-sts.${domain}`;
     const waves = [queries.filter((q) => !second(q)), queries.filter(second)];
     const ca = [...rootCertificates, readFileSync(lab.caFile, 'utf8')];
     const bare = async (): Promise<void> => {
       for (const wave of waves) await Promise.all(wave.map((q) => bareQuery(lab.dns.resolver, q)));
-      await Promise.all([bareStarttls('127.0.25.1', hosts[0] as string), bareStarttls('127.0.25.2', hosts[1] as string), bareHttps(`mta-sts.${domain}`, ca)]);
+      await Promise.all([
+        bareStarttls('127.0.25.1', hosts[0] as string),
+        bareStarttls('127.0.25.2', hosts[1] as string),
+        bareHttps(`mta-sts.${domain}`, ca),
+      ]);
     };
 
     for (let i = 0; i < 5; i += 1) {
@@ -152,10 +199,21 @@ export async function run(): Promise<void> {
     report('mail', 'full mail check (2 MX), median', median(fullTimes), 'ms');
     report('mail', 'ratio full / bare (target <= 1.3)', median(fullTimes) / median(bareTimes), 'x');
 
-    const created = await (await store.open()).digests.create({
-      platform: 'slack', channelId: 'C0BENCH', schedule: '0 8 * * *', scheduleText: 'daily 08:00', timezone: 'UTC',
-      commands: bulk.map((s) => `mail ${domainOf(set, s.label)}`), createdBy: 'bench', now: new Date(),
-    }, { maxPerChannel: 10 });
+    const created = await (
+      await store.open()
+    ).digests.create(
+      {
+        platform: 'slack',
+        channelId: 'C0BENCH',
+        schedule: '0 8 * * *',
+        scheduleText: 'daily 08:00',
+        timezone: 'UTC',
+        commands: bulk.map((s) => `mail ${domainOf(set, s.label)}`),
+        createdBy: 'bench',
+        now: new Date(),
+      },
+      { maxPerChannel: 10 },
+    );
     if (!('created' in created)) throw new Error('digest limit in the benchmark');
     let peak = rssMb();
     const before = peak;

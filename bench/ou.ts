@@ -77,24 +77,51 @@ async function lookupBench(): Promise<void> {
     timeouts: { connectMs: 5000, stepMs: 10_000 },
   };
   const settings = {
-    url: `ldaps://${DOMAIN.host}`, baseDn: DOMAIN.baseDn, bindDn: SERVICE_ACCOUNT.upn, password: SERVICE_ACCOUNT.password,
-    caFiles: [samba.caFile], startTls: false, sizeLimit: 50, pageSize: 500,
+    url: `ldaps://${DOMAIN.host}`,
+    baseDn: DOMAIN.baseDn,
+    bindDn: SERVICE_ACCOUNT.upn,
+    password: SERVICE_ACCOUNT.password,
+    caFiles: [samba.caFile],
+    startTls: false,
+    sizeLimit: 50,
+    pageSize: 500,
   };
   const directory = createDirectory(settings, net);
   const config = parseConfig({ ldap: { url: settings.url, baseDn: settings.baseDn, bindDn: settings.bindDn } });
   const router = createRouter({ commands: [createOuCommand({ config, directory })], log: silent });
-  const bare = new Client({ url: `ldaps://${address}:636`, timeout: 10_000, tlsOptions: { ca: [ca], servername: DOMAIN.host } });
+  const bare = new Client({
+    url: `ldaps://${address}:636`,
+    timeout: 10_000,
+    tlsOptions: { ca: [ca], servername: DOMAIN.host },
+  });
   try {
     await bare.bind(SERVICE_ACCOUNT.upn, SERVICE_ACCOUNT.password);
     const lookup = classifyUserName('cboessen');
     const viaDiagbot = async (): Promise<void> => {
-      const reply = await router.handle({ platform: 'cli', door: 'terminal', userId: 'bench', channelId: 'bench', rawText: 'ou cboessen', text: 'ou cboessen' });
+      const reply = await router.handle({
+        platform: 'cli',
+        door: 'terminal',
+        userId: 'bench',
+        channelId: 'bench',
+        rawText: 'ou cboessen',
+        text: 'ou cboessen',
+      });
       if (reply.status !== 'ok') throw new Error(`ou cboessen answered ${reply.status}: ${reply.title}`);
     };
     const viaLdapts = async (): Promise<void> => {
       const { searchEntries } = await bare.search(DOMAIN.baseDn, {
-        scope: 'sub', filter: userFilter({ AndFilter, OrFilter, EqualityFilter }, lookup), sizeLimit: 51,
-        attributes: ['distinguishedName', 'userAccountControl', 'displayName', 'sAMAccountName', 'userPrincipalName', 'mail'], derefAliases: 'never',
+        scope: 'sub',
+        filter: userFilter({ AndFilter, OrFilter, EqualityFilter }, lookup),
+        sizeLimit: 51,
+        attributes: [
+          'distinguishedName',
+          'userAccountControl',
+          'displayName',
+          'sAMAccountName',
+          'userPrincipalName',
+          'mail',
+        ],
+        derefAliases: 'never',
       });
       if (searchEntries.length !== 1) throw new Error('bare search found no single entry');
     };
@@ -108,7 +135,8 @@ async function lookupBench(): Promise<void> {
       await viaLdapts();
     }
     const viaEngine = async (): Promise<void> => {
-      if ((await directory.findUsers('cboessen')).users.length !== 1) throw new Error('the directory found no single entry');
+      if ((await directory.findUsers('cboessen')).users.length !== 1)
+        throw new Error('the directory found no single entry');
     };
     // Interleaved call by call, so load from anything else on the machine falls on all three alike.
     const ours: number[] = [];

@@ -18,7 +18,13 @@ export async function run(): Promise<void> {
   await liveBench();
 }
 
-const COMMANDS = ['EHLO [127.0.0.2]', 'MAIL FROM:<probe@contoso.example>', 'RCPT TO:<relay-test@example.org>', 'RSET', 'QUIT'];
+const COMMANDS = [
+  'EHLO [127.0.0.2]',
+  'MAIL FROM:<probe@contoso.example>',
+  'RCPT TO:<relay-test@example.org>',
+  'RSET',
+  'QUIT',
+];
 
 /** The baseline: a bare socket, the same source address and commands, no policy, no parsing beyond "last line of a reply". */
 function rawProbe(port: number): Promise<void> {
@@ -37,7 +43,9 @@ function rawProbe(port: number): Promise<void> {
       socket.write(`${command}\r\n`);
     });
     socket.on('error', reject);
-    socket.on('close', () => (next === COMMANDS.length + 1 ? resolve() : reject(new Error(`raw probe stopped after ${next} replies`))));
+    socket.on('close', () =>
+      next === COMMANDS.length + 1 ? resolve() : reject(new Error(`raw probe stopped after ${next} replies`)),
+    );
   });
 }
 
@@ -51,9 +59,18 @@ async function liveBench(): Promise<void> {
   const port = await freePort(22900, 22949);
   const postfix = await startPostfix({ port, tlsPort: await freePort(22900, 22949, [port]) });
   try {
-    const net = { policy: createTargetPolicy({ allow: ['127.0.0.0/8'], deny: [] }), resolver: tableResolver({}), timeouts: { connectMs: 3000, stepMs: 5000 } };
+    const net = {
+      policy: createTargetPolicy({ allow: ['127.0.0.0/8'], deny: [] }),
+      resolver: tableResolver({}),
+      timeouts: { connectMs: 3000, stepMs: 5000 },
+    };
     const request = {
-      target: { host: '127.0.0.1', port }, client: '127.0.0.2', sender: 'probe@contoso.example', recipient: 'relay-test@example.org', startTls: false, allowXclient: false,
+      target: { host: '127.0.0.1', port },
+      client: '127.0.0.2',
+      sender: 'probe@contoso.example',
+      recipient: 'relay-test@example.org',
+      startTls: false,
+      allowXclient: false,
     };
     const probe: number[] = [];
     const raw: number[] = [];
@@ -69,10 +86,12 @@ async function liveBench(): Promise<void> {
     // Interleaved, so both see the same Postfix warm-up and machine load.
     for (let i = 0; i < 40; i += 1) {
       raw.push(await time(() => rawProbe(port)));
-      probe.push(await time(async () => {
-        const result = await probeRelay(request, { net });
-        if (!result.accepted) throw new Error(`unexpected outcome ${result.outcome}`);
-      }));
+      probe.push(
+        await time(async () => {
+          const result = await probeRelay(request, { net });
+          if (!result.accepted) throw new Error(`unexpected outcome ${result.outcome}`);
+        }),
+      );
     }
     report('relay', 'raw socket, same commands (median)', median(raw), 'ms');
     report('relay', 'probeRelay source-bind (median)', median(probe), 'ms');
@@ -97,40 +116,65 @@ function bigTopology(): RelayTopology {
   const members: string[] = [];
   for (let i = 0; i < 10_000; i += 1) {
     const n = random();
-    members.push(i % 10 === 0 ? `172.${16 + (n % 16)}.${(n >>> 8) & 255}.0/28` : `172.${16 + (n % 16)}.${(n >>> 8) & 255}.${(n >>> 16) & 255}`);
+    members.push(
+      i % 10 === 0
+        ? `172.${16 + (n % 16)}.${(n >>> 8) & 255}.0/28`
+        : `172.${16 + (n % 16)}.${(n >>> 8) & 255}.${(n >>> 16) & 255}`,
+    );
   }
   const connectors = [{ name: 'Default Frontend', remoteIpRanges: ['0.0.0.0-255.255.255.255'], anonymousRelay: false }];
   for (let i = 1; i < 1000; i += 1) {
     const n = random();
     connectors.push({
       name: `Connector ${i}`,
-      remoteIpRanges: [`10.${i % 256}.${(n >>> 8) & 255}.0/24`, `10.${(n >>> 16) & 255}.${i % 256}.1-10.${(n >>> 16) & 255}.${i % 256}.${20 + (n % 200)}`, `192.168.${i % 256}.${(n >>> 24) & 255}`],
+      remoteIpRanges: [
+        `10.${i % 256}.${(n >>> 8) & 255}.0/24`,
+        `10.${(n >>> 16) & 255}.${i % 256}.1-10.${(n >>> 16) & 255}.${i % 256}.${20 + (n % 200)}`,
+        `192.168.${i % 256}.${(n >>> 24) & 255}`,
+      ],
       anonymousRelay: i % 3 === 0,
     });
   }
   connectors.push({ name: 'Anonymous Relay', remoteIpRanges: ['10.0.0.200'], anonymousRelay: true });
   return relayConfigSchema.parse({
-    loadBalancer: { name: 'SMTP_VS', dataGroup: { name: 'smtp_relay_allowed', members }, relaySnat: '10.0.0.200', defaultSnat: 'none' },
+    loadBalancer: {
+      name: 'SMTP_VS',
+      dataGroup: { name: 'smtp_relay_allowed', members },
+      relaySnat: '10.0.0.200',
+      defaultSnat: 'none',
+    },
     connectors,
   });
 }
 
 /** The same decision by scanning every member and every range: what the index replaces. */
 function scanEvaluate(topology: RelayTopology, client: string): string | null {
-  const parsedMembers = scanCache.members ??= (topology.loadBalancer?.dataGroup.members ?? []).map(parseIpRange);
-  const parsedConnectors = scanCache.connectors ??= topology.connectors.map((c) => ({ name: c.name, ranges: c.remoteIpRanges.map(parseIpRange) }));
+  const parsedMembers = (scanCache.members ??= (topology.loadBalancer?.dataGroup.members ?? []).map(parseIpRange));
+  const parsedConnectors = (scanCache.connectors ??= topology.connectors.map((c) => ({
+    name: c.name,
+    ranges: c.remoteIpRanges.map(parseIpRange),
+  })));
   const value = parseIpRange(client);
   const member = parsedMembers.some((r) => r.family === value.family && r.start <= value.start && value.start <= r.end);
   const seen = member && topology.loadBalancer ? parseIpRange(topology.loadBalancer.relaySnat) : value;
   let best: { name: string; size: bigint } | null = null;
   for (const c of parsedConnectors) {
     for (const r of c.ranges) {
-      if (r.family === seen.family && r.start <= seen.start && seen.start <= r.end && (!best || rangeSize(r) < best.size)) best = { name: c.name, size: rangeSize(r) };
+      if (
+        r.family === seen.family &&
+        r.start <= seen.start &&
+        seen.start <= r.end &&
+        (!best || rangeSize(r) < best.size)
+      )
+        best = { name: c.name, size: rangeSize(r) };
     }
   }
   return best?.name ?? null;
 }
-const scanCache: { members?: ReturnType<typeof parseIpRange>[]; connectors?: Array<{ name: string; ranges: ReturnType<typeof parseIpRange>[] }> } = {};
+const scanCache: {
+  members?: ReturnType<typeof parseIpRange>[];
+  connectors?: Array<{ name: string; ranges: ReturnType<typeof parseIpRange>[] }>;
+} = {};
 
 function policyBench(): void {
   const topology = bigTopology();
@@ -145,7 +189,8 @@ function policyBench(): void {
     return bigIntToIp(BigInt(n) & 0xffffffffn, 4);
   });
   for (const client of clients.slice(0, 200)) {
-    if (compiled.evaluate(client).connector !== scanEvaluate(topology, client)) throw new Error(`index and scan disagree for ${client}`);
+    if (compiled.evaluate(client).connector !== scanEvaluate(topology, client))
+      throw new Error(`index and scan disagree for ${client}`);
   }
 
   const indexed = 200_000;

@@ -47,9 +47,14 @@ async function slackAcks(pg: PostgresStore): Promise<void> {
   // Both builds as `serve` runs them (createApp): the SQLite one, and a replica whose one store is PostgreSQL
   // (Slack dedupe, and behind the acknowledgement the audit and the rate limits, in PostgreSQL).
   const build = async (shared: boolean): Promise<{ url: string; close(): Promise<void> }> => {
-    const diagbot = await serveBenchApp({ slack: { apiUrl: sink.apiUrl } }, {
-      ports: { from: 24000, to: 24999 }, slack: { botToken: 'xoxb-bench', signingSecret: SECRET }, overrides: shared ? { store: pg } : {},
-    });
+    const diagbot = await serveBenchApp(
+      { slack: { apiUrl: sink.apiUrl } },
+      {
+        ports: { from: 24000, to: 24999 },
+        slack: { botToken: 'xoxb-bench', signingSecret: SECRET },
+        overrides: shared ? { store: pg } : {},
+      },
+    );
     return { url: `${diagbot.base}/slack/events`, close: () => diagbot.close() };
   };
   const sqliteBuild = await build(false);
@@ -61,12 +66,14 @@ async function slackAcks(pg: PostgresStore): Promise<void> {
       return signed('help', `${sink.base}/hooks/r${id}`, `${id}.bench.trigger`);
     });
     const started = performance.now();
-    await Promise.all(requests.map(async (r) => {
-      const res = await fetch(url, { method: 'POST', headers: r.headers, body: r.body });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`ack was ${res.status}`);
-      acks.push(performance.now() - started);
-    }));
+    await Promise.all(
+      requests.map(async (r) => {
+        const res = await fetch(url, { method: 'POST', headers: r.headers, body: r.body });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`ack was ${res.status}`);
+        acks.push(performance.now() - started);
+      }),
+    );
     // Let the answers drain before the next burst, so each burst meets an idle process.
     await new Promise((resolve) => setTimeout(resolve, 300));
   };
@@ -101,20 +108,51 @@ async function digestRun(dir: string, pg: PostgresStore): Promise<void> {
     ports.push((server.address() as { port: number }).port);
   }
   const router = certRouter();
-  const commands = Array.from({ length: CHECKS }, (_, i) => `cert 127.0.0.1:${ports[i % ports.length]} --name bench${i}.diagbot.test`);
+  const commands = Array.from(
+    { length: CHECKS },
+    (_, i) => `cert 127.0.0.1:${ports[i % ports.length]} --name bench${i}.diagbot.test`,
+  );
   await mapLimit(commands.slice(0, 50), 16, (text) => router.handle(request(text)));
   const sqlite = openSqliteStore(join(dir, 'digest.db'));
   const once = async (store: Store): Promise<number> => {
-    const made = await store.digests.create({
-      platform: 'slack', channelId: `C0${Math.random()}`, schedule: '0 8 * * *', scheduleText: 'daily 08:00', timezone: 'UTC', commands, createdBy: 'bench', now: new Date(),
-    }, { maxPerChannel: 10 });
+    const made = await store.digests.create(
+      {
+        platform: 'slack',
+        channelId: `C0${Math.random()}`,
+        schedule: '0 8 * * *',
+        scheduleText: 'daily 08:00',
+        timezone: 'UTC',
+        commands,
+        createdBy: 'bench',
+        now: new Date(),
+      },
+      { maxPerChannel: 10 },
+    );
     if (!('created' in made)) throw new Error('bench digest not created');
     const owner = newOwnerId();
     const runner = createDigestRunner({
-      runs: store.runs, runCommand: (_text, req, signal) => router.handle(req, signal), concurrency: 16, maxConcurrentRuns: 1, owner,
-      leaseMs: 120_000, keepRuns: 5, ports: [], retry: DEFAULT_DIGEST_SETTINGS.post, now: () => new Date(), timers: realTimers, log: silentLogger(),
+      runs: store.runs,
+      runCommand: (_text, req, signal) => router.handle(req, signal),
+      concurrency: 16,
+      maxConcurrentRuns: 1,
+      owner,
+      leaseMs: 120_000,
+      keepRuns: 5,
+      ports: [],
+      retry: DEFAULT_DIGEST_SETTINGS.post,
+      now: () => new Date(),
+      timers: realTimers,
+      log: silentLogger(),
     });
-    const claim = await store.runs.claim({ digestId: made.created.id, slot: 'bench', slotAt: new Date(), kind: 'manual', owner, now: new Date(), posts: false });
+    const claim = await store.runs.claim({
+      digestId: made.created.id,
+      slot: 'bench',
+      slotAt: new Date(),
+      kind: 'manual',
+      owner,
+      now: new Date(),
+      posts: false,
+    });
     if (claim.outcome !== 'claimed') throw new Error('bench run not claimed');
     let stored = 0;
     const ms = await timeMs(async () => {
@@ -141,15 +179,31 @@ async function digestRun(dir: string, pg: PostgresStore): Promise<void> {
 }
 
 /** Every replica tries every due slot, in its own order, eight at a time: exactly one claim per slot must win. */
-async function claimRace(replicas: readonly Store[], ids: readonly string[], slot: Date): Promise<{ ms: number; claimed: number }> {
+async function claimRace(
+  replicas: readonly Store[],
+  ids: readonly string[],
+  slot: Date,
+): Promise<{ ms: number; claimed: number }> {
   let claimed = 0;
-  const ms = await timeMs(() => Promise.all(replicas.map((store, r) => {
-    const order = [...ids].sort(() => Math.random() - 0.5);
-    return mapLimit(order, 8, async (digestId) => {
-      const outcome = await store.runs.claim({ digestId, slot: slot.toISOString(), slotAt: slot, kind: 'scheduled', owner: `replica-${r}`, now: new Date(), posts: true });
-      if (outcome.outcome === 'claimed') claimed += 1;
-    });
-  })));
+  const ms = await timeMs(() =>
+    Promise.all(
+      replicas.map((store, r) => {
+        const order = [...ids].sort(() => Math.random() - 0.5);
+        return mapLimit(order, 8, async (digestId) => {
+          const outcome = await store.runs.claim({
+            digestId,
+            slot: slot.toISOString(),
+            slotAt: slot,
+            kind: 'scheduled',
+            owner: `replica-${r}`,
+            now: new Date(),
+            posts: true,
+          });
+          if (outcome.outcome === 'claimed') claimed += 1;
+        });
+      }),
+    ),
+  );
   return { ms, claimed };
 }
 
@@ -159,9 +213,19 @@ async function claims(dir: string, pgReplicas: PostgresStore[]): Promise<void> {
   const seed = async (store: Store): Promise<string[]> => {
     const ids: string[] = [];
     for (let i = 0; i < DIGESTS; i += 1) {
-      const made = await store.digests.create({
-        platform: 'slack', channelId: `C${i % 50}`, schedule: '* * * * *', scheduleText: 'every minute', timezone: 'UTC', commands: ['help'], createdBy: 'bench', now: new Date(),
-      }, { maxPerChannel: DIGESTS });
+      const made = await store.digests.create(
+        {
+          platform: 'slack',
+          channelId: `C${i % 50}`,
+          schedule: '* * * * *',
+          scheduleText: 'every minute',
+          timezone: 'UTC',
+          commands: ['help'],
+          createdBy: 'bench',
+          now: new Date(),
+        },
+        { maxPerChannel: DIGESTS },
+      );
       if ('created' in made) ids.push(made.created.id);
     }
     return ids;
@@ -171,9 +235,21 @@ async function claims(dir: string, pgReplicas: PostgresStore[]): Promise<void> {
   const pgIds = await seed(pgReplicas[0] as Store);
   const sqliteRace = await claimRace(sqliteReplicas, sqliteIds, slot);
   const pgRace = await claimRace(pgReplicas, pgIds, slot);
-  const rows = Number((await pgReplicas[0]!.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM digest_runs')).rows[0]?.n);
-  report('replicas', `SQLite: ${DIGESTS} due slots, ${REPLICAS} connections, claims/s`, (DIGESTS / sqliteRace.ms) * 1000, '/s');
-  report('replicas', `PostgreSQL: ${DIGESTS} due slots, ${REPLICAS} replicas, claims/s`, (DIGESTS / pgRace.ms) * 1000, '/s');
+  const rows = Number(
+    (await pgReplicas[0]!.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM digest_runs')).rows[0]?.n,
+  );
+  report(
+    'replicas',
+    `SQLite: ${DIGESTS} due slots, ${REPLICAS} connections, claims/s`,
+    (DIGESTS / sqliteRace.ms) * 1000,
+    '/s',
+  );
+  report(
+    'replicas',
+    `PostgreSQL: ${DIGESTS} due slots, ${REPLICAS} replicas, claims/s`,
+    (DIGESTS / pgRace.ms) * 1000,
+    '/s',
+  );
   report('replicas', 'ratio PostgreSQL / SQLite claims/s', sqliteRace.ms / pgRace.ms, 'x');
   report('replicas', `PostgreSQL slots claimed (must be ${DIGESTS})`, pgRace.claimed, 'slots');
   report('replicas', 'PostgreSQL run rows for the slot (must be 1000)', rows, 'rows');

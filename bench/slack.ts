@@ -18,7 +18,10 @@ const ROUNDS = 3;
 export async function run(): Promise<void> {
   const sink = await startSink();
   // diagbot as `serve` runs it (createApp): guard rails, audit and scrubbing included, as in production.
-  const diagbot = await serveBenchApp({ slack: { apiUrl: sink.apiUrl } }, { ports: { from: 24000, to: 24999 }, slack: { botToken: 'xoxb-bench', signingSecret: SECRET } });
+  const diagbot = await serveBenchApp(
+    { slack: { apiUrl: sink.apiUrl } },
+    { ports: { from: 24000, to: 24999 }, slack: { botToken: 'xoxb-bench', signingSecret: SECRET } },
+  );
   const hasExplain = diagbot.app.router.commands().some((c) => c.name === 'explain');
   const text = hasExplain ? 'explain Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))' : 'help';
   const http = { url: `${diagbot.base}/slack/events` };
@@ -38,12 +41,14 @@ export async function run(): Promise<void> {
     });
     const waits = answer ? requests.map((r) => sink.waitFor(r.hook)) : [];
     const started = performance.now();
-    await Promise.all(requests.map(async (r) => {
-      const res = await fetch(url, { method: 'POST', headers: r.headers, body: r.body });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`ack was ${res.status}`);
-      ack.push(performance.now() - started);
-    }));
+    await Promise.all(
+      requests.map(async (r) => {
+        const res = await fetch(url, { method: 'POST', headers: r.headers, body: r.body });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`ack was ${res.status}`);
+        ack.push(performance.now() - started);
+      }),
+    );
     if (answer) for (const at of await Promise.all(waits)) answer.push(at - started);
   };
 
@@ -70,20 +75,47 @@ export async function run(): Promise<void> {
   sink.stop();
 }
 
-export function signed(text: string, responseUrl: string, triggerId = '1.2.3'): { body: string; headers: Record<string, string> } {
+export function signed(
+  text: string,
+  responseUrl: string,
+  triggerId = '1.2.3',
+): { body: string; headers: Record<string, string> } {
   const body = new URLSearchParams({
-    token: 't', team_id: 'T0BENCH', team_domain: 'bench', channel_id: 'C0BENCH', channel_name: 'bench', user_id: 'U0BENCH',
-    user_name: 'bench', command: '/diag', text, api_app_id: 'A0BENCH', response_url: responseUrl, trigger_id: triggerId,
+    token: 't',
+    team_id: 'T0BENCH',
+    team_domain: 'bench',
+    channel_id: 'C0BENCH',
+    channel_name: 'bench',
+    user_id: 'U0BENCH',
+    user_name: 'bench',
+    command: '/diag',
+    text,
+    api_app_id: 'A0BENCH',
+    response_url: responseUrl,
+    trigger_id: triggerId,
   }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = slackSignature(SECRET, timestamp, body);
-  return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature } };
+  return {
+    body,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+    },
+  };
 }
 
 /** A bare Bolt app on its own server: HTTPReceiver, signature verification, a /diag listener that only acks. */
 async function startBareBolt(apiUrl: string): Promise<{ url: string; server: Server }> {
   const receiver = new HTTPReceiver({ signingSecret: SECRET, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
-  const app = new App({ token: 'xoxb-bench', receiver, deferInitialization: true, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl } });
+  const app = new App({
+    token: 'xoxb-bench',
+    receiver,
+    deferInitialization: true,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl: apiUrl },
+  });
   app.command('/diag', async ({ ack }) => {
     await ack();
   });
@@ -120,7 +152,12 @@ tryListen(50);
 process.on('disconnect', () => process.exit(0));
 `;
 
-export async function startSink(): Promise<{ base: string; apiUrl: string; stop(): void; waitFor(hook: string): Promise<number> }> {
+export async function startSink(): Promise<{
+  base: string;
+  apiUrl: string;
+  stop(): void;
+  waitFor(hook: string): Promise<number>;
+}> {
   const child = spawn(process.execPath, ['-e', SINK], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const arrived = new Map<string, number>();
   const waiting = new Map<string, (at: number) => void>();

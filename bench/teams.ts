@@ -11,7 +11,8 @@ import { percentile, report, rssMb } from './stats';
  */
 const CONCURRENCY = 200;
 const ROUNDS = 5;
-const TEXT = 'explain The WinRM client received an HTTP server error status (500): Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))';
+const TEXT =
+  'explain The WinRM client received an HTTP server error status (500): Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))';
 
 function activity(serviceUrl: string, conversation: string, text: string): Record<string, unknown> {
   return {
@@ -31,17 +32,31 @@ function activity(serviceUrl: string, conversation: string, text: string): Recor
  * Fires CONCURRENCY activities at once; each sample is the time until its answer message was captured.
  * `typing` counts the typing indicators diagbot sent (one per check still running after 500 ms).
  */
-async function round(capture: BotConnectorCapture, url: string, prefix: string, text: string): Promise<{ samples: number[]; typing: number }> {
+async function round(
+  capture: BotConnectorCapture,
+  url: string,
+  prefix: string,
+  text: string,
+): Promise<{ samples: number[]; typing: number }> {
   const samples: number[] = [];
-  await Promise.all(Array.from({ length: CONCURRENCY }, async (_v, i) => {
-    const conversation = `${prefix}-${i}`;
-    const started = process.hrtime.bigint();
-    const answered = capture.waitFor((c) => c.conversationId === conversation && c.activity.type === 'message', 60_000);
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(capture.url, conversation, text)) });
-    if (response.status !== 200) throw new Error(`${prefix}: HTTP ${response.status}`);
-    await answered;
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_v, i) => {
+      const conversation = `${prefix}-${i}`;
+      const started = process.hrtime.bigint();
+      const answered = capture.waitFor(
+        (c) => c.conversationId === conversation && c.activity.type === 'message',
+        60_000,
+      );
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity(capture.url, conversation, text)),
+      });
+      if (response.status !== 200) throw new Error(`${prefix}: HTTP ${response.status}`);
+      await answered;
+      samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }),
+  );
   const typing = capture.calls.filter((c) => c.activity.type === 'typing').length;
   capture.reset();
   return { samples, typing };
@@ -71,7 +86,12 @@ export async function run(): Promise<void> {
       diag.push(...measured.samples);
       typing += measured.typing;
     }
-    const [d50, d99, e50, e99] = [percentile(diag, 50), percentile(diag, 99), percentile(echo, 50), percentile(echo, 99)];
+    const [d50, d99, e50, e99] = [
+      percentile(diag, 50),
+      percentile(diag, 99),
+      percentile(echo, 50),
+      percentile(echo, 99),
+    ];
     report('teams', `diagbot ${hasExplain ? 'explain' : 'help'} → captured reply p50`, d50, 'ms');
     report('teams', `diagbot ${hasExplain ? 'explain' : 'help'} → captured reply p99`, d99, 'ms');
     report('teams', 'bare botbuilder echo → captured reply p50', e50, 'ms');

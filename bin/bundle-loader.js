@@ -34,7 +34,9 @@ function runCached(file, cacheFile) {
   const loaded = new Module(file, module);
   loaded.filename = file;
   loaded.paths = Module._nodeModulePaths(dirname(file));
-  script.runInThisContext().call(loaded.exports, loaded.exports, Module.createRequire(file), loaded, file, dirname(file));
+  script
+    .runInThisContext()
+    .call(loaded.exports, loaded.exports, Module.createRequire(file), loaded, file, dirname(file));
   loaded.loaded = true;
   return { exports: loaded.exports, script, cacheUsed: cachedData !== undefined && !script.cachedDataRejected };
 }

@@ -12,8 +12,17 @@ const SHOWN = 20;
 const auditArgs = z.object({
   positional: z.array(z.string()).max(0, `audit takes only options, e.g. \`${EXAMPLE}\``),
   user: z.string().min(1).max(200).optional().describe('only this user id (Slack U…, Teams AAD object id, local)'),
-  since: z.string().min(1).max(40).optional().describe('how far back: 30m, 24h, 7d, 2w or a date like 2025-01-31 (default 24h)'),
-  limit: z.string().regex(/^\d{1,4}$/, '--limit takes a number, e.g. --limit 100').optional().describe('at most this many rows, newest first (default 50, at most 500)'),
+  since: z
+    .string()
+    .min(1)
+    .max(40)
+    .optional()
+    .describe('how far back: 30m, 24h, 7d, 2w or a date like 2025-01-31 (default 24h)'),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, '--limit takes a number, e.g. --limit 100')
+    .optional()
+    .describe('at most this many rows, newest first (default 50, at most 500)'),
 });
 
 export type AuditArgs = z.infer<typeof auditArgs>;
@@ -47,7 +56,7 @@ export function createAuditCommand(deps: { audit?: AuditStore }): Command<AuditA
     details: [
       'Every command run is recorded, refusals included: who, where, command, target, status, duration, correlation id.',
       'The command text is never recorded, so nothing pasted into a command lands in the trail.',
-      'Find a row\'s details in the logs by its correlation id.',
+      "Find a row's details in the logs by its correlation id.",
     ],
     args: auditArgs,
     async run(args, ctx) {
@@ -59,18 +68,30 @@ export function createAuditCommand(deps: { audit?: AuditStore }): Command<AuditA
       }
       const sinceText = args.since ?? '24h';
       const since = parseSince(sinceText, ctx.now());
-      if (!since) throw usageError(`--since takes a span like 30m, 24h, 7d or 2w, or a date like 2025-01-31; \`${sinceText}\` is neither`, EXAMPLE);
+      if (!since)
+        throw usageError(
+          `--since takes a span like 30m, 24h, 7d or 2w, or a date like 2025-01-31; \`${sinceText}\` is neither`,
+          EXAMPLE,
+        );
       const limit = Math.min(500, Math.max(1, Number(args.limit ?? '50')));
       // Slack renders a mention typed as `@U012AB3CD`; the stored id has no `@`.
       const user = args.user?.replace(/^@/, '');
       const rows = await store.query({ userId: user, since, limit });
       const scope = `since ${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}${user ? ` by ${user}` : ''}`;
       const findings: Finding[] = [
-        { id: 'audit.summary', severity: 'info', message: rows.length === 0 ? `No commands were recorded ${scope}.` : summary(rows) },
+        {
+          id: 'audit.summary',
+          severity: 'info',
+          message: rows.length === 0 ? `No commands were recorded ${scope}.` : summary(rows),
+        },
         ...rows.slice(0, SHOWN).map((row): Finding => ({ id: 'audit.entry', severity: 'info', message: line(row) })),
       ];
       if (rows.length > SHOWN) {
-        findings.push({ id: 'audit.more', severity: 'info', message: `${rows.length - SHOWN} older rows are in the JSON (\`diagbot --json "audit …"\`) or a narrower --since.` });
+        findings.push({
+          id: 'audit.more',
+          severity: 'info',
+          message: `${rows.length - SHOWN} older rows are in the JSON (\`diagbot --json "audit …"\`) or a narrower --since.`,
+        });
       }
       return makeReply({
         command: 'audit',

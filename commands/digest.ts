@@ -17,14 +17,18 @@ export interface DigestArgs {
   rest: string;
 }
 
-const EXAMPLE = 'digest add weekdays 08:00 --tz Europe/London cert mail.contoso.com; cert smtp.contoso.com:25; relay 203.0.113.9';
+const EXAMPLE =
+  'digest add weekdays 08:00 --tz Europe/London cert mail.contoso.com; cert smtp.contoso.com:25; relay 203.0.113.9';
 const ADMIN_ONLY: ReadonlySet<DigestSubcommand> = new Set(['add', 'remove', 'pause', 'resume']);
 
 const digestArgs: z.ZodType<DigestArgs> = z.object({ text: z.string() }).transform((input, ctx) => {
   try {
     const split = splitSubcommand(input.text);
     if ('unknown' in split) {
-      ctx.addIssue({ code: 'custom', message: `\`digest ${split.unknown.slice(0, 30)}\` is not a digest command; use one of ${DIGEST_SUBCOMMANDS.join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `\`digest ${split.unknown.slice(0, 30)}\` is not a digest command; use one of ${DIGEST_SUBCOMMANDS.join(', ')}`,
+      });
       return z.NEVER;
     }
     return split;
@@ -44,8 +48,15 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
   return {
     name: 'digest',
     summary: 'Scheduled channel posts that run checks and report what changed since the last run.',
-    usage: 'digest add <schedule> [--tz <zone>] <check>; <check>; … | digest list | digest show|run|pause|resume|remove <id>',
-    examples: [EXAMPLE, 'digest add daily 07:30 cert mail.contoso.com', 'digest add "0 8 * * 1-5" cert smtp.contoso.com:25', 'digest list', 'digest show d4k2m9p'],
+    usage:
+      'digest add <schedule> [--tz <zone>] <check>; <check>; … | digest list | digest show|run|pause|resume|remove <id>',
+    examples: [
+      EXAMPLE,
+      'digest add daily 07:30 cert mail.contoso.com',
+      'digest add "0 8 * * 1-5" cert smtp.contoso.com:25',
+      'digest list',
+      'digest show d4k2m9p',
+    ],
     input: 'verbatim',
     args: digestArgs,
     details: [
@@ -87,35 +98,65 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
     const now = ctx.now();
     const parsed = guard(() => parseAdd(rest));
     const timezone = parsed.timezone ?? settings.defaultTimezone;
-    const schedule = guard(() => compileSchedule(parsed.pattern, timezone, { minIntervalMinutes: settings.minIntervalMinutes, now }));
+    const schedule = guard(() =>
+      compileSchedule(parsed.pattern, timezone, { minIntervalMinutes: settings.minIntervalMinutes, now }),
+    );
     if (parsed.commands.length > settings.maxChecksPerDigest) {
-      throw new DiagError('digest.limit', `A digest may hold at most ${settings.maxChecksPerDigest} checks; this one has ${parsed.commands.length}.`, {
-        fix: { summary: 'Split the checks over two digests, or ask an admin to raise `digest.maxChecksPerDigest`.' },
-      });
+      throw new DiagError(
+        'digest.limit',
+        `A digest may hold at most ${settings.maxChecksPerDigest} checks; this one has ${parsed.commands.length}.`,
+        {
+          fix: { summary: 'Split the checks over two digests, or ask an admin to raise `digest.maxChecksPerDigest`.' },
+        },
+      );
     }
     // `add` needs the admin role, who sees every command: the visible ones are all of them.
     parsed.commands.forEach((text, i) => validateCheck(ctx.visibleCommands(), text, i));
     const platform = platformOf(ctx.request);
-    const result = await store.digests.create({
-      platform,
-      channelId: ctx.request.channelId,
-      ...(ctx.request.teamId !== undefined ? { teamId: ctx.request.teamId } : {}),
-      schedule: schedule.pattern,
-      scheduleText: parsed.scheduleText,
-      timezone: schedule.timezone,
-      commands: parsed.commands,
-      createdBy: ctx.request.userId,
-      now,
-    }, { maxPerChannel: settings.maxDigestsPerChannel });
+    const result = await store.digests.create(
+      {
+        platform,
+        channelId: ctx.request.channelId,
+        ...(ctx.request.teamId !== undefined ? { teamId: ctx.request.teamId } : {}),
+        schedule: schedule.pattern,
+        scheduleText: parsed.scheduleText,
+        timezone: schedule.timezone,
+        commands: parsed.commands,
+        createdBy: ctx.request.userId,
+        now,
+      },
+      { maxPerChannel: settings.maxDigestsPerChannel },
+    );
     if ('limitReached' in result) {
-      throw new DiagError('digest.limit', `This channel already has ${result.limitReached} digests (the limit is ${settings.maxDigestsPerChannel}).`, {
-        fix: { summary: 'Remove one (`digest list`, then `digest remove <id>`), or ask an admin to raise `digest.maxDigestsPerChannel`.' },
-      });
+      throw new DiagError(
+        'digest.limit',
+        `This channel already has ${result.limitReached} digests (the limit is ${settings.maxDigestsPerChannel}).`,
+        {
+          fix: {
+            summary:
+              'Remove one (`digest list`, then `digest remove <id>`), or ask an admin to raise `digest.maxDigestsPerChannel`.',
+          },
+        },
+      );
     }
     const notes: string[] = [];
-    if (schedule.daysJoinedWithOr) notes.push('Both day-of-month and day-of-week are set: it runs on days matching EITHER (the classic cron OR rule).');
-    if (platform === 'cli') notes.push('Added from the terminal: `diagbot serve` runs it and keeps the results (`digest show`), but there is no channel to post to.');
-    ctx.log.info({ digest: result.created.id, checks: parsed.commands.length, schedule: schedule.pattern, timezone: schedule.timezone }, 'digest added');
+    if (schedule.daysJoinedWithOr)
+      notes.push(
+        'Both day-of-month and day-of-week are set: it runs on days matching EITHER (the classic cron OR rule).',
+      );
+    if (platform === 'cli')
+      notes.push(
+        'Added from the terminal: `diagbot serve` runs it and keeps the results (`digest show`), but there is no channel to post to.',
+      );
+    ctx.log.info(
+      {
+        digest: result.created.id,
+        checks: parsed.commands.length,
+        schedule: schedule.pattern,
+        timezone: schedule.timezone,
+      },
+      'digest added',
+    );
     deps.digestsChanged?.();
     return createdReply(result.created, now, notes);
   }
@@ -135,7 +176,12 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
     return listReply(digests, last, ctx.now(), everywhere ? 'in the store' : 'in this channel');
   }
 
-  async function byId(sub: Exclude<DigestSubcommand, 'add' | 'list'>, rest: string, store: Store, ctx: CommandContext): Promise<Reply> {
+  async function byId(
+    sub: Exclude<DigestSubcommand, 'add' | 'list'>,
+    rest: string,
+    store: Store,
+    ctx: CommandContext,
+  ): Promise<Reply> {
     const replies = await import('../src/digest/replies');
     const id = guard(() => parseId(sub, rest));
     const digest = await find(store, id, ctx.request);
@@ -170,10 +216,19 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
     const now = ctx.now();
     const owner = newOwnerId();
     const claim = await store.runs.claim({
-      digestId: digest.id, slot: `manual:${now.toISOString()}:${randomBytes(3).toString('hex')}`, slotAt: now, kind: 'manual', owner, now, posts: false,
+      digestId: digest.id,
+      slot: `manual:${now.toISOString()}:${randomBytes(3).toString('hex')}`,
+      slotAt: now,
+      kind: 'manual',
+      owner,
+      now,
+      posts: false,
     });
     if (claim.outcome !== 'claimed') {
-      throw new DiagError('digest.busy', `Digest ${digest.id} is running right now; \`digest show ${digest.id}\` shows the result once it ends.`);
+      throw new DiagError(
+        'digest.busy',
+        `Digest ${digest.id} is running right now; \`digest show ${digest.id}\` shows the result once it ends.`,
+      );
     }
     const runner = createDigestRunner({
       runs: store.runs,
@@ -190,19 +245,26 @@ export function createDigestCommand(deps: CommandDeps): Command<DigestArgs> {
       log: ctx.log,
     });
     const done = await runner.process(digest, claim.run, ctx.signal);
-    if (!done?.reply) throw new DiagError('digest.busy', `The run of digest ${digest.id} did not finish here (stopped, or taken over); \`digest show ${digest.id}\` shows the last result.`);
+    if (!done?.reply)
+      throw new DiagError(
+        'digest.busy',
+        `The run of digest ${digest.id} did not finish here (stopped, or taken over); \`digest show ${digest.id}\` shows the last result.`,
+      );
     return done.reply;
   }
 }
 
 /** Opens the store on first use; a store that cannot be opened is an answer, not a crash. */
 async function openStore(deps: CommandDeps): Promise<Store> {
-  if (!deps.store) throw new DiagError('store.unavailable', 'Digests need the store, which this diagbot was started without.');
+  if (!deps.store)
+    throw new DiagError('store.unavailable', 'Digests need the store, which this diagbot was started without.');
   try {
     return await deps.store();
   } catch (error) {
     if (isDiagError(error, 'store.failed', 'store.config')) {
-      throw new DiagError('store.unavailable', error.message, { fix: { summary: 'Check store.path (DIAGBOT_DB) and the file it names; the logs have the details.' } });
+      throw new DiagError('store.unavailable', error.message, {
+        fix: { summary: 'Check store.path (DIAGBOT_DB) and the file it names; the logs have the details.' },
+      });
     }
     throw error;
   }
@@ -210,21 +272,24 @@ async function openStore(deps: CommandDeps): Promise<Store> {
 
 /** The door a digest belongs to; a scheduled run never adds digests (refused earlier). */
 function platformOf(request: ChatRequest): DigestPlatform {
-  if (request.platform === 'slack' || request.platform === 'teams' || request.platform === 'cli') return request.platform;
+  if (request.platform === 'slack' || request.platform === 'teams' || request.platform === 'cli')
+    return request.platform;
   throw usageError('Digests can be managed from Slack, Teams or the terminal.');
 }
 
 /** Digests are per channel: another channel's id is "not found" (the terminal sees them all). */
 async function find(store: Store, id: string, request: ChatRequest): Promise<DigestRecord> {
   const digest = await store.digests.get(id);
-  const visible = digest && (request.platform === 'cli' || (digest.platform === request.platform && digest.channelId === request.channelId));
+  const visible =
+    digest &&
+    (request.platform === 'cli' || (digest.platform === request.platform && digest.channelId === request.channelId));
   if (!digest || !visible) throw notFound(id);
   return digest;
 }
 
 function notFound(id: string): DiagError {
   return new DiagError('digest.not-found', `There is no digest \`${id.slice(0, 20)}\` in this channel.`, {
-    fix: { summary: '`digest list` shows this channel\'s digests and their ids.' },
+    fix: { summary: "`digest list` shows this channel's digests and their ids." },
   });
 }
 
@@ -248,13 +313,17 @@ function validateCheck(commands: readonly Command[], text: string, index: number
   if (name === 'digest') throw usageError(`${where}: a digest cannot contain \`digest\` commands.`, EXAMPLE);
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    const names = commands.filter((c) => c.name !== 'digest').map((c) => c.name).join(', ');
+    const names = commands
+      .filter((c) => c.name !== 'digest')
+      .map((c) => c.name)
+      .join(', ');
     throw usageError(`${where}: \`${name.slice(0, 30)}\` is not a command (commands: ${names}).`, EXAMPLE);
   }
   try {
     parseArgs(command, rest);
   } catch (error) {
-    if (isFindingError(error)) throw new DiagError(error.code, `${where}: ${error.message}`, { fix: error.fix, data: error.data });
+    if (isFindingError(error))
+      throw new DiagError(error.code, `${where}: ${error.message}`, { fix: error.fix, data: error.data });
     throw error;
   }
 }

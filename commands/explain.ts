@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command';
 import { usageError } from '../src/core/errors';
-import { makeReply, type Fact, type Finding, type FindingId, type Link, type Reply, type Severity } from '../src/core/reply';
+import {
+  makeReply,
+  type Fact,
+  type Finding,
+  type FindingId,
+  type Link,
+  type Reply,
+  type Severity,
+} from '../src/core/reply';
 import type { DecodedCode, ExplainMatch, ExplainResult, KbEntry } from '../src/kb';
 import { loadExplainEngine } from '../src/kb';
 import { headersReplyIfHeaderBlock } from './headers';
@@ -28,8 +36,11 @@ export function describeCode(code: DecodedCode): string {
   const bits: string[] = [];
   switch (code.kind) {
     case 'hresult':
-      bits.push(`HRESULT ${parts.severity ?? ''}, facility ${parts.facilityName ?? '?'} (${parts.facility ?? '?'}), code ${parts.code ?? '?'}`);
-      if (parts.win32 !== undefined) bits.push(`the Win32 error inside is ${parts.win32}${parts.win32Name ? ` ${parts.win32Name}` : ''}`);
+      bits.push(
+        `HRESULT ${parts.severity ?? ''}, facility ${parts.facilityName ?? '?'} (${parts.facility ?? '?'}), code ${parts.code ?? '?'}`,
+      );
+      if (parts.win32 !== undefined)
+        bits.push(`the Win32 error inside is ${parts.win32}${parts.win32Name ? ` ${parts.win32Name}` : ''}`);
       break;
     case 'ntstatus':
       bits.push(`NTSTATUS ${parts.severity ?? ''}`);
@@ -39,7 +50,10 @@ export function describeCode(code: DecodedCode): string {
       break;
     case 'ldap':
       bits.push(`LDAP result ${code.value}${parts.rfcName ? ` (${parts.rfcName})` : ''}`);
-      if (parts.adData !== undefined) bits.push(`AD sub-code data ${parts.adData} = Win32 ${parts.win32}${parts.win32Name ? ` ${parts.win32Name}` : ''}`);
+      if (parts.adData !== undefined)
+        bits.push(
+          `AD sub-code data ${parts.adData} = Win32 ${parts.win32}${parts.win32Name ? ` ${parts.win32Name}` : ''}`,
+        );
       break;
     case 'smtp':
       bits.push(parts.basic !== undefined ? 'SMTP reply code' : 'SMTP enhanced status code (RFC 3463)');
@@ -51,7 +65,9 @@ export function describeCode(code: DecodedCode): string {
       bits.push(parts.alert !== undefined ? 'TLS alert' : 'X.509 verification result');
       break;
     case 'jet':
-      bits.push(`ESE (JET) database error${parts.unsigned !== undefined ? `, ${parts.unsigned} as an unsigned store error` : ''}`);
+      bits.push(
+        `ESE (JET) database error${parts.unsigned !== undefined ? `, ${parts.unsigned} as an unsigned store error` : ''}`,
+      );
       break;
     case 'aadsts':
       bits.push('Microsoft Entra ID sign-in error');
@@ -111,9 +127,10 @@ function codeFinding(code: DecodedCode): Finding {
 }
 
 function noMatchFinding(result: ExplainResult): Finding {
-  const decoded = result.codes.length > 0
-    ? ` I decoded ${result.codes.length === 1 ? 'the code' : `${result.codes.length} codes`} below, which may be enough.`
-    : '';
+  const decoded =
+    result.codes.length > 0
+      ? ` I decoded ${result.codes.length === 1 ? 'the code' : `${result.codes.length} codes`} below, which may be enough.`
+      : '';
   const [first, ...more] = result.related;
   const closest = first
     ? ` Possibly related, not a diagnosis: "${first.entry.title}" (${percent(first.confidence)} sure)${more.length > 0 ? `, or ${more.map((m) => `"${m.entry.title}"`).join(', ')}` : ''} — is that it?`
@@ -124,7 +141,8 @@ function noMatchFinding(result: ExplainResult): Finding {
     severity: 'info',
     message: `I don't recognise this as a known error.${decoded}${closest}`,
     fix: {
-      summary: 'Paste the whole error: its first line, the exception type and any codes (0x…, 5.7.1, data 52e, Error 1722).',
+      summary:
+        'Paste the whole error: its first line, the exception type and any codes (0x…, 5.7.1, data 52e, Error 1722).',
       steps: [
         'Copy the full message rather than only a stack trace or the last line.',
         'Say which product and version wrote it (Exchange 2016 CU23, Outlook 365, Windows Server 2019, …).',
@@ -150,35 +168,58 @@ export function explainReply(result: ExplainResult): Reply {
     findings.push(noMatchFinding(result));
   }
   for (const code of result.codes.slice(0, 10)) findings.push(codeFinding(code));
-  for (const code of result.codes.slice(0, 5)) facts.push({ label: code.raw.slice(0, 60), value: code.name ?? code.value });
+  for (const code of result.codes.slice(0, 5))
+    facts.push({ label: code.raw.slice(0, 60), value: code.name ?? code.value });
   const { hosts, ips, dns } = result.entities;
   if (hosts.length > 0) facts.push({ label: 'Hosts', value: hosts.slice(0, 5).join(', ') });
   if (ips.length > 0) facts.push({ label: 'Addresses', value: ips.slice(0, 5).join(', ') });
   if (dns.length > 0) facts.push({ label: 'DN', value: dns[0] as string });
-  if (result.truncated) facts.push({ label: 'Note', value: 'The text was longer than 64 KB; only its first 64 KB were read.' });
+  if (result.truncated)
+    facts.push({ label: 'Note', value: 'The text was longer than 64 KB; only its first 64 KB were read.' });
 
   const title = top
     ? `${top.entry.title} (${percent(top.confidence)} sure)`
     : result.related[0]
       ? `No sure diagnosis; possibly related: ${result.related[0].entry.title}`
       : result.codes.length > 0
-      ? `No known error matched; decoded ${result.codes.map((c) => c.name ?? c.value).slice(0, 3).join(', ')}`
-      : 'No known error matched';
+        ? `No known error matched; decoded ${result.codes
+            .map((c) => c.name ?? c.value)
+            .slice(0, 3)
+            .join(', ')}`
+        : 'No known error matched';
 
   return makeReply({
     command: 'explain',
     title,
     findings,
     facts,
-    actions: result.followUps.map((command) => ({ label: command.length > 70 ? `${command.slice(0, 67)}...` : command, command })),
+    actions: result.followUps.map((command) => ({
+      label: command.length > 70 ? `${command.slice(0, 67)}...` : command,
+      command,
+    })),
     data: {
       band: result.band,
       matches: result.matches.map((m) => ({ id: m.entry.id, title: m.entry.title, confidence: m.confidence })),
       related: result.related.map((m) => ({ id: m.entry.id, title: m.entry.title, confidence: m.confidence })),
       ...(result.platform ? { platform: result.platform } : {}),
       ...(result.direction ? { direction: result.direction } : {}),
-      ...(result.closest ? { closest: { id: result.closest.entry.id, title: result.closest.entry.title, confidence: result.closest.confidence } } : {}),
-      codes: result.codes.map(({ kind, raw, value, name, meaning, parts }) => ({ kind, raw, value, name, meaning, ...(parts ? { parts } : {}) })),
+      ...(result.closest
+        ? {
+            closest: {
+              id: result.closest.entry.id,
+              title: result.closest.entry.title,
+              confidence: result.closest.confidence,
+            },
+          }
+        : {}),
+      codes: result.codes.map(({ kind, raw, value, name, meaning, parts }) => ({
+        kind,
+        raw,
+        value,
+        name,
+        meaning,
+        ...(parts ? { parts } : {}),
+      })),
       entities: result.entities,
       followUps: result.followUps,
       ...(top ? { signals: top.signals } : {}),

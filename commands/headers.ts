@@ -32,7 +32,7 @@ export function createHeadersCommand(): Command<HeadersArgs> {
   return {
     name: 'headers',
     summary: 'Read a pasted message header block: where it was delayed, how it authenticated, why it was junked.',
-    usage: 'headers <the message\'s headers, pasted whole — line breaks welcome>',
+    usage: "headers <the message's headers, pasted whole — line breaks welcome>",
     examples: [
       EXAMPLE,
       'headers Authentication-Results: spf=softfail (sender IP is 198.51.100.77) smtp.mailfrom=fabrikam.com; dkim=fail header.d=fabrikam.com;dmarc=fail action=quarantine header.from=fabrikam.com;compauth=fail reason=000',

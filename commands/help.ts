@@ -12,7 +12,7 @@ const helpArgs = z.object({
 export function createHelpCommand(): Command<z.infer<typeof helpArgs>> {
   return {
     name: 'help',
-    summary: 'List the commands, or show one command\'s full usage.',
+    summary: "List the commands, or show one command's full usage.",
     usage: 'help [command]',
     examples: ['help', 'help cert'],
     args: helpArgs,
@@ -22,7 +22,10 @@ export function createHelpCommand(): Command<z.infer<typeof helpArgs>> {
       if (wanted !== undefined) {
         const command = commands.find((c) => c.name === wanted.toLowerCase());
         if (!command) {
-          throw usageError(`There is no command \`${wanted.slice(0, 40)}\` (commands: ${commands.map((c) => c.name).join(', ')}).`, 'help cert');
+          throw usageError(
+            `There is no command \`${wanted.slice(0, 40)}\` (commands: ${commands.map((c) => c.name).join(', ')}).`,
+            'help cert',
+          );
         }
         return commandHelp(command);
       }
@@ -41,7 +44,9 @@ function overview(commands: readonly Command[], _ctx: CommandContext): Reply {
     command: 'help',
     title: 'diagbot — what I can check',
     findings,
-    actions: commands.filter((c) => c.name !== 'help').map((c) => ({ label: `help ${c.name}`, command: `help ${c.name}` })),
+    actions: commands
+      .filter((c) => c.name !== 'help')
+      .map((c) => ({ label: `help ${c.name}`, command: `help ${c.name}` })),
     data: { commands: commands.map(describe) },
   });
 }

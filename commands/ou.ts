@@ -7,7 +7,18 @@ import { errorReply, makeReply, type Fact, type Finding, type Link, type Reply }
 import type { Directory, DirectoryUser, UserSearchResult } from '../src/directory';
 import { missingDirectorySettings } from '../src/directory/settings';
 import {
-  attributeName, canonicalName, dnKind, dnSyntaxProblem, formatDn, formatRdn, leafName, parentDn, parseDn, rdnPairs, type Dn, type ParentType,
+  attributeName,
+  canonicalName,
+  dnKind,
+  dnSyntaxProblem,
+  formatDn,
+  formatRdn,
+  leafName,
+  parentDn,
+  parseDn,
+  rdnPairs,
+  type Dn,
+  type ParentType,
 } from '../src/dn';
 import type { CommandDeps } from './deps';
 
@@ -26,14 +37,33 @@ const ouArgs = z.object({
 type OuArgs = z.infer<typeof ouArgs>;
 
 const LINKS = {
-  moveAdObject: { title: 'Move-ADObject', url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/move-adobject' },
-  redirect: { title: 'Redirect the users and computers containers (redirusr / redircmp)', url: 'https://learn.microsoft.com/en-us/troubleshoot/windows-server/active-directory/redirect-users-computers-containers' },
-  getAdUser: { title: 'Get-ADUser', url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/get-aduser' },
-  enableAccount: { title: 'Enable-ADAccount', url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/enable-adaccount' },
-  uac: { title: 'userAccountControl flags', url: 'https://learn.microsoft.com/en-us/troubleshoot/windows-server/active-directory/useraccountcontrol-manipulate-account-properties' },
+  moveAdObject: {
+    title: 'Move-ADObject',
+    url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/move-adobject',
+  },
+  redirect: {
+    title: 'Redirect the users and computers containers (redirusr / redircmp)',
+    url: 'https://learn.microsoft.com/en-us/troubleshoot/windows-server/active-directory/redirect-users-computers-containers',
+  },
+  getAdUser: {
+    title: 'Get-ADUser',
+    url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/get-aduser',
+  },
+  enableAccount: {
+    title: 'Enable-ADAccount',
+    url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/enable-adaccount',
+  },
+  uac: {
+    title: 'userAccountControl flags',
+    url: 'https://learn.microsoft.com/en-us/troubleshoot/windows-server/active-directory/useraccountcontrol-manipulate-account-properties',
+  },
 } satisfies Record<string, Link>;
 
-const KIND_WORDS: Record<ParentType, string> = { ou: 'organizational unit', container: 'container', domain: 'domain root' };
+const KIND_WORDS: Record<ParentType, string> = {
+  ou: 'organizational unit',
+  container: 'container',
+  domain: 'domain root',
+};
 
 /** The directory server `ou` connects to, from `ldap.url` (validated at start); undefined without one. */
 function ldapTarget(url: string | undefined): CommandTarget | undefined {
@@ -51,7 +81,8 @@ const DN_START = /^\s*(?:[A-Za-z][A-Za-z0-9-]*|(?:oid\.)?\d+(?:\.\d+)+)\s*=/i;
 function controlCharacter(text: string): string | undefined {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return `U+${c.toString(16).toUpperCase().padStart(4, '0')} at character ${i + 1}`;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+      return `U+${c.toString(16).toUpperCase().padStart(4, '0')} at character ${i + 1}`;
   }
   return undefined;
 }
@@ -59,15 +90,26 @@ function controlCharacter(text: string): string | undefined {
 /** One user reference from the words: a DN typed without quotes may have been split at its spaces. */
 function inputOf(words: readonly string[]): string {
   if (words.length === 0) {
-    throw usageError('`ou` needs a user: a sAMAccountName (jdoe), a UPN or mail address (jdoe@contoso.com) or a DN in quotes.', EXAMPLE);
+    throw usageError(
+      '`ou` needs a user: a sAMAccountName (jdoe), a UPN or mail address (jdoe@contoso.com) or a DN in quotes.',
+      EXAMPLE,
+    );
   }
-  const text = words.length > 1 && DN_START.test(words[0] as string) ? words.join(' ') : words[0] as string;
+  const text = words.length > 1 && DN_START.test(words[0] as string) ? words.join(' ') : (words[0] as string);
   if (words.length > 1 && !DN_START.test(words[0] as string)) {
-    throw usageError(`\`ou\` looks up one user at a time; got ${words.length} words. Put a DN or a name with spaces in quotes.`, 'ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local"');
+    throw usageError(
+      `\`ou\` looks up one user at a time; got ${words.length} words. Put a DN or a name with spaces in quotes.`,
+      'ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local"',
+    );
   }
-  if (text.length > MAX_INPUT) throw usageError(`The input is ${text.length} characters long; \`ou\` takes a name or DN of at most ${MAX_INPUT}.`, EXAMPLE);
+  if (text.length > MAX_INPUT)
+    throw usageError(
+      `The input is ${text.length} characters long; \`ou\` takes a name or DN of at most ${MAX_INPUT}.`,
+      EXAMPLE,
+    );
   const control = controlCharacter(text);
-  if (control) throw usageError(`The input holds a control character (${control}); type the name or DN as plain text.`, EXAMPLE);
+  if (control)
+    throw usageError(`The input holds a control character (${control}); type the name or DN as plain text.`, EXAMPLE);
   // Not trimmed: a DN may end in an escaped space (`OU=x\ `).
   return text;
 }
@@ -91,8 +133,10 @@ function parseOrExplain(text: string): Dn {
     const { position, reason } = problem;
     const from = Math.max(0, position - 15);
     const near = `${from > 0 ? '…' : ''}${text.slice(from, position + 15)}${position + 15 < text.length ? '…' : ''}`;
-    throw usageError(`\`${text.slice(0, 120)}\` is not a valid DN: ${reason} (character ${position + 1}, near \`${near}\`).`,
-      'ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local"');
+    throw usageError(
+      `\`${text.slice(0, 120)}\` is not a valid DN: ${reason} (character ${position + 1}, near \`${near}\`).`,
+      'ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local"',
+    );
   }
 }
 
@@ -105,9 +149,16 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
   const directoryTarget = ldapTarget(deps.config.ldap.url);
   function placement(input: string, dn: Dn, source: 'ldap' | 'parsed', user?: DirectoryUser, server?: string): Reply {
     if (dn.length < 2) {
-      throw usageError(`\`${input.slice(0, 120)}\` has no parent: give the full DN down to the domain.`, 'ou "CN=Jane Doe,OU=Engineers,DC=contoso,DC=local"');
+      throw usageError(
+        `\`${input.slice(0, 120)}\` has no parent: give the full DN down to the domain.`,
+        'ou "CN=Jane Doe,OU=Engineers,DC=contoso,DC=local"',
+      );
     }
-    if (dnKind(dn) === 'domain') throw usageError(`\`${input.slice(0, 120)}\` names a domain, not an account inside one.`, 'ou "CN=Jane Doe,OU=Engineers,DC=contoso,DC=local"');
+    if (dnKind(dn) === 'domain')
+      throw usageError(
+        `\`${input.slice(0, 120)}\` names a domain, not an account inside one.`,
+        'ou "CN=Jane Doe,OU=Engineers,DC=contoso,DC=local"',
+      );
     const parent = parentDn(dn) as Dn;
     const kind = dnKind(parent) as ParentType;
     const parentText = formatDn(parent);
@@ -115,16 +166,23 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     const path = canonicalName(parent);
     const name = user?.displayName ?? leafName(dn);
     const who = user?.sAMAccountName ? `${name} (${user.sAMAccountName})` : name;
-    const findings: Finding[] = [{
-      id: 'ou.found',
-      severity: 'ok',
-      message: kind === 'domain'
-        ? `${who} sits directly under the domain root \`${parentText}\` (${path}): only domain-linked Group Policy applies.`
-        : `${who} is in the ${KIND_WORDS[kind]} \`${parentText}\` (${path}).`,
-    }];
+    const findings: Finding[] = [
+      {
+        id: 'ou.found',
+        severity: 'ok',
+        message:
+          kind === 'domain'
+            ? `${who} sits directly under the domain root \`${parentText}\` (${path}): only domain-linked Group Policy applies.`
+            : `${who} is in the ${KIND_WORDS[kind]} \`${parentText}\` (${path}).`,
+      },
+    ];
     if (kind === 'container') {
       const top = parent[0]?.[0];
-      const isUsers = top !== undefined && attributeName(top.type) === 'cn' && top.value.toLowerCase() === 'users' && dnKind(parent.slice(1)) === 'domain';
+      const isUsers =
+        top !== undefined &&
+        attributeName(top.type) === 'cn' &&
+        top.value.toLowerCase() === 'users' &&
+        dnKind(parent.slice(1)) === 'domain';
       findings.push({
         id: 'ou.default-container',
         severity: 'warn',
@@ -162,19 +220,38 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     if (user?.sAMAccountName) facts.push({ label: 'sAMAccountName', value: user.sAMAccountName });
     if (user?.userPrincipalName) facts.push({ label: 'UPN', value: user.userPrincipalName });
     if (user) facts.push({ label: 'Account', value: user.disabled ? 'disabled' : 'enabled' });
-    facts.push({ label: 'Source', value: source === 'parsed' ? 'parsed from the DN (no directory lookup)' : `directory ${server ?? ''}`.trim() });
+    facts.push({
+      label: 'Source',
+      value: source === 'parsed' ? 'parsed from the DN (no directory lookup)' : `directory ${server ?? ''}`.trim(),
+    });
     return makeReply({
       command: 'ou',
       title: kind === 'container' ? `${name} is in the container ${path}, not an OU` : `${name} is in ${path}`,
       findings,
       facts,
-      actions: source === 'ldap' ? [{ label: 'Check again', command: `ou ${/[\s"']/.test(input) ? quoteDn(input) : input}` }] : [],
+      actions:
+        source === 'ldap'
+          ? [{ label: 'Check again', command: `ou ${/[\s"']/.test(input) ? quoteDn(input) : input}` }]
+          : [],
       data: {
-        input, source, dn: dnText, parentDn: parentText, parentType: kind, canonicalPath: path, canonicalName: canonicalName(dn), rdns: rdnPairs(dn),
-        ...(user ? {
-          displayName: user.displayName, sAMAccountName: user.sAMAccountName, userPrincipalName: user.userPrincipalName,
-          userAccountControl: user.userAccountControl, disabled: user.disabled, matchedBy: user.matchedBy,
-        } : {}),
+        input,
+        source,
+        dn: dnText,
+        parentDn: parentText,
+        parentType: kind,
+        canonicalPath: path,
+        canonicalName: canonicalName(dn),
+        rdns: rdnPairs(dn),
+        ...(user
+          ? {
+              displayName: user.displayName,
+              sAMAccountName: user.sAMAccountName,
+              userPrincipalName: user.userPrincipalName,
+              userAccountControl: user.userAccountControl,
+              disabled: user.disabled,
+              matchedBy: user.matchedBy,
+            }
+          : {}),
         ...(server ? { server } : {}),
       },
     });
@@ -186,20 +263,24 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     return makeReply({
       command: 'ou',
       title: `No user ${lookup.value} in ${deps.config.ldap.baseDn ?? 'the directory'}`,
-      findings: [{
-        id: 'ou.not-found',
-        severity: 'fail',
-        message: `No user account under \`${deps.config.ldap.baseDn}\` has ${by} \`${lookup.value}\`.`,
-        fix: {
-          summary: 'Check the spelling, or look the user up another way.',
-          steps: [
-            lookup.attributes.includes('sAMAccountName') ? 'Try the UPN or mail address (ou jdoe@contoso.com), or the DN in quotes.' : 'Try the sAMAccountName (ou jdoe), or the DN in quotes.',
-            `Search more widely: Get-ADUser -Filter "anr -eq '${lookup.value.replace(/'/g, "''").slice(0, 80)}'"`,
-            'A user in another domain of the forest is not under ldap.baseDn; diagbot does not follow referrals.',
-          ],
-          links: [LINKS.getAdUser],
+      findings: [
+        {
+          id: 'ou.not-found',
+          severity: 'fail',
+          message: `No user account under \`${deps.config.ldap.baseDn}\` has ${by} \`${lookup.value}\`.`,
+          fix: {
+            summary: 'Check the spelling, or look the user up another way.',
+            steps: [
+              lookup.attributes.includes('sAMAccountName')
+                ? 'Try the UPN or mail address (ou jdoe@contoso.com), or the DN in quotes.'
+                : 'Try the sAMAccountName (ou jdoe), or the DN in quotes.',
+              `Search more widely: Get-ADUser -Filter "anr -eq '${lookup.value.replace(/'/g, "''").slice(0, 80)}'"`,
+              'A user in another domain of the forest is not under ldap.baseDn; diagbot does not follow referrals.',
+            ],
+            links: [LINKS.getAdUser],
+          },
         },
-      }],
+      ],
       data: { input: lookup.input, source: 'ldap', matches: [], server: result.server.url },
     });
   }
@@ -211,19 +292,31 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     return makeReply({
       command: 'ou',
       title: `${count} users match ${lookup.value}`,
-      findings: [{
-        id: 'ou.ambiguous',
-        severity: 'warn',
-        message: `${count} user accounts match \`${lookup.value}\`${result.truncated ? ` (only the first ${users.length} are shown)` : ''}: ${users.map((u) => `${u.dn} (${u.matchedBy.join(', ') || 'match'})`).join('; ')}.`,
-        fix: {
-          summary: 'Name the one you mean by its sAMAccountName or DN. Two accounts sharing a mail address also breaks mail delivery and sign-in by mail.',
-          steps: users.slice(0, 10).map((u) => `ou ${u.sAMAccountName ?? quoteDn(u.dn)}`),
-          links: [LINKS.getAdUser],
+      findings: [
+        {
+          id: 'ou.ambiguous',
+          severity: 'warn',
+          message: `${count} user accounts match \`${lookup.value}\`${result.truncated ? ` (only the first ${users.length} are shown)` : ''}: ${users.map((u) => `${u.dn} (${u.matchedBy.join(', ') || 'match'})`).join('; ')}.`,
+          fix: {
+            summary:
+              'Name the one you mean by its sAMAccountName or DN. Two accounts sharing a mail address also breaks mail delivery and sign-in by mail.',
+            steps: users.slice(0, 10).map((u) => `ou ${u.sAMAccountName ?? quoteDn(u.dn)}`),
+            links: [LINKS.getAdUser],
+          },
         },
-      }],
+      ],
       facts: users.slice(0, 10).map((u) => ({ label: u.sAMAccountName ?? 'DN', value: u.dn })),
-      actions: users.slice(0, 5).map((u) => ({ label: (u.displayName ?? u.sAMAccountName ?? u.dn).slice(0, 70), command: `ou ${quoteDn(u.dn)}` })),
-      data: { input: lookup.input, source: 'ldap', matches: dns, truncated: result.truncated, server: result.server.url },
+      actions: users.slice(0, 5).map((u) => ({
+        label: (u.displayName ?? u.sAMAccountName ?? u.dn).slice(0, 70),
+        command: `ou ${quoteDn(u.dn)}`,
+      })),
+      data: {
+        input: lookup.input,
+        source: 'ldap',
+        matches: dns,
+        truncated: result.truncated,
+        server: result.server.url,
+      },
     });
   }
 
@@ -248,7 +341,10 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
       if (DN_START.test(input)) return placement(input, parseOrExplain(input), 'parsed');
       const name = input.trim();
       if (!/[\p{L}\p{N}]/u.test(name)) {
-        throw usageError(`\`${input.slice(0, 40)}\` is neither a user name nor a DN: a name has letters or digits, a DN looks like CN=…,OU=…,DC=….`, EXAMPLE);
+        throw usageError(
+          `\`${input.slice(0, 40)}\` is neither a user name nor a DN: a name has letters or digits, a DN looks like CN=…,OU=…,DC=….`,
+          EXAMPLE,
+        );
       }
       if (!deps.directory) return notConfigured(deps);
       const result = await deps.directory.findUsers(name);
@@ -259,7 +355,11 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
       try {
         dn = parseDn(user.dn);
       } catch (error) {
-        throw new DiagError('ldap.unavailable', `The directory returned a DN diagbot cannot read: ${(error as Error).message}.`, { cause: error });
+        throw new DiagError(
+          'ldap.unavailable',
+          `The directory returned a DN diagbot cannot read: ${(error as Error).message}.`,
+          { cause: error },
+        );
       }
       return placement(name, dn, 'ldap', user, result.server.url);
     },
@@ -269,22 +369,35 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
 function notConfigured(deps: OuDeps): Reply {
   const missing = missingDirectorySettings(deps.config.ldap);
   const list = missing.map((m) => (m.key.startsWith('(') ? m.env : `${m.key} (${m.env})`)).join(', ');
-  return errorReply('ou', {
-    id: 'ldap.unavailable',
-    severity: 'error',
-    message: missing.length > 0
-      ? `No directory is configured, so \`ou\` can only read DNs. Missing: ${list}.`
-      : 'No directory connection was given to `ou` (the settings are complete: restart diagbot).',
-    fix: {
-      summary: 'Set the directory settings, or give the DN in quotes to have it parsed without a directory.',
-      steps: [
-        ...missing.map((m) => `Set ${m.env}${m.key.startsWith('(') ? ' in the environment (never in the YAML file)' : ` or ${m.key} in diagbot.yaml`}.`),
-        'Example: DIAGBOT_LDAP_URL=ldaps://dc1.contoso.com DIAGBOT_LDAP_BASE_DN=DC=contoso,DC=com DIAGBOT_LDAP_BIND_DN=svc-diagbot@contoso.com',
-        'Meanwhile: ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=com" works offline.',
-      ],
-      links: [{ title: 'Enable LDAP over SSL on the domain controllers', url: 'https://learn.microsoft.com/en-us/troubleshoot/windows-server/active-directory/enable-ldap-over-ssl-3rd-certification-authority' }],
+  return errorReply(
+    'ou',
+    {
+      id: 'ldap.unavailable',
+      severity: 'error',
+      message:
+        missing.length > 0
+          ? `No directory is configured, so \`ou\` can only read DNs. Missing: ${list}.`
+          : 'No directory connection was given to `ou` (the settings are complete: restart diagbot).',
+      fix: {
+        summary: 'Set the directory settings, or give the DN in quotes to have it parsed without a directory.',
+        steps: [
+          ...missing.map(
+            (m) =>
+              `Set ${m.env}${m.key.startsWith('(') ? ' in the environment (never in the YAML file)' : ` or ${m.key} in diagbot.yaml`}.`,
+          ),
+          'Example: DIAGBOT_LDAP_URL=ldaps://dc1.contoso.com DIAGBOT_LDAP_BASE_DN=DC=contoso,DC=com DIAGBOT_LDAP_BIND_DN=svc-diagbot@contoso.com',
+          'Meanwhile: ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=com" works offline.',
+        ],
+        links: [
+          {
+            title: 'Enable LDAP over SSL on the domain controllers',
+            url: 'https://learn.microsoft.com/en-us/troubleshoot/windows-server/active-directory/enable-ldap-over-ssl-3rd-certification-authority',
+          },
+        ],
+      },
     },
-  }, { missing: missing.map((m) => m.env) });
+    { missing: missing.map((m) => m.env) },
+  );
 }
 
 /** The DC= RDNs at the root end: where `OU=<your OU>` goes in the suggested target path. */

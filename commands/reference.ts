@@ -11,11 +11,15 @@ export function renderCommandReference(commands: readonly Command[]): string {
     const flags = flagsOf(command);
     if (flags.length > 0) {
       lines.push('');
-      for (const flag of flags) lines.push(`- \`--${flag.name}${flag.boolean ? '' : ' <value>'}\`${flag.description ? ` — ${flag.description}` : ''}`);
+      for (const flag of flags)
+        lines.push(
+          `- \`--${flag.name}${flag.boolean ? '' : ' <value>'}\`${flag.description ? ` — ${flag.description}` : ''}`,
+        );
     }
     lines.push('', 'Examples:', '');
     for (const example of command.examples) lines.push(`- \`${example}\``);
-    if (command.minRole && command.minRole !== 'everyone') lines.push('', `Needs the ${command.minRole} role by default.`);
+    if (command.minRole && command.minRole !== 'everyone')
+      lines.push('', `Needs the ${command.minRole} role by default.`);
     return lines.join('\n');
   });
   return sections.join('\n\n');

@@ -42,8 +42,12 @@ const LOADER = join(root, 'bin', 'bundle-loader.js');
 const chunked = {
   name: 'chunked-packages',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (CHUNKS.includes(args.path) ? { path: args.path, namespace: 'chunk' } : undefined));
-    build.onResolve({ filter: /bundle-loader\.js$/ }, (args) => (args.path === LOADER ? { path: relative(dirname(outfile), LOADER), external: true } : undefined));
+    build.onResolve({ filter: /^[^./]/ }, (args) =>
+      CHUNKS.includes(args.path) ? { path: args.path, namespace: 'chunk' } : undefined,
+    );
+    build.onResolve({ filter: /bundle-loader\.js$/ }, (args) =>
+      args.path === LOADER ? { path: relative(dirname(outfile), LOADER), external: true } : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'chunk' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(LOADER)}).loadChunk(${JSON.stringify(args.path)});\n`,
       loader: 'js',
@@ -65,7 +69,10 @@ const englishZod = {
   name: 'english-zod',
   setup(build) {
     build.onResolve({ filter: /[\\/]locales[\\/]index\.cjs$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.resolveDir) ? { path: join(args.resolveDir, args.path), namespace: 'english-zod' } : undefined);
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, args.path), namespace: 'english-zod' }
+        : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'english-zod' }, (args) => ({
       contents: 'exports.en = require("./en.cjs");\n',
       resolveDir: dirname(args.path),
@@ -86,7 +93,10 @@ const ownDirname = {
       const source = readFileSync(args.path, 'utf8');
       if (!/\b__dirname\b/.test(source)) return undefined;
       const fromBundle = JSON.stringify(relative(dirname(outfile), dirname(args.path)));
-      return { contents: `var __dirname = require("node:path").join(__filename, "..", ${fromBundle});\n${source}`, loader: 'js' };
+      return {
+        contents: `var __dirname = require("node:path").join(__filename, "..", ${fromBundle});\n${source}`,
+        loader: 'js',
+      };
     });
   },
 };
@@ -105,16 +115,21 @@ esbuild
     plugins: [chunked, englishZod, externalPackages, ownDirname],
   })
   .then(() =>
-    Promise.all(CHUNKS.map((name) => esbuild.build({
-      entryPoints: [require.resolve(name)],
-      outfile: join(root, chunkFile(name)),
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      charset: 'ascii',
-      logLevel: 'warning',
-    }))))
+    Promise.all(
+      CHUNKS.map((name) =>
+        esbuild.build({
+          entryPoints: [require.resolve(name)],
+          outfile: join(root, chunkFile(name)),
+          bundle: true,
+          platform: 'node',
+          target: 'node20',
+          format: 'cjs',
+          charset: 'ascii',
+          logLevel: 'warning',
+        }),
+      ),
+    ),
+  )
   .then(() => {
     // esbuild writes strings, regular expressions and names in ASCII (its default charset); what is left are
     // comments (an em dash, a §). One '?' per UTF-16 unit keeps the source map's columns, and an ASCII file is
@@ -127,9 +142,18 @@ esbuild
       const config = join(dir, 'empty.yaml');
       writeFileSync(config, '{}\n');
       // Only what the runs need: no credentials or database URL of the builder's reach these runs.
-      const env = { PATH: process.env.PATH, DIAGBOT_CONFIG: config, DIAGBOT_DB: join(dir, 'none.db'), DIAGBOT_TARGETS_ALLOW: '127.0.0.0/8' };
-      for (const file of [CACHE_FILE, ...CHUNKS.map((name) => `${chunkFile(name)}.cache`)]) rmSync(join(root, file), { force: true });
-      execFileSync(process.execPath, [join(__dirname, 'write-code-cache.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const env = {
+        PATH: process.env.PATH,
+        DIAGBOT_CONFIG: config,
+        DIAGBOT_DB: join(dir, 'none.db'),
+        DIAGBOT_TARGETS_ALLOW: '127.0.0.0/8',
+      };
+      for (const file of [CACHE_FILE, ...CHUNKS.map((name) => `${chunkFile(name)}.cache`)])
+        rmSync(join(root, file), { force: true });
+      execFileSync(process.execPath, [join(__dirname, 'write-code-cache.js')], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,6 +8,9 @@ const { compileKnowledgeBase } = require(join(kbDir, 'compile.js'));
 const { COMPILED_FILE, defaultDataDir } = require(join(kbDir, 'load.js'));
 
 // Written in ASCII (\uXXXX escapes, the same JSON): src/kb/load.ts then reads it without UTF-8 decoding.
-const json = compileKnowledgeBase(defaultDataDir()).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const json = compileKnowledgeBase(defaultDataDir()).replace(
+  /[\u007f-\uffff]/g,
+  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+);
 writeFileSync(join(kbDir, COMPILED_FILE), json);
 console.log(`${COMPILED_FILE}: ${JSON.parse(json).entries.length} entries, ${Math.round(json.length / 1024)} KiB`);

@@ -27,13 +27,17 @@ try {
 } catch (error) {
   usage(`cannot read ${corpusPath}: ${error.message}`);
 }
-if (!Array.isArray(items)) usage(`${corpusPath}: expected a YAML list of {id, family, platform, paste, expected, accept}`);
+if (!Array.isArray(items))
+  usage(`${corpusPath}: expected a YAML list of {id, family, platform, paste, expected, accept}`);
 
 const explainer = createExplainer();
 const brief = (m) => ({ id: m.entry.id, title: m.entry.title, confidence: m.confidence });
 const records = items.map((item, i) => {
   if (item === null || typeof item !== 'object' || typeof item.paste !== 'string') {
-    return { id: item && item.id !== undefined ? String(item.id) : `#${i + 1}`, error: 'no paste (a string) in this item' };
+    return {
+      id: item && item.id !== undefined ? String(item.id) : `#${i + 1}`,
+      error: 'no paste (a string) in this item',
+    };
   }
   const result = explainer.explain(item.paste);
   const top = result.matches[0] ?? result.related[0];
@@ -49,7 +53,13 @@ const records = items.map((item, i) => {
       runnerUps: result.matches.slice(1).map(brief),
       related: result.related.map(brief),
       detectedPlatform: result.platform ?? detectPlatform(item.paste) ?? null,
-      codes: result.codes.map((c) => ({ kind: c.kind, raw: c.raw, value: c.value, name: c.name ?? null, meaning: c.meaning ?? null })),
+      codes: result.codes.map((c) => ({
+        kind: c.kind,
+        raw: c.raw,
+        value: c.value,
+        name: c.name ?? null,
+        meaning: c.meaning ?? null,
+      })),
       followUps: result.followUps,
     },
   };
@@ -66,7 +76,8 @@ const report = {
     none: count('none'),
     // Mechanical part of the score: an unrelated text (expected null) must never get a diagnosis.
     unrelated: records.filter((r) => r.expected === null).length,
-    unrelatedWithDiagnosis: records.filter((r) => r.expected === null && r.answer && r.answer.band === 'diagnosis').length,
+    unrelatedWithDiagnosis: records.filter((r) => r.expected === null && r.answer && r.answer.band === 'diagnosis')
+      .length,
     errors: records.filter((r) => r.error).length,
   },
   items: records,
@@ -74,7 +85,9 @@ const report = {
 const json = `${JSON.stringify(report, null, 2)}\n`;
 if (out) {
   writeFileSync(out, json);
-  console.log(`${out}: ${records.length} answers (${report.summary.diagnosis} diagnosis, ${report.summary.possiblyRelated} possibly related, ${report.summary.none} none)`);
+  console.log(
+    `${out}: ${records.length} answers (${report.summary.diagnosis} diagnosis, ${report.summary.possiblyRelated} possibly related, ${report.summary.none} none)`,
+  );
 } else {
   process.stdout.write(json);
 }

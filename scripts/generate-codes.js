@@ -54,7 +54,14 @@ function defines(text) {
   const out = [];
   for (const line of text.split('\n')) {
     const m = DEFINE.exec(line);
-    if (m) out.push({ name: m[1], body: m[2].replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '').trim() });
+    if (m)
+      out.push({
+        name: m[1],
+        body: m[2]
+          .replace(/\/\*.*?\*\//g, '')
+          .replace(/\/\/.*$/, '')
+          .trim(),
+      });
   }
   return out;
 }
@@ -79,7 +86,10 @@ function generate(dir) {
   for (const header of winHeaders) {
     for (const { name, body } of defines(readHeader(dir, header))) {
       let m;
-      if ((m = /^_HRESULT_TYPEDEF_\((0x[0-9A-Fa-f]{1,8})L?\)$/.exec(body)) || (m = /^\(\(HRESULT\)(0x[0-9A-Fa-f]{1,8})L?\)$/.exec(body))) {
+      if (
+        (m = /^_HRESULT_TYPEDEF_\((0x[0-9A-Fa-f]{1,8})L?\)$/.exec(body)) ||
+        (m = /^\(\(HRESULT\)(0x[0-9A-Fa-f]{1,8})L?\)$/.exec(body))
+      ) {
         const value = hex32(m[1].slice(2));
         if (value !== 0) hresult.add(value, name);
       } else if ((m = /^__MSABI_LONG\((0x[0-9A-Fa-f]{8})\)$/.exec(body))) {
@@ -87,8 +97,16 @@ function generate(dir) {
         if (value >= 0x80000000) hresult.add(value, name);
       } else if ((m = /^__MSABI_LONG\(([0-9]+)\)$/.exec(body)) || (m = /^([0-9]+)L?$/.exec(body))) {
         const value = Number(m[1]);
-        if (value > 0 && value < 0x10000 && /^(ERROR_|WSA|RPC_|EPT_|DNS_|NERR_|ERROR$)/.test(name)) win32.add(value, name);
-        else if (value > 0 && value < 0x10000 && header === 'winerror.h' && !/^(FACILITY|SEVERITY)/.test(name) && /_/.test(name)) win32.add(value, name);
+        if (value > 0 && value < 0x10000 && /^(ERROR_|WSA|RPC_|EPT_|DNS_|NERR_|ERROR$)/.test(name))
+          win32.add(value, name);
+        else if (
+          value > 0 &&
+          value < 0x10000 &&
+          header === 'winerror.h' &&
+          !/^(FACILITY|SEVERITY)/.test(name) &&
+          /_/.test(name)
+        )
+          win32.add(value, name);
       } else if ((m = /^\(\s*([A-Z_]+)\s*\+\s*([0-9]+)\s*\)$/.exec(body)) && bases[m[1]] !== undefined) {
         win32.add(bases[m[1]] + Number(m[2]), name);
       }
@@ -151,7 +169,9 @@ function main(argv) {
   if (check) {
     const current = fs.existsSync(OUTPUT) ? fs.readFileSync(OUTPUT, 'utf8') : '';
     if (current !== text) {
-      process.stderr.write(`${path.relative(process.cwd(), OUTPUT)} is out of date: run node scripts/generate-codes.js\n`);
+      process.stderr.write(
+        `${path.relative(process.cwd(), OUTPUT)} is out of date: run node scripts/generate-codes.js\n`,
+      );
       return 1;
     }
     process.stdout.write('generated code table is up to date\n');

@@ -73,7 +73,9 @@ function segmentDistance(px, py, ax, ay, bx, by) {
 function onGlyph(x, y, weight) {
   const ring = Math.abs(Math.hypot(x - 0.42, y - 0.42) - 0.25) < 0.035 * weight;
   const handle = segmentDistance(x, y, 0.61, 0.61, 0.8, 0.8) < 0.05 * weight;
-  const check = segmentDistance(x, y, 0.31, 0.43, 0.39, 0.51) < 0.028 * weight || segmentDistance(x, y, 0.39, 0.51, 0.54, 0.34) < 0.028 * weight;
+  const check =
+    segmentDistance(x, y, 0.31, 0.43, 0.39, 0.51) < 0.028 * weight ||
+    segmentDistance(x, y, 0.39, 0.51, 0.54, 0.34) < 0.028 * weight;
   return ring || handle || check;
 }
 
@@ -166,15 +168,22 @@ function createZip(entries) {
 // ---- the manifest ----
 /** The template with the app id and domain filled in; throws with what to set when either is unusable. */
 function buildManifest(template, { appId, domain }) {
-  if (!appId || !GUID.test(appId)) throw new Error(`the app id must be the bot's Microsoft App ID (a GUID); got "${appId ?? ''}". Set MICROSOFT_APP_ID or pass --app-id.`);
-  if (!domain || !DOMAIN.test(domain)) throw new Error(`the domain must be the public host name of /api/messages (e.g. diagbot.contoso.com); got "${domain ?? ''}". Set teams.domain in the configuration or pass --domain.`);
+  if (!appId || !GUID.test(appId))
+    throw new Error(
+      `the app id must be the bot's Microsoft App ID (a GUID); got "${appId ?? ''}". Set MICROSOFT_APP_ID or pass --app-id.`,
+    );
+  if (!domain || !DOMAIN.test(domain))
+    throw new Error(
+      `the domain must be the public host name of /api/messages (e.g. diagbot.contoso.com); got "${domain ?? ''}". Set teams.domain in the configuration or pass --domain.`,
+    );
   const manifest = JSON.parse(JSON.stringify(template));
   manifest.id = appId;
   for (const bot of manifest.bots ?? []) bot.botId = appId;
   for (const extension of manifest.composeExtensions ?? []) extension.botId = appId;
   manifest.validDomains = [domain];
   for (const key of ['websiteUrl', 'privacyUrl', 'termsOfUseUrl']) {
-    if (typeof manifest.developer?.[key] === 'string') manifest.developer[key] = manifest.developer[key].replace(PLACEHOLDER_DOMAIN, domain);
+    if (typeof manifest.developer?.[key] === 'string')
+      manifest.developer[key] = manifest.developer[key].replace(PLACEHOLDER_DOMAIN, domain);
   }
   return manifest;
 }
@@ -241,10 +250,21 @@ function main(argv) {
   const zip = buildPackage({ appId, domain });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, zip);
-  console.log(`wrote ${out} (${zip.length} bytes) for app ${appId} at ${domain}; upload it in Teams (Apps → Manage your apps → Upload an app)`);
+  console.log(
+    `wrote ${out} (${zip.length} bytes) for app ${appId} at ${domain}; upload it in Teams (Apps → Manage your apps → Upload an app)`,
+  );
 }
 
-module.exports = { buildManifest, buildPackage, createZip, crc32, drawIcons, encodePng, PLACEHOLDER_ID, PLACEHOLDER_DOMAIN };
+module.exports = {
+  buildManifest,
+  buildPackage,
+  createZip,
+  crc32,
+  drawIcons,
+  encodePng,
+  PLACEHOLDER_ID,
+  PLACEHOLDER_DOMAIN,
+};
 
 if (require.main === module) {
   try {

@@ -19,7 +19,9 @@ function cardJson() {
   if (rest[0] === '--card') return readFileSync(rest[1], 'utf8');
   // The CLI exits with the Reply's status (warn 1, fail 2 …): the card is on stdout whatever it is.
   try {
-    return execFileSync(process.execPath, [join(root, 'bin', 'diagbot.js'), '--format', 'teams', rest.join(' ')], { encoding: 'utf8' });
+    return execFileSync(process.execPath, [join(root, 'bin', 'diagbot.js'), '--format', 'teams', rest.join(' ')], {
+      encoding: 'utf8',
+    });
   } catch (error) {
     if (typeof error.stdout === 'string' && error.stdout.trim().startsWith('{')) return error.stdout;
     throw error;
@@ -29,7 +31,9 @@ function cardJson() {
 const dir = mkdtempSync(join(tmpdir(), 'diagbot-card-'));
 const page = join(dir, 'card.html');
 const asset = (path) => readFileSync(join(root, 'node_modules', path), 'utf8');
-writeFileSync(page, `<!doctype html><html><head><meta charset="utf-8">
+writeFileSync(
+  page,
+  `<!doctype html><html><head><meta charset="utf-8">
 <style>${asset('adaptivecards/dist/adaptivecards.css')} body{font-family:"Segoe UI",sans-serif;background:#f5f5f5;margin:16px;width:560px}
 #card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:4px}</style>
 <script>${asset('markdown-it/dist/browser/markdown-it.umd.min.js')}</script>
@@ -39,10 +43,25 @@ AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => { result.output
 const card = new AdaptiveCards.AdaptiveCard();
 card.parse(${cardJson()});
 document.getElementById('card').appendChild(card.render());
-</script></body></html>`);
-execFileSync('/usr/bin/chromium', [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`, '--hide-scrollbars',
-  '--window-size=600,1400', `--screenshot=${resolve(out)}`, `file://${page}`,
-], { stdio: 'ignore' });
+</script></body></html>`,
+);
+execFileSync(
+  '/usr/bin/chromium',
+  [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${join(dir, 'profile')}`,
+    '--hide-scrollbars',
+    '--window-size=600,1400',
+    `--screenshot=${resolve(out)}`,
+    `file://${page}`,
+  ],
+  { stdio: 'ignore' },
+);
 console.log(resolve(out));

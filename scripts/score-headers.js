@@ -25,8 +25,18 @@ const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const dir = args.find((a) => !a.startsWith('--')) ?? join(ROOT, 'test', 'fixtures', 'headers', 'held-out');
 
-const norm = (value) => (value === null || value === undefined ? null : String(value).trim().toLowerCase().split(/[\s(;,]/)[0]);
-const host = (value) => String(value ?? '').trim().toLowerCase().replace(/\.$/, '');
+const norm = (value) =>
+  value === null || value === undefined
+    ? null
+    : String(value)
+        .trim()
+        .toLowerCase()
+        .split(/[\s(;,]/)[0];
+const host = (value) =>
+  String(value ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/\.$/, '');
 
 function sameHost(expected, got) {
   const a = host(expected);
@@ -44,7 +54,8 @@ function scoreDelay(expected, data) {
   if (expected === null || expected === undefined) {
     return { ok: !got || got.seconds < TOLERANCE, expected: 'null', got: shown };
   }
-  const ok = Boolean(got) && sameHost(expected.by, gotBy) && Math.abs(got.seconds - Number(expected.seconds)) <= TOLERANCE;
+  const ok =
+    Boolean(got) && sameHost(expected.by, gotBy) && Math.abs(got.seconds - Number(expected.seconds)) <= TOLERANCE;
   return { ok, expected: `${expected.by} ${expected.seconds}s`, got: shown };
 }
 
@@ -56,14 +67,17 @@ function scoreAuth(expected, data) {
     if (key === 'compauthReason') got = auth.compauth?.reason ?? null;
     else if (['spf', 'dkim', 'dmarc', 'compauth', 'arc'].includes(key)) got = auth[key]?.result ?? null;
     else continue;
-    const ok = key === 'compauthReason' ? norm(want) === norm(got) || (want === null && got === null) : norm(want) === norm(got);
+    const ok =
+      key === 'compauthReason' ? norm(want) === norm(got) || (want === null && got === null) : norm(want) === norm(got);
     if (!ok) diffs.push(`${key}: expected ${want === null ? 'null' : want}, got ${got === null ? 'null' : got}`);
   }
   return { ok: diffs.length === 0, diffs };
 }
 
 async function main() {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const items = files.flatMap((f) => YAML.parse(readFileSync(join(dir, f), 'utf8')) ?? []);
   let delayOk = 0;
   let authOk = 0;
@@ -85,15 +99,28 @@ async function main() {
     const skew = reply.findings.some((f) => f.id === 'headers.skew');
     if (expected.skew === undefined || Boolean(expected.skew) === skew) skewOk += 1;
     const mark = delay.ok && auth.ok ? 'PASS' : 'MISS';
-    console.log(`${mark} ${item.id} [${item.shape ?? '?'}] delay ${delay.ok ? 'ok' : `expected ${delay.expected}, got ${delay.got}`}; auth ${auth.ok ? 'ok' : auth.diffs.join('; ')}`);
-    if (verbose || !(delay.ok && auth.ok) || (expected.hops !== undefined && Number(expected.hops) !== hopCount) || (expected.skew !== undefined && Boolean(expected.skew) !== skew)) {
-      console.log(`     hops expected ${expected.hops ?? '?'}, got ${hopCount}; skew expected ${expected.skew ?? '?'}, got ${skew}; title: ${reply.title}`);
+    console.log(
+      `${mark} ${item.id} [${item.shape ?? '?'}] delay ${delay.ok ? 'ok' : `expected ${delay.expected}, got ${delay.got}`}; auth ${auth.ok ? 'ok' : auth.diffs.join('; ')}`,
+    );
+    if (
+      verbose ||
+      !(delay.ok && auth.ok) ||
+      (expected.hops !== undefined && Number(expected.hops) !== hopCount) ||
+      (expected.skew !== undefined && Boolean(expected.skew) !== skew)
+    ) {
+      console.log(
+        `     hops expected ${expected.hops ?? '?'}, got ${hopCount}; skew expected ${expected.skew ?? '?'}, got ${skew}; title: ${reply.title}`,
+      );
     }
   }
   const pct = (n) => (items.length === 0 ? '0.0' : ((100 * n) / items.length).toFixed(1));
   console.log('');
-  console.log(`items ${items.length} · largest delay right ${delayOk} (${pct(delayOk)}%) · auth right ${authOk} (${pct(authOk)}%) · both right ${bothOk} (${pct(bothOk)}%)`);
-  console.log(`not scored: hop count right ${hopsOk} (${pct(hopsOk)}%) · skew called as expected ${skewOk} (${pct(skewOk)}%)`);
+  console.log(
+    `items ${items.length} · largest delay right ${delayOk} (${pct(delayOk)}%) · auth right ${authOk} (${pct(authOk)}%) · both right ${bothOk} (${pct(bothOk)}%)`,
+  );
+  console.log(
+    `not scored: hop count right ${hopsOk} (${pct(hopsOk)}%) · skew called as expected ${skewOk} (${pct(skewOk)}%)`,
+  );
 }
 
 main().catch((error) => {

@@ -26,7 +26,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const config = loadConfig({ file: args.configFile });
     const serving = args.mode.kind === 'serve' || (args.mode.kind === 'start' && hasPlatformCredentials(config));
-    app = await createApp(config, { serving, quiet: args.mode.kind === 'once' || args.mode.kind === 'chat', verbose: args.verbose });
+    app = await createApp(config, {
+      serving,
+      quiet: args.mode.kind === 'once' || args.mode.kind === 'chat',
+      verbose: args.verbose,
+    });
   } catch (error) {
     if (!isDiagError(error, 'config.invalid')) throw error;
     if (structured) {
@@ -70,7 +74,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** `diagbot` with no arguments serves when a platform is configured, and opens the terminal chat otherwise. */
 function hasPlatformCredentials(config: Config): boolean {
-  return Boolean(config.slack.botToken && (config.slack.signingSecret || config.slack.appToken)) || Boolean(config.teams.appId);
+  return (
+    Boolean(config.slack.botToken && (config.slack.signingSecret || config.slack.appToken)) ||
+    Boolean(config.teams.appId)
+  );
 }
 
 /** `--format slack|teams`: the platform renderers load only when asked for. */

@@ -57,7 +57,12 @@ export async function runOnce(text: string, options: CliOptions): Promise<number
 export async function runChat(options: CliOptions): Promise<number> {
   const { stdin, stdout } = options.io;
   const interactive = Boolean(stdin.isTTY && stdout.isTTY);
-  const rl = createInterface({ input: stdin, output: interactive ? stdout : undefined, terminal: interactive, historySize: 200 });
+  const rl = createInterface({
+    input: stdin,
+    output: interactive ? stdout : undefined,
+    terminal: interactive,
+    historySize: 200,
+  });
   const prompt = (): void => {
     if (interactive) rl.prompt();
   };

@@ -26,9 +26,12 @@ function clean(text: string): string {
 
 /** Reply → text for a terminal: status and title, one block per finding, facts, then follow-ups. */
 export function renderText(reply: Reply, style: TextStyle): string {
-  const paint = (colour: Colour, text: string): string => (style.color ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text);
+  const paint = (colour: Colour, text: string): string =>
+    style.color ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
   const lines: string[] = [];
-  lines.push(`${paint(STATUS_COLOUR[reply.status], `[${reply.status.toUpperCase()}]`)} ${paint('bold', clean(reply.title))}`);
+  lines.push(
+    `${paint(STATUS_COLOUR[reply.status], `[${reply.status.toUpperCase()}]`)} ${paint('bold', clean(reply.title))}`,
+  );
   for (const finding of reply.findings) {
     const [mark, colour] = SEVERITY_MARK[finding.severity];
     lines.push(`  ${paint(colour, mark)} ${clean(finding.message)} ${paint('dim', `(${finding.id})`)}`);
@@ -41,7 +44,8 @@ export function renderText(reply: Reply, style: TextStyle): string {
   if (reply.facts.length > 0) {
     const width = Math.min(24, Math.max(...reply.facts.map((f) => f.label.length)));
     lines.push('');
-    for (const fact of reply.facts) lines.push(`  ${paint('dim', clean(fact.label).padEnd(width))}  ${clean(fact.value)}`);
+    for (const fact of reply.facts)
+      lines.push(`  ${paint('dim', clean(fact.label).padEnd(width))}  ${clean(fact.value)}`);
   }
   if (reply.actions.length > 0) {
     lines.push('');

@@ -1,7 +1,12 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../../src/core/command';
 
-const RANK: Record<LogLevel, number> = { [LogLevel.DEBUG]: 0, [LogLevel.INFO]: 1, [LogLevel.WARN]: 2, [LogLevel.ERROR]: 3 };
+const RANK: Record<LogLevel, number> = {
+  [LogLevel.DEBUG]: 0,
+  [LogLevel.INFO]: 1,
+  [LogLevel.WARN]: 2,
+  [LogLevel.ERROR]: 3,
+};
 
 /**
  * Bolt, its Web API client and the Socket Mode client log through this: their lines reach our structured logger
@@ -13,7 +18,10 @@ export function boltLogger(log: Logger, initial: LogLevel = LogLevel.INFO): Bolt
   const emit = (at: LogLevel, write: (obj: object, msg?: string) => void, parts: unknown[]): void => {
     if (RANK[at] < RANK[level]) return;
     const err = parts.find((p): p is Error => p instanceof Error);
-    const text = parts.filter((p) => !(p instanceof Error)).map((p) => (typeof p === 'string' ? p : safeJson(p))).join(' ');
+    const text = parts
+      .filter((p) => !(p instanceof Error))
+      .map((p) => (typeof p === 'string' ? p : safeJson(p)))
+      .join(' ');
     write(err ? { sdk: name, err } : { sdk: name }, text);
   };
   return {

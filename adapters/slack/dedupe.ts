@@ -70,7 +70,11 @@ export interface SharedDeduperOptions {
  * Dedupe across replicas, with this process's memory as insurance: while the shared log cannot be reached a
  * redelivery to the same replica is still caught, and the acknowledgement is never held past `timeoutMs`.
  */
-export function createSharedDeduper(shared: SharedEventLog, local: EventDeduper, options: SharedDeduperOptions = {}): Deduper {
+export function createSharedDeduper(
+  shared: SharedEventLog,
+  local: EventDeduper,
+  options: SharedDeduperOptions = {},
+): Deduper {
   const ttlMs = options.ttlMs ?? 60 * 60 * 1000;
   const timeoutMs = options.timeoutMs ?? 1000;
   let failing = false;
@@ -83,7 +87,10 @@ export function createSharedDeduper(shared: SharedEventLog, local: EventDeduper,
         const answer = await Promise.race([
           shared.firstSeen(id, ttlMs),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`the shared dedupe log did not answer within ${timeoutMs} ms`)), timeoutMs);
+            timer = setTimeout(
+              () => reject(new Error(`the shared dedupe log did not answer within ${timeoutMs} ms`)),
+              timeoutMs,
+            );
           }),
         ]);
         failing = false;

@@ -38,7 +38,12 @@ export function registerDoors(app: App, deps: DoorDeps): void {
     if (typeof receivedAt === 'number') deps.acked?.(door, (performance.now() - receivedAt) / 1000);
   };
   const ephemeral = (url: string): AnswerTarget => responseUrlTarget(deps.responseUrl(url), { public: false });
-  const inConversation = (client: App['client'], channel: string, thread: string | undefined, responseUrl?: string): AnswerTarget => {
+  const inConversation = (
+    client: App['client'],
+    channel: string,
+    thread: string | undefined,
+    responseUrl?: string,
+  ): AnswerTarget => {
     const primary = conversationTarget(deps.chat(client), channel, thread);
     return responseUrl ? fallbackTarget(primary, ephemeral(responseUrl), log) : primary;
   };
@@ -50,11 +55,18 @@ export function registerDoors(app: App, deps: DoorDeps): void {
   app.use(async (args) => {
     const { body, context, next } = args;
     const { event_id: eventId, trigger_id: triggerId } = body as { event_id?: unknown; trigger_id?: unknown };
-    const key = typeof eventId === 'string' ? eventId : typeof triggerId === 'string' ? `trigger:${triggerId}` : undefined;
+    const key =
+      typeof eventId === 'string' ? eventId : typeof triggerId === 'string' ? `trigger:${triggerId}` : undefined;
     // A trigger_id seen again is dropped only when Slack marks the delivery as its retry (X-Slack-Retry-Num).
-    const duplicate = key !== undefined && !(await deps.dedupe.firstSeen(key)) && (typeof eventId === 'string' || context.retryNum !== undefined);
+    const duplicate =
+      key !== undefined &&
+      !(await deps.dedupe.firstSeen(key)) &&
+      (typeof eventId === 'string' || context.retryNum !== undefined);
     if (duplicate) {
-      log.info({ eventId: key, retryNum: context.retryNum, retryReason: context.retryReason }, 'Slack redelivered a request already handled; skipped');
+      log.info(
+        { eventId: key, retryNum: context.retryNum, retryReason: context.retryReason },
+        'Slack redelivered a request already handled; skipped',
+      );
       // Commands, shortcuts and buttons wait for an explicit acknowledgement (events are acknowledged by Bolt).
       const { ack } = args as { ack?: () => Promise<void> };
       await ack?.();
@@ -85,29 +97,35 @@ export function registerDoors(app: App, deps: DoorDeps): void {
     start(request, inConversation(client, event.channel, event.thread_ts), 'thread');
   });
 
-  app.shortcut<MessageShortcut>({ callback_id: EXPLAIN_SHORTCUT, type: 'message_action' }, async ({ shortcut, ack, client, context }) => {
-    await ack();
-    acked('shortcut', context);
-    const explain = deps.router.commands().some((c) => c.name === 'explain') ? 'explain' : undefined;
-    const request = fromMessageShortcut(shortcut, explain);
-    start(request, inConversation(client, shortcut.channel.id, request.threadId, shortcut.response_url), 'thread');
-  });
+  app.shortcut<MessageShortcut>(
+    { callback_id: EXPLAIN_SHORTCUT, type: 'message_action' },
+    async ({ shortcut, ack, client, context }) => {
+      await ack();
+      acked('shortcut', context);
+      const explain = deps.router.commands().some((c) => c.name === 'explain') ? 'explain' : undefined;
+      const request = fromMessageShortcut(shortcut, explain);
+      start(request, inConversation(client, shortcut.channel.id, request.threadId, shortcut.response_url), 'thread');
+    },
+  );
 
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${RUN_ACTION_PREFIX.replace(/\./g, '\\.')}`) }, async ({ action, body, ack, client, context }) => {
-    await ack();
-    acked('action', context);
-    const request = fromBlockAction(body, action.value ?? '');
-    const container: Record<string, unknown> = body.container ?? {};
-    if (!body.message || container.type === 'view') {
-      // A button on the App Home tab: answer in the person's DM with the app.
-      start(request, inConversation(client, body.user.id, undefined), 'thread');
-    } else if (container.is_ephemeral === true) {
-      // A button under an ephemeral answer (a slash command's): a new ephemeral answer below it.
-      start(request, ephemeral(body.response_url), 'below');
-    } else {
-      start(request, inConversation(client, request.channelId, request.threadId, body.response_url), 'thread');
-    }
-  });
+  app.action<BlockAction<ButtonAction>>(
+    { type: 'block_actions', action_id: new RegExp(`^${RUN_ACTION_PREFIX.replace(/\./g, '\\.')}`) },
+    async ({ action, body, ack, client, context }) => {
+      await ack();
+      acked('action', context);
+      const request = fromBlockAction(body, action.value ?? '');
+      const container: Record<string, unknown> = body.container ?? {};
+      if (!body.message || container.type === 'view') {
+        // A button on the App Home tab: answer in the person's DM with the app.
+        start(request, inConversation(client, body.user.id, undefined), 'thread');
+      } else if (container.is_ephemeral === true) {
+        // A button under an ephemeral answer (a slash command's): a new ephemeral answer below it.
+        start(request, ephemeral(body.response_url), 'below');
+      } else {
+        start(request, inConversation(client, request.channelId, request.threadId, body.response_url), 'thread');
+      }
+    },
+  );
 
   app.event('app_home_opened', async ({ event, client, context }) => {
     if (event.tab !== 'home') return;

@@ -7,7 +7,11 @@ import { LIMITS, renderReply } from './render';
 export function homeView(help: Reply, slashCommand: string): Slack.HomeView {
   const slash = escapeMrkdwn(slashCommand);
   const intro: Slack.KnownBlock[] = [
-    { type: 'header', block_id: 'home.title', text: { type: 'plain_text', text: 'diagbot — mail, certificate and directory checks' } },
+    {
+      type: 'header',
+      block_id: 'home.title',
+      text: { type: 'plain_text', text: 'diagbot — mail, certificate and directory checks' },
+    },
     {
       type: 'section',
       block_id: 'home.how',
@@ -18,7 +22,7 @@ export function homeView(help: Reply, slashCommand: string): Slack.HomeView {
           `• \`${slash} &lt;command&gt;\` anywhere: the answer is visible only to you; add \`--public\` to post it in the channel.`,
           '• Mention the app in a channel: it answers in the thread.',
           '• Send it a direct message: a command, or paste an error message to have it explained.',
-          '• On any message, *More actions → Explain this error*: the answer goes to that message\'s thread.',
+          "• On any message, *More actions → Explain this error*: the answer goes to that message's thread.",
           `• Examples: \`${slash} cert mail.contoso.com\`, \`${slash} help cert\`.`,
         ].join('\n'),
       },

@@ -9,7 +9,14 @@ import { boltLogger } from './bolt-logger';
 import { createEventDeduper, createSharedDeduper, type SharedEventLog } from './dedupe';
 import { registerDoors } from './doors';
 import { createReceiver, type SlackMode } from './receiver';
-import { createPostPort, isAllowedResponseUrl, postToResponseUrl, sendError, type ChatApi, type RetryPolicy } from './send';
+import {
+  createPostPort,
+  isAllowedResponseUrl,
+  postToResponseUrl,
+  sendError,
+  type ChatApi,
+  type RetryPolicy,
+} from './send';
 import { createAckGate, createTaskTracker } from './tasks';
 import { createEventsRoute } from './verify';
 import { createUserGroupDirectory, withUserGroups, type UserGroup } from './user-groups';
@@ -94,7 +101,13 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const clientOptions: webApi.WebClientOptions = {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     timeout: policy.timeoutMs,
-    retryConfig: { retries: policy.retries, factor: 2, minTimeout: policy.retryMinMs, maxTimeout: policy.retryMaxMs, randomize: true },
+    retryConfig: {
+      retries: policy.retries,
+      factor: 2,
+      minTimeout: policy.retryMinMs,
+      maxTimeout: policy.retryMaxMs,
+      randomize: true,
+    },
     rejectRateLimitedCalls: false,
     logger,
   };
@@ -125,19 +138,26 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   });
   const slashCommand = config.slashCommand ?? SLACK_DEFAULTS.slashCommand;
   const router = config.userGroups
-    ? withUserGroups(config.router, createUserGroupDirectory(() => listUserGroups(app.client), { ...config.userGroups, log, now }))
+    ? withUserGroups(
+        config.router,
+        createUserGroupDirectory(() => listUserGroups(app.client), { ...config.userGroups, log, now }),
+      )
     : config.router;
   registerDoors(app, {
     router,
     log,
     slashCommand,
     dedupe: config.sharedEvents
-      ? createSharedDeduper(config.sharedEvents, createEventDeduper({ now }), { onFallback: (error) => log.warn({ err: error }, 'shared Slack dedupe unavailable; this replica dedupes on its own meanwhile') })
+      ? createSharedDeduper(config.sharedEvents, createEventDeduper({ now }), {
+          onFallback: (error) =>
+            log.warn({ err: error }, 'shared Slack dedupe unavailable; this replica dedupes on its own meanwhile'),
+        })
       : createEventDeduper({ now }),
     run: { router, log, interimAfterMs: config.interimAfterMs ?? SLACK_DEFAULTS.interimAfterMs, tasks },
     chat: chatApi,
     responseUrl: (url) => (body) => {
-      if (!isAllowedResponseUrl(url, apiUrl)) return Promise.reject(sendError('the response_url is not a Slack URL; not posting to it'));
+      if (!isAllowedResponseUrl(url, apiUrl))
+        return Promise.reject(sendError('the response_url is not a Slack URL; not posting to it'));
       return postToResponseUrl(url, body, policy, fetchFn);
     },
     acked: config.observer?.acked,
@@ -155,7 +175,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const checkQueue = (): void => {
     const waited = tasks.oldestWaitMs();
     const ready = waited <= queueDeadlineMs;
-    config.http?.readiness.set('slack.answers', ready, ready ? undefined : `an answer has waited ${Math.round(waited)} ms for a slot (deadline ${queueDeadlineMs} ms)`);
+    config.http?.readiness.set(
+      'slack.answers',
+      ready,
+      ready ? undefined : `an answer has waited ${Math.round(waited)} ms for a slot (deadline ${queueDeadlineMs} ms)`,
+    );
   };
   let queueTimer: NodeJS.Timeout | undefined;
 
@@ -165,7 +189,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       try {
         await app.init();
       } catch (error) {
-        throw new Error(`Slack: the bot token was refused or Slack could not be reached (auth.test: ${describe(error)}); check SLACK_BOT_TOKEN and SLACK_API_URL`, { cause: error });
+        throw new Error(
+          `Slack: the bot token was refused or Slack could not be reached (auth.test: ${describe(error)}); check SLACK_BOT_TOKEN and SLACK_API_URL`,
+          { cause: error },
+        );
       }
       checkQueue();
       queueTimer ??= setInterval(checkQueue, Math.min(1000, queueDeadlineMs)).unref();
@@ -176,7 +203,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         try {
           await app.start();
         } catch (error) {
-          throw new Error(`Slack: Socket Mode could not connect (apps.connections.open: ${describe(error)}); check SLACK_APP_TOKEN (an xapp- token with connections:write)`, { cause: error });
+          throw new Error(
+            `Slack: Socket Mode could not connect (apps.connections.open: ${describe(error)}); check SLACK_APP_TOKEN (an xapp- token with connections:write)`,
+            { cause: error },
+          );
         }
         health(true);
         log.info({ mode: 'socket' }, 'Slack door up');
@@ -212,7 +242,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       health(false);
       clearInterval(queueTimer);
       queueTimer = undefined;
-      if (transport.mode === 'socket') await app.stop().catch((error: unknown) => log.warn({ err: error }, 'stopping Socket Mode failed'));
+      if (transport.mode === 'socket')
+        await app.stop().catch((error: unknown) => log.warn({ err: error }, 'stopping Socket Mode failed'));
       await tasks.drain(config.stopGraceMs ?? SLACK_DEFAULTS.stopGraceMs);
     },
     post: createPostPort(() => chatApi(app.client)),

@@ -9,7 +9,10 @@ import { normaliseSlack } from './markup';
  */
 
 /** A slash command: `/diag cert mail.contoso.com --public`. `public` is the adapter's own switch, taken off the text. */
-export function fromSlashCommand(command: Pick<SlashCommand, 'text' | 'user_id' | 'team_id' | 'channel_id'>): { request: ChatRequest; public: boolean } {
+export function fromSlashCommand(command: Pick<SlashCommand, 'text' | 'user_id' | 'team_id' | 'channel_id'>): {
+  request: ChatRequest;
+  public: boolean;
+} {
   const { text, public: isPublic } = takePublicSwitch(command.text ?? '');
   return {
     public: isPublic,
@@ -28,7 +31,10 @@ export function fromSlashCommand(command: Pick<SlashCommand, 'text' | 'user_id' 
 }
 
 /** `@diagbot cert mail.contoso.com` in a channel; the answer goes to the mention's thread. */
-export function fromMention(event: Pick<Slack.AppMentionEvent, 'text' | 'user' | 'channel' | 'ts' | 'thread_ts' | 'team'>, teamId?: string): ChatRequest {
+export function fromMention(
+  event: Pick<Slack.AppMentionEvent, 'text' | 'user' | 'channel' | 'ts' | 'thread_ts' | 'team'>,
+  teamId?: string,
+): ChatRequest {
   return {
     platform: 'slack',
     door: 'mention',
@@ -43,7 +49,10 @@ export function fromMention(event: Pick<Slack.AppMentionEvent, 'text' | 'user' |
 }
 
 /** A direct message to the bot: any text; an error paste reaches `explain` through the router's fallback. */
-export function fromDirectMessage(event: Pick<Slack.GenericMessageEvent, 'text' | 'user' | 'channel' | 'ts' | 'thread_ts' | 'team'>, teamId?: string): ChatRequest {
+export function fromDirectMessage(
+  event: Pick<Slack.GenericMessageEvent, 'text' | 'user' | 'channel' | 'ts' | 'thread_ts' | 'team'>,
+  teamId?: string,
+): ChatRequest {
   const rawText = event.text ?? '';
   return {
     platform: 'slack',
@@ -62,7 +71,10 @@ export function fromDirectMessage(event: Pick<Slack.GenericMessageEvent, 'text' 
  * The message shortcut "Explain this error": the message's own text (or, for a bot's alert with no text, its
  * attachments' text) goes to `explain` whatever it starts with, when that command exists.
  */
-export function fromMessageShortcut(shortcut: Pick<MessageShortcut, 'message' | 'user' | 'channel' | 'team'>, explainCommand?: string): ChatRequest {
+export function fromMessageShortcut(
+  shortcut: Pick<MessageShortcut, 'message' | 'user' | 'channel' | 'team'>,
+  explainCommand?: string,
+): ChatRequest {
   const rawText = messageText(shortcut.message);
   const text = normaliseSlack(rawText);
   return {
@@ -79,9 +91,12 @@ export function fromMessageShortcut(shortcut: Pick<MessageShortcut, 'message' | 
 }
 
 /** A button from `Reply.actions`: its value is plain command text, run as the person who clicked it. */
-export function fromBlockAction(body: Pick<BlockAction, 'user' | 'channel' | 'team' | 'message' | 'container'>, value: string): ChatRequest {
+export function fromBlockAction(
+  body: Pick<BlockAction, 'user' | 'channel' | 'team' | 'message' | 'container'>,
+  value: string,
+): ChatRequest {
   const message = body.message;
-  const threadId = message ? stringField(message, 'thread_ts') ?? message.ts : undefined;
+  const threadId = message ? (stringField(message, 'thread_ts') ?? message.ts) : undefined;
   return {
     platform: 'slack',
     door: 'action',

@@ -12,7 +12,9 @@ export type SlackMode = 'socket' | 'http';
 export function chooseMode(credentials: { appToken?: string; signingSecret?: string }): SlackMode {
   if (credentials.appToken) return 'socket';
   if (credentials.signingSecret) return 'http';
-  throw new Error('Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode at POST /slack/events)');
+  throw new Error(
+    'Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode at POST /slack/events)',
+  );
 }
 
 export interface ReceiverOptions {

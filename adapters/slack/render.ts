@@ -1,5 +1,13 @@
 import type { types as Slack } from '@slack/bolt';
-import { severityRank, type Action, type Fact, type Finding, type Reply, type Severity, type Status } from '../../src/core/reply';
+import {
+  severityRank,
+  type Action,
+  type Fact,
+  type Finding,
+  type Reply,
+  type Severity,
+  type Status,
+} from '../../src/core/reply';
 import { escapeMrkdwn, mrkdwnLink, truncateMrkdwn, truncatePlain } from './mrkdwn';
 
 /**
@@ -59,7 +67,6 @@ const SEVERITY_MARK: Record<Severity, string> = {
 
 const STATUS_MARK: Record<Status, string> = { ok: '✅ OK', warn: '⚠️ WARN', fail: '❌ FAIL', error: '❗ ERROR' };
 
-
 /** Renders a Reply into one message plus follow-ups, every one of them within Block Kit's limits. */
 export function renderReply(reply: Reply, options: RenderOptions = {}): RenderedReply {
   const maxBlocks = Math.max(8, options.maxBlocks ?? LIMITS.blocksPerMessage);
@@ -88,7 +95,14 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
   const more = moreBlock(hidden.length, leftFacts.length, continuation);
   const main: SlackMessage = {
     text: fallbackText(reply),
-    blocks: [header, ...shown.map(({ finding, index }) => findingBlock(finding, index)), ...keptFacts, more, ...(actions ? [actions] : []), context],
+    blocks: [
+      header,
+      ...shown.map(({ finding, index }) => findingBlock(finding, index)),
+      ...keptFacts,
+      more,
+      ...(actions ? [actions] : []),
+      context,
+    ],
   };
 
   const restBlocks: Slack.KnownBlock[] = [
@@ -102,7 +116,10 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
     const label = `${reply.command} — continued (${page + 1}/${pages})`;
     rest.push({
       text: truncatePlain(escapeMrkdwn(label), LIMITS.fallbackText),
-      blocks: [...restBlocks.slice(page * perMessage, (page + 1) * perMessage), contextText(`continued-${page + 1}`, escapeMrkdwn(label))],
+      blocks: [
+        ...restBlocks.slice(page * perMessage, (page + 1) * perMessage),
+        contextText(`continued-${page + 1}`, escapeMrkdwn(label)),
+      ],
     });
   }
   return { main, rest };
@@ -111,7 +128,9 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Rendered
 /** `--format slack`: the blocks as Block Kit Builder takes them, follow-ups under `thread` when there are any. */
 export function renderForCli(reply: Reply): unknown {
   const { main, rest } = renderReply(reply);
-  return rest.length > 0 ? { blocks: main.blocks, thread: rest.map((m) => ({ blocks: m.blocks })) } : { blocks: main.blocks };
+  return rest.length > 0
+    ? { blocks: main.blocks, thread: rest.map((m) => ({ blocks: m.blocks })) }
+    : { blocks: main.blocks };
 }
 
 /** The "checking …" message a slow check shows first; `what` is the user's command text. */
@@ -131,12 +150,18 @@ function headerBlock(reply: Reply): Slack.HeaderBlock {
   return {
     type: 'header',
     block_id: 'status',
-    text: { type: 'plain_text', text: truncatePlain(`${STATUS_MARK[reply.status]} · ${title}`, LIMITS.headerText), emoji: true },
+    text: {
+      type: 'plain_text',
+      text: truncatePlain(`${STATUS_MARK[reply.status]} · ${title}`, LIMITS.headerText),
+      emoji: true,
+    },
   };
 }
 
 function findingBlock(finding: Finding, index: number): Slack.SectionBlock {
-  const lines = [`${SEVERITY_MARK[finding.severity]} *${finding.severity.toUpperCase()}* ${escapeMrkdwn(finding.message)}`];
+  const lines = [
+    `${SEVERITY_MARK[finding.severity]} *${finding.severity.toUpperCase()}* ${escapeMrkdwn(finding.message)}`,
+  ];
   if (finding.fix) {
     lines.push(`*Fix:* ${escapeMrkdwn(finding.fix.summary)}`);
     for (const step of finding.fix.steps ?? []) lines.push(`• ${escapeMrkdwn(step)}`);
@@ -174,7 +199,11 @@ function actionsBlock(actions: readonly Action[]): Slack.ActionsBlock | undefine
   const buttons: Slack.Button[] = usable.slice(0, LIMITS.actionsElements).map((action, i) => ({
     type: 'button',
     action_id: `${RUN_ACTION_PREFIX}${i}`,
-    text: { type: 'plain_text', text: truncatePlain(oneLine(action.label) || oneLine(action.command), LIMITS.buttonText), emoji: true },
+    text: {
+      type: 'plain_text',
+      text: truncatePlain(oneLine(action.label) || oneLine(action.command), LIMITS.buttonText),
+      emoji: true,
+    },
     value: action.command,
   }));
   return { type: 'actions', block_id: 'actions', elements: buttons };
@@ -190,14 +219,21 @@ function contextBlock(reply: Reply): Slack.ContextBlock {
 }
 
 function moreBlock(findings: number, facts: number, continuation: 'thread' | 'below'): Slack.ContextBlock {
-  const what = [findings > 0 ? `${findings} more finding${findings === 1 ? '' : 's'}` : '', facts > 0 ? `${facts} more fact${facts === 1 ? '' : 's'}` : '']
+  const what = [
+    findings > 0 ? `${findings} more finding${findings === 1 ? '' : 's'}` : '',
+    facts > 0 ? `${facts} more fact${facts === 1 ? '' : 's'}` : '',
+  ]
     .filter(Boolean)
     .join(' and ');
   return contextText('more', `… and ${what}, ${continuation === 'thread' ? 'in the thread' : 'in the next message'}`);
 }
 
 function contextText(blockId: string, text: string): Slack.ContextBlock {
-  return { type: 'context', block_id: blockId, elements: [{ type: 'mrkdwn', text: truncateMrkdwn(text, LIMITS.sectionText), verbatim: true }] };
+  return {
+    type: 'context',
+    block_id: blockId,
+    elements: [{ type: 'mrkdwn', text: truncateMrkdwn(text, LIMITS.sectionText), verbatim: true }],
+  };
 }
 
 function oneLine(text: string): string {

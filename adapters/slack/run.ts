@@ -21,11 +21,19 @@ export interface RunOptions {
 }
 
 /** Starts one request in the background; returns at once (the caller has already acknowledged). */
-export function runInBackground(options: RunOptions, received: ChatRequest, target: AnswerTarget, render: RenderOptions = {}): void {
+export function runInBackground(
+  options: RunOptions,
+  received: ChatRequest,
+  target: AnswerTarget,
+  render: RenderOptions = {},
+): void {
   const acceptedAt = performance.now();
   // The entrance: from here on only the scrubbed text exists (interim, log lines, the answer).
   const request = options.router.intake?.(received) ?? received;
-  options.tasks.track((signal, leave) => answer(options, request, target, render, signal, acceptedAt, leave), `${request.teamId ?? ''}:${request.userId}`);
+  options.tasks.track(
+    (signal, leave) => answer(options, request, target, render, signal, acceptedAt, leave),
+    `${request.teamId ?? ''}:${request.userId}`,
+  );
 }
 
 /**
@@ -33,31 +41,51 @@ export function runInBackground(options: RunOptions, received: ChatRequest, targ
  * "checking …" is due `interimAfterMs` after the request was accepted, time spent queued included.
  */
 export async function answer(
-  options: RunOptions, request: ChatRequest, target: AnswerTarget, render: RenderOptions, signal: AbortSignal, acceptedAt = performance.now(),
+  options: RunOptions,
+  request: ChatRequest,
+  target: AnswerTarget,
+  render: RenderOptions,
+  signal: AbortSignal,
+  acceptedAt = performance.now(),
   leave: () => void = () => undefined,
 ): Promise<void> {
-  const log = options.log.child({ door: request.door, channel: request.channelId, user: request.userId, command: firstWord(request.text) });
-  const report = (what: string) => (error: unknown): void => log.error({ err: error }, what);
+  const log = options.log.child({
+    door: request.door,
+    channel: request.channelId,
+    user: request.userId,
+    command: firstWord(request.text),
+  });
+  const report =
+    (what: string) =>
+    (error: unknown): void =>
+      log.error({ err: error }, what);
   let pending: Promise<void> | undefined;
   const withRespond: ChatRequest = {
     ...request,
     respond: (reply) => target.interim(renderReply(reply, render).main),
   };
-  const timer = setTimeout(() => {
-    pending = target.interim(renderInterim(request.text)).catch(report('could not show "checking …"'));
-  }, Math.max(0, options.interimAfterMs - (performance.now() - acceptedAt)));
+  const timer = setTimeout(
+    () => {
+      pending = target.interim(renderInterim(request.text)).catch(report('could not show "checking …"'));
+    },
+    Math.max(0, options.interimAfterMs - (performance.now() - acceptedAt)),
+  );
   try {
     const reply = await options.router.handle(withRespond, signal);
     clearTimeout(timer);
     // The answer is ready: its slot goes to the next person while Slack is slow to take it, if it is.
     leave();
     const deadlineMs = options.deliveryDeadlineMs ?? 60_000;
-    const delivery = target.final(renderReply(reply, render)).then(() => true, (error: unknown) => {
-      report('could not deliver the answer to Slack')(error);
-      return false;
-    });
+    const delivery = target.final(renderReply(reply, render)).then(
+      () => true,
+      (error: unknown) => {
+        report('could not deliver the answer to Slack')(error);
+        return false;
+      },
+    );
     const delivered = await within(delivery, deadlineMs);
-    if (delivered === undefined) log.error({ deadlineMs }, 'delivering the answer to Slack did not finish in time; given up');
+    if (delivered === undefined)
+      log.error({ deadlineMs }, 'delivering the answer to Slack did not finish in time; given up');
   } finally {
     clearTimeout(timer);
     await pending;
@@ -68,7 +96,12 @@ export async function answer(
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => { timer = setTimeout(resolve, ms, undefined); })]);
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(resolve, ms, undefined);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -13,7 +13,12 @@ import { renderReply, type RenderedReply, type SlackMessage } from './render';
 
 /** The part of the Web API the adapter uses (a Bolt `WebClient` satisfies it through two small arrows). */
 export interface ChatApi {
-  postMessage(args: { channel: string; thread_ts?: string; text: string; blocks: Slack.KnownBlock[] }): Promise<{ ts?: string }>;
+  postMessage(args: {
+    channel: string;
+    thread_ts?: string;
+    text: string;
+    blocks: Slack.KnownBlock[];
+  }): Promise<{ ts?: string }>;
   update(args: { channel: string; ts: string; text: string; blocks: Slack.KnownBlock[] }): Promise<unknown>;
 }
 
@@ -36,8 +41,15 @@ export interface AnswerTarget {
  * Thrown when a response_url or Web API call gives up: a DiagError `send.failed`, Slack's HTTP status in
  * `data.status` when it answered. The message names the URL's host, never a token.
  */
-export function sendError(message: string, status?: number, options: { cause?: unknown } = {}): DiagError<'send.failed'> {
-  return new DiagError('send.failed', message, { cause: options.cause, data: status === undefined ? undefined : { status } });
+export function sendError(
+  message: string,
+  status?: number,
+  options: { cause?: unknown } = {},
+): DiagError<'send.failed'> {
+  return new DiagError('send.failed', message, {
+    cause: options.cause,
+    data: status === undefined ? undefined : { status },
+  });
 }
 
 /** A Retry-After longer than this is treated as this long, so one answer cannot hold a task for an hour. */
@@ -67,7 +79,12 @@ export function isAllowedResponseUrl(url: string, apiUrl?: string): boolean {
  * POSTs one message to a response_url. Slack answers 200 when it took it, 404 when the URL expired or was used
  * up (not retried), 429 with `Retry-After` when it wants us to slow down, 5xx when it had a bad moment.
  */
-export async function postToResponseUrl(url: string, body: object, policy: RetryPolicy, fetchFn: typeof fetch = fetch): Promise<void> {
+export async function postToResponseUrl(
+  url: string,
+  body: object,
+  policy: RetryPolicy,
+  fetchFn: typeof fetch = fetch,
+): Promise<void> {
   const host = safeHost(url);
   let lastError: DiagError<'send.failed'> | undefined;
   for (let attempt = 0; attempt <= policy.retries; attempt += 1) {
@@ -94,7 +111,8 @@ export async function postToResponseUrl(url: string, body: object, policy: Retry
       const status = isDiagError(error, 'send.failed') ? httpStatusOf(error) : undefined;
       if (status !== undefined && status < 500 && status !== 429) throw error;
       if (!isDiagError(error, 'send.failed')) {
-        const what = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${policy.timeoutMs} ms` : 'failed';
+        const what =
+          error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${policy.timeoutMs} ms` : 'failed';
         lastError = sendError(`response_url on ${host} ${what}`, undefined, { cause: error });
       }
     }
@@ -108,22 +126,39 @@ export function responseUrlTarget(post: (body: object) => Promise<void>, options
   let interimShown = false;
   const queue = serial();
   return {
-    interim: (message) => queue(async () => {
-      await post({ response_type: 'ephemeral', replace_original: interimShown, text: message.text, blocks: message.blocks });
-      interimShown = true;
-    }),
-    final: (rendered) => queue(async () => {
-      if (options.public) {
-        // An ephemeral "checking …" cannot turn into a channel message: remove it, then post the answer.
-        if (interimShown) await post({ delete_original: true }).catch(() => undefined);
-        await post({ response_type: 'in_channel', text: rendered.main.text, blocks: rendered.main.blocks });
-      } else {
-        await post({ response_type: 'ephemeral', replace_original: interimShown, text: rendered.main.text, blocks: rendered.main.blocks });
-      }
-      for (const message of rendered.rest) {
-        await post({ response_type: options.public ? 'in_channel' : 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
-      }
-    }),
+    interim: (message) =>
+      queue(async () => {
+        await post({
+          response_type: 'ephemeral',
+          replace_original: interimShown,
+          text: message.text,
+          blocks: message.blocks,
+        });
+        interimShown = true;
+      }),
+    final: (rendered) =>
+      queue(async () => {
+        if (options.public) {
+          // An ephemeral "checking …" cannot turn into a channel message: remove it, then post the answer.
+          if (interimShown) await post({ delete_original: true }).catch(() => undefined);
+          await post({ response_type: 'in_channel', text: rendered.main.text, blocks: rendered.main.blocks });
+        } else {
+          await post({
+            response_type: 'ephemeral',
+            replace_original: interimShown,
+            text: rendered.main.text,
+            blocks: rendered.main.blocks,
+          });
+        }
+        for (const message of rendered.rest) {
+          await post({
+            response_type: options.public ? 'in_channel' : 'ephemeral',
+            replace_original: false,
+            text: message.text,
+            blocks: message.blocks,
+          });
+        }
+      }),
   };
 }
 
@@ -135,21 +170,33 @@ export function conversationTarget(api: ChatApi, channel: string, threadTs: stri
   let interimTs: string | undefined;
   const queue = serial();
   return {
-    interim: (message) => queue(async () => {
-      if (interimTs) {
-        await api.update({ channel, ts: interimTs, text: message.text, blocks: message.blocks });
-      } else {
-        interimTs = (await api.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks })).ts;
-      }
-    }),
-    final: (rendered) => queue(async () => {
-      let mainTs = interimTs;
-      if (mainTs) await api.update({ channel, ts: mainTs, text: rendered.main.text, blocks: rendered.main.blocks });
-      else mainTs = (await api.postMessage({ channel, thread_ts: threadTs, text: rendered.main.text, blocks: rendered.main.blocks })).ts;
-      for (const message of rendered.rest) {
-        await api.postMessage({ channel, thread_ts: threadTs ?? mainTs, text: message.text, blocks: message.blocks });
-      }
-    }),
+    interim: (message) =>
+      queue(async () => {
+        if (interimTs) {
+          await api.update({ channel, ts: interimTs, text: message.text, blocks: message.blocks });
+        } else {
+          interimTs = (
+            await api.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks })
+          ).ts;
+        }
+      }),
+    final: (rendered) =>
+      queue(async () => {
+        let mainTs = interimTs;
+        if (mainTs) await api.update({ channel, ts: mainTs, text: rendered.main.text, blocks: rendered.main.blocks });
+        else
+          mainTs = (
+            await api.postMessage({
+              channel,
+              thread_ts: threadTs,
+              text: rendered.main.text,
+              blocks: rendered.main.blocks,
+            })
+          ).ts;
+        for (const message of rendered.rest) {
+          await api.postMessage({ channel, thread_ts: threadTs ?? mainTs, text: message.text, blocks: message.blocks });
+        }
+      }),
   };
 }
 
@@ -181,12 +228,23 @@ export function createPostPort(api: () => ChatApi): PostPort {
   return {
     platform: 'slack',
     async post(destination: Destination, reply: Reply) {
-      if (destination.platform !== 'slack') throw sendError(`the Slack post port cannot post to ${destination.platform}`);
+      if (destination.platform !== 'slack')
+        throw sendError(`the Slack post port cannot post to ${destination.platform}`);
       const { main, rest } = renderReply(reply, { continuation: 'thread' });
       const client = api();
-      const { ts } = await client.postMessage({ channel: destination.channelId, thread_ts: destination.threadId, text: main.text, blocks: main.blocks });
+      const { ts } = await client.postMessage({
+        channel: destination.channelId,
+        thread_ts: destination.threadId,
+        text: main.text,
+        blocks: main.blocks,
+      });
       for (const message of rest) {
-        await client.postMessage({ channel: destination.channelId, thread_ts: destination.threadId ?? ts, text: message.text, blocks: message.blocks });
+        await client.postMessage({
+          channel: destination.channelId,
+          thread_ts: destination.threadId ?? ts,
+          text: message.text,
+          blocks: message.blocks,
+        });
       }
       return { messageId: ts };
     },

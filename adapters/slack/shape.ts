@@ -34,7 +34,10 @@ const eventCommon = {
   channel_type: z.string().max(100).optional(),
   team: optionalId,
 };
-const anyEvent = z.looseObject({ ...eventCommon, channel: z.union([z.string().max(255), z.looseObject({ id: optionalId })]).optional() });
+const anyEvent = z.looseObject({
+  ...eventCommon,
+  channel: z.union([z.string().max(255), z.looseObject({ id: optionalId })]).optional(),
+});
 /** Events diagbot listens to: what its listeners read must be there. */
 const listenedEvents: Record<string, z.ZodType> = {
   app_mention: z.looseObject({ ...eventCommon, text, channel: id, ts: id }),
@@ -67,7 +70,16 @@ const blockActions = z.looseObject({
   type: z.literal('block_actions'),
   user,
   team,
-  actions: z.array(z.looseObject({ action_id: z.string().max(255), type: z.string().max(100).optional(), value: z.string().max(2000).optional() })).min(1).max(25),
+  actions: z
+    .array(
+      z.looseObject({
+        action_id: z.string().max(255),
+        type: z.string().max(100).optional(),
+        value: z.string().max(2000).optional(),
+      }),
+    )
+    .min(1)
+    .max(25),
   response_url: url.optional(),
   channel: z.looseObject({ id }).optional(),
   message: z.looseObject({ ts: optionalId, thread_ts: optionalId }).optional(),
@@ -79,7 +91,12 @@ const messageAction = z.looseObject({
   user,
   team,
   channel: z.looseObject({ id }),
-  message: z.looseObject({ ts: optionalId, thread_ts: optionalId, text: text.optional(), attachments: z.array(z.unknown()).max(100).optional() }),
+  message: z.looseObject({
+    ts: optionalId,
+    thread_ts: optionalId,
+    text: text.optional(),
+    attachments: z.array(z.unknown()).max(100).optional(),
+  }),
   response_url: url,
 });
 
@@ -107,7 +124,8 @@ export function checkSlackBody(raw: Buffer, contentType: string | undefined): Sl
   } catch {
     return { ok: false, problem: 'the body is not valid JSON' };
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, problem: 'the body is not an object' };
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { ok: false, problem: 'the body is not an object' };
   return verdict(schemaFor(body as Record<string, unknown>, form), body);
 }
 
@@ -125,7 +143,12 @@ function schemaFor(body: Record<string, unknown>, form: boolean): z.ZodType | st
       return blockActions;
     case 'message_action':
       return messageAction;
-    case 'shortcut': case 'view_submission': case 'view_closed': case 'block_suggestion': case 'interactive_message': case 'dialog_submission':
+    case 'shortcut':
+    case 'view_submission':
+    case 'view_closed':
+    case 'block_suggestion':
+    case 'interactive_message':
+    case 'dialog_submission':
       return `payloads of type ${body.type} are not used by diagbot`;
     default:
       return otherJson;

@@ -42,7 +42,8 @@ export function createAckGate(quietMs = 5): AckGate {
     for (const resolve of ready) resolve();
   };
   const schedule = (): void => {
-    if (pending === 0 && timer === undefined && waiters.length > 0) timer = setTimeout(check, Math.max(0, quietMs - quietFor()));
+    if (pending === 0 && timer === undefined && waiters.length > 0)
+      timer = setTimeout(check, Math.max(0, quietMs - quietFor()));
   };
   return {
     begin() {

@@ -23,8 +23,10 @@ export function checkTimestamp(header: string | string[] | undefined, nowMs: num
   if (typeof header !== 'string' || !/^\d{1,12}$/.test(header.trim())) return { ok: true };
   const sentSec = Number(header.trim());
   const nowSec = Math.floor(nowMs / 1000);
-  if (sentSec > nowSec + MAX_SKEW_SECONDS) return { ok: false, reason: 'x-slack-request-timestamp is more than 5 minutes in the future' };
-  if (sentSec < nowSec - MAX_SKEW_SECONDS) return { ok: false, reason: 'x-slack-request-timestamp is more than 5 minutes old' };
+  if (sentSec > nowSec + MAX_SKEW_SECONDS)
+    return { ok: false, reason: 'x-slack-request-timestamp is more than 5 minutes in the future' };
+  if (sentSec < nowSec - MAX_SKEW_SECONDS)
+    return { ok: false, reason: 'x-slack-request-timestamp is more than 5 minutes old' };
   return { ok: true };
 }
 
@@ -58,7 +60,9 @@ const SIGNATURE = /^v0=[0-9a-f]{64}$/;
  * alone; the body is read under a size limit and a deadline; its signature is checked; its shape is checked
  * (shape.ts); only then does Bolt get the request, with the body already read.
  */
-export function createEventsRoute(options: EventsRouteOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createEventsRoute(
+  options: EventsRouteOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const deadlineMs = options.bodyDeadlineMs ?? 10_000;
   const refused = (res: ServerResponse, status: number, reason: string): void => {
     options.log.warn({ status, reason }, 'Slack request refused');
@@ -67,9 +71,11 @@ export function createEventsRoute(options: EventsRouteOptions): (req: IncomingMe
   return async (req, res) => {
     if (!options.accepting()) return refuse(res, 503);
     const signature = req.headers['x-slack-signature'];
-    if (typeof signature !== 'string' || !SIGNATURE.test(signature)) return sslCheckOrRefuse(req, res, refused, deadlineMs, options.readBody);
+    if (typeof signature !== 'string' || !SIGNATURE.test(signature))
+      return sslCheckOrRefuse(req, res, refused, deadlineMs, options.readBody);
     const timestamp = req.headers['x-slack-request-timestamp'];
-    if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp.trim())) return refused(res, 401, 'x-slack-request-timestamp is missing or not a number');
+    if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp.trim()))
+      return refused(res, 401, 'x-slack-request-timestamp is missing or not a number');
     const verdict = checkTimestamp(timestamp, options.now());
     if (!verdict.ok) return refused(res, 401, verdict.reason);
 
@@ -102,12 +108,16 @@ export function createEventsRoute(options: EventsRouteOptions): (req: IncomingMe
  * refused from its headers, and even an ssl_check is read only up to 1 KiB.
  */
 async function sslCheckOrRefuse(
-  req: IncomingMessage, res: ServerResponse, refused: (res: ServerResponse, status: number, reason: string) => void, deadlineMs: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+  refused: (res: ServerResponse, status: number, reason: string) => void,
+  deadlineMs: number,
   readBody: HttpHost['readBody'],
 ): Promise<void> {
   const declared = Number(req.headers['content-length']);
   const small = Number.isFinite(declared) && declared > 0 && declared <= SSL_CHECK_MAX_BYTES;
-  if (req.headers['content-type'] !== 'application/x-www-form-urlencoded' || !small) return refused(res, 401, 'x-slack-signature is missing or malformed');
+  if (req.headers['content-type'] !== 'application/x-www-form-urlencoded' || !small)
+    return refused(res, 401, 'x-slack-signature is missing or malformed');
   let body: Buffer;
   try {
     body = await readBody(req, { limitBytes: SSL_CHECK_MAX_BYTES, deadlineMs: Math.min(deadlineMs, 2000) });
@@ -115,7 +125,8 @@ async function sslCheckOrRefuse(
     if (isDiagError(error, 'http.body')) return refused(res, httpStatusOf(error) ?? 400, error.message);
     throw error;
   }
-  if (parseQuery(body.toString()).ssl_check !== '1') return refused(res, 401, 'x-slack-signature is missing or malformed');
+  if (parseQuery(body.toString()).ssl_check !== '1')
+    return refused(res, 401, 'x-slack-signature is missing or malformed');
   res.writeHead(200);
   res.end();
 }

@@ -50,7 +50,9 @@ export function checkAuthSettings(settings: TeamsAuthSettings): AuthMode {
       settings.appType ? 'MICROSOFT_APP_TYPE' : undefined,
     ].filter((v): v is string => v !== undefined);
     if (stray.length > 0) {
-      throw teamsConfigError(`Teams: ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but MICROSOFT_APP_ID is not; set MICROSOFT_APP_ID to the bot's app registration id.`);
+      throw teamsConfigError(
+        `Teams: ${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but MICROSOFT_APP_ID is not; set MICROSOFT_APP_ID to the bot's app registration id.`,
+      );
     }
     if (!settings.allowUnauthenticated) {
       throw teamsConfigError(
@@ -69,11 +71,17 @@ export function checkAuthSettings(settings: TeamsAuthSettings): AuthMode {
   }
   const type = settings.appType ?? 'MultiTenant';
   if (type === 'UserAssignedMSI') {
-    if (settings.appPassword) throw teamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI takes no MICROSOFT_APP_PASSWORD; unset it.');
-    if (!settings.tenantId) throw teamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI needs MICROSOFT_APP_TENANT_ID.');
+    if (settings.appPassword)
+      throw teamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI takes no MICROSOFT_APP_PASSWORD; unset it.');
+    if (!settings.tenantId)
+      throw teamsConfigError('Teams: MICROSOFT_APP_TYPE=UserAssignedMSI needs MICROSOFT_APP_TENANT_ID.');
   } else {
-    if (!settings.appPassword) throw teamsConfigError(`Teams: MICROSOFT_APP_TYPE=${type} needs MICROSOFT_APP_PASSWORD (the client secret of the app registration).`);
-    if (type === 'SingleTenant' && !settings.tenantId) throw teamsConfigError('Teams: MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID.');
+    if (!settings.appPassword)
+      throw teamsConfigError(
+        `Teams: MICROSOFT_APP_TYPE=${type} needs MICROSOFT_APP_PASSWORD (the client secret of the app registration).`,
+      );
+    if (type === 'SingleTenant' && !settings.tenantId)
+      throw teamsConfigError('Teams: MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID.');
   }
   return 'authenticated';
 }
@@ -84,7 +92,10 @@ export function isLoopbackHost(host: string | undefined): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (bare === 'localhost') return true;
   if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\.\d+\.\d+\.\d+$/.test(bare) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(bare);
+  if (isIP(bare) === 6)
+    return (
+      bare === '::1' || /^::ffff:127\.\d+\.\d+\.\d+$/.test(bare) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(bare)
+    );
   return false;
 }
 
@@ -126,24 +137,35 @@ export type AuthResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthenticat
  * it leaves to the host: loopback-only service URLs without an app id, and (with one) a `serviceurl` claim
  * that matches the activity, whichever token path botbuilder took.
  */
-export async function authenticate(mode: AuthMode, botAuth: BotAuth, activity: TeamsActivity, authHeader: string): Promise<AuthResult> {
+export async function authenticate(
+  mode: AuthMode,
+  botAuth: BotAuth,
+  activity: TeamsActivity,
+  authHeader: string,
+): Promise<AuthResult> {
   if (mode === 'local' && !isLoopbackServiceUrl(activity.serviceUrl)) {
     throw teamsAuthError('local development mode (no MICROSOFT_APP_ID) accepts only loopback service URLs');
   }
   let result: AuthResult;
   try {
     // The SDK's own types mark fields required that Teams leaves out; it reads only what Teams sends.
-    result = await botAuth.authenticateRequest(activity as unknown as Parameters<BotAuth['authenticateRequest']>[0], authHeader);
+    result = await botAuth.authenticateRequest(
+      activity as unknown as Parameters<BotAuth['authenticateRequest']>[0],
+      authHeader,
+    );
   } catch (error) {
     // botframework's AuthenticationError carries a status (401, or 500 when the key metadata could not be
     // loaded); anything else thrown while checking a token (a bad signature) is an authentication failure.
     const status = (error as { statusCode?: unknown }).statusCode;
-    throw teamsAuthError(`token rejected: ${(error as Error).message}`, typeof status === 'number' && status >= 400 ? status : 401);
+    throw teamsAuthError(
+      `token rejected: ${(error as Error).message}`,
+      typeof status === 'number' && status >= 400 ? status : 401,
+    );
   }
   if (mode === 'authenticated') {
     const claim = result.claimsIdentity.getClaimValue('serviceurl');
     if (!claim || claim !== activity.serviceUrl) {
-      throw teamsAuthError('the token\'s serviceurl claim does not match the activity\'s serviceUrl');
+      throw teamsAuthError("the token's serviceurl claim does not match the activity's serviceUrl");
     }
   }
   return result;

@@ -9,7 +9,9 @@ export interface ActivityDeduper {
   readonly size: number;
 }
 
-export function createActivityDeduper(options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}): ActivityDeduper {
+export function createActivityDeduper(
+  options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+): ActivityDeduper {
   const ttlMs = options.ttlMs ?? 60 * 60 * 1000;
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;

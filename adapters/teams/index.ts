@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import {
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+} from 'botbuilder';
 import type { Logger } from '../../src/core/command';
 import { DiagError, httpStatusOf, isDiagError } from '../../src/core/errors';
 import type { ConversationReferenceStore, Destination, PostPort } from '../../src/core/post';
@@ -7,7 +14,15 @@ import type { Reply } from '../../src/core/reply';
 import type { Router } from '../../src/core/router';
 import type { ChatRequest } from '../../src/core/chat-request';
 import type { HttpHost } from '../../src/core/http-host';
-import { authenticate, checkAuthSettings, isLoopbackHost, isLoopbackServiceUrl, PUBLIC_CLOUD_ENDPOINTS, type AuthMode, type TeamsAuthSettings } from './auth';
+import {
+  authenticate,
+  checkAuthSettings,
+  isLoopbackHost,
+  isLoopbackServiceUrl,
+  PUBLIC_CLOUD_ENDPOINTS,
+  type AuthMode,
+  type TeamsAuthSettings,
+} from './auth';
 import { createActivityDeduper } from './dedupe';
 import { handleInvoke, type InvokeResult } from './invoke';
 import { conversationKey, normaliseMessage, parseActivity, type TeamsActivity } from './normalise';
@@ -65,7 +80,9 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
   const saveReference = createReferenceSaver(references);
   const answered = createActivityDeduper();
   const background = createBackgroundWork(config.log, 'Teams background task');
-  let state: { mode: AuthMode; botAuth: ConfigurationBotFrameworkAuthentication; adapter: CloudAdapter; sender: Sender } | undefined;
+  let state:
+    | { mode: AuthMode; botAuth: ConfigurationBotFrameworkAuthentication; adapter: CloudAdapter; sender: Sender }
+    | undefined;
   let accepting = false;
 
   // The entrance: the "checking …" card and everything after it see only the scrubbed text.
@@ -101,8 +118,11 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
 
   async function onTurn(ctx: TurnContext, activity: TeamsActivity, sender: Sender): Promise<InvokeResult | undefined> {
     const installed = activity.type === ActivityTypes.InstallationUpdate && activity.action !== 'remove';
-    const added = activity.type === ActivityTypes.ConversationUpdate && (activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id);
-    if (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke || installed || added) await remember(activity);
+    const added =
+      activity.type === ActivityTypes.ConversationUpdate &&
+      (activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id);
+    if (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke || installed || added)
+      await remember(activity);
 
     if (activity.type === ActivityTypes.Invoke) {
       return handleInvoke(activity, {
@@ -122,8 +142,10 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
     if (!state || !accepting) return sendJson(res, 503, { error: 'the Teams door is not running' });
     const { mode, botAuth, adapter, sender } = state;
     // Refused before the body is read: a caller that can never be authenticated gets nothing buffered.
-    if (mode === 'local' && !isLoopbackHost(req.socket.remoteAddress)) return refuse(res, 403, 'local development mode accepts loopback callers only');
-    if (mode === 'authenticated' && !/^Bearer \S+$/i.test(String(req.headers.authorization ?? ''))) return refuse(res, 401, 'unauthorized');
+    if (mode === 'local' && !isLoopbackHost(req.socket.remoteAddress))
+      return refuse(res, 403, 'local development mode accepts loopback callers only');
+    if (mode === 'authenticated' && !/^Bearer \S+$/i.test(String(req.headers.authorization ?? '')))
+      return refuse(res, 401, 'unauthorized');
     let body: unknown;
     try {
       body = await readJsonBody(req, config.http.readBody);
@@ -142,11 +164,17 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
       if (!isDiagError(error, 'teams.auth')) throw error;
       // The reason goes to the log (never the token); the caller learns only the status.
       const status = httpStatusOf(error) ?? 401;
-      log.warn({ status, reason: error.message, activityType: activity.type, serviceUrl: activity.serviceUrl }, 'Teams request refused');
+      log.warn(
+        { status, reason: error.message, activityType: activity.type, serviceUrl: activity.serviceUrl },
+        'Teams request refused',
+      );
       return sendJson(res, status, { error: status === 401 ? 'unauthorized' : 'authentication unavailable' });
     }
     if (activity.id && !answered.firstSeen(`${conversationKey(activity.conversation.id)}\u0000${activity.id}`)) {
-      log.info({ activityType: activity.type, conversation: conversationKey(activity.conversation.id) }, 'Teams delivered an activity already handled; skipped');
+      log.info(
+        { activityType: activity.type, conversation: conversationKey(activity.conversation.id) },
+        'Teams delivered an activity already handled; skipped',
+      );
       return sendJson(res, 200);
     }
 
@@ -156,7 +184,10 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
         invoke = await onTurn(ctx, activity, sender);
       });
     } catch (error) {
-      log.error({ err: error, activityType: activity.type, conversation: conversationKey(activity.conversation.id) }, 'Teams turn failed');
+      log.error(
+        { err: error, activityType: activity.type, conversation: conversationKey(activity.conversation.id) },
+        'Teams turn failed',
+      );
       return sendJson(res, 500, { error: 'the turn failed' });
     }
     if (activity.type === ActivityTypes.Invoke) return sendJson(res, invoke?.status ?? 501, invoke?.body);
@@ -197,7 +228,10 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
     accepting = true;
     config.http.health.set('teams', true);
     config.http.readiness.set('teams', true);
-    log.info({ mode, path: MESSAGES_PATH }, mode === 'local' ? 'Teams door up in local development mode (loopback service URLs only)' : 'Teams door up');
+    log.info(
+      { mode, path: MESSAGES_PATH },
+      mode === 'local' ? 'Teams door up in local development mode (loopback service URLs only)' : 'Teams door up',
+    );
   }
 
   async function stop(): Promise<void> {
@@ -211,17 +245,32 @@ export function createTeamsAdapter(config: TeamsAdapterConfig): TeamsAdapter {
   const post: PostPort = {
     platform: 'teams',
     async post(destination: Destination, reply: Reply) {
-      if (!state) throw new DiagError('teams.not-started', 'The Teams door is not running, so nothing can be posted to Teams.');
+      if (!state)
+        throw new DiagError('teams.not-started', 'The Teams door is not running, so nothing can be posted to Teams.');
       const saved = await references.load('teams', destination.channelId);
       if (!isReference(saved)) {
-        throw new DiagError('teams.no-conversation', `diagbot cannot post to Teams conversation ${destination.channelId.slice(0, 80)}: it has not been added there yet.`, {
-          fix: { summary: 'Add diagbot to that team, chat or personal scope (or send it a message there) once; it can post there afterwards.' },
-        });
+        throw new DiagError(
+          'teams.no-conversation',
+          `diagbot cannot post to Teams conversation ${destination.channelId.slice(0, 80)}: it has not been added there yet.`,
+          {
+            fix: {
+              summary:
+                'Add diagbot to that team, chat or personal scope (or send it a message there) once; it can post there afterwards.',
+            },
+          },
+        );
       }
       const reference = structuredClone(saved);
-      if (destination.threadId) reference.conversation = { ...reference.conversation, id: `${conversationKey(reference.conversation.id)};messageid=${destination.threadId}` };
+      if (destination.threadId)
+        reference.conversation = {
+          ...reference.conversation,
+          id: `${conversationKey(reference.conversation.id)};messageid=${destination.threadId}`,
+        };
       if (state.mode === 'local' && !isLoopbackServiceUrl(reference.serviceUrl)) {
-        throw new DiagError('teams.no-conversation', 'In local development mode diagbot posts only to loopback service URLs.');
+        throw new DiagError(
+          'teams.no-conversation',
+          'In local development mode diagbot posts only to loopback service URLs.',
+        );
       }
       return state.sender.postToReference(reference, reply);
     },
@@ -237,16 +286,26 @@ function refuse(res: ServerResponse, status: number, error: string): void {
 }
 
 function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
 }
 
-type StoredReference = Partial<ConversationReference> & { serviceUrl: string; conversation: ConversationReference['conversation'] };
+type StoredReference = Partial<ConversationReference> & {
+  serviceUrl: string;
+  conversation: ConversationReference['conversation'];
+};
 
 function isReference(value: unknown): value is StoredReference {
   if (value === null || typeof value !== 'object') return false;
   const ref = value as Record<string, unknown>;
   const conversation = ref.conversation as Record<string, unknown> | undefined;
-  return typeof ref.serviceUrl === 'string' && typeof conversation === 'object' && conversation !== null && typeof conversation.id === 'string';
+  return (
+    typeof ref.serviceUrl === 'string' &&
+    typeof conversation === 'object' &&
+    conversation !== null &&
+    typeof conversation.id === 'string'
+  );
 }
 
 export { checkAuthSettings, isLoopbackServiceUrl } from './auth';

@@ -25,7 +25,8 @@ export interface InvokeDeps {
   explainCommand: string;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 export async function handleInvoke(activity: TeamsActivity, deps: InvokeDeps): Promise<InvokeResult> {
   const value = isObject(activity.value) ? activity.value : {};
@@ -38,7 +39,8 @@ export async function handleInvoke(activity: TeamsActivity, deps: InvokeDeps): P
       const command = submittedCommand(value.data);
       if (command !== undefined) return dialog(await deps.run(normaliseSubmit(activity, command)));
       // A submit without our data: the action was configured without a dialog (fetchTask: false).
-      if (value.commandId === EXPLAIN_ACTION_ID) return dialog(await deps.run(normaliseExplainAction(activity, deps.explainCommand)));
+      if (value.commandId === EXPLAIN_ACTION_ID)
+        return dialog(await deps.run(normaliseExplainAction(activity, deps.explainCommand)));
       return { status: 200, body: { task: { type: 'message', value: 'Nothing to run: the dialog sent no command.' } } };
     }
     default:
@@ -51,7 +53,12 @@ function dialog(reply: Reply | undefined): InvokeResult {
   if (!reply) {
     return {
       status: 200,
-      body: { task: { type: 'message', value: 'The check is taking too long for a dialog. Send the same command to diagbot in a chat instead.' } },
+      body: {
+        task: {
+          type: 'message',
+          value: 'The check is taking too long for a dialog. Send the same command to diagbot in a chat instead.',
+        },
+      },
     };
   }
   return {

@@ -44,7 +44,7 @@ function ruleFor(text: string): Record<string, EscapeRule> {
     // A backslash is literal unless it escapes punctuation or ends a line (a hard break): `CONTOSO\jdoe` stays as typed.
     '\\': (t, i) => ASCII_PUNCT.test(t[i + 1] ?? '') || t[i + 1] === '\n',
     '*': () => stars,
-    '_': (t, i) => underscores && !isIntraword(t, i),
+    _: (t, i) => underscores && !isIntraword(t, i),
     '`': () => backticks,
     '~': () => tildes,
     // A link or image needs `](` or `][`; a reference definition `]:`.

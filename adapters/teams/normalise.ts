@@ -70,11 +70,20 @@ export interface TeamsActivity {
   membersRemoved?: TeamsAccount[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const id = z.string().min(1).max(1024);
-const optionalText = z.string().max(256 * 1024).optional();
-const account = z.looseObject({ id, name: z.string().max(1024).optional(), aadObjectId: z.string().max(200).optional(), role: z.string().max(100).optional() });
+const optionalText = z
+  .string()
+  .max(256 * 1024)
+  .optional();
+const account = z.looseObject({
+  id,
+  name: z.string().max(1024).optional(),
+  aadObjectId: z.string().max(200).optional(),
+  role: z.string().max(100).optional(),
+});
 
 /**
  * The fields every later step (normalise, botbuilder, the reference store) reads, with the types it assumes.
@@ -98,18 +107,31 @@ const activitySchema = z.looseObject({
   textFormat: z.string().max(100).optional(),
   locale: z.string().max(100).optional(),
   replyToId: z.string().max(1024).optional(),
-  entities: z.array(z.looseObject({
-    type: z.string().max(200),
-    text: z.string().max(64 * 1024).optional(),
-    mentioned: z.looseObject({ id: z.string().max(1024), name: z.string().max(1024).optional() }).optional(),
-  })).max(200).optional(),
-  attachments: z.array(z.looseObject({ contentType: z.string().max(200), name: z.string().max(1024).optional() })).max(50).optional(),
-  channelData: z.looseObject({
-    tenant: z.looseObject({ id: z.string().max(200) }).optional(),
-    team: z.looseObject({ id: z.string().max(1024) }).optional(),
-    channel: z.looseObject({ id: z.string().max(1024) }).optional(),
-    eventType: z.string().max(200).optional(),
-  }).optional(),
+  entities: z
+    .array(
+      z.looseObject({
+        type: z.string().max(200),
+        text: z
+          .string()
+          .max(64 * 1024)
+          .optional(),
+        mentioned: z.looseObject({ id: z.string().max(1024), name: z.string().max(1024).optional() }).optional(),
+      }),
+    )
+    .max(200)
+    .optional(),
+  attachments: z
+    .array(z.looseObject({ contentType: z.string().max(200), name: z.string().max(1024).optional() }))
+    .max(50)
+    .optional(),
+  channelData: z
+    .looseObject({
+      tenant: z.looseObject({ id: z.string().max(200) }).optional(),
+      team: z.looseObject({ id: z.string().max(1024) }).optional(),
+      channel: z.looseObject({ id: z.string().max(1024) }).optional(),
+      eventType: z.string().max(200).optional(),
+    })
+    .optional(),
   name: z.string().max(200).optional(),
   action: z.string().max(100).optional(),
   membersAdded: z.array(account).max(1000).optional(),
@@ -123,9 +145,18 @@ export function parseActivity(body: unknown): { activity: TeamsActivity } | { pr
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path ?? [];
-    const missing = path.reduce<unknown>((value, key) => (isObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key] : undefined), body) === undefined;
+    const missing =
+      path.reduce<unknown>(
+        (value, key) =>
+          isObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key] : undefined,
+        body,
+      ) === undefined;
     const name = path.join('.');
-    return { problem: missing ? `the activity has no ${name}` : `the activity's ${name} is malformed (${issue?.message ?? 'invalid'})` };
+    return {
+      problem: missing
+        ? `the activity has no ${name}`
+        : `the activity's ${name} is malformed (${issue?.message ?? 'invalid'})`,
+    };
   }
   if (parsed.data.type === 'invoke' && !parsed.data.name) return { problem: 'the invoke has no name' };
   // The parsed copy, not the body: only fields of the right type reach botbuilder and the normaliser.
@@ -145,7 +176,9 @@ export function threadOf(activity: TeamsActivity): string | undefined {
 }
 
 export function doorOf(activity: TeamsActivity): Door {
-  return activity.conversation.conversationType === 'personal' || activity.conversation.conversationType === undefined ? 'dm' : 'mention';
+  return activity.conversation.conversationType === 'personal' || activity.conversation.conversationType === undefined
+    ? 'dm'
+    : 'mention';
 }
 
 /** True when one of the message's mention entities names the bot itself. */
@@ -215,8 +248,9 @@ export function messagePayloadText(value: unknown): string | undefined {
 /** "Explain this error" on a message: `explain` with the message's text, as if it had been typed. */
 export function normaliseExplainAction(activity: TeamsActivity, commandName: string): ChatRequest {
   const text = messagePayloadText(activity.value) ?? '';
-  const raw = isObject(activity.value) && isObject(activity.value.messagePayload) && isObject(activity.value.messagePayload.body)
-    ? String(activity.value.messagePayload.body.content ?? '')
-    : '';
+  const raw =
+    isObject(activity.value) && isObject(activity.value.messagePayload) && isObject(activity.value.messagePayload.body)
+      ? String(activity.value.messagePayload.body.content ?? '')
+      : '';
   return base(activity, 'shortcut', raw, `${commandName} ${text}`.trim());
 }

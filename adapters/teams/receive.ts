@@ -10,7 +10,11 @@ import { bodyError, type HttpHost } from '../../src/core/http-host';
 export const MAX_BODY_BYTES = 512 * 1024;
 const BODY_DEADLINE_MS = 10_000;
 
-export async function readJsonBody(req: IncomingMessage, readBody: HttpHost['readBody'], limit = MAX_BODY_BYTES): Promise<unknown> {
+export async function readJsonBody(
+  req: IncomingMessage,
+  readBody: HttpHost['readBody'],
+  limit = MAX_BODY_BYTES,
+): Promise<unknown> {
   const type = String(req.headers['content-type'] ?? '');
   if (!/^application\/json\b/i.test(type)) throw bodyError(415, 'expected Content-Type: application/json');
   const text = (await readBody(req, { limitBytes: limit, deadlineMs: BODY_DEADLINE_MS })).toString('utf8');
@@ -29,6 +33,9 @@ export function sendJson(res: ServerResponse, status: number, body?: unknown): v
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

@@ -24,7 +24,9 @@ export function createMemoryReferenceStore(): ConversationReferenceStore & { siz
  * Saves a reference only when it changed since the last save from this process, so a busy channel does
  * not write the same row on every message.
  */
-export function createReferenceSaver(store: ConversationReferenceStore): (channelId: string, reference: unknown) => Promise<void> {
+export function createReferenceSaver(
+  store: ConversationReferenceStore,
+): (channelId: string, reference: unknown) => Promise<void> {
   const last = new Map<string, string>();
   return async (channelId, reference) => {
     const text = JSON.stringify(reference);

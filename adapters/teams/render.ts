@@ -1,4 +1,13 @@
-import { severityRank, type Action, type Fact, type Finding, type Link, type Reply, type Severity, type Status } from '../../src/core/reply';
+import {
+  severityRank,
+  type Action,
+  type Fact,
+  type Finding,
+  type Link,
+  type Reply,
+  type Severity,
+  type Status,
+} from '../../src/core/reply';
 import {
   CARD_VERSION,
   cardBytes,
@@ -172,8 +181,20 @@ export function renderPendingCard(commandText: string): AdaptiveCard {
   return assemble(
     [
       { type: 'TextBlock', text: 'Checking …', wrap: true, size: 'Medium', weight: 'Bolder', color: 'Accent' },
-      { type: 'TextBlock', text: safeText(commandText, TEXT_LIMITS.title), wrap: true, isSubtle: true, spacing: 'None' },
-      { type: 'TextBlock', text: 'The answer replaces this card when the check is done.', wrap: true, isSubtle: true, size: 'Small' },
+      {
+        type: 'TextBlock',
+        text: safeText(commandText, TEXT_LIMITS.title),
+        wrap: true,
+        isSubtle: true,
+        spacing: 'None',
+      },
+      {
+        type: 'TextBlock',
+        text: 'The answer replaces this card when the check is done.',
+        wrap: true,
+        isSubtle: true,
+        size: 'Small',
+      },
     ],
     [],
   );
@@ -232,11 +253,22 @@ function findingContainer(finding: Finding, mode: 'full' | 'compact'): Container
   const fix = finding.fix;
   if (fix) {
     const summaryLimit = mode === 'full' ? TEXT_LIMITS.fixSummary : TEXT_LIMITS.compactFixSummary;
-    items.push({ type: 'TextBlock', text: `**Fix:** ${safeText(fix.summary, summaryLimit)}`, wrap: true, spacing: 'Small' });
+    items.push({
+      type: 'TextBlock',
+      text: `**Fix:** ${safeText(fix.summary, summaryLimit)}`,
+      wrap: true,
+      spacing: 'Small',
+    });
     if (mode === 'full') {
       items.push(...stepBlocks(fix.steps ?? []), ...linkElements(fix.links ?? []));
     } else if ((fix.steps?.length ?? 0) + (fix.links?.length ?? 0) > 0) {
-      items.push({ type: 'TextBlock', text: 'Steps and links left out to fit the card.', wrap: true, isSubtle: true, size: 'Small' });
+      items.push({
+        type: 'TextBlock',
+        text: 'Steps and links left out to fit the card.',
+        wrap: true,
+        isSubtle: true,
+        size: 'Small',
+      });
     }
   }
   return { type: 'Container', style: look.style, separator: true, spacing: 'Medium', items };
@@ -251,7 +283,13 @@ function stepBlocks(steps: readonly string[]): TextBlock[] {
     spacing: 'None',
   }));
   if (steps.length > shown.length) {
-    blocks.push({ type: 'TextBlock', text: `… and ${steps.length - shown.length} more steps`, wrap: true, isSubtle: true, spacing: 'None' });
+    blocks.push({
+      type: 'TextBlock',
+      text: `… and ${steps.length - shown.length} more steps`,
+      wrap: true,
+      isSubtle: true,
+      spacing: 'None',
+    });
   }
   return blocks;
 }
@@ -265,7 +303,13 @@ function linkElements(links: readonly Link[]): CardElement[] {
     if (isWebUrl(link.url)) {
       buttons.push({ type: 'Action.OpenUrl', title, url: link.url });
     } else {
-      texts.push({ type: 'TextBlock', text: `${safeText(title, TEXT_LIMITS.linkTitle)}: ${safeText(link.url, 300)}`, wrap: true, isSubtle: true, spacing: 'None' });
+      texts.push({
+        type: 'TextBlock',
+        text: `${safeText(title, TEXT_LIMITS.linkTitle)}: ${safeText(link.url, 300)}`,
+        wrap: true,
+        isSubtle: true,
+        spacing: 'None',
+      });
     }
   }
   const out: CardElement[] = [...texts];
@@ -291,11 +335,18 @@ function submitActions(actions: readonly Action[], omitted: Omitted): SubmitActi
   const out: SubmitAction[] = [];
   for (const action of actions) {
     // A command cannot be shortened without changing what it runs, so a huge one is left out whole.
-    if (out.length >= TEXT_LIMITS.actions || action.command.trim() === '' || action.command.length > TEXT_LIMITS.actionCommand) {
+    if (
+      out.length >= TEXT_LIMITS.actions ||
+      action.command.trim() === '' ||
+      action.command.length > TEXT_LIMITS.actionCommand
+    ) {
       omitted.actions += 1;
       continue;
     }
-    const label = clip(stripControl(action.label).trim() || stripControl(action.command).trim() || 'Run', TEXT_LIMITS.actionLabel);
+    const label = clip(
+      stripControl(action.label).trim() || stripControl(action.command).trim() || 'Run',
+      TEXT_LIMITS.actionLabel,
+    );
     out.push({ type: 'Action.Submit', title: label, data: { diagbotCommand: action.command } });
   }
   return out;
@@ -303,10 +354,12 @@ function submitActions(actions: readonly Action[], omitted: Omitted): SubmitActi
 
 /** Finding indexes, worst severity first, in reply order within a severity. */
 function byPriority(findings: readonly Finding[]): number[] {
-  return findings.map((_f, i) => i).sort((a, b) => {
-    const rank = severityRank((findings[b] as Finding).severity) - severityRank((findings[a] as Finding).severity);
-    return rank !== 0 ? rank : a - b;
-  });
+  return findings
+    .map((_f, i) => i)
+    .sort((a, b) => {
+      const rank = severityRank((findings[b] as Finding).severity) - severityRank((findings[a] as Finding).severity);
+      return rank !== 0 ? rank : a - b;
+    });
 }
 
 function lowestPriority(indexes: readonly number[], findings: readonly Finding[]): number | undefined {
@@ -319,16 +372,24 @@ function omissionNote(omitted: Omitted): TextBlock | undefined {
   if (omitted.findings.length > 0) {
     const ids = [...new Set(omitted.findings)].slice(0, TEXT_LIMITS.noteIds).map((id) => clip(id, 40));
     const more = new Set(omitted.findings).size > ids.length ? ', …' : '';
-    parts.push(`${omitted.findings.length} finding${omitted.findings.length === 1 ? '' : 's'} (${ids.join(', ')}${more})`);
+    parts.push(
+      `${omitted.findings.length} finding${omitted.findings.length === 1 ? '' : 's'} (${ids.join(', ')}${more})`,
+    );
   }
   if (omitted.facts > 0) parts.push(`${omitted.facts} fact${omitted.facts === 1 ? '' : 's'}`);
   if (omitted.actions > 0) parts.push(`${omitted.actions} follow-up button${omitted.actions === 1 ? '' : 's'}`);
   if (parts.length === 0 && omitted.shortened === 0) return undefined;
   const left = parts.length > 0 ? `Left out to fit Teams' message size: ${parts.join(', ')}. ` : '';
-  const shortened = omitted.shortened > 0 ? `${omitted.shortened} finding${omitted.shortened === 1 ? ' was' : 's were'} shortened. ` : '';
+  const shortened =
+    omitted.shortened > 0
+      ? `${omitted.shortened} finding${omitted.shortened === 1 ? ' was' : 's were'} shortened. `
+      : '';
   return {
     type: 'TextBlock',
-    text: safeText(`${left}${shortened}Run the same command with diagbot --json in a terminal for the whole reply.`, 700),
+    text: safeText(
+      `${left}${shortened}Run the same command with diagbot --json in a terminal for the whole reply.`,
+      700,
+    ),
     wrap: true,
     isSubtle: true,
     size: 'Small',

@@ -64,7 +64,11 @@ export function createSender(options: SenderOptions): Sender {
    * through `sendToConversation`: `ctx.sendActivity` in a proactive turn would make it a reply to the
    * continuation activity's made-up id.
    */
-  async function sendNew(ctx: TurnContext, reference: Partial<ConversationReference>, message: Partial<Activity>): Promise<string | undefined> {
+  async function sendNew(
+    ctx: TurnContext,
+    reference: Partial<ConversationReference>,
+    message: Partial<Activity>,
+  ): Promise<string | undefined> {
     const { activityId: _replyTo, ...target } = reference;
     const activity = TurnContext.applyConversationReference({ ...message }, target);
     const client = ctx.turnState.get(adapter.ConnectorClientKey) as ConnectorClientLike | undefined;
@@ -72,7 +76,10 @@ export function createSender(options: SenderOptions): Sender {
     return (await client.conversations.sendToConversation(target.conversation.id, activity)).id;
   }
 
-  async function postToReference(reference: Partial<ConversationReference>, reply: Reply): Promise<{ messageId?: string }> {
+  async function postToReference(
+    reference: Partial<ConversationReference>,
+    reply: Reply,
+  ): Promise<{ messageId?: string }> {
     let messageId: string | undefined;
     await adapter.continueConversationAsync(botAppId, reference, async (ctx) => {
       messageId = await sendNew(ctx, reference, cardMessage(renderCard(reply)));
@@ -80,7 +87,11 @@ export function createSender(options: SenderOptions): Sender {
     return { messageId };
   }
 
-  async function finishLater(reference: Partial<ConversationReference>, pendingId: string | undefined, work: Promise<Reply>): Promise<void> {
+  async function finishLater(
+    reference: Partial<ConversationReference>,
+    pendingId: string | undefined,
+    work: Promise<Reply>,
+  ): Promise<void> {
     const reply = await work;
     const message = cardMessage(renderCard(reply));
     await adapter.continueConversationAsync(botAppId, reference, async (ctx) => {
@@ -90,7 +101,10 @@ export function createSender(options: SenderOptions): Sender {
           return;
         } catch (error) {
           // The pending card may have been deleted, or the client may not allow edits: post instead.
-          log.warn({ err: error, conversation: reference.conversation?.id }, 'updating the pending card failed; posting the answer as a new message');
+          log.warn(
+            { err: error, conversation: reference.conversation?.id },
+            'updating the pending card failed; posting the answer as a new message',
+          );
         }
       }
       await sendNew(ctx, reference, message);

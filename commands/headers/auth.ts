@@ -4,11 +4,26 @@ import type { AuthResult, HeaderAnalysis } from '../../src/headers';
 /** One finding per authentication method the headers state: what it says, and what to do when it is not a pass. */
 
 const LINKS = {
-  headers: { title: 'Anti-spam message headers in Microsoft 365', url: 'https://learn.microsoft.com/en-us/defender-office-365/message-headers-eop-mdo' },
-  spf: { title: 'Set up SPF for Microsoft 365', url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-spf-configure' },
-  dkim: { title: 'Set up DKIM for Microsoft 365', url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-dkim-configure' },
-  dmarc: { title: 'Set up DMARC for Microsoft 365', url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-dmarc-configure' },
-  arc: { title: 'Trusted ARC sealers', url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-arc-configure' },
+  headers: {
+    title: 'Anti-spam message headers in Microsoft 365',
+    url: 'https://learn.microsoft.com/en-us/defender-office-365/message-headers-eop-mdo',
+  },
+  spf: {
+    title: 'Set up SPF for Microsoft 365',
+    url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-spf-configure',
+  },
+  dkim: {
+    title: 'Set up DKIM for Microsoft 365',
+    url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-dkim-configure',
+  },
+  dmarc: {
+    title: 'Set up DMARC for Microsoft 365',
+    url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-dmarc-configure',
+  },
+  arc: {
+    title: 'Trusted ARC sealers',
+    url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-arc-configure',
+  },
 } satisfies Record<string, Link>;
 
 function severityOf(result: string): Severity {
@@ -33,17 +48,24 @@ function severityOf(result: string): Severity {
 /** Microsoft's compauth reason codes, as "Anti-spam message headers in Microsoft 365" lists them. */
 export function compauthReason(code: string | undefined): string {
   if (!code || !/^\d{3}$/.test(code)) return 'no reason code given';
-  if (code === '000') return '000: explicit failure — the message failed DMARC and the domain\'s policy is quarantine or reject';
-  if (code === '001') return '001: implicit failure — the sending domain publishes no or weak authentication (no DMARC, p=none, SPF softfail or neutral) and the message did not pass Microsoft\'s own checks';
-  if (code === '002') return '002: your organisation has a policy that forbids this sender/domain pair from sending spoofed mail (Tenant Allow/Block List)';
-  if (code === '010') return '010: the message failed DMARC with quarantine or reject, and the sending domain is one of your own accepted domains (self-to-self spoofing)';
-  if (code === '130') return '130: DMARC failed, but a trusted ARC sealer\'s result was used to let it pass';
+  if (code === '000')
+    return "000: explicit failure — the message failed DMARC and the domain's policy is quarantine or reject";
+  if (code === '001')
+    return "001: implicit failure — the sending domain publishes no or weak authentication (no DMARC, p=none, SPF softfail or neutral) and the message did not pass Microsoft's own checks";
+  if (code === '002')
+    return '002: your organisation has a policy that forbids this sender/domain pair from sending spoofed mail (Tenant Allow/Block List)';
+  if (code === '010')
+    return '010: the message failed DMARC with quarantine or reject, and the sending domain is one of your own accepted domains (self-to-self spoofing)';
+  if (code === '130') return "130: DMARC failed, but a trusted ARC sealer's result was used to let it pass";
   const first = code[0];
-  if (first === '1' || first === '7') return `${code}: passed composite authentication (the last two digits are Microsoft-internal)`;
+  if (first === '1' || first === '7')
+    return `${code}: passed composite authentication (the last two digits are Microsoft-internal)`;
   if (first === '2') return `${code}: soft pass — implicit authentication mostly passed`;
   if (first === '3') return `${code}: not checked for composite authentication`;
-  if (first === '4' || first === '9') return `${code}: composite authentication was bypassed (an allow entry, a mail flow rule, or mail from your own on-premises servers)`;
-  if (first === '6') return `${code}: implicit failure, and the sending domain is one of your own accepted domains (self-to-self or intra-org spoofing)`;
+  if (first === '4' || first === '9')
+    return `${code}: composite authentication was bypassed (an allow entry, a mail flow rule, or mail from your own on-premises servers)`;
+  if (first === '6')
+    return `${code}: implicit failure, and the sending domain is one of your own accepted domains (self-to-self or intra-org spoofing)`;
   return `${code}: a reason code Microsoft does not document`;
 }
 
@@ -57,7 +79,11 @@ function said(result: AuthResult): string {
 
 function spfFinding(spf: AuthResult, own: boolean, ip: string | undefined): Finding {
   const severity = severityOf(spf.result);
-  const finding: Finding = { id: 'headers.auth.spf', severity, message: `SPF ${spf.result}${where(spf)}${said(spf)} (${spf.source}).` };
+  const finding: Finding = {
+    id: 'headers.auth.spf',
+    severity,
+    message: `SPF ${spf.result}${where(spf)}${said(spf)} (${spf.source}).`,
+  };
   if (severity === 'warn' || severity === 'fail') {
     const domain = spf.domain ?? 'the sending domain';
     finding.fix = {
@@ -76,18 +102,27 @@ function spfFinding(spf: AuthResult, own: boolean, ip: string | undefined): Find
 
 function dkimFinding(dkim: AuthResult, own: boolean): Finding {
   const severity = dkim.result === 'none' ? 'warn' : severityOf(dkim.result);
-  const finding: Finding = { id: 'headers.auth.dkim', severity, message: `DKIM ${dkim.result}${where(dkim)}${said(dkim)} (${dkim.source}).` };
+  const finding: Finding = {
+    id: 'headers.auth.dkim',
+    severity,
+    message: `DKIM ${dkim.result}${where(dkim)}${said(dkim)} (${dkim.source}).`,
+  };
   if (dkim.result === 'unverified') {
     finding.message = `DKIM-signed by ${dkim.domain ?? '?'} (${dkim.detail ?? 'no selector'}), but no receiving server wrote whether the signature verified.`;
   } else if (dkim.result === 'none') {
     finding.fix = {
-      summary: own ? 'The message was not DKIM-signed: turn on DKIM signing for the domain it is sent from.' : 'The message was not DKIM-signed: the sender should sign with their own domain.',
-      steps: ['Microsoft 365: Defender portal → Email authentication settings → DKIM: publish the selector1/selector2 CNAMEs, then enable signing for the domain.'],
+      summary: own
+        ? 'The message was not DKIM-signed: turn on DKIM signing for the domain it is sent from.'
+        : 'The message was not DKIM-signed: the sender should sign with their own domain.',
+      steps: [
+        'Microsoft 365: Defender portal → Email authentication settings → DKIM: publish the selector1/selector2 CNAMEs, then enable signing for the domain.',
+      ],
       links: [LINKS.dkim],
     };
   } else if (severity === 'warn' || severity === 'fail') {
     finding.fix = {
-      summary: 'The signature did not verify: the message was changed after it was signed, or the public key in DNS does not match the signing key.',
+      summary:
+        'The signature did not verify: the message was changed after it was signed, or the public key in DNS does not match the signing key.',
       steps: [
         'Look for something that rewrites mail after signing: a disclaimer or footer rule, a gateway that rewrites links or subjects, a mailing list.',
         'Sign after those changes (on the last hop that leaves the organisation), or move the change before the signer.',
@@ -101,14 +136,20 @@ function dkimFinding(dkim: AuthResult, own: boolean): Finding {
 
 function dmarcFinding(dmarc: AuthResult, own: boolean): Finding {
   const severity = severityOf(dmarc.result);
-  const finding: Finding = { id: 'headers.auth.dmarc', severity, message: `DMARC ${dmarc.result}${where(dmarc)}${said(dmarc)} (${dmarc.source}).` };
+  const finding: Finding = {
+    id: 'headers.auth.dmarc',
+    severity,
+    message: `DMARC ${dmarc.result}${where(dmarc)}${said(dmarc)} (${dmarc.source}).`,
+  };
   if (severity === 'fail' || severity === 'warn') {
     finding.fix = {
       summary: `Neither SPF nor DKIM passed for a domain aligned with the From: domain${dmarc.domain ? ` ${dmarc.domain}` : ''}.`,
       steps: [
         'Sign with DKIM using the From: domain (d= equal to, or a parent of, the From: domain), which survives forwarding.',
         'Or send with an envelope sender (Return-Path) in the From: domain from a host its SPF record allows.',
-        own ? 'Until every sender of yours passes, the DMARC reports (rua=) show who sends as your domain.' : 'This is for the sender\'s admins to fix; tell them what failed.',
+        own
+          ? 'Until every sender of yours passes, the DMARC reports (rua=) show who sends as your domain.'
+          : "This is for the sender's admins to fix; tell them what failed.",
       ],
       links: [LINKS.dmarc],
     };
@@ -126,8 +167,11 @@ function compauthFinding(compauth: AuthResult): Finding {
   };
   if (severity === 'fail') {
     finding.fix = {
-      summary: 'Microsoft 365 treated the sender as spoofed. Fix the sender\'s SPF/DKIM/DMARC (above); if the sender is legitimate and cannot be fixed quickly, allow the spoofed sender pair — not the whole domain.',
-      steps: ['Defender portal → Tenant Allow/Block List → Spoofed senders: allow the exact domain + sending infrastructure pair.'],
+      summary:
+        "Microsoft 365 treated the sender as spoofed. Fix the sender's SPF/DKIM/DMARC (above); if the sender is legitimate and cannot be fixed quickly, allow the spoofed sender pair — not the whole domain.",
+      steps: [
+        'Defender portal → Tenant Allow/Block List → Spoofed senders: allow the exact domain + sending infrastructure pair.',
+      ],
       links: [LINKS.headers],
     };
   }
@@ -136,10 +180,15 @@ function compauthFinding(compauth: AuthResult): Finding {
 
 function arcFinding(arc: AuthResult): Finding {
   const severity = arc.result === 'none' ? 'info' : severityOf(arc.result);
-  const finding: Finding = { id: 'headers.auth.arc', severity, message: `ARC ${arc.result}${arc.detail ? ` (${arc.detail})` : ''}${said(arc)} (${arc.source}).` };
+  const finding: Finding = {
+    id: 'headers.auth.arc',
+    severity,
+    message: `ARC ${arc.result}${arc.detail ? ` (${arc.detail})` : ''}${said(arc)} (${arc.source}).`,
+  };
   if (severity === 'fail') {
     finding.fix = {
-      summary: 'The ARC chain is broken: a hop changed the message after sealing it, or a seal does not verify. A forwarder\'s original authentication results cannot be trusted.',
+      summary:
+        "The ARC chain is broken: a hop changed the message after sealing it, or a seal does not verify. A forwarder's original authentication results cannot be trusted.",
       links: [LINKS.arc],
     };
   }

@@ -18,7 +18,20 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 86_400)} d${hours ? ` ${hours} h` : ''}`;
 }
 
-const GENERIC_LABELS = new Set(['mail', 'mx', 'mx1', 'mx2', 'smtp', 'relay', 'mta', 'gateway', 'out', 'in', 'localhost', 'www']);
+const GENERIC_LABELS = new Set([
+  'mail',
+  'mx',
+  'mx1',
+  'mx2',
+  'smtp',
+  'relay',
+  'mta',
+  'gateway',
+  'out',
+  'in',
+  'localhost',
+  'www',
+]);
 
 /**
  * A host as a person names it in a sentence: Exchange Online Protection's front doors are `EOP`, a
@@ -27,7 +40,8 @@ const GENERIC_LABELS = new Set(['mail', 'mx', 'mx1', 'mx2', 'smtp', 'relay', 'mt
 export function shortHost(host: string | undefined): string {
   if (!host) return '?';
   const lower = host.toLowerCase();
-  if (/\.(?:mail\.)?protection\.outlook\.com$|\.eop-[a-z0-9]+\.prod\.protection\.outlook\.com$/.test(lower)) return 'EOP';
+  if (/\.(?:mail\.)?protection\.outlook\.com$|\.eop-[a-z0-9]+\.prod\.protection\.outlook\.com$/.test(lower))
+    return 'EOP';
   if (host.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(host)) return host;
   const [first] = host.split('.');
   if (!first || GENERIC_LABELS.has(first.toLowerCase()) || !host.includes('.')) return host;

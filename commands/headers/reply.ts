@@ -44,7 +44,13 @@ function tableHops(analysis: HeaderAnalysis): { hops: Hop[]; left: number } {
 function authLine(analysis: HeaderAnalysis): string {
   const parts: string[] = [];
   const { spf, dkim, dmarc, compauth, arc } = analysis.auth;
-  const pairs: [string, AuthResult | undefined][] = [['SPF', spf], ['DKIM', dkim], ['DMARC', dmarc], ['compauth', compauth], ['ARC', arc]];
+  const pairs: [string, AuthResult | undefined][] = [
+    ['SPF', spf],
+    ['DKIM', dkim],
+    ['DMARC', dmarc],
+    ['compauth', compauth],
+    ['ARC', arc],
+  ];
   for (const [name, result] of pairs) if (result) parts.push(`${name} ${result.result}`);
   return parts.join(', ');
 }
@@ -55,7 +61,8 @@ export function isOwnDomain(analysis: HeaderAnalysis): boolean {
   if (!domain) return false;
   if (analysis.recipientDomains.includes(domain)) return true;
   if (analysis.verdicts.some((v) => /AuthAs$/i.test(v.field) && /internal/i.test(v.value))) return true;
-  if (analysis.verdicts.some((v) => /MessageDirectionality$/i.test(v.field) && /originating/i.test(v.value))) return true;
+  if (analysis.verdicts.some((v) => /MessageDirectionality$/i.test(v.field) && /originating/i.test(v.value)))
+    return true;
   const reason = analysis.auth.compauth?.reason;
   return reason === '010' || /^6\d\d$/.test(reason ?? '');
 }
@@ -69,13 +76,18 @@ function title(analysis: HeaderAnalysis, findings: readonly Finding[]): string {
   } else if (submission !== undefined) {
     parts.push(`first stamped ${duration(submission)} after its Date: (Outbox or clock)`);
   } else if (hops.length > 0) {
-    parts.push(`${hops.length} hop${hops.length === 1 ? '' : 's'}${analysis.totalSeconds !== undefined ? ` in ${duration(analysis.totalSeconds)}` : ''}, no notable delay`);
+    parts.push(
+      `${hops.length} hop${hops.length === 1 ? '' : 's'}${analysis.totalSeconds !== undefined ? ` in ${duration(analysis.totalSeconds)}` : ''}, no notable delay`,
+    );
   }
   if (findings.some((f) => f.id === 'headers.loop')) parts.push('mail loop');
   const spam = findings.find((f) => f.id === 'headers.spam' && f.severity === 'warn');
   if (spam) parts.push(spam.message.startsWith('Marked as bulk') ? 'marked bulk' : 'marked spam');
-  const failed = (['spf', 'dkim', 'dmarc', 'compauth'] as const).filter((m) => /fail|permerror/.test(analysis.auth[m]?.result ?? ''));
-  if (failed.length > 0) parts.push(`${failed.map((m) => (m === 'compauth' ? 'compauth' : m.toUpperCase())).join(', ')} failed`);
+  const failed = (['spf', 'dkim', 'dmarc', 'compauth'] as const).filter((m) =>
+    /fail|permerror/.test(analysis.auth[m]?.result ?? ''),
+  );
+  if (failed.length > 0)
+    parts.push(`${failed.map((m) => (m === 'compauth' ? 'compauth' : m.toUpperCase())).join(', ')} failed`);
   else if (authLine(analysis) !== '') parts.push(authLine(analysis));
   return parts.join(' · ') || 'header block read';
 }
@@ -100,33 +112,49 @@ function hopData(hop: Hop): Record<string, unknown> {
 
 /** The reply when the paste holds no header block. */
 export function noHeadersReply(text: string): Reply {
-  return errorReply('headers', {
-    id: 'headers.none',
-    severity: 'error',
-    message: text.trim() === ''
-      ? 'Paste a message\'s headers after `headers`.'
-      : 'I found no header block in that text: a block has at least two Received: lines, or authentication or spam-verdict headers (one Received: line alone has no delay to measure).',
-    fix: {
-      summary: `Paste the message's whole header block, e.g. \`${EXAMPLE}\``,
-      steps: [
-        'Outlook: File → Properties → Internet headers; Outlook on the web: … → View → Message details.',
-        'Gmail: ⋮ → Show original. Thunderbird: View → Message source, up to the first blank line.',
-      ],
+  return errorReply(
+    'headers',
+    {
+      id: 'headers.none',
+      severity: 'error',
+      message:
+        text.trim() === ''
+          ? "Paste a message's headers after `headers`."
+          : 'I found no header block in that text: a block has at least two Received: lines, or authentication or spam-verdict headers (one Received: line alone has no delay to measure).',
+      fix: {
+        summary: `Paste the message's whole header block, e.g. \`${EXAMPLE}\``,
+        steps: [
+          'Outlook: File → Properties → Internet headers; Outlook on the web: … → View → Message details.',
+          'Gmail: ⋮ → Show original. Thunderbird: View → Message source, up to the first blank line.',
+        ],
+      },
     },
-  }, { hops: [], largestDelay: null });
+    { hops: [], largestDelay: null },
+  );
 }
 
 /** The `headers` answer for an analysis. */
 export function headersReply(analysis: HeaderAnalysis): Reply {
   const own = isOwnDomain(analysis);
   const findings: Finding[] = [];
-  for (const finding of [delayFinding(analysis), skewFinding(analysis), loopFinding(analysis), ...authFindings(analysis, own), spamFinding(analysis), partialFinding(analysis)]) {
+  for (const finding of [
+    delayFinding(analysis),
+    skewFinding(analysis),
+    loopFinding(analysis),
+    ...authFindings(analysis, own),
+    spamFinding(analysis),
+    partialFinding(analysis),
+  ]) {
     if (finding) findings.push(finding);
   }
   const facts: Fact[] = [];
   const { hops: shown, left } = tableHops(analysis);
   for (const hop of shown) facts.push(hopFact(hop, analysis.hops));
-  if (left > 0) facts.push({ label: `… ${left} more hops`, value: 'all of them with `diagbot --json headers …` or in the terminal' });
+  if (left > 0)
+    facts.push({
+      label: `… ${left} more hops`,
+      value: 'all of them with `diagbot --json headers …` or in the terminal',
+    });
   const auth = authLine(analysis);
   if (auth) facts.push({ label: 'Authentication', value: auth });
   if (analysis.from) facts.push({ label: 'From', value: analysis.from });
@@ -138,7 +166,8 @@ export function headersReply(analysis: HeaderAnalysis): Reply {
     const result = analysis.auth[m]?.result;
     return result !== undefined && !['pass', 'bestguesspass'].includes(result);
   });
-  if (own && analysis.fromDomain && notPassing) actions.push({ label: `Check ${analysis.fromDomain}'s mail setup`, command: `mail ${analysis.fromDomain}` });
+  if (own && analysis.fromDomain && notPassing)
+    actions.push({ label: `Check ${analysis.fromDomain}'s mail setup`, command: `mail ${analysis.fromDomain}` });
 
   const { spf, dkim, dmarc, compauth, arc } = analysis.auth;
   const largest = analysis.largestDelay;
@@ -151,10 +180,20 @@ export function headersReply(analysis: HeaderAnalysis): Reply {
     actions,
     data: {
       hops: analysis.hops.map(hopData),
-      largestDelay: largest && largestHop ? { hop: largest.hop, seconds: largest.seconds, from: hopFrom(largestHop) ?? null, by: largestHop.by ?? null } : null,
+      largestDelay:
+        largest && largestHop
+          ? { hop: largest.hop, seconds: largest.seconds, from: hopFrom(largestHop) ?? null, by: largestHop.by ?? null }
+          : null,
       ...(analysis.totalSeconds !== undefined ? { totalSeconds: analysis.totalSeconds } : {}),
       ...(analysis.submissionSeconds !== undefined ? { submissionSeconds: analysis.submissionSeconds } : {}),
-      auth: { spf: spf ?? null, dkim: dkim ?? null, dmarc: dmarc ?? null, compauth: compauth ?? null, arc: arc ?? null, signatures: analysis.auth.signatures },
+      auth: {
+        spf: spf ?? null,
+        dkim: dkim ?? null,
+        dmarc: dmarc ?? null,
+        compauth: compauth ?? null,
+        arc: arc ?? null,
+        signatures: analysis.auth.signatures,
+      },
       verdicts: analysis.verdicts.map(({ source, field, value, meaning }) => ({ source, field, value, meaning })),
       messageId: analysis.messageId ?? null,
       subject: analysis.subject ?? null,

@@ -3,7 +3,8 @@ import type { HeaderAnalysis, Problem } from '../../src/headers';
 
 /** `headers.spam` (spam, bulk and allow-list verdicts in words) and `headers.partial` (what was odd about the paste). */
 
-const ALLOW_LAST = 'Allow lists are a last resort: an allow entry skips filtering for everything that matches it, spoofed and malicious mail included. Use one only when the steps above cannot fix it, as narrowly as it goes (one sender, not a domain), and remove it when the sender is fixed.';
+const ALLOW_LAST =
+  'Allow lists are a last resort: an allow entry skips filtering for everything that matches it, spoofed and malicious mail included. Use one only when the steps above cannot fix it, as narrowly as it goes (one sender, not a domain), and remove it when the sender is fixed.';
 
 /** The same verdict often comes twice (X-MS-Exchange-Organization-SCL and the Forefront report's SCL): say it once. */
 function once<T extends { meaning: string }>(verdicts: readonly T[]): T[] {
@@ -19,15 +20,27 @@ export function spamFinding(analysis: HeaderAnalysis): Finding | undefined {
     return {
       id: 'headers.spam',
       severity: 'info',
-      message: `Filtering was skipped: ${allowed.slice(0, 3).map((v) => v.meaning).join('; ')}.`,
-      fix: { summary: 'Mail that skips filtering is not checked for spam or phishing. Keep allow entries few, narrow and reviewed; prefer fixing the sender\'s authentication.' },
+      message: `Filtering was skipped: ${allowed
+        .slice(0, 3)
+        .map((v) => v.meaning)
+        .join('; ')}.`,
+      fix: {
+        summary:
+          "Mail that skips filtering is not checked for spam or phishing. Keep allow entries few, narrow and reviewed; prefer fixing the sender's authentication.",
+      },
     };
   }
   const bulkOnly = spam.every((v) => v.kind === 'bulk');
   const authFailed = [analysis.auth.dmarc, analysis.auth.compauth].some((r) => r && /fail/.test(r.result));
   const steps = [
-    ...(authFailed ? ['It failed sender authentication (above): fixing SPF/DKIM/DMARC for the sending domain is the lasting fix.'] : []),
-    ...(bulkOnly ? ['Bulk mail is judged by the bulk complaint level (BCL): raise the anti-spam policy\'s BCL threshold only if your users want this kind of mail.'] : []),
+    ...(authFailed
+      ? ['It failed sender authentication (above): fixing SPF/DKIM/DMARC for the sending domain is the lasting fix.']
+      : []),
+    ...(bulkOnly
+      ? [
+          "Bulk mail is judged by the bulk complaint level (BCL): raise the anti-spam policy's BCL threshold only if your users want this kind of mail.",
+        ]
+      : []),
     'If it is a false positive, report it (Microsoft 365: Defender portal → Submissions; SpamAssassin/rspamd: train it as ham) so the filter learns.',
     'For a message in quarantine, release it; the release is recorded (SFV:SKQ).',
     ALLOW_LAST,
@@ -35,7 +48,10 @@ export function spamFinding(analysis: HeaderAnalysis): Finding | undefined {
   return {
     id: 'headers.spam',
     severity: 'warn',
-    message: `${bulkOnly ? 'Marked as bulk' : 'Marked as spam'}: ${spam.slice(0, 6).map((v) => `${v.meaning} (${v.source})`).join('; ')}.`,
+    message: `${bulkOnly ? 'Marked as bulk' : 'Marked as spam'}: ${spam
+      .slice(0, 6)
+      .map((v) => `${v.meaning} (${v.source})`)
+      .join('; ')}.`,
     fix: { summary: 'Find out why before letting it through: the verdicts above name the reason.', steps },
   };
 }
@@ -70,7 +86,8 @@ function describeProblem(problem: Problem): string {
 /** `headers.loop`: the same server receives the message again and again. */
 export function loopFinding(analysis: HeaderAnalysis): Finding | undefined {
   const counts = new Map<string, number>();
-  for (const hop of analysis.hops) if (hop.by) counts.set(hop.by.toLowerCase(), (counts.get(hop.by.toLowerCase()) ?? 0) + 1);
+  for (const hop of analysis.hops)
+    if (hop.by) counts.set(hop.by.toLowerCase(), (counts.get(hop.by.toLowerCase()) ?? 0) + 1);
   const [host, times] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
   // Twice is normal (a content filter hands mail back to the same MTA); four times is a loop.
   if (times < LOOP_TIMES) return undefined;
@@ -79,7 +96,8 @@ export function loopFinding(analysis: HeaderAnalysis): Finding | undefined {
     severity: 'fail',
     message: `Mail loop: ${host} received this message ${times} times in ${analysis.hops.length} hops.`,
     fix: {
-      summary: 'Two servers keep handing the message to each other. Find the pair in the hop table and what makes each send it to the other.',
+      summary:
+        'Two servers keep handing the message to each other. Find the pair in the hop table and what makes each send it to the other.',
       steps: [
         'A forwarding rule or contact that points back (a mailbox forwarding to an address that forwards to it).',
         'An accepted domain set as internal relay on both sides, or a smart host / send connector that points at the server it came from.',
@@ -101,9 +119,10 @@ export function partialFinding(analysis: HeaderAnalysis): Finding | undefined {
     severity: onlyBody ? 'info' : 'warn',
     message: `The header block is partial or odd: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`,
     fix: {
-      summary: 'Paste the whole header block as the mail program shows it, from the first line to the blank line before the body.',
+      summary:
+        'Paste the whole header block as the mail program shows it, from the first line to the blank line before the body.',
       steps: [
-        'Outlook: File → Properties → Internet headers (or the message\'s … → View → Message details in Outlook on the web).',
+        "Outlook: File → Properties → Internet headers (or the message's … → View → Message details in Outlook on the web).",
         'Gmail: ⋮ → Show original; copy everything above the body.',
         'Postfix/Thunderbird: View → Message source, up to the first blank line.',
       ],

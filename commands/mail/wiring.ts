@@ -22,9 +22,14 @@ function resolverFrom(dns: MailDns): Resolver {
     async resolve(hostname) {
       const lookup = await dns.addresses(hostname);
       if (lookup.records.length === 0) {
-        throw Object.assign(new Error(`${hostname}: ${lookup.reason ?? lookup.status}`), { code: lookup.status === 'nxdomain' || lookup.status === 'nodata' ? 'ENOTFOUND' : 'EAI_AGAIN' });
+        throw Object.assign(new Error(`${hostname}: ${lookup.reason ?? lookup.status}`), {
+          code: lookup.status === 'nxdomain' || lookup.status === 'nodata' ? 'ENOTFOUND' : 'EAI_AGAIN',
+        });
       }
-      return lookup.records.map((address) => ({ address, family: address.includes(':') ? 6 as const : 4 as const }));
+      return lookup.records.map((address) => ({
+        address,
+        family: address.includes(':') ? (6 as const) : (4 as const),
+      }));
     },
   };
 }
@@ -43,9 +48,14 @@ export function createMailEngine(deps: CommandDeps): MailEngine {
   const dnsClient = (): DnsClient => {
     if (!client) {
       try {
-        client = createDnsClient({ servers: parseDnsServers(deps.config.dns.servers), timeoutMs: deps.config.dns.timeoutMs });
+        client = createDnsClient({
+          servers: parseDnsServers(deps.config.dns.servers),
+          timeoutMs: deps.config.dns.timeoutMs,
+        });
       } catch (error) {
-        throw new DiagError('config.invalid', (error as Error).message, { fix: { summary: 'Set dns.servers (DIAGBOT_DNS_SERVERS) to resolver addresses, e.g. 10.0.0.53,10.0.0.54:53.' } });
+        throw new DiagError('config.invalid', (error as Error).message, {
+          fix: { summary: 'Set dns.servers (DIAGBOT_DNS_SERVERS) to resolver addresses, e.g. 10.0.0.53,10.0.0.54:53.' },
+        });
       }
     }
     return client;
@@ -55,7 +65,10 @@ export function createMailEngine(deps: CommandDeps): MailEngine {
     return trust;
   };
   const caList = (): Promise<string[]> => {
-    ca ??= Promise.all(extraCaFiles.map((file) => readFile(file, 'utf8'))).then((extra) => [...rootCertificates, ...extra]);
+    ca ??= Promise.all(extraCaFiles.map((file) => readFile(file, 'utf8'))).then((extra) => [
+      ...rootCertificates,
+      ...extra,
+    ]);
     return ca;
   };
 
@@ -70,8 +83,22 @@ export function createMailEngine(deps: CommandDeps): MailEngine {
         try {
           const { probe, analysis } = await certs.check({ host, port: 25, mode: 'starttls-smtp', signal });
           return {
-            ok: true, protocol: probe.protocol, chain: probe.chain, certIds: analysis.issues.map((i) => i.id), trusted: analysis.trusted, daysRemaining: analysis.daysRemaining,
-            certificate: { trusted: analysis.trusted, daysRemaining: analysis.daysRemaining, protocol: probe.protocol, cipher: probe.cipher, address: probe.address, chain: analysis.chain, nameMatch: analysis.nameMatch, issues: analysis.issues.map((i) => i.id) },
+            ok: true,
+            protocol: probe.protocol,
+            chain: probe.chain,
+            certIds: analysis.issues.map((i) => i.id),
+            trusted: analysis.trusted,
+            daysRemaining: analysis.daysRemaining,
+            certificate: {
+              trusted: analysis.trusted,
+              daysRemaining: analysis.daysRemaining,
+              protocol: probe.protocol,
+              cipher: probe.cipher,
+              address: probe.address,
+              chain: analysis.chain,
+              nameMatch: analysis.nameMatch,
+              issues: analysis.issues.map((i) => i.id),
+            },
           };
         } catch (error) {
           if (!isFindingError(error)) throw error;
@@ -80,7 +107,12 @@ export function createMailEngine(deps: CommandDeps): MailEngine {
       };
       const fetchPolicy = async (domain: string): Promise<{ url: string; body: string }> =>
         fetchMtaStsPolicy(domain, { net, ca: await caList(), timeoutMs: deps.config.timeouts.stepMs, signal });
-      return checkMailDomain(request, { dns, probeMx, fetchPolicy, expiryWarningDays: deps.config.tls.expiryWarningDays });
+      return checkMailDomain(request, {
+        dns,
+        probeMx,
+        fetchPolicy,
+        expiryWarningDays: deps.config.tls.expiryWarningDays,
+      });
     },
   };
 }

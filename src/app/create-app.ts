@@ -97,14 +97,25 @@ export interface App {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const serving = overrides.serving ?? false;
   const quiet = overrides.quiet ?? false;
-  const secrets = [config.ldap.password, config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.teams.appPassword,
-    databaseUrlPassword(config.store.url), ...(overrides.secrets ?? [])]
-    .filter((s): s is string => typeof s === 'string');
-  const log = overrides.log ?? createLogger({ level: quiet && !overrides.verbose ? 'silent' : config.log.level, secrets });
+  const secrets = [
+    config.ldap.password,
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.teams.appPassword,
+    databaseUrlPassword(config.store.url),
+    ...(overrides.secrets ?? []),
+  ].filter((s): s is string => typeof s === 'string');
+  const log =
+    overrides.log ?? createLogger({ level: quiet && !overrides.verbose ? 'silent' : config.log.level, secrets });
   // First: everything after counts through it. prom-client loads only where GET /metrics is served.
   const metrics = overrides.metrics ?? (serving ? (await import('../metrics/registry')).createMetrics() : noMetrics());
   const now = overrides.now ?? ((): Date => new Date());
-  const net: NetContext = { policy: overrides.policy ?? createTargetPolicy(config.targets), resolver: overrides.resolver ?? systemResolver, timeouts: config.timeouts };
+  const net: NetContext = {
+    policy: overrides.policy ?? createTargetPolicy(config.targets),
+    resolver: overrides.resolver ?? systemResolver,
+    timeouts: config.timeouts,
+  };
 
   const health = createHealthRegistry();
   const readiness = createHealthRegistry();
@@ -121,16 +132,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (!up && serving) log.error({ reason }, 'the store is unavailable');
     },
   });
-  const guard = createGuard({ roles: config.roles, limits: config.limits, limiters: overrides.limiters ?? store.limiters, ports: config.targets.ports, policy: net.policy, log });
+  const guard = createGuard({
+    roles: config.roles,
+    limits: config.limits,
+    limiters: overrides.limiters ?? store.limiters,
+    ports: config.targets.ports,
+    policy: net.policy,
+    log,
+  });
   const directory = overrides.directory ?? buildDirectory(config, net, log);
 
   // The scheduler exists only while `serve` runs; until then a changed digest needs nothing rescheduled.
   const digests: { scheduler?: DigestScheduler } = {};
   const digestsChanged = (): void => {
-    void digests.scheduler?.refresh().catch((error: unknown) => log.error({ err: error }, 'rescheduling the digests failed'));
+    void digests.scheduler
+      ?.refresh()
+      .catch((error: unknown) => log.error({ err: error }, 'rescheduling the digests failed'));
   };
   const deps: CommandDeps = { config, net, log, now, audit: store.audit, directory, store: store.open, digestsChanged };
-  const commands = guard.applyRoles([...(overrides.commands ?? []), ...(overrides.onlyCommands ?? createCommands)(deps)]);
+  const commands = guard.applyRoles([
+    ...(overrides.commands ?? []),
+    ...(overrides.onlyCommands ?? createCommands)(deps),
+  ]);
   // Each listener is isolated by the router's own try/catch; the guard gives back its probe slot first.
   const listeners: CompletedListener[] = [
     createAuditRecorder({ store: store.audit, scrub: secretScrubber(secrets), now, log }),
@@ -149,7 +172,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   const app: App = {
-    config, log, metrics, router, store, directory, health, readiness, overrides,
+    config,
+    log,
+    metrics,
+    router,
+    store,
+    directory,
+    health,
+    readiness,
+    overrides,
     async serve() {
       const { startServing } = await import('./serve');
       return startServing(app, digests);

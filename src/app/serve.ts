@@ -35,14 +35,20 @@ export async function startServing(app: App, digestSlot: { scheduler?: DigestSch
   // Nothing a client sends may end the process: what escapes every adapter's own handling is logged, counted, survived.
   const removeLastResort = installLastResort(log, (kind) => metrics.countUnhandled(kind));
   const http = createHttpServer({
-    port: config.http.port, host: config.http.host, log, metrics: () => metrics.render(), health: app.health, readiness: app.readiness,
+    port: config.http.port,
+    host: config.http.host,
+    log,
+    metrics: () => metrics.render(),
+    health: app.health,
+    readiness: app.readiness,
   });
   app.health.set('store', true);
   app.readiness.set('store', true);
   const storeCheck = setInterval(() => app.store.check(), 10_000).unref();
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => log.error({ err: error }, 'stopping an adapter failed'));
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => log.error({ err: error }, 'stopping an adapter failed'));
   };
   const release = (): void => {
     clearInterval(storeCheck);
@@ -54,11 +60,12 @@ export async function startServing(app: App, digestSlot: { scheduler?: DigestSch
     return {
       ...running,
       http,
-      stop: () => (stopped ??= (async () => {
-        await stopAll();
-        await http.close();
-        release();
-      })()),
+      stop: () =>
+        (stopped ??= (async () => {
+          await stopAll();
+          await http.close();
+          release();
+        })()),
     };
   } catch (error) {
     // A refused token or a port in use: what did start stops again, so nothing is left behind.
@@ -70,7 +77,11 @@ export async function startServing(app: App, digestSlot: { scheduler?: DigestSch
 
 /** The adapters, the scheduler and the port; each started piece leaves its stop in `stops`. */
 async function startAll(
-  app: App, http: HttpServer, store: Store, stops: Array<() => Promise<void>>, digestSlot: { scheduler?: DigestScheduler },
+  app: App,
+  http: HttpServer,
+  store: Store,
+  stops: Array<() => Promise<void>>,
+  digestSlot: { scheduler?: DigestScheduler },
 ): Promise<Omit<Serving, 'http' | 'stop'>> {
   const { config, log } = app;
   const shared = app.store.postgres ? await app.store.postgres() : undefined;
@@ -131,7 +142,11 @@ function reportStore(store: PostgresStore, http: HttpServer, log: Logger): void 
   store.availability.onChange((up, error) => {
     http.readiness.set('store', up, up ? undefined : 'database unreachable');
     if (up) log.info({ database: store.shown }, 'the database is reachable again; resuming');
-    else log.error({ database: store.shown, err: error }, 'the database is unreachable; answering store.unavailable and pausing the scheduler until it returns');
+    else
+      log.error(
+        { database: store.shown, err: error },
+        'the database is unreachable; answering store.unavailable and pausing the scheduler until it returns',
+      );
   });
 }
 
@@ -152,7 +167,12 @@ async function startSlack(app: App, http: HttpServer, shared?: PostgresStore): P
     signingSecret: slackConfig.signingSecret,
     appToken: slackConfig.appToken,
     apiUrl: slackConfig.apiUrl,
-    webApi: { timeoutMs: slackConfig.apiTimeoutMs, retries: slackConfig.apiRetries, retryMinMs: slackConfig.apiRetryMinMs, retryMaxMs: slackConfig.apiRetryMaxMs },
+    webApi: {
+      timeoutMs: slackConfig.apiTimeoutMs,
+      retries: slackConfig.apiRetries,
+      retryMinMs: slackConfig.apiRetryMinMs,
+      retryMaxMs: slackConfig.apiRetryMaxMs,
+    },
     bodyLimitBytes: slackConfig.bodyLimitBytes,
     bodyDeadlineMs: slackConfig.bodyDeadlineMs,
     interimAfterMs: slackConfig.interimAfterMs,

@@ -48,11 +48,12 @@ export function createAppStore(config: Config, options: AppStoreOptions): AppSto
   const guard = createStoreGuard(path, options.onState);
   let opened: Promise<Store> | undefined;
   const given = options.store;
-  const open = (): Promise<Store> => (opened ??= given
-    ? Promise.resolve(given)
-    : url
-      ? import('../store/postgres').then((m) => m.openPostgresStore(url, { connectTimeoutMs: 2000 }))
-      : import('../store/sqlite').then((m) => guard.guard<Store>(m.openSqliteStore(path))));
+  const open = (): Promise<Store> =>
+    (opened ??= given
+      ? Promise.resolve(given)
+      : url
+        ? import('../store/postgres').then((m) => m.openPostgresStore(url, { connectTimeoutMs: 2000 }))
+        : import('../store/sqlite').then((m) => guard.guard<Store>(m.openSqliteStore(path))));
   const isPostgres = given ? isPostgresStore(given) : Boolean(url);
   const postgres = isPostgres ? async (): Promise<PostgresStore> => (await open()) as PostgresStore : undefined;
 
@@ -61,14 +62,16 @@ export function createAppStore(config: Config, options: AppStoreOptions): AppSto
   else if (postgres) audit = sharedAudit(postgres);
   else if (given && !('db' in given)) audit = createMemoryAuditStore();
   else {
-    audit = guard.guard(openAuditStore({
-      store: async () => (await open()) as SqliteStore,
-      path: given ? (given as SqliteStore).path : path,
-      create: options.createAudit || given !== undefined,
-      retentionDays: config.audit.retentionDays,
-      now: options.now,
-      log: options.log,
-    }));
+    audit = guard.guard(
+      openAuditStore({
+        store: async () => (await open()) as SqliteStore,
+        path: given ? (given as SqliteStore).path : path,
+        create: options.createAudit || given !== undefined,
+        retentionDays: config.audit.retentionDays,
+        now: options.now,
+        log: options.log,
+      }),
+    );
   }
 
   return {

@@ -67,13 +67,19 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const fromFile = file ? readYaml(file) : {};
   for (const secret of SECRET_PATHS) {
     if (getPath(fromFile, secret.split('.')) !== undefined) {
-      throw new DiagError('config.invalid', `${file}: ${secret} is a secret; set it in the environment (see diagbot.example.yaml), not in the file`);
+      throw new DiagError(
+        'config.invalid',
+        `${file}: ${secret} is a secret; set it in the environment (see diagbot.example.yaml), not in the file`,
+      );
     }
   }
   // A database URL may sit in the file, but its password may not: that comes from DIAGBOT_DATABASE_URL.
   const fileUrl = getPath(fromFile, ['store', 'url']);
   if (typeof fileUrl === 'string' && databaseUrlPassword(fileUrl) !== undefined) {
-    throw new DiagError('config.invalid', `${file}: store.url holds a password; set the whole URL in DIAGBOT_DATABASE_URL instead, not in the file`);
+    throw new DiagError(
+      'config.invalid',
+      `${file}: store.url holds a password; set the whole URL in DIAGBOT_DATABASE_URL instead, not in the file`,
+    );
   }
   const merged = structuredClone(fromFile) as Record<string, unknown>;
   for (const { env: name, path, kind } of ENV_KEYS) {
@@ -110,7 +116,8 @@ function readYaml(file: string): Record<string, unknown> {
     throw new DiagError('config.invalid', `${file} is not valid YAML: ${(error as Error).message}`);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new DiagError('config.invalid', `${file} must hold a YAML mapping at the top level`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new DiagError('config.invalid', `${file} must hold a YAML mapping at the top level`);
   return parsed as Record<string, unknown>;
 }
 
@@ -128,7 +135,11 @@ function parseYamlText(text: string): unknown {
 
 function convert(name: string, value: string, kind: 'string' | 'list' | 'int' | 'off'): unknown {
   if (kind === 'off') return false;
-  if (kind === 'list') return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  if (kind === 'list')
+    return value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
   if (kind === 'int') {
     const n = z.coerce.number().int().safeParse(value);
     if (!n.success) throw new DiagError('config.invalid', `${name}: expected a whole number, got "${value}"`);

@@ -30,7 +30,8 @@ const kebab = (camelName: string): string => camelName.replace(/[A-Z]/g, (c) => 
 /** The object of words a schema reads, looking through a `.transform` (which reads the words into a typed input). */
 function wordsSchema(schema: z.ZodType): z.ZodType {
   let current = schema;
-  for (let depth = 0; depth < 10 && current.def.type === 'pipe'; depth += 1) current = (current.def as unknown as { in: z.ZodType }).in;
+  for (let depth = 0; depth < 10 && current.def.type === 'pipe'; depth += 1)
+    current = (current.def as unknown as { in: z.ZodType }).in;
   return current;
 }
 
@@ -59,7 +60,8 @@ export function collectArgs(command: Command, rest: string): Record<string, unkn
   try {
     words = tokenize(rest);
   } catch (error) {
-    if (isDiagError(error, 'args.tokenize')) throw usageError(`${error.message} in \`${command.name} ${rest.trim()}\``, command.examples[0]);
+    if (isDiagError(error, 'args.tokenize'))
+      throw usageError(`${error.message} in \`${command.name} ${rest.trim()}\``, command.examples[0]);
     throw error;
   }
   const flags = new Map(flagsOf(command).map((flag) => [flag.name, flag]));

@@ -21,12 +21,16 @@ export function replyForError(command: string, error: unknown, context: Unexpect
   if (isFindingError(error)) return findingErrorReply(command, error);
   const { correlationId, log } = context;
   log.error({ err: error, command }, 'command failed unexpectedly');
-  return errorReply(command, {
-    id: 'internal',
-    severity: 'error',
-    message: `Something went wrong inside diagbot (correlation id ${correlationId}).`,
-    fix: { summary: `Tell the diagbot admins; they can find the details in the logs under ${correlationId}.` },
-  }, { correlationId });
+  return errorReply(
+    command,
+    {
+      id: 'internal',
+      severity: 'error',
+      message: `Something went wrong inside diagbot (correlation id ${correlationId}).`,
+      fix: { summary: `Tell the diagbot admins; they can find the details in the logs under ${correlationId}.` },
+    },
+    { correlationId },
+  );
 }
 
 /** A DiagError whose code is a finding id as the `error` Reply of `command` (also main's bad configuration under --json). */

@@ -77,7 +77,10 @@ export class DiagError<C extends ErrorCode = ErrorCode> extends Error {
  * @example
  * if (isDiagError(error, 'store.failed', 'store.config')) throw new DiagError('store.unavailable', error.message);
  */
-export function isDiagError<C extends ErrorCode = ErrorCode>(value: unknown, ...codes: readonly C[]): value is DiagError<C> {
+export function isDiagError<C extends ErrorCode = ErrorCode>(
+  value: unknown,
+  ...codes: readonly C[]
+): value is DiagError<C> {
   return value instanceof DiagError && (codes.length === 0 || (codes as readonly ErrorCode[]).includes(value.code));
 }
 

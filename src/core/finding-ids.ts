@@ -8,32 +8,106 @@
 /** The ids contracts/reply.md lists, in its order: the shared errors, then one list per command. */
 export const CONTRACT_FINDING_IDS = [
   // Errors every command shares
-  'usage', 'policy.denied', 'net.dns', 'net.refused', 'net.timeout', 'net.unreachable', 'internal',
+  'usage',
+  'policy.denied',
+  'net.dns',
+  'net.refused',
+  'net.timeout',
+  'net.unreachable',
+  'internal',
   // cert
-  'cert.ok', 'cert.expired', 'cert.not-yet-valid', 'cert.expiring-soon', 'cert.name-mismatch', 'cert.cn-not-in-san',
-  'cert.short-name', 'cert.untrusted.self-signed', 'cert.untrusted.missing-intermediate', 'cert.untrusted.unknown-root',
-  'cert.weak-key', 'cert.weak-signature', 'cert.principal-name-mismatch', 'cert.starttls-unsupported', 'cert.handshake-failed',
+  'cert.ok',
+  'cert.expired',
+  'cert.not-yet-valid',
+  'cert.expiring-soon',
+  'cert.name-mismatch',
+  'cert.cn-not-in-san',
+  'cert.short-name',
+  'cert.untrusted.self-signed',
+  'cert.untrusted.missing-intermediate',
+  'cert.untrusted.unknown-root',
+  'cert.weak-key',
+  'cert.weak-signature',
+  'cert.principal-name-mismatch',
+  'cert.starttls-unsupported',
+  'cert.handshake-failed',
   // relay
-  'relay.accepted', 'relay.denied', 'relay.open', 'relay.blocked-allowed-client', 'relay.auth-required', 'relay.policy.path',
-  'relay.policy.no-connector', 'relay.policy.automap-open-relay', 'relay.policy.snat-mismatch', 'relay.policy.port-exhaustion',
-  'smtp.greeting-failed', 'smtp.unexpected-reply', 'smtp.xclient-unsupported',
+  'relay.accepted',
+  'relay.denied',
+  'relay.open',
+  'relay.blocked-allowed-client',
+  'relay.auth-required',
+  'relay.policy.path',
+  'relay.policy.no-connector',
+  'relay.policy.automap-open-relay',
+  'relay.policy.snat-mismatch',
+  'relay.policy.port-exhaustion',
+  'smtp.greeting-failed',
+  'smtp.unexpected-reply',
+  'smtp.xclient-unsupported',
   // ou
-  'ou.found', 'ou.default-container', 'ou.not-found', 'ou.ambiguous', 'ou.disabled', 'ldap.bind-failed', 'ldap.unavailable',
+  'ou.found',
+  'ou.default-container',
+  'ou.not-found',
+  'ou.ambiguous',
+  'ou.disabled',
+  'ldap.bind-failed',
+  'ldap.unavailable',
   // explain (beside the `kb.<entry-id>` and `code.<kind>` families below)
   'explain.no-match',
   // digest
-  'digest.created', 'digest.removed', 'digest.list', 'digest.ran', 'digest.changed', 'digest.bad-schedule',
+  'digest.created',
+  'digest.removed',
+  'digest.list',
+  'digest.ran',
+  'digest.changed',
+  'digest.bad-schedule',
   // mail
-  'mail.ok', 'mail.mx.none', 'mail.mx.null', 'mail.mx.implicit', 'mail.mx.cname', 'mail.mx.ip-literal', 'mail.mx.unresolvable',
-  'mail.starttls.missing', 'mail.starttls.cert', 'mail.dane.mismatch', 'mail.dane.unsigned', 'mail.dane.bogus', 'mail.dane.rollover',
-  'mail.mta-sts.missing', 'mail.mta-sts.testing', 'mail.mta-sts.mx-not-covered', 'mail.mta-sts.policy-unreachable',
-  'mail.mta-sts.invalid', 'mail.tls-rpt.missing', 'mail.tls-rpt.invalid', 'mail.spf.missing', 'mail.spf.multiple',
-  'mail.spf.syntax', 'mail.spf.too-many-lookups', 'mail.spf.void-lookups', 'mail.spf.permissive', 'mail.dkim.missing',
-  'mail.dkim.weak-key', 'mail.dkim.revoked', 'mail.dkim.testing', 'mail.dmarc.missing', 'mail.dmarc.invalid', 'mail.dmarc.none',
+  'mail.ok',
+  'mail.mx.none',
+  'mail.mx.null',
+  'mail.mx.implicit',
+  'mail.mx.cname',
+  'mail.mx.ip-literal',
+  'mail.mx.unresolvable',
+  'mail.starttls.missing',
+  'mail.starttls.cert',
+  'mail.dane.mismatch',
+  'mail.dane.unsigned',
+  'mail.dane.bogus',
+  'mail.dane.rollover',
+  'mail.mta-sts.missing',
+  'mail.mta-sts.testing',
+  'mail.mta-sts.mx-not-covered',
+  'mail.mta-sts.policy-unreachable',
+  'mail.mta-sts.invalid',
+  'mail.tls-rpt.missing',
+  'mail.tls-rpt.invalid',
+  'mail.spf.missing',
+  'mail.spf.multiple',
+  'mail.spf.syntax',
+  'mail.spf.too-many-lookups',
+  'mail.spf.void-lookups',
+  'mail.spf.permissive',
+  'mail.dkim.missing',
+  'mail.dkim.weak-key',
+  'mail.dkim.revoked',
+  'mail.dkim.testing',
+  'mail.dmarc.missing',
+  'mail.dmarc.invalid',
+  'mail.dmarc.none',
   'mail.dmarc.external-rua-unauthorized',
   // headers
-  'headers.delay', 'headers.skew', 'headers.auth.spf', 'headers.auth.dkim', 'headers.auth.dmarc', 'headers.auth.compauth',
-  'headers.auth.arc', 'headers.spam', 'headers.partial', 'headers.none',
+  'headers.delay',
+  'headers.skew',
+  'headers.auth.spf',
+  'headers.auth.dkim',
+  'headers.auth.dmarc',
+  'headers.auth.compauth',
+  'headers.auth.arc',
+  'headers.spam',
+  'headers.partial',
+  'headers.none',
 ] as const;
 
 /**
@@ -43,17 +117,35 @@ export const CONTRACT_FINDING_IDS = [
  */
 export const EXTRA_FINDING_IDS = [
   // configuration and guard rails
-  'config.invalid', 'auth.forbidden', 'rate.limited',
+  'config.invalid',
+  'auth.forbidden',
+  'rate.limited',
   // the connection closed mid-conversation (a step of net.* that the contract does not name)
   'net.closed',
   // the store and the platforms' post ports
-  'store.unavailable', 'teams.not-started', 'teams.no-conversation',
+  'store.unavailable',
+  'teams.not-started',
+  'teams.no-conversation',
   // digest beyond the contract's list
-  'digest.paused', 'digest.resumed', 'digest.limit', 'digest.busy', 'digest.not-found',
+  'digest.paused',
+  'digest.resumed',
+  'digest.limit',
+  'digest.busy',
+  'digest.not-found',
   // mail and headers beyond the contract's list
-  'mail.mx.unreachable', 'mail.spf.macros', 'mail.dkim.invalid', 'headers.loop',
+  'mail.mx.unreachable',
+  'mail.spf.macros',
+  'mail.dkim.invalid',
+  'headers.loop',
   // help and audit, commands added after the contract
-  'help.usage', 'help.option', 'help.note', 'help.command', 'audit.summary', 'audit.more', 'audit.entry', 'audit.unavailable',
+  'help.usage',
+  'help.option',
+  'help.note',
+  'help.command',
+  'audit.summary',
+  'audit.more',
+  'audit.entry',
+  'audit.unavailable',
 ] as const;
 
 /**
@@ -62,7 +154,19 @@ export const EXTRA_FINDING_IDS = [
  * commands/explain.ts until it is added here too.
  */
 export const CODE_FINDING_KINDS = [
-  'hresult', 'win32', 'ntstatus', 'ldap', 'smtp', 'http', 'tls', 'jet', 'aadsts', 'kdc', 'sspi', 'winhttp', 'schannel',
+  'hresult',
+  'win32',
+  'ntstatus',
+  'ldap',
+  'smtp',
+  'http',
+  'tls',
+  'jet',
+  'aadsts',
+  'kdc',
+  'sspi',
+  'winhttp',
+  'schannel',
 ] as const;
 export type CodeFindingKind = (typeof CODE_FINDING_KINDS)[number];
 
@@ -79,7 +183,11 @@ export type ListedFindingId = (typeof CONTRACT_FINDING_IDS)[number] | (typeof EX
  */
 export type FindingId = ListedFindingId | `kb.${string}` | `code.${CodeFindingKind}`;
 
-const LISTED = new Set<string>([...CONTRACT_FINDING_IDS, ...EXTRA_FINDING_IDS, ...CODE_FINDING_KINDS.map((kind) => `code.${kind}`)]);
+const LISTED = new Set<string>([
+  ...CONTRACT_FINDING_IDS,
+  ...EXTRA_FINDING_IDS,
+  ...CODE_FINDING_KINDS.map((kind) => `code.${kind}`),
+]);
 /** A knowledge-base entry id (src/kb/schema.ts) behind `kb.`. */
 const KB_FINDING = /^kb\.[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
 

@@ -131,7 +131,7 @@ export function errorReply(command: string, finding: Finding, data: Record<strin
 }
 
 const RUNBOOK_TITLE = 'Your runbook';
-const RUNBOOK_SUMMARY = 'See your organisation\'s runbook.';
+const RUNBOOK_SUMMARY = "See your organisation's runbook.";
 
 /**
  * Adds the organisation's runbook link (`config.links[findingId]`) to every finding that has one, so

@@ -120,7 +120,15 @@ export function createRouter(options: RouterOptions): Router {
         if (refusal) {
           reply = refusal;
         } else {
-          const ctx: CommandContext = { request, correlationId, log, signal, now, visibleCommands: () => visible, runText };
+          const ctx: CommandContext = {
+            request,
+            correlationId,
+            log,
+            signal,
+            now,
+            visibleCommands: () => visible,
+            runText,
+          };
           reply = await command.run(args, ctx);
         }
       }
@@ -140,7 +148,10 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   /** `visible`: the commands this person may run; a usage answer lists only those (as `help` does). */
-  function resolve(request: ChatRequest, visible: readonly Command[]): { command: Command; rest: string } | { reply: Reply } {
+  function resolve(
+    request: ChatRequest,
+    visible: readonly Command[],
+  ): { command: Command; rest: string } | { reply: Reply } {
     const text = request.text.trim();
     if (text === '') return { reply: noCommandReply('The message is empty.', visible) };
     const { name, rest } = splitCommandName(text);

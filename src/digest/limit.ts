@@ -4,7 +4,8 @@ export class Semaphore {
   private readonly waiting: Array<() => void> = [];
 
   constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`a concurrency limit must be a whole number >= 1, not ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`a concurrency limit must be a whole number >= 1, not ${limit}`);
     this.available = limit;
   }
 
@@ -27,7 +28,11 @@ export class Semaphore {
 }
 
 /** Maps `items` through `fn` with at most `limit` calls in flight; results keep the items' order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let nextIndex = 0;
   const worker = async (): Promise<void> => {

@@ -10,7 +10,14 @@ import { readSchedule, scheduleError, SCHEDULE_FORMS, type ScheduleWord } from '
 export const DIGEST_SUBCOMMANDS = ['add', 'list', 'show', 'run', 'pause', 'resume', 'remove'] as const;
 export type DigestSubcommand = (typeof DIGEST_SUBCOMMANDS)[number];
 
-const ALIASES: Record<string, DigestSubcommand> = { ls: 'list', rm: 'remove', delete: 'remove', del: 'remove', new: 'add', create: 'add' };
+const ALIASES: Record<string, DigestSubcommand> = {
+  ls: 'list',
+  rm: 'remove',
+  delete: 'remove',
+  del: 'remove',
+  new: 'add',
+  create: 'add',
+};
 
 /** A usage problem in the digest text: a DiagError `digest.usage` (the command turns it into `usage` with its example). */
 function usageProblem(message: string): DiagError {
@@ -113,9 +120,13 @@ export function parseAdd(rest: string): AddRequest {
   let timezone: string | undefined;
   const readFlags = (): void => {
     for (let word = words[index]; word && !word.quoted && word.value.startsWith('--'); word = words[index]) {
-      const [name, inline] = word.value.includes('=') ? [word.value.slice(0, word.value.indexOf('=')), word.value.slice(word.value.indexOf('=') + 1)] : [word.value, undefined];
+      const [name, inline] = word.value.includes('=')
+        ? [word.value.slice(0, word.value.indexOf('=')), word.value.slice(word.value.indexOf('=') + 1)]
+        : [word.value, undefined];
       if (name.toLowerCase() !== '--tz' && name.toLowerCase() !== '--timezone') {
-        throw usageProblem(`\`digest add\` has no option ${name.slice(0, 30)} (it takes --tz); the checks come after the schedule`);
+        throw usageProblem(
+          `\`digest add\` has no option ${name.slice(0, 30)} (it takes --tz); the checks come after the schedule`,
+        );
       }
       if (timezone !== undefined) throw usageProblem('--tz is given twice');
       const value = inline ?? words[index + 1]?.value;
@@ -126,7 +137,9 @@ export function parseAdd(rest: string): AddRequest {
   };
   readFlags();
   if (index >= words.length) {
-    throw scheduleError(`\`digest add\` needs a schedule and at least one check. Schedules: ${SCHEDULE_FORMS.join(' · ')}.`);
+    throw scheduleError(
+      `\`digest add\` needs a schedule and at least one check. Schedules: ${SCHEDULE_FORMS.join(' · ')}.`,
+    );
   }
   const schedule = readSchedule(words.slice(index));
   index += schedule.used;
@@ -134,7 +147,9 @@ export function parseAdd(rest: string): AddRequest {
   const end = index > 0 ? (words[index - 1] as ScannedWord).end : 0;
   const commands = splitCommands(rest.slice(end));
   if (commands.length === 0) {
-    throw usageProblem('a digest needs at least one check after the schedule, e.g. `cert mail.contoso.com; relay 203.0.113.9`');
+    throw usageProblem(
+      'a digest needs at least one check after the schedule, e.g. `cert mail.contoso.com; relay 203.0.113.9`',
+    );
   }
   return { pattern: schedule.pattern, scheduleText: schedule.text, timezone, commands };
 }

@@ -49,7 +49,10 @@ export function problemIds(reply: Reply): string[] {
  * Diffs each check against the same command text in the previous run, by finding id. With no previous
  * run every problem is new; a check the previous run did not have is compared with nothing.
  */
-export function diffResults(current: readonly RunResult[], previous: readonly RunResult[] | undefined): CommandChange[] {
+export function diffResults(
+  current: readonly RunResult[],
+  previous: readonly RunResult[] | undefined,
+): CommandChange[] {
   const before = new Map<string, Set<string>>();
   for (const result of previous ?? []) before.set(result.command, new Set(problemIds(result.reply)));
   return current.map((result) => {
@@ -80,7 +83,8 @@ function daysLeft(reply: Reply): number | undefined {
 
 /** Certificates first, soonest expiry first; the other checks keep the digest's order. */
 export function orderForDisplay(results: readonly RunResult[]): RunResult[] {
-  const certs = results.filter((r) => daysLeft(r.reply) !== undefined)
+  const certs = results
+    .filter((r) => daysLeft(r.reply) !== undefined)
     .sort((a, b) => (daysLeft(a.reply) as number) - (daysLeft(b.reply) as number) || a.position - b.position);
   return [...certs, ...results.filter((r) => daysLeft(r.reply) === undefined)];
 }
@@ -111,35 +115,60 @@ export function buildDigestReply(input: DigestReplyInput): Reply {
       if (finding) newFindings.push({ ...finding, message: `NEW · ${clip(result.command, 80)}: ${finding.message}` });
     }
     for (const id of change?.resolved ?? []) {
-      resolvedFindings.push({ id: 'digest.changed', severity: 'ok', message: `RESOLVED · ${clip(result.command, 80)}: ${id} is no longer reported.` });
+      resolvedFindings.push({
+        id: 'digest.changed',
+        severity: 'ok',
+        message: `RESOLVED · ${clip(result.command, 80)}: ${id} is no longer reported.`,
+      });
     }
   }
   const changed = newCount + resolvedCount > 0;
-  const continuing = continuingCount > 0 ? ` ${continuingCount} problem(s) continue unchanged (see each check below).` : '';
+  const continuing =
+    continuingCount > 0 ? ` ${continuingCount} problem(s) continue unchanged (see each check below).` : '';
   const summary: Finding = changed
-    // The summary stays `info`: the NEW findings below carry their own severity and fix.
-    ? { id: 'digest.changed', severity: 'info', message: `${newCount} new, ${resolvedCount} resolved ${since}.${continuing}` }
+    ? // The summary stays `info`: the NEW findings below carry their own severity and fix.
+      {
+        id: 'digest.changed',
+        severity: 'info',
+        message: `${newCount} new, ${resolvedCount} resolved ${since}.${continuing}`,
+      }
     : { id: 'digest.ran', severity: 'info', message: `No change ${since}.${continuing}` };
 
-  const lines: Fact[] = orderForDisplay(results).slice(0, 60).map((result) => {
-    const change = byCommand.get(result.command);
-    const days = daysLeft(result.reply);
-    let note = '';
-    if (change && change.new.length > 0) note = ` · new: ${change.new.join(', ')}`;
-    else if (change && change.continuing.length > 0) note = ' · unchanged';
-    if (change && change.resolved.length > 0) note += ` · resolved: ${change.resolved.join(', ')}`;
-    const expiry = days !== undefined && !result.reply.title.includes(`${days} day`) ? ` · ${days} days left` : '';
-    return { label: clip(result.command, 80), value: clip(`${result.reply.status.toUpperCase()} · ${result.reply.title}${expiry}${note}`, 300) };
-  });
+  const lines: Fact[] = orderForDisplay(results)
+    .slice(0, 60)
+    .map((result) => {
+      const change = byCommand.get(result.command);
+      const days = daysLeft(result.reply);
+      let note = '';
+      if (change && change.new.length > 0) note = ` · new: ${change.new.join(', ')}`;
+      else if (change && change.continuing.length > 0) note = ' · unchanged';
+      if (change && change.resolved.length > 0) note += ` · resolved: ${change.resolved.join(', ')}`;
+      const expiry = days !== undefined && !result.reply.title.includes(`${days} day`) ? ` · ${days} days left` : '';
+      return {
+        label: clip(result.command, 80),
+        value: clip(`${result.reply.status.toUpperCase()} · ${result.reply.title}${expiry}${note}`, 300),
+      };
+    });
 
   const facts: Fact[] = [
-    { label: 'Checks', value: `${results.length}: ${counts.fail} fail · ${counts.warn} warn · ${counts.error} could not run · ${counts.ok} ok` },
-    { label: 'Slot', value: `${run.slotLocal}${run.kind === 'late' ? ' (late: missed while diagbot was down, run at start)' : run.kind === 'manual' ? ' (run on request)' : ''}` },
+    {
+      label: 'Checks',
+      value: `${results.length}: ${counts.fail} fail · ${counts.warn} warn · ${counts.error} could not run · ${counts.ok} ok`,
+    },
+    {
+      label: 'Slot',
+      value: `${run.slotLocal}${run.kind === 'late' ? ' (late: missed while diagbot was down, run at start)' : run.kind === 'manual' ? ' (run on request)' : ''}`,
+    },
     ...lines,
   ];
   const findings: Finding[] = [summary, ...newFindings.slice(0, MAX_LINES), ...resolvedFindings.slice(0, MAX_LINES)];
   const hidden = Math.max(0, newFindings.length - MAX_LINES) + Math.max(0, resolvedFindings.length - MAX_LINES);
-  if (hidden > 0) findings.push({ id: 'digest.changed', severity: 'info', message: `…and ${hidden} more change(s); \`digest show ${digest.id}\` has them all.` });
+  if (hidden > 0)
+    findings.push({
+      id: 'digest.changed',
+      severity: 'info',
+      message: `…and ${hidden} more change(s); \`digest show ${digest.id}\` has them all.`,
+    });
 
   const changeText = changed ? `${newCount} new, ${resolvedCount} resolved` : 'no change';
   return makeReply({

@@ -73,13 +73,19 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
       } catch (error) {
         // The router turns every handler error into a Reply; this guards a door that throws anyway.
         log.error({ err: error, digest: digest.id, command }, 'a digest check threw');
-        reply = errorReply(command.split(/\s/)[0] ?? 'digest', { id: 'internal', severity: 'error', message: 'The check failed inside diagbot; see the logs.' });
+        reply = errorReply(command.split(/\s/)[0] ?? 'digest', {
+          id: 'internal',
+          severity: 'error',
+          message: 'The check failed inside diagbot; see the logs.',
+        });
       }
       return { position, command, reply };
     });
     if (signal.aborted) return false;
     const previous = await runs.previousFinished(digest.id, {
-      atOrBefore: run.slotAt, excludeRunId: run.id, scope: run.kind === 'manual' ? 'any' : 'scheduled',
+      atOrBefore: run.slotAt,
+      excludeRunId: run.id,
+      scope: run.kind === 'manual' ? 'any' : 'scheduled',
     });
     const previousResults = previous ? await runs.results(previous.id) : undefined;
     const now = options.now();
@@ -87,11 +93,17 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
       digest: digestView(digest, now),
       run: runView(digest, run),
       results,
-      previous: previous && previousResults ? { results: previousResults, slotLocal: runView(digest, previous).slotLocal } : undefined,
+      previous:
+        previous && previousResults
+          ? { results: previousResults, slotLocal: runView(digest, previous).slotLocal }
+          : undefined,
     });
     const finished = await runs.finish(run.id, owner, { results, reply, status: reply.status, now });
     if (!finished) {
-      log.warn({ digest: digest.id, run: run.id }, 'another instance took this digest run over; its results are dropped here');
+      log.warn(
+        { digest: digest.id, run: run.id },
+        'another instance took this digest run over; its results are dropped here',
+      );
       return false;
     }
     await runs.prune(digest.id, options.keepRuns);
@@ -103,7 +115,11 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
     for (let attempt = run.postAttempts + 1; attempt <= options.retry.attempts && !signal.aborted; attempt += 1) {
       if (!(await runs.beginPost(run.id, owner, options.now()))) return;
       try {
-        if (!port) throw new DiagError('digest.post-refused', `no ${digest.platform} door is running in this diagbot to post through`);
+        if (!port)
+          throw new DiagError(
+            'digest.post-refused',
+            `no ${digest.platform} door is running in this diagbot to post through`,
+          );
         if (!run.reply) throw new DiagError('digest.post-refused', 'the run has no digest to post');
         const { messageId } = await port.post({ platform: port.platform, channelId: digest.channelId }, run.reply);
         await runs.endPost(run.id, owner, { state: 'posted', messageId, now: options.now() });
@@ -126,26 +142,36 @@ export function createDigestRunner(options: DigestRunnerOptions): DigestRunner {
     }
   }
 
-  async function process(digest: DigestRecord, claimed: RunRecord, outer?: AbortSignal): Promise<RunRecord | undefined> {
+  async function process(
+    digest: DigestRecord,
+    claimed: RunRecord,
+    outer?: AbortSignal,
+  ): Promise<RunRecord | undefined> {
     const controller = new AbortController();
     const onOuterAbort = (): void => controller.abort();
     outer?.addEventListener('abort', onOuterAbort, { once: true });
     let lost = false;
     let beat: unknown;
     const renew = (): void => {
-      beat = options.timers.setTimeout(() => {
-        runs.heartbeat(claimed.id, owner, options.now()).then((ours) => {
-          if (!ours) {
-            lost = true;
-            controller.abort();
-          } else if (!controller.signal.aborted) {
-            renew();
-          }
-        }, (error: unknown) => {
-          log.error({ err: error, run: claimed.id }, 'renewing a digest run lease failed');
-          if (!controller.signal.aborted) renew();
-        });
-      }, Math.max(50, Math.floor(options.leaseMs / 3)));
+      beat = options.timers.setTimeout(
+        () => {
+          runs.heartbeat(claimed.id, owner, options.now()).then(
+            (ours) => {
+              if (!ours) {
+                lost = true;
+                controller.abort();
+              } else if (!controller.signal.aborted) {
+                renew();
+              }
+            },
+            (error: unknown) => {
+              log.error({ err: error, run: claimed.id }, 'renewing a digest run lease failed');
+              if (!controller.signal.aborted) renew();
+            },
+          );
+        },
+        Math.max(50, Math.floor(options.leaseMs / 3)),
+      );
     };
     renew();
     const release = await slots.acquire();

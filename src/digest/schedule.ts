@@ -27,7 +27,14 @@ function zoneFormat(timezone: string): Intl.DateTimeFormat {
   let format = zoneFormats.get(timezone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     zoneFormats.set(timezone, format);
   }
@@ -46,18 +53,28 @@ export function checkTimezone(timezone: string): string {
     if (canonicalZones.size < 1000) canonicalZones.set(timezone, canonical);
     return canonical;
   } catch {
-    throw scheduleError(`\`${timezone.slice(0, 40)}\` is not a time zone; use an IANA name such as Europe/London, America/New_York or UTC.`);
+    throw scheduleError(
+      `\`${timezone.slice(0, 40)}\` is not a time zone; use an IANA name such as Europe/London, America/New_York or UTC.`,
+    );
   }
 }
 
 /** The wall-clock fields of `date` in `timezone`. */
-export function localTime(date: Date, timezone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+export function localTime(
+  date: Date,
+  timezone: string,
+): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const parts: Record<string, number> = {};
   for (const part of zoneFormat(timezone).formatToParts(date)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   return {
-    year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0, hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0,
+    year: parts.year ?? 0,
+    month: parts.month ?? 0,
+    day: parts.day ?? 0,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
   };
 }
 
@@ -97,7 +114,9 @@ export function compileSchedule(pattern: string, timezone: string, options: Comp
   const zone = checkTimezone(timezone);
   const fields = pattern.trim().split(/\s+/);
   if (!pattern.startsWith('@') && fields.length !== 5) {
-    throw scheduleError(`A cron schedule has five fields (minute hour day-of-month month day-of-week); \`${pattern.slice(0, 40)}\` has ${fields.length}.`);
+    throw scheduleError(
+      `A cron schedule has five fields (minute hour day-of-month month day-of-week); \`${pattern.slice(0, 40)}\` has ${fields.length}.`,
+    );
   }
   let cron: Cron;
   let parsed: CronPattern;
@@ -105,15 +124,20 @@ export function compileSchedule(pattern: string, timezone: string, options: Comp
     cron = new Cron(pattern, { timezone: zone, paused: true, legacyMode: true });
     parsed = new CronPattern(pattern, zone);
   } catch (error) {
-    throw scheduleError(`\`${pattern.slice(0, 40)}\` is not a valid cron pattern: ${(error as Error).message.replace(/^CronPattern: /, '')}.`);
+    throw scheduleError(
+      `\`${pattern.slice(0, 40)}\` is not a valid cron pattern: ${(error as Error).message.replace(/^CronPattern: /, '')}.`,
+    );
   }
   // Checking the spacing costs 100 slot calculations: done when a digest is added, not on every load.
   const sample = options.minIntervalMinutes > 0 ? cron.nextRuns(100, options.now) : [];
-  if (options.minIntervalMinutes > 0 && sample.length === 0) throw scheduleError(`\`${pattern}\` never fires (no such date).`);
+  if (options.minIntervalMinutes > 0 && sample.length === 0)
+    throw scheduleError(`\`${pattern}\` never fires (no such date).`);
   for (let i = 1; i < sample.length; i += 1) {
     const gap = ((sample[i] as Date).getTime() - (sample[i - 1] as Date).getTime()) / 60_000;
     if (gap < options.minIntervalMinutes) {
-      throw scheduleError(`\`${pattern}\` fires every ${gap} minute(s); digests may run at most every ${options.minIntervalMinutes} minutes.`);
+      throw scheduleError(
+        `\`${pattern}\` fires every ${gap} minute(s); digests may run at most every ${options.minIntervalMinutes} minutes.`,
+      );
     }
   }
   const matchesWallClock = (date: Date): boolean => {

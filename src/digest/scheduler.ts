@@ -75,7 +75,9 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
   let chain: Promise<void> = Promise.resolve();
 
   const track = (work: Promise<unknown>): void => {
-    const tracked = work.catch((error: unknown) => log.error({ err: error }, 'a digest run failed unexpectedly')).finally(() => active.delete(tracked));
+    const tracked = work
+      .catch((error: unknown) => log.error({ err: error }, 'a digest run failed unexpectedly'))
+      .finally(() => active.delete(tracked));
     active.add(tracked);
   };
 
@@ -94,9 +96,17 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
       try {
         schedule = compileSchedule(digest.schedule, digest.timezone, { minIntervalMinutes: 0, now });
       } catch (error) {
-        log.error({ digest: digest.id, err: error }, 'a stored digest has a schedule this diagbot cannot read; it will not run');
+        log.error(
+          { digest: digest.id, err: error },
+          'a stored digest has a schedule this diagbot cannot read; it will not run',
+        );
       }
-      const cursor = maxDate(lastSlots.get(digest.id), digest.activeSince, known?.cursor, new Date(now.getTime() - options.catchUpMs));
+      const cursor = maxDate(
+        lastSlots.get(digest.id),
+        digest.activeSince,
+        known?.cursor,
+        new Date(now.getTime() - options.catchUpMs),
+      );
       entries.set(digest.id, { digest, schedule, cursor, next: schedule?.next(cursor) ?? null });
     }
     for (const id of [...entries.keys()]) if (!seen.has(id)) entries.delete(id);
@@ -107,7 +117,10 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
     for (const run of taken) {
       const digest = entries.get(run.digestId)?.digest ?? (await options.digests.get(run.digestId));
       if (!digest) continue;
-      log.warn({ digest: digest.id, run: run.id, slot: run.slot, state: run.state }, 'taking over a digest run whose owner stopped');
+      log.warn(
+        { digest: digest.id, run: run.id, slot: run.slot, state: run.state },
+        'taking over a digest run whose owner stopped',
+      );
       track(options.runner.process(digest, run, stopping.signal));
     }
   }
@@ -115,7 +128,13 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
   async function claim(entry: Entry, slot: Date, kind: RunKind, now: Date): Promise<void> {
     const { digest } = entry;
     const outcome = await options.runs.claim({
-      digestId: digest.id, slot: slot.toISOString(), slotAt: slot, kind, owner: options.owner, now, posts: digest.platform !== 'cli',
+      digestId: digest.id,
+      slot: slot.toISOString(),
+      slotAt: slot,
+      kind,
+      owner: options.owner,
+      now,
+      posts: digest.platform !== 'cli',
     });
     switch (outcome.outcome) {
       case 'claimed':
@@ -125,7 +144,10 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
       case 'taken':
         return;
       case 'skipped':
-        log.warn({ digest: digest.id, slot: slot.toISOString(), busyRun: outcome.busyRunId }, 'digest slot skipped: the previous run is still going');
+        log.warn(
+          { digest: digest.id, slot: slot.toISOString(), busyRun: outcome.busyRunId },
+          'digest slot skipped: the previous run is still going',
+        );
         return;
       default: {
         const unreachable: never = outcome;
@@ -175,10 +197,13 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
     for (const entry of entries.values()) {
       if (!entry.digest.paused && entry.next && entry.next.getTime() < wake) wake = entry.next.getTime();
     }
-    timer = options.timers.setTimeout(() => {
-      timer = undefined;
-      void tick();
-    }, Math.max(0, wake - now));
+    timer = options.timers.setTimeout(
+      () => {
+        timer = undefined;
+        void tick();
+      },
+      Math.max(0, wake - now),
+    );
   }
 
   /** Passes never overlap: a wake-up during a pass queues one more pass after it. */
@@ -199,7 +224,10 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
       timer = undefined;
       await chain;
       const graceOver = new AbortController();
-      await Promise.race([Promise.allSettled([...active]), sleep(options.timers, options.stopGraceMs, graceOver.signal)]);
+      await Promise.race([
+        Promise.allSettled([...active]),
+        sleep(options.timers, options.stopGraceMs, graceOver.signal),
+      ]);
       graceOver.abort();
       // Runs still going are aborted; each releases its lease so another instance can finish it at once.
       stopping.abort();
@@ -219,5 +247,10 @@ export function createDigestScheduler(options: SchedulerOptions): DigestSchedule
 }
 
 function sameSchedule(a: DigestRecord, b: DigestRecord): boolean {
-  return a.schedule === b.schedule && a.timezone === b.timezone && a.paused === b.paused && a.activeSince.getTime() === b.activeSince.getTime();
+  return (
+    a.schedule === b.schedule &&
+    a.timezone === b.timezone &&
+    a.paused === b.paused &&
+    a.activeSince.getTime() === b.activeSince.getTime()
+  );
 }

@@ -32,5 +32,11 @@ export function digestView(digest: DigestRecord, now: Date): DigestView {
 }
 
 export function runView(digest: DigestRecord, run: RunRecord): RunView {
-  return { id: run.id, slot: run.slot, kind: run.kind, slotLocal: formatLocal(run.slotAt, digest.timezone), attempt: run.attempt };
+  return {
+    id: run.id,
+    slot: run.slot,
+    kind: run.kind,
+    slotLocal: formatLocal(run.slotAt, digest.timezone),
+    attempt: run.attempt,
+  };
 }

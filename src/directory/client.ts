@@ -61,7 +61,8 @@ function usable(session: Session): boolean {
 }
 
 async function closeSession(session: Session): Promise<void> {
-  if (usable(session)) await withDeadline('the LDAP unbind', 1000, () => session.client.unbind()).catch(() => undefined);
+  if (usable(session))
+    await withDeadline('the LDAP unbind', 1000, () => session.client.unbind()).catch(() => undefined);
   // Destroying the sockets settles anything ldapts still waits for (its own timers included), even on a dead peer.
   session.transport.secure?.destroy();
   session.transport.raw?.destroy();
@@ -75,7 +76,14 @@ async function closeSession(session: Session): Promise<void> {
 const MAX_ENTRY_BYTES = 16 * 1024;
 const RESPONSE_OVERHEAD_BYTES = 64 * 1024;
 
-const ATTRIBUTES = ['distinguishedName', 'userAccountControl', 'displayName', 'sAMAccountName', 'userPrincipalName', 'mail'];
+const ATTRIBUTES = [
+  'distinguishedName',
+  'userAccountControl',
+  'displayName',
+  'sAMAccountName',
+  'userPrincipalName',
+  'mail',
+];
 const ACCOUNTDISABLE = 0x2;
 
 function first(value: unknown): string | undefined {
@@ -105,7 +113,8 @@ function toUser(entry: Record<string, unknown> & { dn: string }, lookup: UserLoo
   const wanted = lookup.value.toLowerCase();
   const has = (values: Array<string | undefined>): boolean => values.some((v) => v?.toLowerCase() === wanted);
   if (lookup.attributes.includes('sAMAccountName') && has([user.sAMAccountName])) user.matchedBy.push('sAMAccountName');
-  if (lookup.attributes.includes('userPrincipalName') && has([user.userPrincipalName])) user.matchedBy.push('userPrincipalName');
+  if (lookup.attributes.includes('userPrincipalName') && has([user.userPrincipalName]))
+    user.matchedBy.push('userPrincipalName');
   if (lookup.attributes.includes('mail') && has(user.mail)) user.matchedBy.push('mail');
   return user;
 }
@@ -128,15 +137,21 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
   const loadCas = (): Promise<string[] | undefined> => {
     trusted ??= (async () => {
       if (settings.caFiles.length === 0) return undefined;
-      const pems = await Promise.all(settings.caFiles.map(async (file) => {
-        try {
-          return await readFile(file, 'utf8');
-        } catch (error) {
-          throw new DiagError('ldap.unavailable', `Cannot read the CA file ${file} named in ldap.caFiles: ${(error as Error).message}.`, {
-            fix: { summary: 'Fix the path in ldap.caFiles (a PEM file of the CA that issued the DC certificate).' },
-          });
-        }
-      }));
+      const pems = await Promise.all(
+        settings.caFiles.map(async (file) => {
+          try {
+            return await readFile(file, 'utf8');
+          } catch (error) {
+            throw new DiagError(
+              'ldap.unavailable',
+              `Cannot read the CA file ${file} named in ldap.caFiles: ${(error as Error).message}.`,
+              {
+                fix: { summary: 'Fix the path in ldap.caFiles (a PEM file of the CA that issued the DC certificate).' },
+              },
+            );
+          }
+        }),
+      );
       // `ca` replaces Node's bundled roots: keep them, and add the enterprise CA beside them.
       const { rootCertificates } = await import('node:tls');
       return [...rootCertificates, ...pems];
@@ -187,15 +202,20 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
     try {
       if (settings.startTls && !secure) {
         step = `StartTLS with ${endpoint.url}`;
-        await withDeadline(step, net.timeouts.connectMs + net.timeouts.stepMs, () => client.startTLS({ ...tlsOptions }));
+        await withDeadline(step, net.timeouts.connectMs + net.timeouts.stepMs, () =>
+          client.startTLS({ ...tlsOptions }),
+        );
       }
       step = `the LDAP bind to ${endpoint.url} as ${settings.bindDn}`;
       began = performance.now();
-      await withDeadline(step, net.timeouts.connectMs + net.timeouts.stepMs, () => client.bind(settings.bindDn, settings.password));
+      await withDeadline(step, net.timeouts.connectMs + net.timeouts.stepMs, () =>
+        client.bind(settings.bindDn, settings.password),
+      );
     } catch (error) {
       drop(session);
       const resultCode = (error as { code?: unknown }).code;
-      if (typeof resultCode === 'number' && step.startsWith('the LDAP bind')) throw bindError(error, settings.bindDn, endpoint);
+      if (typeof resultCode === 'number' && step.startsWith('the LDAP bind'))
+        throw bindError(error, settings.bindDn, endpoint);
       throw unavailableError(error, step, endpoint, Math.round(performance.now() - began));
     }
     log?.debug({ ldap: endpoint.url, address }, 'directory connection bound');
@@ -252,7 +272,10 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
         }
         const found: Array<Record<string, unknown> & { dn: string }> = [];
         let refs = 0;
-        const pages = session.client.searchPaginated(settings.baseDn, { ...options, paged: { pageSize: settings.pageSize } });
+        const pages = session.client.searchPaginated(settings.baseDn, {
+          ...options,
+          paged: { pageSize: settings.pageSize },
+        });
         // Not every server applies sizeLimit to a paged search (Samba does not): stop reading pages here too.
         for await (const page of pages) {
           found.push(...page.searchEntries);
@@ -266,11 +289,18 @@ export function createDirectory(settings: DirectorySettings, net: NetContext, lo
     } catch (error) {
       if (flood.cut) {
         drop(session);
-        throw new DiagError('ldap.unavailable', `The directory at ${session.endpoint.url} sent more than ${settings.sizeLimit} entries' worth of data (over ${Math.round(budget / 1024)} KiB) for one search, beyond ldap.sizeLimit; diagbot stopped reading.`, {
-          cause: error,
-          fix: { summary: 'Check that ldap.url points at a domain controller, and that it honours the size limit of a search.' },
-          data: { step, sizeLimit: settings.sizeLimit },
-        });
+        throw new DiagError(
+          'ldap.unavailable',
+          `The directory at ${session.endpoint.url} sent more than ${settings.sizeLimit} entries' worth of data (over ${Math.round(budget / 1024)} KiB) for one search, beyond ldap.sizeLimit; diagbot stopped reading.`,
+          {
+            cause: error,
+            fix: {
+              summary:
+                'Check that ldap.url points at a domain controller, and that it honours the size limit of a search.',
+            },
+            data: { step, sizeLimit: settings.sizeLimit },
+          },
+        );
       }
       if (isConnectionFailure(error)) {
         drop(session);
@@ -308,24 +338,39 @@ function ldapTarget(url: string, secure: boolean): ReturnType<typeof parseTarget
   try {
     return parseTarget(url, secure ? 636 : 389, 'ldaps://dc1.contoso.local');
   } catch (error) {
-    throw new DiagError('ldap.unavailable', `ldap.url \`${url.slice(0, 200)}\` is not a usable LDAP URL: ${(error as Error).message}`, {
-      cause: error,
-      fix: { summary: 'Set ldap.url (DIAGBOT_LDAP_URL) to ldaps://<dc host>[:636] or ldap://<dc host>[:389].' },
-    });
+    throw new DiagError(
+      'ldap.unavailable',
+      `ldap.url \`${url.slice(0, 200)}\` is not a usable LDAP URL: ${(error as Error).message}`,
+      {
+        cause: error,
+        fix: { summary: 'Set ldap.url (DIAGBOT_LDAP_URL) to ldaps://<dc host>[:636] or ldap://<dc host>[:389].' },
+      },
+    );
   }
 }
 
 function searchError(error: unknown, baseDn: string, endpoint: Endpoint): DiagError {
   const { code, message } = error as { code?: unknown; message?: string };
   const noBase = code === 32;
-  return new DiagError('ldap.unavailable', noBase
-    ? `The search base ${baseDn} does not exist on ${endpoint.url}.`
-    : `The directory at ${endpoint.url} refused the search (LDAP result ${String(code)}: ${(message ?? '').split('\n')[0]}).`, {
-    cause: error,
-    fix: {
-      summary: noBase ? 'Set ldap.baseDn to the domain\'s DN, e.g. DC=contoso,DC=com (Get-ADDomain shows it as DistinguishedName).' : 'Check that the service account may read users under ldap.baseDn.',
-      links: [{ title: 'Get-ADDomain', url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/get-addomain' }],
+  return new DiagError(
+    'ldap.unavailable',
+    noBase
+      ? `The search base ${baseDn} does not exist on ${endpoint.url}.`
+      : `The directory at ${endpoint.url} refused the search (LDAP result ${String(code)}: ${(message ?? '').split('\n')[0]}).`,
+    {
+      cause: error,
+      fix: {
+        summary: noBase
+          ? "Set ldap.baseDn to the domain's DN, e.g. DC=contoso,DC=com (Get-ADDomain shows it as DistinguishedName)."
+          : 'Check that the service account may read users under ldap.baseDn.',
+        links: [
+          {
+            title: 'Get-ADDomain',
+            url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/get-addomain',
+          },
+        ],
+      },
+      data: { resultCode: typeof code === 'number' ? code : undefined },
     },
-    data: { resultCode: typeof code === 'number' ? code : undefined },
-  });
+  );
 }

@@ -50,7 +50,7 @@ export function userFilter(classes: FilterClasses, lookup: UserLookup): Filter {
   return new AndFilter({
     filters: [
       new EqualityFilter({ attribute: 'sAMAccountType', value: NORMAL_USER_ACCOUNT }),
-      matches.length === 1 ? matches[0] as Filter : new OrFilter({ filters: matches }),
+      matches.length === 1 ? (matches[0] as Filter) : new OrFilter({ filters: matches }),
     ],
   });
 }

@@ -44,7 +44,5 @@ const REQUIRED: Array<{ field: keyof PartialDirectorySettings } & MissingSetting
 
 /** The settings still missing before diagbot can search the directory; empty when it can. */
 export function missingDirectorySettings(settings: PartialDirectorySettings): MissingSetting[] {
-  return REQUIRED
-    .filter(({ field }) => (settings[field] ?? '').trim() === '')
-    .map(({ key, env }) => ({ key, env }));
+  return REQUIRED.filter(({ field }) => (settings[field] ?? '').trim() === '').map(({ key, env }) => ({ key, env }));
 }

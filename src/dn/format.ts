@@ -10,7 +10,18 @@ function needsEscape(value: string): boolean {
   for (let i = 0; i < n; i += 1) {
     const c = value.charCodeAt(i);
     // \ " + , ; < > and C0 controls / DEL
-    if (c < 0x20 || c === 0x7f || c === 0x5c || c === 0x22 || c === 0x2b || c === 0x2c || c === 0x3b || c === 0x3c || c === 0x3e) return true;
+    if (
+      c < 0x20 ||
+      c === 0x7f ||
+      c === 0x5c ||
+      c === 0x22 ||
+      c === 0x2b ||
+      c === 0x2c ||
+      c === 0x3b ||
+      c === 0x3c ||
+      c === 0x3e
+    )
+      return true;
   }
   return false;
 }
@@ -30,7 +41,8 @@ export function escapeDnValue(value: string): string {
   for (let i = 0; i <= last; i += 1) {
     const ch = value[i] as string;
     const code = ch.charCodeAt(0);
-    if (ch === '\\' || ch === '"' || ch === '+' || ch === ',' || ch === ';' || ch === '<' || ch === '>') out += `\\${ch}`;
+    if (ch === '\\' || ch === '"' || ch === '+' || ch === ',' || ch === ';' || ch === '<' || ch === '>')
+      out += `\\${ch}`;
     else if (code < 0x20 || code === 0x7f) out += hexEscape(ch);
     else if ((i === 0 && (ch === ' ' || ch === '#')) || (i === last && ch === ' ')) out += `\\${ch}`;
     else out += ch;
@@ -88,10 +100,14 @@ function normaliseValue(ava: Ava): string {
  */
 export function normaliseDn(dn: Dn | string): string {
   const parsed = typeof dn === 'string' ? parseDn(dn) : dn;
-  return parsed.map((rdn) => rdn
-    .map((ava) => `${attributeName(ava.type)}=${escapeDnValue(normaliseValue(ava))}`)
-    .sort()
-    .join('+')).join(',');
+  return parsed
+    .map((rdn) =>
+      rdn
+        .map((ava) => `${attributeName(ava.type)}=${escapeDnValue(normaliseValue(ava))}`)
+        .sort()
+        .join('+'),
+    )
+    .join(',');
 }
 
 /** True when two DNs name the same entry (compared by {@link normaliseDn}). */

@@ -38,8 +38,18 @@ function hexValue(c: number): number {
 
 /** Characters RFC 4514 lets a backslash escape by themselves (`special` plus ESC). */
 function isEscapable(c: number): boolean {
-  return c === QUOTE || c === PLUS || c === COMMA || c === SEMI || c === LANGLE || c === RANGLE
-    || c === BACKSLASH || c === SPACE || c === HASH || c === EQUALS;
+  return (
+    c === QUOTE ||
+    c === PLUS ||
+    c === COMMA ||
+    c === SEMI ||
+    c === LANGLE ||
+    c === RANGLE ||
+    c === BACKSLASH ||
+    c === SPACE ||
+    c === HASH ||
+    c === EQUALS
+  );
 }
 
 function show(c: number): string {
@@ -142,12 +152,18 @@ class Reader {
       if (c === COMMA || c === SEMI || c === PLUS) break;
       if (c === BACKSLASH) {
         out += s.slice(run, j);
-        if (j + 1 >= n) this.fail('the DN ends with a backslash that escapes nothing (write `\\\\` for a literal backslash)', j);
+        if (j + 1 >= n)
+          this.fail('the DN ends with a backslash that escapes nothing (write `\\\\` for a literal backslash)', j);
         const next = s.charCodeAt(j + 1);
         if (hexValue(next) >= 0 && j + 2 < n && hexValue(s.charCodeAt(j + 2)) >= 0) {
           const bytes: number[] = [];
           const first = j;
-          while (j + 2 < n && s.charCodeAt(j) === BACKSLASH && hexValue(s.charCodeAt(j + 1)) >= 0 && hexValue(s.charCodeAt(j + 2)) >= 0) {
+          while (
+            j + 2 < n &&
+            s.charCodeAt(j) === BACKSLASH &&
+            hexValue(s.charCodeAt(j + 1)) >= 0 &&
+            hexValue(s.charCodeAt(j + 2)) >= 0
+          ) {
             bytes.push(hexValue(s.charCodeAt(j + 1)) * 16 + hexValue(s.charCodeAt(j + 2)));
             j += 3;
           }
@@ -160,7 +176,10 @@ class Reader {
           out += s[j + 1];
           j += 2;
         } else {
-          this.fail(`\`\\${show(next)}\` is not a valid escape: a backslash escapes one of , + " \\ < > ; = # or a space, or starts two hex digits (\`\\2C\`)`, j);
+          this.fail(
+            `\`\\${show(next)}\` is not a valid escape: a backslash escapes one of , + " \\ < > ; = # or a space, or starts two hex digits (\`\\2C\`)`,
+            j,
+          );
         }
         keep = out.length;
         run = j;
@@ -184,13 +203,15 @@ class Reader {
     let j = start;
     while (j < n && hexValue(s.charCodeAt(j)) >= 0) j += 1;
     const hex = s.slice(start, j);
-    if (hex.length === 0) this.fail('`#` starts a hex value (#04024869) but no hex digits follow; write `\\#` for a literal #', this.i);
+    if (hex.length === 0)
+      this.fail('`#` starts a hex value (#04024869) but no hex digits follow; write `\\#` for a literal #', this.i);
     if (hex.length % 2 !== 0) this.fail('a `#` hex value needs an even number of hex digits', start);
     this.i = j;
     this.skipSpaces();
     if (this.i < n) {
       const c = s.charCodeAt(this.i);
-      if (c !== COMMA && c !== SEMI && c !== PLUS) this.fail(`a \`#\` hex value holds only hex digits, found \`${show(c)}\``);
+      if (c !== COMMA && c !== SEMI && c !== PLUS)
+        this.fail(`a \`#\` hex value holds only hex digits, found \`${show(c)}\``);
     }
     const bytes = Uint8Array.from(Buffer.from(hex, 'hex'));
     const ber = hex.toLowerCase();
@@ -217,7 +238,11 @@ export function parseDn(text: string): Dn {
       const type = r.type();
       r.skipSpaces();
       if (r.i >= r.n || r.s.charCodeAt(r.i) !== EQUALS) {
-        r.fail(r.i >= r.n ? `\`${type}\` needs \`=\` and a value, but the text ended` : `expected \`=\` after \`${type}\`, found \`${show(r.s.charCodeAt(r.i))}\``);
+        r.fail(
+          r.i >= r.n
+            ? `\`${type}\` needs \`=\` and a value, but the text ended`
+            : `expected \`=\` after \`${type}\`, found \`${show(r.s.charCodeAt(r.i))}\``,
+        );
       }
       r.i += 1;
       r.skipSpaces();

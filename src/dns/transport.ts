@@ -24,17 +24,37 @@ function encodeQuery(query: RawQuery, id: number): Buffer {
     // RD, and AD in the query (RFC 6840 §5.7) so the resolver reports validation without sending signatures.
     flags: packet.RECURSION_DESIRED | packet.AUTHENTIC_DATA | (query.checkingDisabled ? packet.CHECKING_DISABLED : 0),
     questions: [{ type: query.type, name: query.name, class: 'IN' }],
-    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: UDP_PAYLOAD, extendedRcode: 0, ednsVersion: 0, flags: packet.DNSSEC_OK, flag_do: true, options: [] }],
+    additionals: [
+      {
+        type: 'OPT',
+        name: '.',
+        udpPayloadSize: UDP_PAYLOAD,
+        extendedRcode: 0,
+        ednsVersion: 0,
+        flags: packet.DNSSEC_OK,
+        flag_do: true,
+        options: [],
+      },
+    ],
   });
 }
 
 function matches(response: packet.DecodedPacket, id: number, query: RawQuery): boolean {
   const question = response.questions?.[0];
-  return response.id === id && response.type === 'response' && question !== undefined
-    && question.type === query.type && question.name.toLowerCase() === query.name.toLowerCase().replace(/\.$/, '');
+  return (
+    response.id === id &&
+    response.type === 'response' &&
+    question !== undefined &&
+    question.type === query.type &&
+    question.name.toLowerCase() === query.name.toLowerCase().replace(/\.$/, '')
+  );
 }
 
-function literalLookup(hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+function literalLookup(
+  hostname: string,
+  _options: unknown,
+  callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
   callback(null, hostname, isIPv6(hostname) ? 6 : 4);
 }
 
@@ -81,7 +101,9 @@ function tcpExchange(server: DnsServer, query: RawQuery, signal: AbortSignal): P
     let buffered = Buffer.alloc(0);
     signal.addEventListener('abort', () => socket.destroy(), { once: true });
     socket.on('error', reject);
-    socket.on('close', () => reject(new Error(`${server.host}:${server.port} closed the TCP connection before answering`)));
+    socket.on('close', () =>
+      reject(new Error(`${server.host}:${server.port} closed the TCP connection before answering`)),
+    );
     socket.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
       if (buffered.length < 2) return;
@@ -112,7 +134,11 @@ function tcpExchange(server: DnsServer, query: RawQuery, signal: AbortSignal): P
  */
 export async function exchange(server: DnsServer, query: RawQuery, timeoutMs: number): Promise<packet.DecodedPacket> {
   const where = `${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
-  const udp = await withDeadline(`the DNS answer for ${query.name} ${query.type} from ${where}`, timeoutMs, (signal) => udpExchange(server, query, signal));
+  const udp = await withDeadline(`the DNS answer for ${query.name} ${query.type} from ${where}`, timeoutMs, (signal) =>
+    udpExchange(server, query, signal),
+  );
   if (!udp.flag_tc) return udp;
-  return withDeadline(`the DNS answer for ${query.name} ${query.type} over TCP from ${where}`, timeoutMs, (signal) => tcpExchange(server, query, signal));
+  return withDeadline(`the DNS answer for ${query.name} ${query.type} over TCP from ${where}`, timeoutMs, (signal) =>
+    tcpExchange(server, query, signal),
+  );
 }

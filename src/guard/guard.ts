@@ -59,7 +59,8 @@ export function createGuard(options: GuardOptions): Guard {
       if (target === undefined || target.host.trim() === '') return undefined;
       const { host, port } = target;
       const portDecision = ports.check(command.name, port);
-      if (!portDecision.allowed && port !== undefined) return portDeniedReply(command.name, host, port, portDecision.ports ?? []);
+      if (!portDecision.allowed && port !== undefined)
+        return portDeniedReply(command.name, host, port, portDecision.ports ?? []);
       const literal = canonicalIp(host);
       if (literal && options.policy) {
         const decision = options.policy.check(literal.address);

@@ -68,7 +68,10 @@ export interface LimiterSpec {
  * them in PostgreSQL (`RateLimiterPostgres`, with an in-memory insurance limiter) so every replica counts
  * against the same budget. Called once per counter, on first use.
  */
-export type LimiterFactory = (lib: typeof import('rate-limiter-flexible'), spec: LimiterSpec) => RateLimiterAbstract | Promise<RateLimiterAbstract>;
+export type LimiterFactory = (
+  lib: typeof import('rate-limiter-flexible'),
+  spec: LimiterSpec,
+) => RateLimiterAbstract | Promise<RateLimiterAbstract>;
 
 const inMemory: LimiterFactory = (lib, spec) => new lib.RateLimiterMemory(spec);
 
@@ -85,8 +88,16 @@ export function createLimits(rules: LimitRules, factory: LimiterFactory = inMemo
   let loaded: Promise<Limiters> | undefined;
   const limiters = (): Promise<Limiters> => {
     loaded ??= import('rate-limiter-flexible').then(async (lib) => ({
-      perUser: await factory(lib, { keyPrefix: 'user', points: rules.perUser.points, duration: rules.perUser.durationSeconds }),
-      perChannel: await factory(lib, { keyPrefix: 'channel', points: rules.perChannel.points, duration: rules.perChannel.durationSeconds }),
+      perUser: await factory(lib, {
+        keyPrefix: 'user',
+        points: rules.perUser.points,
+        duration: rules.perUser.durationSeconds,
+      }),
+      perChannel: await factory(lib, {
+        keyPrefix: 'channel',
+        points: rules.perChannel.points,
+        duration: rules.perChannel.durationSeconds,
+      }),
       // A counter of slots in use: consume takes one, reward gives it back. The lease window bounds a leak.
       perTarget: await factory(lib, { keyPrefix: 'target', points: rules.concurrentPerTarget, duration: lease }),
       isLimiterRes: (value: unknown): value is RateLimiterRes => value instanceof lib.RateLimiterRes,
@@ -113,11 +124,21 @@ export function createLimits(rules: LimitRules, factory: LimiterFactory = inMemo
       const { perUser, perChannel } = await limiters();
       const user = await consume(perUser, `${where(request)}:${request.userId}`);
       if (user) {
-        return { scope: 'user', limit: rules.perUser.points, windowSeconds: rules.perUser.durationSeconds, retryAfterSeconds: retryAfter(user) };
+        return {
+          scope: 'user',
+          limit: rules.perUser.points,
+          windowSeconds: rules.perUser.durationSeconds,
+          retryAfterSeconds: retryAfter(user),
+        };
       }
       const channel = await consume(perChannel, `${where(request)}:${request.channelId}`);
       if (channel) {
-        return { scope: 'channel', limit: rules.perChannel.points, windowSeconds: rules.perChannel.durationSeconds, retryAfterSeconds: retryAfter(channel) };
+        return {
+          scope: 'channel',
+          limit: rules.perChannel.points,
+          windowSeconds: rules.perChannel.durationSeconds,
+          retryAfterSeconds: retryAfter(channel),
+        };
       }
       return undefined;
     },
@@ -129,7 +150,13 @@ export function createLimits(rules: LimitRules, factory: LimiterFactory = inMemo
       if (refused) {
         // A refused consume still counted; give that point back so the count is only slots in use.
         await perTarget.reward(hostKey, 1);
-        return { scope: 'target', limit: rules.concurrentPerTarget, windowSeconds: lease, retryAfterSeconds: 5, target: hostKey };
+        return {
+          scope: 'target',
+          limit: rules.concurrentPerTarget,
+          windowSeconds: lease,
+          retryAfterSeconds: 5,
+          target: hostKey,
+        };
       }
       const windowEnds = Date.now() + ((await perTarget.get(hostKey))?.msBeforeNext ?? 0);
       let released = false;

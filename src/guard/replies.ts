@@ -29,32 +29,52 @@ export function rateLimitedReply(command: string, refusal: LimitRefusal): Reply 
       }
     }
   })();
-  return errorReply(command, {
-    id: 'rate.limited',
-    severity: 'error',
-    message,
-    fix: { summary: `Wait ${wait}, then send the command again. Admins can change the limits under \`limits\` in the configuration.` },
-  }, { scope: refusal.scope, limit: refusal.limit, windowSeconds: refusal.windowSeconds, retryAfterSeconds: refusal.retryAfterSeconds, ...(refusal.target ? { target: refusal.target } : {}) });
+  return errorReply(
+    command,
+    {
+      id: 'rate.limited',
+      severity: 'error',
+      message,
+      fix: {
+        summary: `Wait ${wait}, then send the command again. Admins can change the limits under \`limits\` in the configuration.`,
+      },
+    },
+    {
+      scope: refusal.scope,
+      limit: refusal.limit,
+      windowSeconds: refusal.windowSeconds,
+      retryAfterSeconds: refusal.retryAfterSeconds,
+      ...(refusal.target ? { target: refusal.target } : {}),
+    },
+  );
 }
 
 /** The port is not on the command's allow-list. */
 export function portDeniedReply(command: string, host: string, port: number, ports: readonly number[]): Reply {
-  return errorReply(command, {
-    id: 'policy.denied',
-    severity: 'error',
-    message: `\`${command}\` may connect to ports ${ports.join(', ')}; port ${port} is not one of them.`,
-    fix: {
-      summary: `Use one of those ports, or ask a diagbot admin to add ${port} under \`targets.ports.${command}\` in the configuration.`,
+  return errorReply(
+    command,
+    {
+      id: 'policy.denied',
+      severity: 'error',
+      message: `\`${command}\` may connect to ports ${ports.join(', ')}; port ${port} is not one of them.`,
+      fix: {
+        summary: `Use one of those ports, or ask a diagbot admin to add ${port} under \`targets.ports.${command}\` in the configuration.`,
+      },
     },
-  }, { host, port, allowedPorts: [...ports] });
+    { host, port, allowedPorts: [...ports] },
+  );
 }
 
 /** A literal address outside the outbound policy, refused before any connection is tried. */
 export function addressDeniedReply(command: string, address: string, reason: string): Reply {
-  return errorReply(command, {
-    id: 'policy.denied',
-    severity: 'error',
-    message: `diagbot may not connect to ${address}: ${reason}.`,
-    fix: { summary: 'Ask a diagbot admin to add the network to targets.allow if this target is legitimate.' },
-  }, { host: address, address });
+  return errorReply(
+    command,
+    {
+      id: 'policy.denied',
+      severity: 'error',
+      message: `diagbot may not connect to ${address}: ${reason}.`,
+      fix: { summary: 'Ask a diagbot admin to add the network to targets.allow if this target is legitimate.' },
+    },
+    { host: address, address },
+  );
 }

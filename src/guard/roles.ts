@@ -43,10 +43,11 @@ function matcher(entries: readonly string[]): (platform: string, ids: readonly s
     else any.add(entry.toLowerCase());
   }
   // Teams AAD object ids are GUIDs that arrive in either case; Slack ids are upper case. Compare without case.
-  return (platform, ids) => ids.some((id) => {
-    const lower = id.toLowerCase();
-    return any.has(lower) || pinned.has(`${platform}:${lower}`);
-  });
+  return (platform, ids) =>
+    ids.some((id) => {
+      const lower = id.toLowerCase();
+      return any.has(lower) || pinned.has(`${platform}:${lower}`);
+    });
 }
 
 /**
@@ -79,7 +80,10 @@ export function minRoleOf(command: Command, overrides: Readonly<Record<string, R
  * methods run with the original as `this`. A sub-command's `roleFor` may ask for more than the
  * command's least role, never less.
  */
-export function applyCommandRoles(commands: readonly Command[], overrides: Readonly<Record<string, Role>> = {}): Command[] {
+export function applyCommandRoles(
+  commands: readonly Command[],
+  overrides: Readonly<Record<string, Role>> = {},
+): Command[] {
   return commands.map((command) => {
     const least = minRoleOf(command, overrides);
     const ownRoleFor = command.roleFor;
@@ -96,7 +100,10 @@ export function applyCommandRoles(commands: readonly Command[], overrides: Reado
 }
 
 /** Command names in `overrides` that no registered command has (reported at start, likely a typo). */
-export function unknownOverrides(commands: readonly Command[], overrides: Readonly<Record<string, Role>> = {}): string[] {
+export function unknownOverrides(
+  commands: readonly Command[],
+  overrides: Readonly<Record<string, Role>> = {},
+): string[] {
   const names = new Set(commands.map((c) => c.name));
   return Object.keys(overrides).filter((name) => !names.has(name));
 }

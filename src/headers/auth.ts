@@ -55,14 +55,26 @@ function parseResInfo(text: string): ResInfo | undefined {
   const [head, ...rest] = pairs;
   if (!head) return undefined;
   const eq = head.indexOf('=');
-  const method = head.slice(0, eq).trim().toLowerCase().replace(/\/\d+$/, '');
-  const result = head.slice(eq + 1).trim().replace(/^"|"$/g, '').toLowerCase();
+  const method = head
+    .slice(0, eq)
+    .trim()
+    .toLowerCase()
+    .replace(/\/\d+$/, '');
+  const result = head
+    .slice(eq + 1)
+    .trim()
+    .replace(/^"|"$/g, '')
+    .toLowerCase();
   if (method === '' || result === '') return undefined;
   const props: Record<string, string> = {};
   for (const pair of rest) {
     const at = pair.indexOf('=');
     const key = pair.slice(0, at).trim().toLowerCase();
-    if (!(key in props)) props[key] = pair.slice(at + 1).trim().replace(/^"|"$/g, '');
+    if (!(key in props))
+      props[key] = pair
+        .slice(at + 1)
+        .trim()
+        .replace(/^"|"$/g, '');
   }
   const info: ResInfo = { method, result, props };
   if (comments[0]) info.comment = comments[0];
@@ -156,11 +168,16 @@ function receivedSpf(value: string): AuthResult | undefined {
   if (!result) return undefined;
   const domain = domainOf(
     /envelope-from=\s*"?<?([^\s;>"]+)/i.exec(value)?.[1] ??
-    /domain of (?:[^\s@]+@)?([^\s)]+)/i.exec(value)?.[1] ??
-    /\bhelo=\s*([^\s;]+)/i.exec(value)?.[1],
+      /domain of (?:[^\s@]+@)?([^\s)]+)/i.exec(value)?.[1] ??
+      /\bhelo=\s*([^\s;]+)/i.exec(value)?.[1],
   );
   const comment = /\(([^)]*)\)/.exec(value)?.[1];
-  return { result, source: 'Received-SPF', ...(domain ? { domain } : {}), ...(comment ? { reason: comment.slice(0, 300) } : {}) };
+  return {
+    result,
+    source: 'Received-SPF',
+    ...(domain ? { domain } : {}),
+    ...(comment ? { reason: comment.slice(0, 300) } : {}),
+  };
 }
 
 /**
@@ -177,10 +194,18 @@ export function readAuth(fields: readonly Field[]): AuthSummary {
     .map((f) => ({ arc: f.key !== 'authentication-results', parsed: parseAuthenticationResults(f.value) }));
   const receiver = results.find((r) => !r.arc)?.parsed.authserv;
   const own = (r: (typeof results)[number]): boolean => !r.arc && r.parsed.authserv === receiver;
-  const ordered = [...results.filter(own), ...results.filter((r) => !r.arc && !own(r)), ...results.filter((r) => r.arc)];
+  const ordered = [
+    ...results.filter(own),
+    ...results.filter((r) => !r.arc && !own(r)),
+    ...results.filter((r) => r.arc),
+  ];
   const sources = ordered.map(({ arc, parsed }) => {
     const name = arc ? 'ARC-Authentication-Results' : 'Authentication-Results';
-    return { results: parsed.results, source: parsed.authserv ? `${name} (${parsed.authserv})` : name, own: !arc && parsed.authserv === receiver };
+    return {
+      results: parsed.results,
+      source: parsed.authserv ? `${name} (${parsed.authserv})` : name,
+      own: !arc && parsed.authserv === receiver,
+    };
   });
   const spfHeader = fields.find((f) => f.key === 'received-spf');
   const receivedSpfResult = spfHeader ? receivedSpf(spfHeader.value) : undefined;
@@ -204,11 +229,21 @@ export function readAuth(fields: readonly Field[]): AuthSummary {
       const cv = /\bcv\s*=\s*([a-z]+)/i.exec(field.value)?.[1]?.toLowerCase();
       if (cv && (!newest || instance > newest.instance)) newest = { instance, cv };
     }
-    if (newest) summary.arc = { result: newest.cv, detail: `instance ${newest.instance}`, source: `ARC-Seal i=${newest.instance}` };
+    if (newest)
+      summary.arc = {
+        result: newest.cv,
+        detail: `instance ${newest.instance}`,
+        source: `ARC-Seal i=${newest.instance}`,
+      };
   }
   if (!summary.dkim && summary.signatures.length > 0) {
     const first = summary.signatures[0] as DkimSignature;
-    summary.dkim = { result: 'unverified', domain: first.domain, detail: `selector ${first.selector}`, source: 'DKIM-Signature' };
+    summary.dkim = {
+      result: 'unverified',
+      domain: first.domain,
+      detail: `selector ${first.selector}`,
+      source: 'DKIM-Signature',
+    };
   }
   return summary;
 }

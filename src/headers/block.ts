@@ -30,7 +30,8 @@ const FIELD_LINE = /^([A-Za-z][A-Za-z0-9_-]{0,75})[ \t]*:/;
 /** `CIP:192.0.2.1;CTRY:NL;…`: a folded verdict value whose indentation was lost, not a field of its own. */
 const PAIRS_LINE = /^[A-Za-z0-9]+:[^\s;]*;\s*[A-Za-z0-9]+:/;
 /** Names that, after a blank line, mean the header block goes on (a double-spaced paste) rather than a body. */
-const TRACE_NAME = /^(?:received|authentication-results|arc-[a-z-]+|dkim-signature|received-spf|return-path|delivered-to|x-[a-z0-9-]+)[ \t]*:/i;
+const TRACE_NAME =
+  /^(?:received|authentication-results|arc-[a-z-]+|dkim-signature|received-spf|return-path|delivered-to|x-[a-z0-9-]+)[ \t]*:/i;
 /** Removes the indentation every non-empty line shares (a paste from an indented quote or e-mail reply). */
 function dedent(lines: string[]): string[] {
   let common: number | undefined;

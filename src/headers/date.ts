@@ -12,12 +12,35 @@ export interface ParsedDate {
   zoneKnown: boolean;
 }
 
-const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+const MONTHS: Record<string, number> = {
+  jan: 0,
+  feb: 1,
+  mar: 2,
+  apr: 3,
+  may: 4,
+  jun: 5,
+  jul: 6,
+  aug: 7,
+  sep: 8,
+  oct: 9,
+  nov: 10,
+  dec: 11,
+};
 
 /** Obsolete zone names (RFC 5322 §4.3), in minutes east of UTC. */
 const NAMED_ZONES: Record<string, number> = {
-  ut: 0, utc: 0, gmt: 0, z: 0,
-  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
+  ut: 0,
+  utc: 0,
+  gmt: 0,
+  z: 0,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
 };
 
 // [day ","] day month year hh:mm[:ss[.frac]] [zone] — anchored loosely: the Received: date may trail comments.
@@ -51,7 +74,15 @@ function fullYear(text: string): number {
   return year;
 }
 
-function build(year: number, month: number, day: number, hour: number, minute: number, second: number, zone: { minutes: number; known: boolean }): ParsedDate | undefined {
+function build(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  zone: { minutes: number; known: boolean },
+): ParsedDate | undefined {
   if (month < 0 || month > 11 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
   const ms = Date.UTC(year, month, day, hour, minute, Math.min(second, 59)) - zone.minutes * 60_000;
   if (!Number.isFinite(ms)) return undefined;
@@ -67,20 +98,49 @@ export function parseMailDate(text: string): ParsedDate | undefined {
   if (m) {
     const month = MONTHS[(m[2] as string).toLowerCase()];
     if (month !== undefined) {
-      return build(fullYear(m[3] as string), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zoneMinutes(m[7]));
+      return build(
+        fullYear(m[3] as string),
+        month,
+        Number(m[1]),
+        Number(m[4]),
+        Number(m[5]),
+        Number(m[6] ?? 0),
+        zoneMinutes(m[7]),
+      );
     }
   }
   const ctime = CTIME.exec(head);
   if (ctime) {
     const month = MONTHS[(ctime[1] as string).toLowerCase()];
     if (month !== undefined) {
-      return build(Number(ctime[7]), month, Number(ctime[2]), Number(ctime[3]), Number(ctime[4]), Number(ctime[5]), zoneMinutes(ctime[6]));
+      return build(
+        Number(ctime[7]),
+        month,
+        Number(ctime[2]),
+        Number(ctime[3]),
+        Number(ctime[4]),
+        Number(ctime[5]),
+        zoneMinutes(ctime[6]),
+      );
     }
   }
   const iso = ISO.exec(head);
   if (iso) {
-    const zone = iso[7] === undefined ? { minutes: 0, known: false } : iso[7].toUpperCase() === 'Z' ? { minutes: 0, known: true } : zoneMinutes(iso[7]);
-    return build(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]), Number(iso[4]), Number(iso[5]), Number(iso[6] ?? 0), zone);
+    const zone =
+      iso[7] === undefined
+        ? { minutes: 0, known: false }
+        : iso[7].toUpperCase() === 'Z'
+          ? { minutes: 0, known: true }
+          : zoneMinutes(iso[7]);
+    return build(
+      Number(iso[1]),
+      Number(iso[2]) - 1,
+      Number(iso[3]),
+      Number(iso[4]),
+      Number(iso[5]),
+      Number(iso[6] ?? 0),
+      zone,
+    );
   }
   return undefined;
 }

@@ -4,7 +4,8 @@
  */
 
 const DETECT_RECEIVED = /^received[ \t]*:/gim;
-const DETECT_AUTH = /^(?:authentication-results|arc-authentication-results|arc-seal|received-spf|dkim-signature|x-forefront-antispam-report|x-microsoft-antispam(?:-mailbox-delivery)?|x-spam-status|x-spamd-result)[ \t]*:/im;
+const DETECT_AUTH =
+  /^(?:authentication-results|arc-authentication-results|arc-seal|received-spf|dkim-signature|x-forefront-antispam-report|x-microsoft-antispam(?:-mailbox-delivery)?|x-spam-status|x-spamd-result)[ \t]*:/im;
 
 /**
  * Is this paste a header block? Detected, not guessed: two or more `Received:` lines, or an authentication
@@ -21,4 +22,3 @@ export function isHeaderBlock(text: string): boolean {
   }
   return false;
 }
-

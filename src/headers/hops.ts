@@ -39,7 +39,15 @@ export function buildChain(received: readonly string[], dateHeader: string | und
     const hop: Hop = { index, raw, ...clauses };
     if (parts.date) {
       hop.at = new Date(parts.date.ms).toISOString();
-      if (!parts.date.zoneKnown) problems.push({ kind: 'unknown-zone', hop: index, text: raw.slice(raw.lastIndexOf(';') + 1).trim().slice(0, 60) });
+      if (!parts.date.zoneKnown)
+        problems.push({
+          kind: 'unknown-zone',
+          hop: index,
+          text: raw
+            .slice(raw.lastIndexOf(';') + 1)
+            .trim()
+            .slice(0, 60),
+        });
     } else if (parts.dateText) {
       problems.push({ kind: 'bad-date', hop: index, text: parts.dateText });
     } else {
@@ -65,7 +73,8 @@ export function buildChain(received: readonly string[], dateHeader: string | und
     const after = steps[k + 1];
     const side = (before ?? -1) >= (after ?? -1) ? k - 1 : k + 1;
     const inflated = steps[side];
-    if (inflated !== undefined && inflated > 0) effective[side] = Math.max(0, Math.min(effective[side] ?? inflated, inflated + step));
+    if (inflated !== undefined && inflated > 0)
+      effective[side] = Math.max(0, Math.min(effective[side] ?? inflated, inflated + step));
   }
   for (const [i, hop] of hops.entries()) {
     const step = steps[i];
@@ -76,7 +85,11 @@ export function buildChain(received: readonly string[], dateHeader: string | und
 
   let largestDelay: Chain['largestDelay'] = null;
   for (const hop of hops) {
-    if (hop.delaySeconds !== undefined && hop.delaySeconds > 0 && (!largestDelay || hop.delaySeconds > largestDelay.seconds)) {
+    if (
+      hop.delaySeconds !== undefined &&
+      hop.delaySeconds > 0 &&
+      (!largestDelay || hop.delaySeconds > largestDelay.seconds)
+    ) {
       largestDelay = { hop: hop.index, seconds: hop.delaySeconds };
     }
   }

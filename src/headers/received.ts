@@ -31,8 +31,10 @@ type Token = { kind: 'word'; text: string } | { kind: 'comment'; text: string };
 
 const KEYWORDS = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
 const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/;
-const IPV6 = /(?:^|[\s[(:=])((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4})*|(?:[0-9a-f]{1,4}:)*:(?::?[0-9a-f]{1,4})+)(?=$|[\s\]),;])/i;
-const HOSTNAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,62}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}[a-z0-9_])?)*\.?$/i;
+const IPV6 =
+  /(?:^|[\s[(:=])((?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}(?::[0-9a-f]{1,4})*|(?:[0-9a-f]{1,4}:)*:(?::?[0-9a-f]{1,4})+)(?=$|[\s\]),;])/i;
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,62}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}[a-z0-9_])?)*\.?$/i;
 
 /** Splits at the last `;` that is outside a comment: clauses before it, the date after it. */
 function splitDate(value: string): { clauses: string; date: string } {
@@ -45,7 +47,9 @@ function splitDate(value: string): { clauses: string; date: string } {
     else if (c === ')' && depth > 0) depth -= 1;
     else if (c === ';' && depth === 0) last = i;
   }
-  return last < 0 ? { clauses: value, date: '' } : { clauses: value.slice(0, last), date: value.slice(last + 1).trim() };
+  return last < 0
+    ? { clauses: value, date: '' }
+    : { clauses: value.slice(0, last), date: value.slice(last + 1).trim() };
 }
 
 /** Space, tab, CR, LF: the only white space left in an unfolded field. */
@@ -120,10 +124,18 @@ function findTls(all: string, protocol: string | undefined): string | undefined 
   if (postfix) return `${normaliseTlsVersion(postfix[1] as string)} ${postfix[2]}`;
   const keyed = /version=\s*(TLS[v\d._]*|SSL[v\d._]*)[,\s]+cipher=\s*([A-Za-z0-9_-]+)/i.exec(all);
   if (keyed) return `${normaliseTlsVersion(keyed[1] as string)} ${keyed[2]}`;
-  const exim = /\((TLS\s?1[.\d]*|SSLv?\d[.\d]*)\)(?:\s+tls\s+([A-Za-z0-9_-]+))?/i.exec(all) ?? /\btls\s+(TLS_[A-Za-z0-9_]+)/.exec(all);
-  if (exim) return exim[2] ? `${normaliseTlsVersion(exim[1] as string)} ${exim[2]}` : /^TLS_/.test(exim[1] as string) ? `TLS ${exim[1]}` : normaliseTlsVersion(exim[1] as string);
+  const exim =
+    /\((TLS\s?1[.\d]*|SSLv?\d[.\d]*)\)(?:\s+tls\s+([A-Za-z0-9_-]+))?/i.exec(all) ??
+    /\btls\s+(TLS_[A-Za-z0-9_]+)/.exec(all);
+  if (exim)
+    return exim[2]
+      ? `${normaliseTlsVersion(exim[1] as string)} ${exim[2]}`
+      : /^TLS_/.test(exim[1] as string)
+        ? `TLS ${exim[1]}`
+        : normaliseTlsVersion(exim[1] as string);
   // RFC 3848: ESMTPS, ESMTPSA, LMTPS, UTF8SMTPS … name a TLS session; Gmail says "Google Transport Security".
-  if (protocol && /^(?:utf8)?(?:e?smtps|lmtps|esmtpsa|utf8smtpsa|https)a?$/i.test(protocol.split(/\s/)[0] as string)) return 'TLS';
+  if (protocol && /^(?:utf8)?(?:e?smtps|lmtps|esmtpsa|utf8smtpsa|https)a?$/i.test(protocol.split(/\s/)[0] as string))
+    return 'TLS';
   if (/google transport security|\(TLS\)/i.test(all)) return 'TLS';
   return undefined;
 }
@@ -154,7 +166,10 @@ export function parseReceived(value: string): ReceivedParts {
     else if (helo) parts.fromHelo = cleanHost(helo);
     const rdns = from.comments
       .map((c) => c.split(/\s+/)[0])
-      .find((w) => w !== undefined && HOSTNAME.test(w) && !IPV4.test(w) && (w.includes('.') || w.toLowerCase() === 'localhost'));
+      .find(
+        (w) =>
+          w !== undefined && HOSTNAME.test(w) && !IPV4.test(w) && (w.includes('.') || w.toLowerCase() === 'localhost'),
+      );
     if (rdns && rdns.toLowerCase() !== 'unknown') parts.fromHost = cleanHost(rdns);
     parts.fromIp = findIp(`${comment} ${first ?? ''}`);
   }
@@ -167,7 +182,9 @@ export function parseReceived(value: string): ReceivedParts {
   const withClause = clause.with;
   if (withClause && withClause.words.length > 0) {
     // Exim writes "with esmtps (TLS1.3) tls TLS_AES…": the protocol is the first word.
-    const words = /^(?:e?smtps?a?|lmtps?|utf8smtps?a?|esmtpa|local|http|https|mapi)$/i.test(withClause.words[0] as string)
+    const words = /^(?:e?smtps?a?|lmtps?|utf8smtps?a?|esmtpa|local|http|https|mapi)$/i.test(
+      withClause.words[0] as string,
+    )
       ? [withClause.words[0] as string]
       : withClause.words.slice(0, 4);
     parts.with = words.join(' ');

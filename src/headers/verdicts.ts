@@ -7,7 +7,6 @@ import type { Verdict } from './types';
  * and what a Postfix host's helpers (postgrey, amavis) stamp.
  */
 
-
 function spamAssassin(key: string, value: string, name: string): Verdict[] {
   switch (key) {
     case 'x-spam-status': {
@@ -16,19 +15,30 @@ function spamAssassin(key: string, value: string, name: string): Verdict[] {
       const required = /required=(-?[\d.]+)/i.exec(value)?.[1];
       // SpamAssassin writes `tests=A,B`, amavis `tests=[A=3.5, B=1.2]`.
       const tests = /tests=\[?([^\]]*?)(?:\]|\s+autolearn=|$)/i.exec(value)?.[1] ?? '';
-      const topTests = tests.split(',').map((t) => t.trim().split('=')[0] ?? '').filter((t) => t !== '').slice(0, 8).join(', ');
-      return [{
-        source: 'SpamAssassin',
-        field: name,
-        value: value.slice(0, 200),
-        meaning: `${yes ? 'spam' : 'not spam'}${score ? ` (score ${score}${required ? ` of ${required} needed` : ''})` : ''}${topTests ? `; rules: ${topTests}` : ''}`,
-        kind: yes ? 'spam' : 'info',
-      }];
+      const topTests = tests
+        .split(',')
+        .map((t) => t.trim().split('=')[0] ?? '')
+        .filter((t) => t !== '')
+        .slice(0, 8)
+        .join(', ');
+      return [
+        {
+          source: 'SpamAssassin',
+          field: name,
+          value: value.slice(0, 200),
+          meaning: `${yes ? 'spam' : 'not spam'}${score ? ` (score ${score}${required ? ` of ${required} needed` : ''})` : ''}${topTests ? `; rules: ${topTests}` : ''}`,
+          kind: yes ? 'spam' : 'info',
+        },
+      ];
     }
     case 'x-spam-flag':
-      return /yes/i.test(value) ? [{ source: 'SpamAssassin', field: name, value, meaning: 'the message was flagged as spam', kind: 'spam' }] : [];
+      return /yes/i.test(value)
+        ? [{ source: 'SpamAssassin', field: name, value, meaning: 'the message was flagged as spam', kind: 'spam' }]
+        : [];
     case 'x-spam':
-      return /yes|true/i.test(value) ? [{ source: 'rspamd', field: name, value, meaning: 'the message was flagged as spam', kind: 'spam' }] : [];
+      return /yes|true/i.test(value)
+        ? [{ source: 'rspamd', field: name, value, meaning: 'the message was flagged as spam', kind: 'spam' }]
+        : [];
     default:
       return [];
   }
@@ -40,14 +50,21 @@ function rspamd(key: string, value: string, name: string): Verdict[] {
       const m = /default:\s*(true|false)\s*\[\s*(-?[\d.]+)\s*\/\s*(-?[\d.]+)\s*\]/i.exec(value);
       if (!m) return [];
       const spam = (m[1] as string).toLowerCase() === 'true';
-      const symbols = value.slice((m.index ?? 0) + m[0].length).split(';').map((s) => s.trim().split('(')[0]?.trim() ?? '').filter((s) => s !== '').slice(0, 8);
-      return [{
-        source: 'rspamd',
-        field: name,
-        value: value.slice(0, 200),
-        meaning: `${spam ? 'spam' : 'not spam'} (score ${m[2]} of ${m[3]} to reject)${symbols.length > 0 ? `; symbols: ${symbols.join(', ')}` : ''}`,
-        kind: spam ? 'spam' : 'info',
-      }];
+      const symbols = value
+        .slice((m.index ?? 0) + m[0].length)
+        .split(';')
+        .map((s) => s.trim().split('(')[0]?.trim() ?? '')
+        .filter((s) => s !== '')
+        .slice(0, 8);
+      return [
+        {
+          source: 'rspamd',
+          field: name,
+          value: value.slice(0, 200),
+          meaning: `${spam ? 'spam' : 'not spam'} (score ${m[2]} of ${m[3]} to reject)${symbols.length > 0 ? `; symbols: ${symbols.join(', ')}` : ''}`,
+          kind: spam ? 'spam' : 'info',
+        },
+      ];
     }
     case 'x-rspamd-action': {
       const action = value.trim().toLowerCase();
@@ -59,7 +76,15 @@ function rspamd(key: string, value: string, name: string): Verdict[] {
         'soft reject': 'temporarily rejected (try again later)',
         reject: 'rejected as spam',
       };
-      return [{ source: 'rspamd', field: name, value, meaning: meaning[action] ?? `action ${value}`, kind: action === 'no action' ? 'info' : action === 'greylist' || action === 'soft reject' ? 'delay' : 'spam' }];
+      return [
+        {
+          source: 'rspamd',
+          field: name,
+          value,
+          meaning: meaning[action] ?? `action ${value}`,
+          kind: action === 'no action' ? 'info' : action === 'greylist' || action === 'soft reject' ? 'delay' : 'spam',
+        },
+      ];
     }
     default:
       return [];
@@ -67,26 +92,45 @@ function rspamd(key: string, value: string, name: string): Verdict[] {
 }
 
 function gmail(key: string, value: string, name: string): Verdict[] {
-  if (key === 'x-gm-spam' && value.trim() === '1') return [{ source: 'Gmail', field: name, value, meaning: 'Gmail classified the message as spam', kind: 'spam' }];
-  if (key === 'x-gm-phishy' && value.trim() === '1') return [{ source: 'Gmail', field: name, value, meaning: 'Gmail flagged the message as possible phishing', kind: 'spam' }];
+  if (key === 'x-gm-spam' && value.trim() === '1')
+    return [{ source: 'Gmail', field: name, value, meaning: 'Gmail classified the message as spam', kind: 'spam' }];
+  if (key === 'x-gm-phishy' && value.trim() === '1')
+    return [
+      { source: 'Gmail', field: name, value, meaning: 'Gmail flagged the message as possible phishing', kind: 'spam' },
+    ];
   return [];
 }
 
 function postfix(key: string, value: string, name: string): Verdict[] {
   if (key === 'x-greylist') {
     const delayed = /delayed\s+(\d+)\s+seconds/i.exec(value)?.[1];
-    return [{
-      source: 'Postfix (postgrey)',
-      field: name,
-      value: value.slice(0, 200),
-      meaning: delayed ? `greylisted: held back ${delayed} s until the sending server retried` : `greylisting: ${value.slice(0, 120)}`,
-      kind: delayed ? 'delay' : 'info',
-    }];
+    return [
+      {
+        source: 'Postfix (postgrey)',
+        field: name,
+        value: value.slice(0, 200),
+        meaning: delayed
+          ? `greylisted: held back ${delayed} s until the sending server retried`
+          : `greylisting: ${value.slice(0, 120)}`,
+        kind: delayed ? 'delay' : 'info',
+      },
+    ];
   }
   if (key === 'x-amavis-alert' || key === 'x-amavis-spam-status') {
-    return [{ source: 'Postfix (amavis)', field: name, value: value.slice(0, 200), meaning: /banned|infected|spam|yes/i.test(value) ? `amavis flagged it: ${value.slice(0, 120)}` : `amavis: ${value.slice(0, 120)}`, kind: /banned|infected|spam|yes/i.test(value) ? 'spam' : 'info' }];
+    return [
+      {
+        source: 'Postfix (amavis)',
+        field: name,
+        value: value.slice(0, 200),
+        meaning: /banned|infected|spam|yes/i.test(value)
+          ? `amavis flagged it: ${value.slice(0, 120)}`
+          : `amavis: ${value.slice(0, 120)}`,
+        kind: /banned|infected|spam|yes/i.test(value) ? 'spam' : 'info',
+      },
+    ];
   }
-  if (key === 'x-virus-scanned') return [{ source: 'Postfix (content filter)', field: name, value, meaning: `scanned by ${value}`, kind: 'info' }];
+  if (key === 'x-virus-scanned')
+    return [{ source: 'Postfix (content filter)', field: name, value, meaning: `scanned by ${value}`, kind: 'info' }];
   return [];
 }
 

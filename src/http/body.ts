@@ -35,7 +35,10 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
         resolve(Buffer.concat(chunks, size));
       }
     };
-    const timer = setTimeout(() => finish(bodyError(408, `the body did not arrive within ${limits.deadlineMs} ms`)), limits.deadlineMs);
+    const timer = setTimeout(
+      () => finish(bodyError(408, `the body did not arrive within ${limits.deadlineMs} ms`)),
+      limits.deadlineMs,
+    );
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limits.limitBytes) return finish(bodyError(413, `the body is larger than ${limits.limitBytes} bytes`));

@@ -4,7 +4,8 @@ import type { ComponentState, HealthRegistry } from '../core/http-host';
 export function createHealthRegistry(): HealthRegistry {
   const components = new Map<string, ComponentState>();
   return {
-    set: (component, up, reason) => void components.set(component, up || reason === undefined ? { up } : { up, reason }),
+    set: (component, up, reason) =>
+      void components.set(component, up || reason === undefined ? { up } : { up, reason }),
     snapshot: () => Object.fromEntries([...components].map(([name, state]) => [name, state.up])),
     details: () => Object.fromEntries([...components].map(([name, state]) => [name, { ...state }])),
   };

@@ -46,12 +46,20 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   routes.set('GET /healthz', (_req, res) => {
     const components = health.details();
     const ok = Object.values(components).every((c) => c.up);
-    sendJson(res, 200, { status: ok ? 'ok' : 'degraded', components: health.snapshot(), ...(ok ? {} : { problems: problems(components) }) });
+    sendJson(res, 200, {
+      status: ok ? 'ok' : 'degraded',
+      components: health.snapshot(),
+      ...(ok ? {} : { problems: problems(components) }),
+    });
   });
   routes.set('GET /readyz', (_req, res) => {
     const components = readiness.details();
     const ready = Object.values(components).every((c) => c.up);
-    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready', components: readiness.snapshot(), ...(ready ? {} : { problems: problems(components) }) });
+    sendJson(res, ready ? 200 : 503, {
+      status: ready ? 'ready' : 'not-ready',
+      components: readiness.snapshot(),
+      ...(ready ? {} : { problems: problems(components) }),
+    });
   });
   if (options.metrics) {
     const metrics = options.metrics;
@@ -62,23 +70,28 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     });
   }
 
-  const server = createServer({
-    headersTimeout: options.headersTimeoutMs ?? 10_000,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
-  }, (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const handler = routes.get(`${req.method ?? 'GET'} ${path}`);
-    if (!handler) {
-      res.writeHead(404, { 'content-type': 'text/plain', connection: 'close' });
-      res.end('not found\n');
-      return;
-    }
-    Promise.resolve().then(() => handler(req, res)).catch((error: unknown) => {
-      options.log.error({ err: error, path }, 'HTTP handler failed');
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end();
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+    },
+    (req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      const handler = routes.get(`${req.method ?? 'GET'} ${path}`);
+      if (!handler) {
+        res.writeHead(404, { 'content-type': 'text/plain', connection: 'close' });
+        res.end('not found\n');
+        return;
+      }
+      Promise.resolve()
+        .then(() => handler(req, res))
+        .catch((error: unknown) => {
+          options.log.error({ err: error, path }, 'HTTP handler failed');
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end();
+        });
+    },
+  );
   // A malformed request line or headers: answer 400 and close, as node does by default, without logging the bytes.
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
@@ -91,23 +104,29 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     readiness,
     readBody,
     server,
-    listen: () => new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        const address = server.address();
-        resolve({ port: typeof address === 'object' && address ? address.port : options.port });
-      });
-    }),
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve({ port: typeof address === 'object' && address ? address.port : options.port });
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 function problems(components: Record<string, ComponentState>): Record<string, string> {
-  return Object.fromEntries(Object.entries(components).filter(([, c]) => !c.up).map(([name, c]) => [name, c.reason ?? 'down']));
+  return Object.fromEntries(
+    Object.entries(components)
+      .filter(([, c]) => !c.up)
+      .map(([name, c]) => [name, c.reason ?? 'down']),
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -84,9 +84,13 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
   if (!top) return ranked;
   // Only an entry resting on generic evidence yields: one with a phrase of its own has earned its place (the neighbour step weighs it).
   if (top.specificCodes.length === 0 && !top.signals.some((s) => s.kind === 'phrase')) {
-    const i = ranked.findIndex((m) => m.specificCodes.length > 0 && hasStrongEvidence(m) && m.score >= top.score * SPECIFIC_SHARE);
+    const i = ranked.findIndex(
+      (m) => m.specificCodes.length > 0 && hasStrongEvidence(m) && m.score >= top.score * SPECIFIC_SHARE,
+    );
     if (i > 0) {
-      notes.push(`${ranked[i]?.entry.id} explains ${ranked[i]?.specificCodes.join(', ')}, which ${top.entry.id} does not`);
+      notes.push(
+        `${ranked[i]?.entry.id} explains ${ranked[i]?.specificCodes.join(', ')}, which ${top.entry.id} does not`,
+      );
       return moveToFront(ranked, i);
     }
   }
@@ -96,7 +100,9 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
       const c = contrast(m, top);
       return c.marks > 0 || c.words >= DISCRIMINATING_MARGIN;
     };
-    const i = ranked.findIndex((m) => !m.entry.generic && hasStrongEvidence(m) && m.score >= top.score * GENERIC_YIELD_SHARE && own(m));
+    const i = ranked.findIndex(
+      (m) => !m.entry.generic && hasStrongEvidence(m) && m.score >= top.score * GENERIC_YIELD_SHARE && own(m),
+    );
     if (i > 0) {
       notes.push(`${top.entry.id} is a catch-all; ${ranked[i]?.entry.id} is specific`);
       return moveToFront(ranked, i);
@@ -111,7 +117,11 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
  * conditions and the scores keep their order (the runner-up is shown beside the diagnosis); when neither has any and
  * they score within AMBIGUOUS_SHARE, the text does not tell them apart: no diagnosis, both offered as possibly related.
  */
-export function settleNeighbours(ranked: Match[], contrast: Contrast, notes: string[] = []): { ranked: Match[]; ambiguous: boolean } {
+export function settleNeighbours(
+  ranked: Match[],
+  contrast: Contrast,
+  notes: string[] = [],
+): { ranked: Match[]; ambiguous: boolean } {
   const [top, next] = ranked;
   if (!top || !next || next.score < top.score * NEIGHBOUR_SHARE) return { ranked, ambiguous: false };
   // A catch-all next to a specific entry is principle 1's business: its vocabulary is not a rival story.
@@ -122,10 +132,14 @@ export function settleNeighbours(ranked: Match[], contrast: Contrast, notes: str
   const nextHas = forNext.marks > 0 || forNext.words >= DISCRIMINATING_MARGIN;
   if (topHas) return { ranked, ambiguous: false };
   if (nextHas) {
-    notes.push(`${next.entry.id} over its neighbour ${top.entry.id}: only it has discriminating evidence (${forNext.words} vs ${forTop.words})`);
+    notes.push(
+      `${next.entry.id} over its neighbour ${top.entry.id}: only it has discriminating evidence (${forNext.words} vs ${forTop.words})`,
+    );
     return { ranked: moveToFront(ranked, 1), ambiguous: false };
   }
   if (next.score < top.score * AMBIGUOUS_SHARE) return { ranked, ambiguous: false };
-  notes.push(`${top.entry.id} and ${next.entry.id} are neighbours the text does not tell apart (${forTop.words} vs ${forNext.words})`);
+  notes.push(
+    `${top.entry.id} and ${next.entry.id} are neighbours the text does not tell apart (${forTop.words} vs ${forNext.words})`,
+  );
   return { ranked, ambiguous: true };
 }

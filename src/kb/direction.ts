@@ -11,7 +11,10 @@ type Marker = readonly [string, RegExp];
 
 /** Our server refused a client: Postfix `reject: RCPT from`, Exim `rejected RCPT`, Sendmail `ruleset=check_rcpt … reject=`. */
 const INBOUND: readonly Marker[] = [
-  ['reject: ', /\b(?:milter-)?reject: (?:RCPT|MAIL|CONNECT|DATA|END-OF-MESSAGE|HELO|EHLO|VRFY|ETRN|BDAT|header|body) from\b/i],
+  [
+    'reject: ',
+    /\b(?:milter-)?reject: (?:RCPT|MAIL|CONNECT|DATA|END-OF-MESSAGE|HELO|EHLO|VRFY|ETRN|BDAT|header|body) from\b/i,
+  ],
   ['rejected ', /\brejected (?:RCPT|MAIL|EHLO|HELO|after DATA|connection)\b/i],
   ['ruleset=check_', /\bruleset=check_(?:mail|rcpt|relay)\b/i],
 ];

@@ -13,10 +13,67 @@ const MAX_PER_KIND = 10;
 
 /** Top-level domains that make a dotted word a host name rather than `System.Net.WebException` or `web.config`. */
 const TLDS = new Set([
-  'com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'io', 'co', 'me', 'us', 'uk', 'au', 'nz', 'ca',
-  'de', 'fr', 'nl', 'be', 'ch', 'at', 'se', 'no', 'dk', 'fi', 'es', 'it', 'pt', 'ie', 'pl', 'cz', 'jp', 'cn',
-  'in', 'sg', 'hk', 'za', 'br', 'mx', 'ru', 'eu', 'asia', 'cloud', 'online', 'tech', 'app', 'dev', 'ms',
-  'local', 'lan', 'corp', 'internal', 'intranet', 'home', 'test', 'example', 'invalid', 'localdomain', 'ad',
+  'com',
+  'net',
+  'org',
+  'edu',
+  'gov',
+  'mil',
+  'int',
+  'info',
+  'biz',
+  'io',
+  'co',
+  'me',
+  'us',
+  'uk',
+  'au',
+  'nz',
+  'ca',
+  'de',
+  'fr',
+  'nl',
+  'be',
+  'ch',
+  'at',
+  'se',
+  'no',
+  'dk',
+  'fi',
+  'es',
+  'it',
+  'pt',
+  'ie',
+  'pl',
+  'cz',
+  'jp',
+  'cn',
+  'in',
+  'sg',
+  'hk',
+  'za',
+  'br',
+  'mx',
+  'ru',
+  'eu',
+  'asia',
+  'cloud',
+  'online',
+  'tech',
+  'app',
+  'dev',
+  'ms',
+  'local',
+  'lan',
+  'corp',
+  'internal',
+  'intranet',
+  'home',
+  'test',
+  'example',
+  'invalid',
+  'localdomain',
+  'ad',
 ]);
 
 /** Namespaces that look like host names: `System.Net`, `Microsoft.Exchange.Data`. */
@@ -50,7 +107,8 @@ export function hostName(word: string): string | undefined {
   const labels = name.split('.');
   if (labels.length < 2) return undefined;
   for (const label of labels) {
-    if (label.length === 0 || label.length > 63 || !LABEL.test(label) || label.startsWith('-') || label.endsWith('-')) return undefined;
+    if (label.length === 0 || label.length > 63 || !LABEL.test(label) || label.startsWith('-') || label.endsWith('-'))
+      return undefined;
   }
   const tld = (labels[labels.length - 1] as string).toLowerCase();
   if (!TLDS.has(tld)) return undefined;
@@ -99,7 +157,11 @@ export function classify(word: string): Chunk {
   if ((word.length === 36 || word.length === 38) && isGuid(word)) return { kind: 'guid', value: word };
   const ip = ipAddress(word);
   if (ip) return { kind: 'ip', value: ip };
-  if ((word[1] === ':' && word[2] === '\\' && /^[A-Za-z]/.test(word)) || word.startsWith('\\\\') || (word.startsWith('/') && word.indexOf('/', 1) > 1)) {
+  if (
+    (word[1] === ':' && word[2] === '\\' && /^[A-Za-z]/.test(word)) ||
+    word.startsWith('\\\\') ||
+    (word.startsWith('/') && word.indexOf('/', 1) > 1)
+  ) {
     return { kind: 'path', value: word };
   }
   const host = word.includes('.') ? hostName(word) : undefined;
@@ -110,7 +172,8 @@ export function classify(word: string): Chunk {
 }
 
 /** Hosts that belong to documentation and schemas, not to the admin's servers: never a follow-up target. */
-const VENDOR_HOST = /(^|\.)(microsoft\.com|microsoftonline\.com|office\.com|aka\.ms|w3\.org|xmlsoap\.org|spamhaus\.org|example\.com|example\.org|example\.net|ietf\.org|rfc-editor\.org|digicert\.com|letsencrypt\.org|github\.com)$/;
+const VENDOR_HOST =
+  /(^|\.)(microsoft\.com|microsoftonline\.com|office\.com|aka\.ms|w3\.org|xmlsoap\.org|spamhaus\.org|example\.com|example\.org|example\.net|ietf\.org|rfc-editor\.org|digicert\.com|letsencrypt\.org|github\.com)$/;
 
 export function isVendorHost(host: string): boolean {
   return VENDOR_HOST.test(host);
@@ -118,7 +181,13 @@ export function isVendorHost(host: string): boolean {
 
 /** Accumulates entities without duplicates, at most ten of each kind. */
 export class EntityBag {
-  private readonly sets = { hosts: new Set<string>(), urls: new Set<string>(), ips: new Set<string>(), emails: new Set<string>(), dns: new Set<string>() };
+  private readonly sets = {
+    hosts: new Set<string>(),
+    urls: new Set<string>(),
+    ips: new Set<string>(),
+    emails: new Set<string>(),
+    dns: new Set<string>(),
+  };
 
   add(kind: keyof Entities, value: string): void {
     const set = this.sets[kind];
@@ -176,7 +245,19 @@ const ATTR = /^[A-Za-z][A-Za-z0-9-]{0,40}=/;
 const DN_STOP = new Set(['"', "'", '\n', '\r', '\t', ')', ']', '>', ';', '<', '`']);
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const ENTITY_PATTERNS: readonly RegExp[] = [LABEL, IPV4_SHAPE, IPV6_CHARS, URL_WORD, EMAIL_WORD, GUID, SERVER_HYPHEN, SERVER_NUMBERED, DN_START, ATTR, VENDOR_HOST];
+export const ENTITY_PATTERNS: readonly RegExp[] = [
+  LABEL,
+  IPV4_SHAPE,
+  IPV6_CHARS,
+  URL_WORD,
+  EMAIL_WORD,
+  GUID,
+  SERVER_HYPHEN,
+  SERVER_NUMBERED,
+  DN_START,
+  ATTR,
+  VENDOR_HOST,
+];
 
 /**
  * Distinguished names (`CN=Doe\, Jane,OU=Engineers,DC=contoso,DC=local`): scanned by hand, RDN by

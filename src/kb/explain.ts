@@ -65,7 +65,8 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
   function withMeaning(code: DecodedCode): DecodedCode {
     for (const key of code.keys) {
       const meaning = kb.meanings.get(key);
-      if (meaning) return { ...code, meaning: key === code.keys[0] || !code.meaning ? meaning : `${code.meaning} ${meaning}` };
+      if (meaning)
+        return { ...code, meaning: key === code.keys[0] || !code.meaning ? meaning : `${code.meaning} ${meaning}` };
     }
     return code;
   }
@@ -85,18 +86,40 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
       }
       return direction;
     };
-    const { ranked, band, notes } = calibrate(matcher.match({ tokens: prepared.tokens, hidden: prepared.hidden, codeKeys, text: prepared.text, direction: directionOf }), matcher.contrast);
+    const { ranked, band, notes } = calibrate(
+      matcher.match({
+        tokens: prepared.tokens,
+        hidden: prepared.hidden,
+        codeKeys,
+        text: prepared.text,
+        direction: directionOf,
+      }),
+      matcher.contrast,
+    );
     const top = ranked[0];
     // A catch-all is never shown as a runner-up beside a specific diagnosis: the specific one says more.
-    const matches = band === 'diagnosis' && top
-      ? ranked
-        .filter((m, i) => i === 0 || (m.confidence >= MATCH_THRESHOLD && m.score >= top.score * RUNNER_UP_SHARE && hasStrongEvidence(m) && (top.entry.generic || !m.entry.generic)))
-        .slice(0, MAX_MATCHES)
-      : [];
-    const related = band === 'possibly-related' ? ranked.filter((m) => m.confidence >= RELATED_FLOOR).slice(0, MAX_RELATED) : [];
+    const matches =
+      band === 'diagnosis' && top
+        ? ranked
+            .filter(
+              (m, i) =>
+                i === 0 ||
+                (m.confidence >= MATCH_THRESHOLD &&
+                  m.score >= top.score * RUNNER_UP_SHARE &&
+                  hasStrongEvidence(m) &&
+                  (top.entry.generic || !m.entry.generic)),
+            )
+            .slice(0, MAX_MATCHES)
+        : [];
+    const related =
+      band === 'possibly-related' ? ranked.filter((m) => m.confidence >= RELATED_FLOOR).slice(0, MAX_RELATED) : [];
     // Follow-ups come from a diagnosis only: a guess does not earn a probe.
     // An authentication or TLS rejection of a sending domain the organisation owns earns `mail <domain>` (codes only).
-    const followUps = fillFollowUps([...matches.flatMap((m) => m.entry.followUps), ...postureFollowUps(codeKeys, prepared.text)], prepared.entities, prepared.text);
+    const followUps = fillFollowUps(
+      [...matches.flatMap((m) => m.entry.followUps), ...postureFollowUps(codeKeys, prepared.text)],
+      prepared.entities,
+      prepared.text,
+    );
     return {
       band,
       matches,
@@ -105,7 +128,9 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
       codes: orderCodes(codes, matches[0]),
       entities: prepared.entities,
       // Only steps tagged by platform need the platform: the scan is not worth it otherwise.
-      platform: matches.some((m) => m.entry.fix.steps.some((step) => step.platform !== undefined)) ? detectPlatform(prepared.text) : undefined,
+      platform: matches.some((m) => m.entry.fix.steps.some((step) => step.platform !== undefined))
+        ? detectPlatform(prepared.text)
+        : undefined,
       followUps,
       truncated: prepared.truncated,
       direction,

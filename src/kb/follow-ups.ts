@@ -7,7 +7,8 @@ import { isVendorHost, type Entities } from './entities';
  * 5.7.515 sender authentication requirements), and 5.7.0/4.7.0 with STARTTLS words.
  */
 const AUTH_OR_TLS_CODE = /^smtp:[45]\.7\.(2[0-7]|1[01]|509|515)$/;
-const AUTH_OR_TLS_WORDS = /\b(spf|dkim|dmarc|compauth)\b[^\n]{0,80}\b(fail|failed|reject|rejected|did not pass|not pass)\b|\b(must issue a starttls|tls not available|encryption (is )?(needed|required)|tls is required)\b/i;
+const AUTH_OR_TLS_WORDS =
+  /\b(spf|dkim|dmarc|compauth)\b[^\n]{0,80}\b(fail|failed|reject|rejected|did not pass|not pass)\b|\b(must issue a starttls|tls not available|encryption (is )?(needed|required)|tls is required)\b/i;
 
 /**
  * `mail {domain}` when the text is a rejection for authentication or TLS: the next question is the
@@ -31,21 +32,82 @@ const THIRD_PARTY_HOST = new RegExp(
   '(^|\\.)(' +
     [
       // Microsoft 365 / Exchange Online / Entra / consumer mail
-      'outlook\\.com', 'office365\\.com', 'office\\.net', 'microsoftonline\\.com', 'windows\\.net', 'live\\.com', 'hotmail\\.com',
-      'msn\\.com', 'azure\\.com', 'azure\\.net', 'azurewebsites\\.net', 'azureedge\\.net', 'trafficmanager\\.net', 'cloudapp\\.net',
-      'onmicrosoft\\.com', 'sharepoint\\.com', 'msft\\.net', 'msedge\\.net', 'bing\\.com', 'technet\\.com', 'msdn\\.com',
+      'outlook\\.com',
+      'office365\\.com',
+      'office\\.net',
+      'microsoftonline\\.com',
+      'windows\\.net',
+      'live\\.com',
+      'hotmail\\.com',
+      'msn\\.com',
+      'azure\\.com',
+      'azure\\.net',
+      'azurewebsites\\.net',
+      'azureedge\\.net',
+      'trafficmanager\\.net',
+      'cloudapp\\.net',
+      'onmicrosoft\\.com',
+      'sharepoint\\.com',
+      'msft\\.net',
+      'msedge\\.net',
+      'bing\\.com',
+      'technet\\.com',
+      'msdn\\.com',
       // Google and other large mail providers / filtering services
-      'google\\.com', 'gmail\\.com', 'googlemail\\.com', 'googleusercontent\\.com', 'yahoo\\.com', 'yahoodns\\.net', 'aol\\.com', 'icloud\\.com',
-      'me\\.com', 'mimecast\\.com', 'pphosted\\.com', 'proofpoint\\.com', 'messagelabs\\.com', 'barracudanetworks\\.com',
+      'google\\.com',
+      'gmail\\.com',
+      'googlemail\\.com',
+      'googleusercontent\\.com',
+      'yahoo\\.com',
+      'yahoodns\\.net',
+      'aol\\.com',
+      'icloud\\.com',
+      'me\\.com',
+      'mimecast\\.com',
+      'pphosted\\.com',
+      'proofpoint\\.com',
+      'messagelabs\\.com',
+      'barracudanetworks\\.com',
       // Block lists
-      'spamhaus\\.org', 'spamcop\\.net', 'barracudacentral\\.org', 'sorbs\\.net', 'uceprotect\\.net', 'surbl\\.org', 'abuseat\\.org',
-      'mailspike\\.net', 'spameatingmonkey\\.net', 'senderscore\\.com', 'dnswl\\.org', 'psbl\\.org', 'mxtoolbox\\.com',
+      'spamhaus\\.org',
+      'spamcop\\.net',
+      'barracudacentral\\.org',
+      'sorbs\\.net',
+      'uceprotect\\.net',
+      'surbl\\.org',
+      'abuseat\\.org',
+      'mailspike\\.net',
+      'spameatingmonkey\\.net',
+      'senderscore\\.com',
+      'dnswl\\.org',
+      'psbl\\.org',
+      'mxtoolbox\\.com',
       // Cloud front ends and CDNs
-      'amazonaws\\.com', 'cloudfront\\.net', 'cloudflare\\.com', 'cloudflare\\.net', 'akamai\\.net', 'akamaiedge\\.net', 'akamaihd\\.net',
-      'edgekey\\.net', 'edgesuite\\.net', 'fastly\\.net', 'googleapis\\.com', 'gstatic\\.com',
+      'amazonaws\\.com',
+      'cloudfront\\.net',
+      'cloudflare\\.com',
+      'cloudflare\\.net',
+      'akamai\\.net',
+      'akamaiedge\\.net',
+      'akamaihd\\.net',
+      'edgekey\\.net',
+      'edgesuite\\.net',
+      'fastly\\.net',
+      'googleapis\\.com',
+      'gstatic\\.com',
       // Documentation and references
-      'stackoverflow\\.com', 'serverfault\\.com', 'superuser\\.com', 'stackexchange\\.com', 'postfix\\.org', 'openssl\\.org',
-      'apache\\.org', 'oracle\\.com', 'mozilla\\.org', 'wikipedia\\.org', 'docs\\.[a-z0-9-]+\\.[a-z]+', 'learn\\.[a-z0-9-]+\\.[a-z]+',
+      'stackoverflow\\.com',
+      'serverfault\\.com',
+      'superuser\\.com',
+      'stackexchange\\.com',
+      'postfix\\.org',
+      'openssl\\.org',
+      'apache\\.org',
+      'oracle\\.com',
+      'mozilla\\.org',
+      'wikipedia\\.org',
+      'docs\\.[a-z0-9-]+\\.[a-z]+',
+      'learn\\.[a-z0-9-]+\\.[a-z]+',
     ].join('|') +
     ')$',
 );
@@ -58,9 +120,23 @@ export function isThirdPartyHost(host: string): boolean {
 
 /** IPv4 ranges of Microsoft's and Google's mail front ends (EOP / Exchange Online, Gmail): never a relay target. */
 const THIRD_PARTY_NETS: Array<[string, number]> = [
-  ['40.92.0.0', 15], ['40.107.0.0', 16], ['52.100.0.0', 14], ['104.47.0.0', 17], ['52.96.0.0', 14], ['40.96.0.0', 13], ['13.107.6.152', 31],
-  ['209.85.128.0', 17], ['142.250.0.0', 15], ['172.217.0.0', 16], ['74.125.0.0', 16], ['64.233.160.0', 19], ['66.102.0.0', 20],
-  ['173.194.0.0', 16], ['108.177.0.0', 17], ['216.58.192.0', 19], ['35.190.247.0', 24],
+  ['40.92.0.0', 15],
+  ['40.107.0.0', 16],
+  ['52.100.0.0', 14],
+  ['104.47.0.0', 17],
+  ['52.96.0.0', 14],
+  ['40.96.0.0', 13],
+  ['13.107.6.152', 31],
+  ['209.85.128.0', 17],
+  ['142.250.0.0', 15],
+  ['172.217.0.0', 16],
+  ['74.125.0.0', 16],
+  ['64.233.160.0', 19],
+  ['66.102.0.0', 20],
+  ['173.194.0.0', 16],
+  ['108.177.0.0', 17],
+  ['216.58.192.0', 19],
+  ['35.190.247.0', 24],
 ];
 
 function ipv4Number(ip: string): number {
@@ -83,7 +159,15 @@ const REMOTE_SERVER_BEFORE = /\bremote server at [\w.-]{1,253} \($/i;
 const CLIENT_HOST_BEFORE = /\bclient host \[$/i;
 const BLOCKED_AFTER = /^\] blocked/i;
 const NAMED_BEFORE = /([\w.-]{3,253}) ?[[(]$/;
-const REMOTE_PATTERNS: readonly RegExp[] = [RELAY_BEFORE, HOST_BEFORE, SAID_AFTER, REMOTE_SERVER_BEFORE, CLIENT_HOST_BEFORE, BLOCKED_AFTER, NAMED_BEFORE];
+const REMOTE_PATTERNS: readonly RegExp[] = [
+  RELAY_BEFORE,
+  HOST_BEFORE,
+  SAID_AFTER,
+  REMOTE_SERVER_BEFORE,
+  CLIENT_HOST_BEFORE,
+  BLOCKED_AFTER,
+  NAMED_BEFORE,
+];
 
 /**
  * Is this address, where the text names it, someone else's: the server that rejected us (`host mx.google.com[ip]
@@ -99,7 +183,8 @@ function isRemoteAddress(ip: string, text: string): boolean {
     const before = text.slice(Math.max(0, at - 270), at);
     const after = text.slice(from, from + 12);
     if (RELAY_BEFORE.test(before) || (HOST_BEFORE.test(before) && SAID_AFTER.test(after))) return true;
-    if (REMOTE_SERVER_BEFORE.test(before) || (CLIENT_HOST_BEFORE.test(before) && BLOCKED_AFTER.test(after))) return true;
+    if (REMOTE_SERVER_BEFORE.test(before) || (CLIENT_HOST_BEFORE.test(before) && BLOCKED_AFTER.test(after)))
+      return true;
     const named = NAMED_BEFORE.exec(before);
     if (named && isThirdPartyHost(named[1] as string)) return true;
   }
@@ -113,7 +198,9 @@ export const FOLLOW_UP_PATTERNS: readonly RegExp[] = [THIRD_PARTY_HOST, ...REMOT
 function registeredDomain(host: string): string {
   const labels = host.split('.');
   const secondLevel = labels.at(-2) ?? '';
-  const countrySecondLevel = (labels.at(-1) ?? '').length === 2 && ['co', 'com', 'net', 'org', 'gov', 'ac', 'edu', 'or', 'ne', 'go'].includes(secondLevel);
+  const countrySecondLevel =
+    (labels.at(-1) ?? '').length === 2 &&
+    ['co', 'com', 'net', 'org', 'gov', 'ac', 'edu', 'or', 'ne', 'go'].includes(secondLevel);
   return labels.slice(countrySecondLevel ? -3 : -2).join('.');
 }
 

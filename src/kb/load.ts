@@ -42,7 +42,9 @@ function describeIssue(issue: { path: PropertyKey[]; message: string }): string 
 
 /** Reads and validates every `*.yaml` file in `dir`. Throws a DiagError `knowledge-base.invalid` naming the file and entry. */
 export function loadKnowledgeBaseFrom(dir: string): KnowledgeBase {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort();
   if (files.length === 0) throw kbLoadError(`no knowledge-base files in ${dir}`);
   const entries: KbEntry[] = [];
   const sources = new Map<string, string>();
@@ -61,9 +63,13 @@ export function loadKnowledgeBaseFrom(dir: string): KnowledgeBase {
       continue;
     }
     const shape = kbFileSchema.safeParse(doc);
-    if (!shape.success) throw kbLoadError(`${file}: ${describeIssue(shape.error.issues[0] as never)} (a file holds \`entries:\` or \`meanings:\`)`);
+    if (!shape.success)
+      throw kbLoadError(
+        `${file}: ${describeIssue(shape.error.issues[0] as never)} (a file holds \`entries:\` or \`meanings:\`)`,
+      );
     shape.data.entries.forEach((raw, i) => {
-      const rawId = raw !== null && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : `#${i + 1}`;
+      const rawId =
+        raw !== null && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : `#${i + 1}`;
       const parsed = kbEntrySchema.safeParse(raw);
       if (!parsed.success) {
         throw kbLoadError(`${file}: entry ${rawId}: ${parsed.error.issues.map(describeIssue).join('; ')}`);
@@ -115,20 +121,29 @@ export function fingerprintOf(dir: string): string {
 }
 
 function yamlFilesOf(dir: string): string[] {
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 }
 
 function contentHashOf(dir: string): string {
   const hash = createHash('sha256');
-  for (const file of yamlFilesOf(dir)) hash.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
+  for (const file of yamlFilesOf(dir))
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(dir, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 
 function fileStatsOf(dir: string): string {
-  return yamlFilesOf(dir).map((file) => {
-    const stat = statSync(join(dir, file));
-    return `${file}:${stat.size}:${stat.mtimeMs}`;
-  }).join('|');
+  return yamlFilesOf(dir)
+    .map((file) => {
+      const stat = statSync(join(dir, file));
+      return `${file}:${stat.size}:${stat.mtimeMs}`;
+    })
+    .join('|');
 }
 
 /** Built from the YAML now in `dir`: its files untouched since, or (touched, copied) still the same contents. */
@@ -153,8 +168,21 @@ export function loadCompiled(file: string, dir: string): KnowledgeBase | undefin
   // The build writes the file in ASCII (scripts/compile-kb.js): read as latin1 it needs no UTF-8 decoding,
   // which took longer than parsing 2 MB of JSON.
   const bytes = readFileSync(file);
-  const parsed = compiledEnvelope.safeParse(JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')));
+  const parsed = compiledEnvelope.safeParse(
+    JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')),
+  );
   if (!parsed.success || !isBuiltFrom(parsed.data.fingerprint, dir)) return undefined;
-  const doc = parsed.data as unknown as { entries: KbEntry[]; meanings: Array<[string, string]>; sources: Array<[string, string]>; index: MatcherIndex };
-  return { entries: doc.entries, meanings: new Map(doc.meanings), sources: new Map(doc.sources), dir, index: doc.index };
+  const doc = parsed.data as unknown as {
+    entries: KbEntry[];
+    meanings: Array<[string, string]>;
+    sources: Array<[string, string]>;
+    index: MatcherIndex;
+  };
+  return {
+    entries: doc.entries,
+    meanings: new Map(doc.meanings),
+    sources: new Map(doc.sources),
+    dir,
+    index: doc.index,
+  };
 }

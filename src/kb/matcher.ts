@@ -76,10 +76,12 @@ export interface MatcherOptions {
 }
 
 const STOPWORDS = new Set(
-  ('a an the is are was were be been being to of in on at for and or not no nor this that these those it its with by from as ' +
+  (
+    'a an the is are was were be been being to of in on at for and or not no nor this that these those it its with by from as ' +
     'you your we our us i me my he she they them their please has have had can could cannot will would should may might do does did ' +
     'if then than there which who what when where because so but into out up about any all some such also only more most other same ' +
-    'own while after before again once here how why each both few very just now via per').split(' '),
+    'own while after before again once here how why each both few very just now via per'
+  ).split(' '),
 );
 
 const CODE_WEIGHT = 0.6;
@@ -88,7 +90,21 @@ const GENERIC_CODE_ENTRIES = 4;
 /** A code range (`smtp:4.7.500-699`) this narrow is one vendor's family of codes: specific like a single code. */
 const SPECIFIC_RANGE = 200;
 /** Words of product names that name no product: `Exchange Server` vs `Exchange Online` differ by these, not by the product. */
-const PRODUCT_NOISE = new Set(['server', 'servers', 'online', 'clients', 'client', 'applications', 'microsoft', 'windows', 'any', 'smtp', 'mail', 'jvm', 'hybrid']);
+const PRODUCT_NOISE = new Set([
+  'server',
+  'servers',
+  'online',
+  'clients',
+  'client',
+  'applications',
+  'microsoft',
+  'windows',
+  'any',
+  'smtp',
+  'mail',
+  'jvm',
+  'hybrid',
+]);
 const KEYWORD_WEIGHT = 0.12;
 const KEYWORD_CAP = 0.48;
 const INDEXED_PER_PHRASE = 4;
@@ -186,7 +202,8 @@ export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
     }
     return id;
   };
-  const wordsOf = (text: string): string[] => prepareText(text.replace(/\{(host|url|ip|email|dn|path|guid)\}/g, 'x$1')).tokens;
+  const wordsOf = (text: string): string[] =>
+    prepareText(text.replace(/\{(host|url|ip|email|dn|path|guid)\}/g, 'x$1')).tokens;
   const pairsOf = (ids: readonly number[]): number[] => {
     const out = new Set<number>();
     for (let i = 1; i < ids.length; i += 1) out.add((ids[i - 1] as number) * PAIR + (ids[i] as number));
@@ -200,7 +217,13 @@ export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
   };
   const compileCode = (key: string): CodeTerm => {
     const m = RANGE.exec(key);
-    if (m) return { kind: 'code', text: key, key: m[1] as string, range: { family: m[1] as string, lo: Number(m[2]), hi: Number(m[3]) } };
+    if (m)
+      return {
+        kind: 'code',
+        text: key,
+        key: m[1] as string,
+        range: { family: m[1] as string, lo: Number(m[2]), hi: Number(m[3]) },
+      };
     return { kind: 'code', text: key, key: normaliseCodeKey(key) };
   };
 
@@ -224,7 +247,11 @@ export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
           anchor: 0,
         };
       }),
-      codes: s.codes.map((c) => (typeof c === 'string' ? { ...compileCode(c), weight: CODE_WEIGHT } : { ...compileCode(c.code), weight: c.weight })),
+      codes: s.codes.map((c) =>
+        typeof c === 'string'
+          ? { ...compileCode(c), weight: CODE_WEIGHT }
+          : { ...compileCode(c.code), weight: c.weight },
+      ),
       keywords: s.keywords.map(compileTerm),
       required: s.required.map((group) => group.map(compileTerm)),
       exclude: s.exclude.map(compileTerm),
@@ -235,9 +262,14 @@ export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
     };
   });
   // Product names join the vocabulary after the signatures, so they never change a signature's word ids.
-  const productIds = entries.map((entry) => [...new Set(entry.products.flatMap((p) => wordsOf(p)).filter((w) => !STOPWORDS.has(w) && !PRODUCT_NOISE.has(w)))].map(idOf));
+  const productIds = entries.map((entry) =>
+    [
+      ...new Set(entry.products.flatMap((p) => wordsOf(p)).filter((w) => !STOPWORDS.has(w) && !PRODUCT_NOISE.has(w))),
+    ].map(idOf),
+  );
 
-  if (vocab.size >= PAIR) throw new Error(`the knowledge base has ${vocab.size} distinct words; word-pair keys allow ${PAIR - 1}`);
+  if (vocab.size >= PAIR)
+    throw new Error(`the knowledge base has ${vocab.size} distinct words; word-pair keys allow ${PAIR - 1}`);
 
   // Inverted index: each entry under its codes and its rarest words.
   const stopIds = new Set([...STOPWORDS].map((w) => vocab.get(w)).filter((id): id is number => id !== undefined));
@@ -249,16 +281,21 @@ export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
     for (const id of ids) df[id] = (df[id] as number) + 1;
   }
   const rarest = (ids: readonly number[], n: number): number[] =>
-    ids.filter((id) => !stopIds.has(id)).sort((a, b) => (df[a] as number) - (df[b] as number)).slice(0, n);
+    ids
+      .filter((id) => !stopIds.has(id))
+      .sort((a, b) => (df[a] as number) - (df[b] as number))
+      .slice(0, n);
   const postings: number[][] = Array.from({ length: vocab.size + 1 }, () => []);
   const codePostings = new Map<string, number[]>();
   compiled.forEach((c, index) => {
     const keys = new Set<number>();
     for (const p of c.phrases) for (const id of rarest(p.content, INDEXED_PER_PHRASE)) keys.add(id);
-    for (const t of [...c.keywords, ...c.required.flat()]) if (t.kind === 'words') for (const id of rarest(t.ids, 1)) keys.add(id);
+    for (const t of [...c.keywords, ...c.required.flat()])
+      if (t.kind === 'words') for (const id of rarest(t.ids, 1)) keys.add(id);
     for (const id of keys) (postings[id] as number[]).push(index);
     const codeKeys = new Set<string>();
-    for (const t of [...c.codes, ...c.required.flat(), ...c.keywords]) if (t.kind === 'code') codeKeys.add(t.range ? t.range.family : t.key);
+    for (const t of [...c.codes, ...c.required.flat(), ...c.keywords])
+      if (t.kind === 'code') codeKeys.add(t.range ? t.range.family : t.key);
     for (const key of codeKeys) {
       const list = codePostings.get(key) ?? [];
       list.push(index);
@@ -275,32 +312,50 @@ export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
       p.pairWeights = p.pairs.map((k) => (wordWeight(Math.floor(k / PAIR)) + wordWeight(k % PAIR)) / 2);
       p.contentTotal = p.contentWeights.reduce((a, b) => a + b, 0);
       p.pairTotal = p.pairWeights.reduce((a, b) => a + b, 0);
-      p.anchor = p.content.reduce((best, id) => ((idf[id] as number) > (idf[best] as number) ? id : best), p.content[0] as number);
+      p.anchor = p.content.reduce(
+        (best, id) => ((idf[id] as number) > (idf[best] as number) ? id : best),
+        p.content[0] as number,
+      );
     }
   }
   compiled.forEach((c, i) => {
     const ids = new Set<number>(productIds[i]);
     for (const p of c.phrases) for (const id of p.content) ids.add(id);
-    for (const t of [...c.keywords, ...c.required.flat()]) if (t.kind === 'words') for (const id of t.ids) if (!stopIds.has(id)) ids.add(id);
+    for (const t of [...c.keywords, ...c.required.flat()])
+      if (t.kind === 'words') for (const id of t.ids) if (!stopIds.has(id)) ids.add(id);
     c.vocabulary = [...ids];
     c.products = productIds[i] as number[];
   });
   // HTTP statuses and SMTP basic replies (401, 550) name a class of answers whoever lists them.
-  const genericCodes = [...codePostings].filter(([key, list]) => /^(http:|smtp:\d{3}$)/.test(key) || list.length >= GENERIC_CODE_ENTRIES).map(([key]) => key);
-  return { vocab: [...vocab.keys()], entries: compiled, postings, codePostings: [...codePostings], idf: [...idf], genericCodes };
+  const genericCodes = [...codePostings]
+    .filter(([key, list]) => /^(http:|smtp:\d{3}$)/.test(key) || list.length >= GENERIC_CODE_ENTRIES)
+    .map(([key]) => key);
+  return {
+    vocab: [...vocab.keys()],
+    entries: compiled,
+    postings,
+    codePostings: [...codePostings],
+    idf: [...idf],
+    genericCodes,
+  };
 }
 
 export function createMatcher(entries: readonly KbEntry[], options: MatcherOptions = {}): Matcher {
   const maxCandidates = options.maxCandidates ?? 24;
   const index = options.index ?? indexEntries(entries);
-  if (index.entries.length !== entries.length) throw new Error(`the matcher index has ${index.entries.length} entries, the knowledge base ${entries.length}`);
+  if (index.entries.length !== entries.length)
+    throw new Error(`the matcher index has ${index.entries.length} entries, the knowledge base ${entries.length}`);
   const vocab = new Map<string, number>(index.vocab.map((token, i) => [token, i + 1]));
   const compiled: CompiledEntry[] = index.entries.map((indexed, i) => ({
     ...indexed,
     entry: entries[i] as KbEntry,
     patterns: indexed.patterns.map((p) => ({ ...p, re: new RegExp(p.source, 'i') })),
     vocabulary: new Set(indexed.vocabulary),
-    codeKeys: new Set([...indexed.codes, ...indexed.keywords, ...indexed.required.flat()].flatMap((t) => (t.kind === 'code' ? [t.text] : []))),
+    codeKeys: new Set(
+      [...indexed.codes, ...indexed.keywords, ...indexed.required.flat()].flatMap((t) =>
+        t.kind === 'code' ? [t.text] : [],
+      ),
+    ),
   }));
   const genericCodes = new Set(index.genericCodes);
   // Numbers in phrases are codes' digits (`535 5.7.3`): as evidence they count through the codes, not as words.
@@ -391,7 +446,8 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       let coverage = uni;
       if (p.pairs.length > 0) {
         let b = 0;
-        for (let i = 0; i < p.pairs.length; i += 1) if (pairs.has(p.pairs[i] as number)) b += p.pairWeights[i] as number;
+        for (let i = 0; i < p.pairs.length; i += 1)
+          if (pairs.has(p.pairs[i] as number)) b += p.pairWeights[i] as number;
         coverage = 0.4 * uni + 0.6 * (p.pairTotal > 0 ? b / p.pairTotal : 0);
       }
       // Without its most distinctive word a phrase only counts when most of it is there (a partial paste).
@@ -416,7 +472,8 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       codeCount += 1;
       signals.push({ kind: 'code', detail: code.text, score: code.weight });
       codes.push(code.text);
-      if (code.range ? code.range.hi - code.range.lo <= SPECIFIC_RANGE : !genericCodes.has(code.key)) specificCodes.push(code.text);
+      if (code.range ? code.range.hi - code.range.lo <= SPECIFIC_RANGE : !genericCodes.has(code.key))
+        specificCodes.push(code.text);
     }
     total += codeTotal;
     let keywordTotal = 0;
@@ -436,7 +493,15 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     }
     if (total <= 0) return undefined;
     for (const id of c.products) if (has(id) && !evidence.includes(id)) evidence.push(id);
-    return { entry: c.entry, score: round(total), confidence: confidenceOf(total), signals, specificCodes, evidence, codes };
+    return {
+      entry: c.entry,
+      score: round(total),
+      confidence: confidenceOf(total),
+      signals,
+      specificCodes,
+      evidence,
+      codes,
+    };
   }
 
   const byEntry = new Map<KbEntry, CompiledEntry>(compiled.map((c) => [c.entry, c]));
@@ -448,7 +513,8 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     for (const id of a.evidence) if (!other.vocabulary.has(id)) words += idf[id] as number;
     let marks = 0;
     for (const code of a.specificCodes) if (!other.codeKeys.has(code)) marks += 1;
-    for (const s of a.signals) if (s.kind === 'pattern' && !other.patterns.some((p) => p.source === s.detail)) marks += 1;
+    for (const s of a.signals)
+      if (s.kind === 'pattern' && !other.patterns.some((p) => p.source === s.detail)) marks += 1;
     return { words: round(words), marks };
   }
 

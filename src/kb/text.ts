@@ -39,7 +39,8 @@ const NON_ASCII = /[^\t\n\r -~]/;
  * Hosts whose name is evidence, not a server of the admin's: block lists by their zone (`zen.spamhaus.org` → `spamhaus`)
  * and Microsoft 365's front ends (`outlook.office365.com` → `office365`: Exchange Online, not an Exchange server).
  */
-const NAMED_HOST = /(?:^|\.)(spamhaus|spamcop|barracudacentral|sorbs|uceprotect|spameatingmonkey|mailspike|psbl|surbl|abuseat|senderscore|backscatterer|s5h|nordspam|invaluement|office365|microsoftonline)\.(?:org|net|com|de|to)$/;
+const NAMED_HOST =
+  /(?:^|\.)(spamhaus|spamcop|barracudacentral|sorbs|uceprotect|spameatingmonkey|mailspike|psbl|surbl|abuseat|senderscore|backscatterer|s5h|nordspam|invaluement|office365|microsoftonline)\.(?:org|net|com|de|to)$/;
 /** Every regex here, for the static backtracking check in the tests. */
 export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, NON_ASCII, NAMED_HOST];
 
@@ -56,7 +57,8 @@ export function joinConsoleWraps(text: string): string {
   const lines = text.split('\n');
   const counts = new Map<number, number>();
   for (const line of lines) if (line.length >= 60) counts.set(line.length, (counts.get(line.length) ?? 0) + 1);
-  const wrapped = (length: number): boolean => length >= 60 && ((counts.get(length) ?? 0) >= 2 || CONSOLE_WIDTHS.has(length));
+  const wrapped = (length: number): boolean =>
+    length >= 60 && ((counts.get(length) ?? 0) >= 2 || CONSOLE_WIDTHS.has(length));
   let out = lines[0] as string;
   for (let i = 1; i < lines.length; i += 1) {
     const prev = lines[i - 1] as string;
@@ -175,7 +177,10 @@ function abstractWord(word: string, bag: EntityBag, hidden: string[]): string {
   switch (chunk.kind) {
     case 'url':
       bag.addUrl(chunk.value);
-      hide(hidden, [...hostWords(chunk.value.slice(chunk.value.indexOf('://') + 3).split(/[/:?#]/, 1)[0] as string), ...pathWords(chunk.value)]);
+      hide(hidden, [
+        ...hostWords(chunk.value.slice(chunk.value.indexOf('://') + 3).split(/[/:?#]/, 1)[0] as string),
+        ...pathWords(chunk.value),
+      ]);
       break;
     case 'email':
       bag.add('emails', chunk.value.toLowerCase());
@@ -198,7 +203,10 @@ function abstractWord(word: string, bag: EntityBag, hidden: string[]): string {
     }
   }
   // A path keeps its file name (`SharedWebConfig.config`, `web.config`): that part says what failed.
-  const keep = chunk.kind === 'path' ? `${chunk.value.slice(Math.max(chunk.value.lastIndexOf('\\'), chunk.value.lastIndexOf('/')) + 1)} ` : '';
+  const keep =
+    chunk.kind === 'path'
+      ? `${chunk.value.slice(Math.max(chunk.value.lastIndexOf('\\'), chunk.value.lastIndexOf('/')) + 1)} `
+      : '';
   return `${lead}${PLACEHOLDER[chunk.kind]}${keep}${tail}`;
 }
 

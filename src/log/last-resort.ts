@@ -10,11 +10,17 @@ export type LastResortKind = 'unhandledRejection' | 'uncaughtException';
  *
  * Returns the function that removes the handlers again (tests, and `serve` when it stops).
  */
-export function installLastResort(log: Logger, count: (kind: LastResortKind) => void, target: NodeJS.Process = process): () => void {
-  const handler = (kind: LastResortKind) => (error: unknown): void => {
-    count(kind);
-    log.error({ err: error, kind }, 'an error reached the last-resort handler; diagbot keeps serving');
-  };
+export function installLastResort(
+  log: Logger,
+  count: (kind: LastResortKind) => void,
+  target: NodeJS.Process = process,
+): () => void {
+  const handler =
+    (kind: LastResortKind) =>
+    (error: unknown): void => {
+      count(kind);
+      log.error({ err: error, kind }, 'an error reached the last-resort handler; diagbot keeps serving');
+    };
   const onRejection = handler('unhandledRejection');
   const onException = handler('uncaughtException');
   target.on('unhandledRejection', onRejection);

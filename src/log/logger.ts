@@ -3,8 +3,19 @@ import type { Logger } from '../core/command';
 
 /** Field names whose values never reach a log line, wherever they sit in the logged object. */
 const SECRET_KEYS = [
-  'password', 'pass', 'secret', 'token', 'authorization', 'cookie', 'botToken', 'signingSecret', 'appToken',
-  'appPassword', 'bindPassword', 'credentials', 'x-slack-signature',
+  'password',
+  'pass',
+  'secret',
+  'token',
+  'authorization',
+  'cookie',
+  'botToken',
+  'signingSecret',
+  'appToken',
+  'appPassword',
+  'bindPassword',
+  'credentials',
+  'x-slack-signature',
 ];
 
 /** Secrets shorter than this are not scrubbed from text: they would mangle ordinary words. */
@@ -24,7 +35,9 @@ export function secretScrubber(secrets: readonly (string | undefined)[]): (text:
   }
   if (forms.size === 0) return (text) => text;
   // Longest first, so a secret that contains another is replaced whole.
-  const alternatives = [...forms].sort((a, b) => b.length - a.length).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const alternatives = [...forms]
+    .sort((a, b) => b.length - a.length)
+    .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = new RegExp(alternatives.join('|'), 'gi');
   return (text) => text.replace(pattern, '[Redacted]');
 }
@@ -50,9 +63,10 @@ export function createLogger(options: LoggerOptions): Logger {
   const paths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
   const secrets = (options.secrets ?? []).filter((s) => s.length >= MIN_SECRET_LENGTH);
   const scrub = secretScrubber(secrets);
-  const stream = typeof options.destination === 'object'
-    ? options.destination
-    : pinoLogger.destination({ fd: options.destination ?? 2, sync: true });
+  const stream =
+    typeof options.destination === 'object'
+      ? options.destination
+      : pinoLogger.destination({ fd: options.destination ?? 2, sync: true });
   return pinoLogger(
     {
       level: options.level,

@@ -13,7 +13,15 @@ import type { DnssecStatus, Lookup, MailDns } from './types';
 
 /** What probing one MX on port 25 gave (the command builds it with the TLS engine). */
 export type MxProbeResult =
-  | { ok: true; protocol: string; chain: Buffer[]; certificate: Record<string, unknown>; certIds: string[]; trusted: boolean; daysRemaining: number }
+  | {
+      ok: true;
+      protocol: string;
+      chain: Buffer[];
+      certificate: Record<string, unknown>;
+      certIds: string[];
+      trusted: boolean;
+      daysRemaining: number;
+    }
   | { ok: false; code: FindingId; message: string };
 
 export interface MailCheckDeps {
@@ -47,11 +55,18 @@ export interface MailPosture {
   domain: string;
   mxDnssec: DnssecStatus;
   mx: MxHost[];
-  mtaSts: { id: string | null; mode: string | null; maxAge: number | null; mx: string[]; covered: boolean | null; url: string | null } | null;
+  mtaSts: {
+    id: string | null;
+    mode: string | null;
+    maxAge: number | null;
+    mx: string[];
+    covered: boolean | null;
+    url: string | null;
+  } | null;
   tlsRpt: { rua: string[] } | null;
   spf: { record: string | null; lookups: number; voidLookups: number; all: SpfQualifier | null } | null;
   dkim: { tried: string[]; keys: DkimKey[] } | null;
-  dmarc: (Omit<DmarcRecord, 'errors'>) | null;
+  dmarc: Omit<DmarcRecord, 'errors'> | null;
   issues: MailIssue[];
 }
 
@@ -62,7 +77,8 @@ function failedLookup(lookup: Lookup<unknown>, part: MailSection, issues: MailIs
   return true;
 }
 
-const tlsaRecord = (host: string, data: string | undefined): string | null => (data === undefined ? null : `_25._tcp.${host}. IN TLSA 3 1 1 ${data}`);
+const tlsaRecord = (host: string, data: string | undefined): string | null =>
+  data === undefined ? null : `_25._tcp.${host}. IN TLSA 3 1 1 ${data}`;
 
 /**
  * A domain's mail posture: MX (with STARTTLS, certificates and DANE per host), MTA-STS, TLS-RPT,
@@ -72,10 +88,22 @@ const tlsaRecord = (host: string, data: string | undefined): string | null => (d
 export async function checkMailDomain(request: MailCheckRequest, deps: MailCheckDeps): Promise<MailPosture> {
   const { domain, only } = request;
   const issues: MailIssue[] = [];
-  const posture: MailPosture = { domain, mxDnssec: 'insecure', mx: [], mtaSts: null, tlsRpt: null, spf: null, dkim: null, dmarc: null, issues };
+  const posture: MailPosture = {
+    domain,
+    mxDnssec: 'insecure',
+    mx: [],
+    mtaSts: null,
+    tlsRpt: null,
+    spf: null,
+    dkim: null,
+    dmarc: null,
+    issues,
+  };
   const needMx = only.has('mx') || only.has('tls') || only.has('dane') || only.has('mta-sts');
   // Without the MX part the MX lookup still runs once: a domain that does not exist is an error, not "no SPF record".
-  const mxDone = needMx ? checkMx(request, deps, posture) : deps.dns.mx(domain).then((mx) => assertAnswered(domain, mx));
+  const mxDone = needMx
+    ? checkMx(request, deps, posture)
+    : deps.dns.mx(domain).then((mx) => assertAnswered(domain, mx));
   await Promise.all([
     mxDone,
     only.has('mta-sts') ? checkMtaSts(domain, deps, posture, mxDone) : undefined,
@@ -90,10 +118,19 @@ export async function checkMailDomain(request: MailCheckRequest, deps: MailCheck
 /** The domain's MX answer must exist and have come back; otherwise the whole check is a `net.dns` error. */
 function assertAnswered(domain: string, mx: Lookup<unknown>): void {
   if (mx.status === 'nxdomain') {
-    throw new DiagError('net.dns', `${domain} does not exist in DNS (NXDOMAIN).`, { data: { domain }, fix: { summary: `Check the spelling of the domain, e.g. \`mail contoso.com\`.` } });
+    throw new DiagError('net.dns', `${domain} does not exist in DNS (NXDOMAIN).`, {
+      data: { domain },
+      fix: { summary: `Check the spelling of the domain, e.g. \`mail contoso.com\`.` },
+    });
   }
   if (mx.status === 'servfail' || mx.status === 'error') {
-    throw new DiagError('net.dns', `The MX lookup of ${domain} failed: ${mx.reason ?? mx.status}.`, { data: { domain, dnssec: mx.dnssec }, fix: { summary: 'Check that the resolvers in dns.servers answer (and, for a bogus answer, the zone\'s DNSSEC signatures).' } });
+    throw new DiagError('net.dns', `The MX lookup of ${domain} failed: ${mx.reason ?? mx.status}.`, {
+      data: { domain, dnssec: mx.dnssec },
+      fix: {
+        summary:
+          "Check that the resolvers in dns.servers answer (and, for a bogus answer, the zone's DNSSEC signatures).",
+      },
+    });
   }
 }
 
@@ -122,10 +159,26 @@ async function checkMx(request: MailCheckRequest, deps: MailCheckDeps, posture: 
   posture.mx = await Promise.all(hosts.map((h) => checkMxHost(h.host, h.preference, request, deps, posture)));
 }
 
-async function checkMxHost(host: string, preference: number, request: MailCheckRequest, deps: MailCheckDeps, posture: MailPosture): Promise<MxHost> {
+async function checkMxHost(
+  host: string,
+  preference: number,
+  request: MailCheckRequest,
+  deps: MailCheckDeps,
+  posture: MailPosture,
+): Promise<MxHost> {
   const { only } = request;
   const { issues } = posture;
-  const entry: MxHost = { host, preference, addresses: [], provider: providerOf(host) ?? null, starttls: null, protocol: null, certificate: null, tlsa: [], dnssec: 'insecure' };
+  const entry: MxHost = {
+    host,
+    preference,
+    addresses: [],
+    provider: providerOf(host) ?? null,
+    starttls: null,
+    protocol: null,
+    certificate: null,
+    tlsa: [],
+    dnssec: 'insecure',
+  };
   if (canonicalIp(host)) {
     if (only.has('mx')) issues.push({ id: 'mail.mx.ip-literal', host });
     return entry;
@@ -142,9 +195,11 @@ async function checkMxHost(host: string, preference: number, request: MailCheckR
   }
   entry.addresses = addresses.records;
   entry.dnssec = tlsa?.dnssec ?? addresses.dnssec;
-  if (addresses.cnames.length > 0 && only.has('mx')) issues.push({ id: 'mail.mx.cname', host, target: addresses.cnames[addresses.cnames.length - 1] as string });
+  if (addresses.cnames.length > 0 && only.has('mx'))
+    issues.push({ id: 'mail.mx.cname', host, target: addresses.cnames[addresses.cnames.length - 1] as string });
   if (addresses.records.length === 0) {
-    if (only.has('mx')) issues.push({ id: 'mail.mx.unresolvable', host, status: addresses.status, reason: addresses.reason });
+    if (only.has('mx'))
+      issues.push({ id: 'mail.mx.unresolvable', host, status: addresses.status, reason: addresses.reason });
     return entry;
   }
   if (!only.has('tls') && !only.has('dane')) return entry;
@@ -159,13 +214,27 @@ async function checkMxHost(host: string, preference: number, request: MailCheckR
     entry.starttls = true;
     entry.protocol = probe.protocol;
     entry.certificate = probe.certificate;
-    if (only.has('tls') && probe.certIds.length > 0) issues.push({ id: 'mail.starttls.cert', host, certIds: probe.certIds, trusted: probe.trusted, daysRemaining: probe.daysRemaining });
+    if (only.has('tls') && probe.certIds.length > 0)
+      issues.push({
+        id: 'mail.starttls.cert',
+        host,
+        certIds: probe.certIds,
+        trusted: probe.trusted,
+        daysRemaining: probe.daysRemaining,
+      });
   }
   if (tlsa) checkDane(host, tlsa, probe, posture, entry, deps.expiryWarningDays);
   return entry;
 }
 
-function checkDane(host: string, tlsa: Awaited<ReturnType<MailDns['tlsa']>>, probe: MxProbeResult, posture: MailPosture, entry: MxHost, warnDays: number): void {
+function checkDane(
+  host: string,
+  tlsa: Awaited<ReturnType<MailDns['tlsa']>>,
+  probe: MxProbeResult,
+  posture: MailPosture,
+  entry: MxHost,
+  warnDays: number,
+): void {
   const { issues } = posture;
   if (tlsa.dnssec === 'bogus') {
     issues.push({ id: 'mail.dane.bogus', host, name: tlsa.name });
@@ -175,11 +244,18 @@ function checkDane(host: string, tlsa: Awaited<ReturnType<MailDns['tlsa']>>, pro
   if (tlsa.records.length === 0) return;
   const leaf = probe.ok ? probe.chain[0] : undefined;
   const publish = leaf ? tlsaRecord(host, tlsaData(leaf, 1, 1)) : null;
-  const matched: TlsaMatch[] = probe.ok ? matchTlsa(tlsa.records, probe.chain) : tlsa.records.map((r) => ({ ...r, matches: false }));
+  const matched: TlsaMatch[] = probe.ok
+    ? matchTlsa(tlsa.records, probe.chain)
+    : tlsa.records.map((r) => ({ ...r, matches: false }));
   entry.tlsa = matched;
   // RFC 7672 §2.2: senders use TLSA only when both the MX RRset and the TLSA RRset validate.
   if (tlsa.dnssec !== 'secure' || posture.mxDnssec !== 'secure') {
-    issues.push({ id: 'mail.dane.unsigned', host, records: tlsa.records.length, unsignedPart: tlsa.dnssec !== 'secure' ? 'tlsa' : 'mx' });
+    issues.push({
+      id: 'mail.dane.unsigned',
+      host,
+      records: tlsa.records.length,
+      unsignedPart: tlsa.dnssec !== 'secure' ? 'tlsa' : 'mx',
+    });
     return;
   }
   if (!probe.ok) return;
@@ -188,11 +264,17 @@ function checkDane(host: string, tlsa: Awaited<ReturnType<MailDns['tlsa']>>, pro
     return;
   }
   const usable = matched.filter((m) => m.unusable === undefined);
-  if (probe.daysRemaining >= 0 && probe.daysRemaining <= warnDays && usable.every((m) => m.matches)) issues.push({ id: 'mail.dane.rollover', host, daysRemaining: probe.daysRemaining, publish });
+  if (probe.daysRemaining >= 0 && probe.daysRemaining <= warnDays && usable.every((m) => m.matches))
+    issues.push({ id: 'mail.dane.rollover', host, daysRemaining: probe.daysRemaining, publish });
 }
 
 /** The record and the policy are fetched while the MX hosts are probed; only the coverage waits for the MX list. */
-async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPosture, mxDone: Promise<void>): Promise<void> {
+async function checkMtaSts(
+  domain: string,
+  deps: MailCheckDeps,
+  posture: MailPosture,
+  mxDone: Promise<void>,
+): Promise<void> {
   const { issues } = posture;
   const txt = await deps.dns.txt(`_mta-sts.${domain}`);
   if (failedLookup(txt, 'mta-sts', issues)) return;
@@ -202,7 +284,10 @@ async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPos
     return;
   }
   const parsed = parseMtaStsTxt(records[0] as string);
-  const errors = records.length > 1 ? [`${records.length} v=STSv1 records; senders ignore them all unless there is exactly one`, ...parsed.errors] : parsed.errors;
+  const errors =
+    records.length > 1
+      ? [`${records.length} v=STSv1 records; senders ignore them all unless there is exactly one`, ...parsed.errors]
+      : parsed.errors;
   posture.mtaSts = { id: parsed.id, mode: null, maxAge: null, mx: [], covered: null, url: null };
   if (errors.length > 0) issues.push({ id: 'mail.mta-sts.invalid', where: 'txt', errors });
   let fetched: { url: string; body: string };
@@ -210,8 +295,14 @@ async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPos
     fetched = await deps.fetchPolicy(domain);
   } catch (error) {
     if (!isFindingError(error)) throw error;
-    if (error.code === 'policy.denied') issues.push({ id: 'policy.denied', host: `mta-sts.${domain}`, reason: error.message });
-    else issues.push({ id: 'mail.mta-sts.policy-unreachable', url: `https://mta-sts.${domain}/.well-known/mta-sts.txt`, reason: error.message });
+    if (error.code === 'policy.denied')
+      issues.push({ id: 'policy.denied', host: `mta-sts.${domain}`, reason: error.message });
+    else
+      issues.push({
+        id: 'mail.mta-sts.policy-unreachable',
+        url: `https://mta-sts.${domain}/.well-known/mta-sts.txt`,
+        reason: error.message,
+      });
     return;
   }
   const policy = parseMtaStsPolicy(fetched.body);
@@ -219,10 +310,18 @@ async function checkMtaSts(domain: string, deps: MailCheckDeps, posture: MailPos
   await mxDone.catch(() => undefined);
   const hosts = posture.mx.map((m) => m.host);
   const uncovered = uncoveredMx(policy.mx, hosts);
-  posture.mtaSts = { id: parsed.id, mode: policy.mode, maxAge: policy.maxAge, mx: policy.mx, covered: uncovered.length === 0, url: fetched.url };
+  posture.mtaSts = {
+    id: parsed.id,
+    mode: policy.mode,
+    maxAge: policy.maxAge,
+    mx: policy.mx,
+    covered: uncovered.length === 0,
+    url: fetched.url,
+  };
   if (policy.errors.length > 0) issues.push({ id: 'mail.mta-sts.invalid', where: 'policy', errors: policy.errors });
   if (policy.mode === 'testing') issues.push({ id: 'mail.mta-sts.testing' });
-  if (uncovered.length > 0 && policy.mode !== 'none') issues.push({ id: 'mail.mta-sts.mx-not-covered', hosts: uncovered, patterns: policy.mx });
+  if (uncovered.length > 0 && policy.mode !== 'none')
+    issues.push({ id: 'mail.mta-sts.mx-not-covered', hosts: uncovered, patterns: policy.mx });
 }
 
 async function checkTlsRpt(domain: string, deps: MailCheckDeps, posture: MailPosture): Promise<void> {
@@ -235,7 +334,10 @@ async function checkTlsRpt(domain: string, deps: MailCheckDeps, posture: MailPos
   }
   const parsed = parseTlsRpt(records[0] as string);
   posture.tlsRpt = { rua: parsed.rua };
-  const errors = records.length > 1 ? [`${records.length} v=TLSRPTv1 records; there must be exactly one`, ...parsed.errors] : parsed.errors;
+  const errors =
+    records.length > 1
+      ? [`${records.length} v=TLSRPTv1 records; there must be exactly one`, ...parsed.errors]
+      : parsed.errors;
   if (errors.length > 0) posture.issues.push({ id: 'mail.tls-rpt.invalid', errors });
 }
 
@@ -265,7 +367,12 @@ async function checkSpf(domain: string, deps: MailCheckDeps, posture: MailPostur
 async function checkDkim(request: MailCheckRequest, deps: MailCheckDeps, posture: MailPosture): Promise<void> {
   const named = [...new Set(request.selectors.map((s) => s.toLowerCase()))];
   const tried = named.length > 0 ? named : [...DEFAULT_SELECTORS];
-  const lookups = await Promise.all(tried.map(async (selector) => ({ selector, lookup: await deps.dns.txt(`${selector}._domainkey.${request.domain}`) })));
+  const lookups = await Promise.all(
+    tried.map(async (selector) => ({
+      selector,
+      lookup: await deps.dns.txt(`${selector}._domainkey.${request.domain}`),
+    })),
+  );
   const keys: DkimKey[] = [];
   for (const { selector, lookup } of lookups) {
     if (failedLookup(lookup, 'dkim', posture.issues)) continue;
@@ -278,12 +385,14 @@ async function checkDkim(request: MailCheckRequest, deps: MailCheckDeps, posture
     keys.push(key);
     if (key.revoked) posture.issues.push({ id: 'mail.dkim.revoked', selector });
     else if (key.errors.length > 0) posture.issues.push({ id: 'mail.dkim.invalid', selector, errors: key.errors });
-    else if (key.keyType === 'rsa' && key.keyBits !== null && key.keyBits < 2048) posture.issues.push({ id: 'mail.dkim.weak-key', selector, keyType: key.keyType, keyBits: key.keyBits });
+    else if (key.keyType === 'rsa' && key.keyBits !== null && key.keyBits < 2048)
+      posture.issues.push({ id: 'mail.dkim.weak-key', selector, keyType: key.keyType, keyBits: key.keyBits });
     if (key.testing) posture.issues.push({ id: 'mail.dkim.testing', selector });
   }
   posture.dkim = { tried, keys };
   const answered = lookups.filter((l) => l.lookup.status !== 'servfail' && l.lookup.status !== 'error').length;
-  if (named.length === 0 && keys.length === 0 && answered > 0) posture.issues.push({ id: 'mail.dkim.missing', tried, named });
+  if (named.length === 0 && keys.length === 0 && answered > 0)
+    posture.issues.push({ id: 'mail.dkim.missing', tried, named });
 }
 
 async function checkDmarc(domain: string, deps: MailCheckDeps, posture: MailPosture): Promise<void> {
@@ -294,11 +403,18 @@ async function checkDmarc(domain: string, deps: MailCheckDeps, posture: MailPost
   if (records.length === 0) {
     // A record that tries to be DMARC but misspells the version is invalid, not missing.
     const near = txt.records.find((r) => /^v\s*=\s*dmarc/i.test(r.trim()));
-    issues.push(near ? { id: 'mail.dmarc.invalid', errors: [`\`${near.slice(0, 80)}\` does not start with v=DMARC1`] } : { id: 'mail.dmarc.missing' });
+    issues.push(
+      near
+        ? { id: 'mail.dmarc.invalid', errors: [`\`${near.slice(0, 80)}\` does not start with v=DMARC1`] }
+        : { id: 'mail.dmarc.missing' },
+    );
     return;
   }
   if (records.length > 1) {
-    issues.push({ id: 'mail.dmarc.invalid', errors: [`${records.length} DMARC records; receivers ignore them all unless there is exactly one`] });
+    issues.push({
+      id: 'mail.dmarc.invalid',
+      errors: [`${records.length} DMARC records; receivers ignore them all unless there is exactly one`],
+    });
     return;
   }
   const dmarc = parseDmarc(records[0] as string);
@@ -308,9 +424,12 @@ async function checkDmarc(domain: string, deps: MailCheckDeps, posture: MailPost
   if (dmarc.p === 'none') issues.push({ id: 'mail.dmarc.none', pct: dmarc.pct });
   const external = externalReportDomains(domain, dmarc);
   const unauthorised: string[] = [];
-  await Promise.all(external.map(async (reportDomain) => {
-    const auth = await deps.dns.txt(`${domain}._report._dmarc.${reportDomain}`);
-    if (!auth.records.some(isDmarcRecord)) unauthorised.push(reportDomain);
-  }));
-  if (unauthorised.length > 0) issues.push({ id: 'mail.dmarc.external-rua-unauthorized', domains: unauthorised.sort() });
+  await Promise.all(
+    external.map(async (reportDomain) => {
+      const auth = await deps.dns.txt(`${domain}._report._dmarc.${reportDomain}`);
+      if (!auth.records.some(isDmarcRecord)) unauthorised.push(reportDomain);
+    }),
+  );
+  if (unauthorised.length > 0)
+    issues.push({ id: 'mail.dmarc.external-rua-unauthorized', domains: unauthorised.sort() });
 }

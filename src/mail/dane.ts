@@ -34,10 +34,18 @@ export function tlsaData(der: Buffer, selector: number, matchingType: number): s
  */
 export function matchTlsa(records: readonly TlsaRecord[], chain: readonly Buffer[]): TlsaMatch[] {
   return records.map((record) => {
-    if (record.usage === 0 || record.usage === 1) return { ...record, matches: false, unusable: `usage ${record.usage} (PKIX) is not used for SMTP; publish usage 3 or 2` };
-    if (record.usage !== 2 && record.usage !== 3) return { ...record, matches: false, unusable: `usage ${record.usage} is not defined` };
-    if (record.selector > 1 || record.matchingType > 2) return { ...record, matches: false, unusable: 'unknown selector or matching type' };
-    const candidates = record.usage === 3 ? chain.slice(0, 1) : chain.slice(1).length > 0 ? chain.slice(1) : chain.slice(0, 1);
+    if (record.usage === 0 || record.usage === 1)
+      return {
+        ...record,
+        matches: false,
+        unusable: `usage ${record.usage} (PKIX) is not used for SMTP; publish usage 3 or 2`,
+      };
+    if (record.usage !== 2 && record.usage !== 3)
+      return { ...record, matches: false, unusable: `usage ${record.usage} is not defined` };
+    if (record.selector > 1 || record.matchingType > 2)
+      return { ...record, matches: false, unusable: 'unknown selector or matching type' };
+    const candidates =
+      record.usage === 3 ? chain.slice(0, 1) : chain.slice(1).length > 0 ? chain.slice(1) : chain.slice(0, 1);
     const want = record.data.toLowerCase();
     const matches = candidates.some((der) => {
       try {

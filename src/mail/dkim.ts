@@ -2,7 +2,17 @@ import { createPublicKey } from 'node:crypto';
 import { parseTags } from './tags';
 
 /** Selectors tried when none are named: Microsoft 365, Google Workspace and widespread providers' defaults. */
-export const DEFAULT_SELECTORS = ['selector1', 'selector2', 'google', 'default', 'k1', 's1', 's2', 'dkim', 'mail'] as const;
+export const DEFAULT_SELECTORS = [
+  'selector1',
+  'selector2',
+  'google',
+  'default',
+  'k1',
+  's1',
+  's2',
+  'dkim',
+  'mail',
+] as const;
 
 export interface DkimKey {
   selector: string;
@@ -19,7 +29,10 @@ export function parseDkimKey(selector: string, record: string): DkimKey {
   const version = tags.get('v');
   if (version !== undefined && version !== 'DKIM1') errors.push(`v=${version.slice(0, 20)} is not DKIM1`);
   const keyType = (tags.get('k') ?? 'rsa').toLowerCase();
-  const testing = (tags.get('t') ?? '').split(':').map((f) => f.trim().toLowerCase()).includes('y');
+  const testing = (tags.get('t') ?? '')
+    .split(':')
+    .map((f) => f.trim().toLowerCase())
+    .includes('y');
   const p = tags.get('p');
   const key: DkimKey = { selector, keyType, keyBits: null, revoked: false, testing, errors };
   if (p === undefined) {
@@ -48,7 +61,8 @@ export function parseDkimKey(selector: string, record: string): DkimKey {
   try {
     const publicKey = createPublicKey({ key: der, format: 'der', type: 'spki' });
     key.keyBits = publicKey.asymmetricKeyDetails?.modulusLength ?? null;
-    if (publicKey.asymmetricKeyType !== 'rsa') errors.push(`k=rsa but the key is ${publicKey.asymmetricKeyType ?? 'unknown'}`);
+    if (publicKey.asymmetricKeyType !== 'rsa')
+      errors.push(`k=rsa but the key is ${publicKey.asymmetricKeyType ?? 'unknown'}`);
   } catch {
     try {
       // Some publish the bare RSAPublicKey instead of the SubjectPublicKeyInfo.

@@ -52,7 +52,17 @@ export function parseDmarc(record: string): DmarcRecord {
   const rua = parseReportUris(tags.get('rua') ?? '', ['mailto', 'https']);
   const ruf = parseReportUris(tags.get('ruf') ?? '', ['mailto', 'https']);
   errors.push(...rua.errors.map((e) => `rua: ${e}`), ...ruf.errors.map((e) => `ruf: ${e}`));
-  return { record, p, sp, pct, rua: rua.uris, ruf: ruf.uris, adkim: alignment('adkim'), aspf: alignment('aspf'), errors };
+  return {
+    record,
+    p,
+    sp,
+    pct,
+    rua: rua.uris,
+    ruf: ruf.uris,
+    adkim: alignment('adkim'),
+    aspf: alignment('aspf'),
+    errors,
+  };
 }
 
 /**

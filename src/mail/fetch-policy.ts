@@ -29,40 +29,78 @@ export async function fetchMtaStsPolicy(domain: string, options: PolicyFetchOpti
   const host = `mta-sts.${domain}`;
   const url = `https://${host}/.well-known/mta-sts.txt`;
   const { address } = await resolveChecked(host, options.net);
-  const body = await withDeadline(`the MTA-STS policy from ${url}`, options.timeoutMs, (signal) => new Promise<string>((resolve, reject) => {
-    const req = request({
-      host: address, port: 443, path: '/.well-known/mta-sts.txt', method: 'GET', servername: host,
-      headers: { host, 'user-agent': 'diagbot' }, ca: [...options.ca], rejectUnauthorized: true, signal, agent: false,
-    }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        const where = res.headers.location ? ` (redirect to ${res.headers.location.slice(0, 120)}; senders do not follow redirects)` : '';
-        reject(new DiagError('mail.mta-sts.policy-unreachable', `${url} answered HTTP ${res.statusCode ?? '?'}${where}.`, { data: { url, status: res.statusCode } }));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > POLICY_SIZE_LIMIT) {
-          req.destroy();
-          reject(new DiagError('mail.mta-sts.policy-unreachable', `${url} is larger than ${POLICY_SIZE_LIMIT / 1024} KiB; a policy is a few lines.`, { data: { url } }));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      res.on('error', reject);
-    });
-    req.on('error', (error) => reject(new DiagError('mail.mta-sts.policy-unreachable', `${url}: ${describe(error)}.`, { cause: error, data: { url } })));
-    req.end();
-  }));
+  const body = await withDeadline(
+    `the MTA-STS policy from ${url}`,
+    options.timeoutMs,
+    (signal) =>
+      new Promise<string>((resolve, reject) => {
+        const req = request(
+          {
+            host: address,
+            port: 443,
+            path: '/.well-known/mta-sts.txt',
+            method: 'GET',
+            servername: host,
+            headers: { host, 'user-agent': 'diagbot' },
+            ca: [...options.ca],
+            rejectUnauthorized: true,
+            signal,
+            agent: false,
+          },
+          (res) => {
+            if (res.statusCode !== 200) {
+              res.resume();
+              const where = res.headers.location
+                ? ` (redirect to ${res.headers.location.slice(0, 120)}; senders do not follow redirects)`
+                : '';
+              reject(
+                new DiagError(
+                  'mail.mta-sts.policy-unreachable',
+                  `${url} answered HTTP ${res.statusCode ?? '?'}${where}.`,
+                  { data: { url, status: res.statusCode } },
+                ),
+              );
+              return;
+            }
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > POLICY_SIZE_LIMIT) {
+                req.destroy();
+                reject(
+                  new DiagError(
+                    'mail.mta-sts.policy-unreachable',
+                    `${url} is larger than ${POLICY_SIZE_LIMIT / 1024} KiB; a policy is a few lines.`,
+                    { data: { url } },
+                  ),
+                );
+                return;
+              }
+              chunks.push(chunk);
+            });
+            res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', (error) =>
+          reject(
+            new DiagError('mail.mta-sts.policy-unreachable', `${url}: ${describe(error)}.`, {
+              cause: error,
+              data: { url },
+            }),
+          ),
+        );
+        req.end();
+      }),
+  );
   return { url, address, body };
 }
 
 function describe(error: Error): string {
   const code = (error as { code?: string }).code ?? '';
-  if (/CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS_CERT_ALTNAME/.test(code)) return `the certificate is not valid for this name (${code}: ${error.message})`;
+  if (/CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS_CERT_ALTNAME/.test(code))
+    return `the certificate is not valid for this name (${code}: ${error.message})`;
   if (code === 'ECONNREFUSED') return 'nothing listens on port 443';
   return error.message;
 }

@@ -55,11 +55,13 @@ export function parseMtaStsPolicy(text: string): MtaStsPolicy {
       if (/^\d{1,10}$/.test(value) && Number(value) <= MAX_AGE_LIMIT) policy.maxAge = Number(value);
       else errors.push(`max_age: ${value.slice(0, 20)} is not 0–${MAX_AGE_LIMIT} seconds`);
     } else if (key === 'mx') {
-      if (/^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)+\.?$/i.test(value)) policy.mx.push(value.toLowerCase().replace(/\.$/, ''));
+      if (/^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)+\.?$/i.test(value))
+        policy.mx.push(value.toLowerCase().replace(/\.$/, ''));
       else errors.push(`mx: ${value.slice(0, 60)} is not a host name or *.domain pattern`);
     }
   }
-  if (version !== 'STSv1') errors.push(version === undefined ? 'version: STSv1 is missing' : `version: ${version.slice(0, 20)} is not STSv1`);
+  if (version !== 'STSv1')
+    errors.push(version === undefined ? 'version: STSv1 is missing' : `version: ${version.slice(0, 20)} is not STSv1`);
   if (policy.mode === null && !errors.some((e) => e.startsWith('mode'))) errors.push('mode is missing');
   if (policy.maxAge === null && !errors.some((e) => e.startsWith('max_age'))) errors.push('max_age is missing');
   if (policy.mx.length === 0 && policy.mode !== 'none') errors.push('no mx: lines (every MX must be listed)');

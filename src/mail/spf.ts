@@ -8,7 +8,12 @@ const HARD_STOP = 40;
 
 export type SpfQualifier = '+' | '-' | '~' | '?';
 export type SpfTerm =
-  | { kind: 'mechanism'; qualifier: SpfQualifier; name: 'all' | 'include' | 'a' | 'mx' | 'ptr' | 'ip4' | 'ip6' | 'exists'; value?: string }
+  | {
+      kind: 'mechanism';
+      qualifier: SpfQualifier;
+      name: 'all' | 'include' | 'a' | 'mx' | 'ptr' | 'ip4' | 'ip6' | 'exists';
+      value?: string;
+    }
   | { kind: 'modifier'; name: string; value: string };
 
 export interface ParsedSpf {
@@ -41,15 +46,18 @@ export function parseSpf(record: string): ParsedSpf {
       if (needsValue && value === undefined) errors.push(`\`${word}\` needs a value (${name}:…)`);
       else if (name === 'all' && (value !== undefined || mechanism[4])) errors.push(`\`${word}\`: all takes no value`);
       else if (name === 'ip4' && !IP4.test(value ?? '')) errors.push(`\`${word}\`: ${value} is not an IPv4 address`);
-      else if (name === 'ip6' && !/^[0-9a-f:.]+$/i.test(value ?? '')) errors.push(`\`${word}\`: ${value} is not an IPv6 address`);
-      else if (value !== undefined && name !== 'ip4' && name !== 'ip6' && !DOMAIN_SPEC.test(value)) errors.push(`\`${word}\`: ${value} is not a domain`);
-      else terms.push({ kind: 'mechanism', qualifier: ((mechanism[1] || '+') as SpfQualifier), name, value });
+      else if (name === 'ip6' && !/^[0-9a-f:.]+$/i.test(value ?? ''))
+        errors.push(`\`${word}\`: ${value} is not an IPv6 address`);
+      else if (value !== undefined && name !== 'ip4' && name !== 'ip6' && !DOMAIN_SPEC.test(value))
+        errors.push(`\`${word}\`: ${value} is not a domain`);
+      else terms.push({ kind: 'mechanism', qualifier: (mechanism[1] || '+') as SpfQualifier, name, value });
       continue;
     }
     const modifier = MODIFIER.exec(word);
     if (modifier) {
       const name = (modifier[1] as string).toLowerCase();
-      if ((name === 'redirect' || name === 'exp') && terms.some((t) => t.kind === 'modifier' && t.name === name)) errors.push(`${name}= appears twice`);
+      if ((name === 'redirect' || name === 'exp') && terms.some((t) => t.kind === 'modifier' && t.name === name))
+        errors.push(`${name}= appears twice`);
       else terms.push({ kind: 'modifier', name, value: modifier[2] as string });
       continue;
     }
@@ -84,8 +92,18 @@ export interface SpfEvaluation {
 export async function evaluateSpf(domain: string, dns: MailDns): Promise<SpfEvaluation> {
   const top = await dns.txt(domain);
   const records = top.records.filter(isSpfRecord);
-  const result: SpfEvaluation = { records, record: records[0] ?? null, lookups: 0, voidLookups: 0, all: null, errors: [], macros: [], includes: [] };
-  if (top.status === 'servfail' || top.status === 'error') return { ...result, records: [], record: null, lookupFailed: top.reason ?? top.status };
+  const result: SpfEvaluation = {
+    records,
+    record: records[0] ?? null,
+    lookups: 0,
+    voidLookups: 0,
+    all: null,
+    errors: [],
+    macros: [],
+    includes: [],
+  };
+  if (top.status === 'servfail' || top.status === 'error')
+    return { ...result, records: [], record: null, lookupFailed: top.reason ?? top.status };
   if (records.length !== 1) return result;
   const visited = new Set<string>([domain.toLowerCase()]);
 
@@ -114,7 +132,9 @@ export async function evaluateSpf(domain: string, dns: MailDns): Promise<SpfEval
         const included = await dns.txt(target);
         const spf = included.records.filter(isSpfRecord);
         if (included.status === 'servfail' || included.status === 'error') {
-          result.errors.push(`include:${target} could not be looked up (${included.reason ?? included.status}; receivers return temperror)`);
+          result.errors.push(
+            `include:${target} could not be looked up (${included.reason ?? included.status}; receivers return temperror)`,
+          );
         } else if (included.status === 'nxdomain' || included.status === 'nodata' || spf.length === 0) {
           if (included.status === 'nxdomain' || included.status === 'nodata') result.voidLookups += 1;
           result.errors.push(`include:${target} has no SPF record (a receiver returns permerror)`);
@@ -128,13 +148,17 @@ export async function evaluateSpf(domain: string, dns: MailDns): Promise<SpfEval
         }
         result.includes.push({ domain: target, lookups: result.lookups - before + 1 });
       } else if (term.name === 'a' || term.name === 'exists') {
-        voidCheck.push(dns.addresses(target).then((l) => {
-          if (l.status === 'nxdomain' || l.status === 'nodata') result.voidLookups += 1;
-        }));
+        voidCheck.push(
+          dns.addresses(target).then((l) => {
+            if (l.status === 'nxdomain' || l.status === 'nodata') result.voidLookups += 1;
+          }),
+        );
       } else if (term.name === 'mx') {
-        voidCheck.push(dns.mx(target).then((l) => {
-          if (l.status === 'nxdomain' || l.status === 'nodata') result.voidLookups += 1;
-        }));
+        voidCheck.push(
+          dns.mx(target).then((l) => {
+            if (l.status === 'nxdomain' || l.status === 'nodata') result.voidLookups += 1;
+          }),
+        );
       }
     }
     await Promise.all(voidCheck);
@@ -148,7 +172,10 @@ export async function evaluateSpf(domain: string, dns: MailDns): Promise<SpfEval
         const target = await dns.txt(redirect);
         const spf = target.records.filter(isSpfRecord);
         if (target.status === 'nxdomain' || target.status === 'nodata') result.voidLookups += 1;
-        if (spf.length !== 1) result.errors.push(`redirect=${redirect} has ${spf.length === 0 ? 'no' : spf.length} SPF record${spf.length === 1 ? '' : 's'}`);
+        if (spf.length !== 1)
+          result.errors.push(
+            `redirect=${redirect} has ${spf.length === 0 ? 'no' : spf.length} SPF record${spf.length === 1 ? '' : 's'}`,
+          );
         else all = await walk(spf[0] as string, redirect, depth + 1);
         result.includes.push({ domain: redirect, lookups: result.lookups - before + 1 });
       }

@@ -37,7 +37,8 @@ export function parseReportUris(value: string, schemes: readonly string[]): { ur
     if (uri === '') continue;
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
     if (!scheme || !schemes.includes(scheme)) errors.push(`${uri.slice(0, 80)} is not a ${schemes.join(': or ')}: URI`);
-    else if (scheme === 'mailto' && !/^mailto:[^@\s]+@[a-z0-9.-]+\.[a-z0-9-]+$/i.test(uri)) errors.push(`${uri.slice(0, 80)} is not a mailto: address`);
+    else if (scheme === 'mailto' && !/^mailto:[^@\s]+@[a-z0-9.-]+\.[a-z0-9-]+$/i.test(uri))
+      errors.push(`${uri.slice(0, 80)} is not a mailto: address`);
     else if (scheme === 'https' && !URL.canParse(uri)) errors.push(`${uri.slice(0, 80)} is not a URL`);
     else uris.push(uri);
   }

@@ -5,4 +5,3 @@ export type { DnssecStatus, Lookup, LookupStatus, MxRecord, TlsaRecord } from '.
 
 /** The DNS port the mail engine is handed (src/dns implements it; the command passes it in). */
 export type MailDns = DnsLookups;
-

@@ -114,7 +114,8 @@ function canonicalIpv6(text: string): CanonicalIp | undefined {
   const tail = `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
   // ::ffff:a.b.c.d (mapped) and ::ffff:0:a.b.c.d (SIIT translated) reach the IPv4 address on a dual-stack host.
   if (zeroUpTo(10) && bytes[10] === 0xff && bytes[11] === 0xff) return { address: tail, family: 4 };
-  if (zeroUpTo(8) && bytes[8] === 0xff && bytes[9] === 0xff && bytes[10] === 0 && bytes[11] === 0) return { address: tail, family: 4 };
+  if (zeroUpTo(8) && bytes[8] === 0xff && bytes[9] === 0xff && bytes[10] === 0 && bytes[11] === 0)
+    return { address: tail, family: 4 };
   // ::a.b.c.d (IPv4-compatible, deprecated); `::` and `::1` are the IPv6 unspecified and loopback addresses.
   if (zeroUpTo(12) && !(bytes[12] === 0 && bytes[13] === 0 && bytes[14] === 0 && (bytes[15] as number) <= 1)) {
     return { address: tail, family: 4 };

@@ -29,7 +29,9 @@ export async function resolveChecked(host: string, net: NetContext): Promise<Res
     answers = [literal];
   } else {
     try {
-      answers = await withDeadline(`the DNS lookup of ${host}`, net.timeouts.connectMs, () => net.resolver.resolve(host));
+      answers = await withDeadline(`the DNS lookup of ${host}`, net.timeouts.connectMs, () =>
+        net.resolver.resolve(host),
+      );
     } catch (error) {
       if (isFindingError(error)) throw error;
       throw dnsError(host, error);
@@ -39,10 +41,14 @@ export async function resolveChecked(host: string, net: NetContext): Promise<Res
   for (const answer of answers) {
     const decision = net.policy.check(answer.address, literal ? undefined : host);
     if (!decision.allowed) {
-      throw new DiagError('policy.denied', `diagbot may not connect to ${literal ? answer.address : `${host} (${answer.address})`}: ${decision.reason}.`, {
-        fix: { summary: 'Ask a diagbot admin to add the network to targets.allow if this target is legitimate.' },
-        data: { host, address: answer.address },
-      });
+      throw new DiagError(
+        'policy.denied',
+        `diagbot may not connect to ${literal ? answer.address : `${host} (${answer.address})`}: ${decision.reason}.`,
+        {
+          fix: { summary: 'Ask a diagbot admin to add the network to targets.allow if this target is legitimate.' },
+          data: { host, address: answer.address },
+        },
+      );
     }
   }
   const first = canonicalIp((answers[0] as ResolvedAddress).address) as ResolvedAddress;
@@ -51,7 +57,12 @@ export async function resolveChecked(host: string, net: NetContext): Promise<Res
 
 function dnsError(host: string, cause: unknown): DiagError {
   const code = (cause as { code?: string } | undefined)?.code;
-  const why = code === 'ENOTFOUND' ? 'does not exist in DNS' : code === 'EAI_AGAIN' ? 'could not be resolved (DNS server not answering)' : 'could not be resolved';
+  const why =
+    code === 'ENOTFOUND'
+      ? 'does not exist in DNS'
+      : code === 'EAI_AGAIN'
+        ? 'could not be resolved (DNS server not answering)'
+        : 'could not be resolved';
   return new DiagError('net.dns', `${host} ${why}.`, {
     cause,
     fix: { summary: `Check the spelling, or run \`nslookup ${host}\` from the network diagbot runs in.` },
@@ -76,15 +87,20 @@ export async function connectTcp(
   const step = options.step ?? `the TCP connection to ${formatTarget(target)}`;
   const socket = new Socket();
   try {
-    await withDeadline(step, net.timeouts.connectMs, (signal) => new Promise<void>((resolve, reject) => {
-      const onError = (error: Error): void => reject(connectError(target, address, error));
-      signal.addEventListener('abort', () => socket.destroy(), { once: true });
-      socket.once('error', onError);
-      socket.connect({ host: address, port: target.port, localAddress: options.localAddress }, () => {
-        socket.off('error', onError);
-        resolve();
-      });
-    }));
+    await withDeadline(
+      step,
+      net.timeouts.connectMs,
+      (signal) =>
+        new Promise<void>((resolve, reject) => {
+          const onError = (error: Error): void => reject(connectError(target, address, error));
+          signal.addEventListener('abort', () => socket.destroy(), { once: true });
+          socket.once('error', onError);
+          socket.connect({ host: address, port: target.port, localAddress: options.localAddress }, () => {
+            socket.off('error', onError);
+            resolve();
+          });
+        }),
+    );
   } catch (error) {
     socket.destroy();
     throw error;
@@ -97,11 +113,17 @@ function connectError(target: { host: string; port: number }, address: string, e
   const where = `${formatTarget(target)}${address !== target.host ? ` (${address})` : ''}`;
   switch (code) {
     case 'ECONNREFUSED':
-      return new DiagError('net.refused', `${where} refused the connection: nothing listens on port ${target.port}, or a firewall rejects it.`, {
-        cause: error,
-        fix: { summary: `Check that the service runs and listens on port ${target.port} (e.g. \`Test-NetConnection ${target.host} -Port ${target.port}\`).` },
-        data: { host: target.host, port: target.port },
-      });
+      return new DiagError(
+        'net.refused',
+        `${where} refused the connection: nothing listens on port ${target.port}, or a firewall rejects it.`,
+        {
+          cause: error,
+          fix: {
+            summary: `Check that the service runs and listens on port ${target.port} (e.g. \`Test-NetConnection ${target.host} -Port ${target.port}\`).`,
+          },
+          data: { host: target.host, port: target.port },
+        },
+      );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EADDRNOTAVAIL':
@@ -111,8 +133,14 @@ function connectError(target: { host: string; port: number }, address: string, e
         data: { host: target.host, port: target.port },
       });
     case 'ETIMEDOUT':
-      return new DiagError('net.timeout', `Timed out connecting to ${where}.`, { cause: error, data: { step: 'connect' } });
+      return new DiagError('net.timeout', `Timed out connecting to ${where}.`, {
+        cause: error,
+        data: { step: 'connect' },
+      });
     default:
-      return new DiagError('net.unreachable', `Could not connect to ${where}: ${error.message}.`, { cause: error, data: { host: target.host, port: target.port } });
+      return new DiagError('net.unreachable', `Could not connect to ${where}: ${error.message}.`, {
+        cause: error,
+        data: { host: target.host, port: target.port },
+      });
   }
 }

@@ -17,9 +17,13 @@ export class LineSocket {
   private closedError: Error | undefined;
   private readonly onData = (chunk: Buffer): void => this.push(chunk.toString('latin1'));
   private readonly onEnd = (): void => this.fail(new DiagError('net.closed', 'The server closed the connection.'));
-  private readonly onError = (error: Error): void => this.fail(new DiagError('net.closed', `The connection failed: ${error.message}.`, { cause: error }));
+  private readonly onError = (error: Error): void =>
+    this.fail(new DiagError('net.closed', `The connection failed: ${error.message}.`, { cause: error }));
 
-  constructor(readonly socket: Socket | TLSSocket, private readonly maxLineBytes = MAX_LINE_BYTES) {
+  constructor(
+    readonly socket: Socket | TLSSocket,
+    private readonly maxLineBytes = MAX_LINE_BYTES,
+  ) {
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onEnd);
@@ -67,7 +71,10 @@ export class LineSocket {
     this.socket.off('close', this.onEnd);
     this.socket.off('error', this.onError);
     if (this.buffer.length > 0) {
-      throw new DiagError('smtp.unexpected-reply', 'The server sent data before the TLS handshake started (a possible STARTTLS injection).');
+      throw new DiagError(
+        'smtp.unexpected-reply',
+        'The server sent data before the TLS handshake started (a possible STARTTLS injection).',
+      );
     }
     return this.socket;
   }
@@ -80,7 +87,12 @@ export class LineSocket {
     this.buffer += text;
     if (this.buffer.length > this.maxLineBytes && !this.buffer.slice(0, this.maxLineBytes + 2).includes('\n')) {
       this.buffer = '';
-      this.fail(new DiagError('smtp.unexpected-reply', `The server sent a line longer than ${this.maxLineBytes} bytes without ending it; diagbot stopped reading.`));
+      this.fail(
+        new DiagError(
+          'smtp.unexpected-reply',
+          `The server sent a line longer than ${this.maxLineBytes} bytes without ending it; diagbot stopped reading.`,
+        ),
+      );
       this.socket.destroy();
       return;
     }

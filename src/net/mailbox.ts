@@ -10,12 +10,20 @@ export function isMailbox(text: string): boolean {
   if (at <= 0 || at === text.length - 1 || text.length > 254) return false;
   const local = text.slice(0, at);
   const domain = text.slice(at + 1);
-  return /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/.test(local)
-    && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..')
-    && domain.includes('.') && isHostname(domain);
+  return (
+    /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/.test(local) &&
+    !local.startsWith('.') &&
+    !local.endsWith('.') &&
+    !local.includes('..') &&
+    domain.includes('.') &&
+    isHostname(domain)
+  );
 }
 
 /** The domain of a mailbox, lower case. */
 export function domainOf(mailbox: string): string {
-  return mailbox.slice(mailbox.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
+  return mailbox
+    .slice(mailbox.lastIndexOf('@') + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
 }

@@ -40,12 +40,25 @@ const BUILT_IN_DENIED: Array<[string, number, 'ipv4' | 'ipv6', string]> = [
  * Alibaba Cloud, Azure WireServer, Oracle Cloud Classic.
  */
 const METADATA_ADDRESSES = new Set([
-  '169.254.169.254', 'fd00:ec2::254', '169.254.170.2', '169.254.170.23', 'fd00:ec2::23',
-  '100.100.100.200', '168.63.129.16', '192.0.0.192',
+  '169.254.169.254',
+  'fd00:ec2::254',
+  '169.254.170.2',
+  '169.254.170.23',
+  'fd00:ec2::23',
+  '100.100.100.200',
+  '168.63.129.16',
+  '192.0.0.192',
 ]);
 const METADATA_NAMES = new Set([
-  'metadata', 'metadata.google.internal', 'metadata.goog', 'metadata.azure.com', 'metadata.azure.internal',
-  'instance-data', 'instance-data.ec2.internal', 'metadata.tencentyun.com', 'metadata.platformequinix.com',
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata.azure.com',
+  'metadata.azure.internal',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+  'metadata.platformequinix.com',
 ]);
 
 /** True for a cloud metadata address (any spelling, or tunnelled in NAT64 / 6to4) or a metadata host name. */
@@ -91,7 +104,11 @@ function compile(entries: readonly string[], what: string): CompiledRules {
       }
       // `::ffff:10.0.0.0/104` is the IPv4 network 10.0.0.0/8 written in IPv6.
       if (givenMax === 128 && max === 32) {
-        if (prefix < 96) throw new DiagError('config.invalid', `${what}: "${raw}" mixes IPv4-mapped and other IPv6 addresses; write the IPv4 network instead`);
+        if (prefix < 96)
+          throw new DiagError(
+            'config.invalid',
+            `${what}: "${raw}" mixes IPv4-mapped and other IPv6 addresses; write the IPv4 network instead`,
+          );
         prefix -= 96;
       }
       subnets.push([ip.address, prefix, ip.family === 4 ? 'ipv4' : 'ipv6']);
@@ -136,14 +153,21 @@ export function createTargetPolicy(rules: TargetRules): TargetPolicy {
   const deny = compile(rules.deny, 'targets.deny');
   let builtIn: Array<{ list: BlockList; type: 'ipv4' | 'ipv6'; label: string }> | undefined;
   const builtInLists = (): NonNullable<typeof builtIn> =>
-    (builtIn ??= BUILT_IN_DENIED.map(([net, prefix, type, label]) => ({ list: blockListOf([[net, prefix, type]]), type, label })));
+    (builtIn ??= BUILT_IN_DENIED.map(([net, prefix, type, label]) => ({
+      list: blockListOf([[net, prefix, type]]),
+      type,
+      label,
+    })));
 
   function checkAddress(address: string, family: 4 | 6, hostname: string | undefined): PolicyDecision {
     if (inCidrs(deny, address, family)) return { allowed: false, reason: `${address} is in targets.deny` };
     if (isMetadataTarget(address, hostname)) {
       return allow.exactAddresses.has(address)
         ? { allowed: true, reason: `${address} is named in targets.allow` }
-        : { allowed: false, reason: `${hostname && !METADATA_ADDRESSES.has(address) ? `${hostname} is a cloud metadata name` : `${address} is a cloud metadata address`}, which diagbot never reaches unless targets.allow names the address exactly` };
+        : {
+            allowed: false,
+            reason: `${hostname && !METADATA_ADDRESSES.has(address) ? `${hostname} is a cloud metadata name` : `${address} is a cloud metadata address`}, which diagbot never reaches unless targets.allow names the address exactly`,
+          };
     }
     const allowedSuffix = matchesSuffix(allow, hostname);
     if (allowedSuffix) return { allowed: true, reason: `${hostname} is under ${allowedSuffix} in targets.allow` };
@@ -151,7 +175,10 @@ export function createTargetPolicy(rules: TargetRules): TargetPolicy {
     const type = family === 4 ? 'ipv4' : 'ipv6';
     const builtInHit = builtInLists().find((entry) => entry.type === type && entry.list.check(address, type));
     if (builtInHit) {
-      return { allowed: false, reason: `${address} is a ${builtInHit.label} address, which diagbot does not reach unless targets.allow lists it` };
+      return {
+        allowed: false,
+        reason: `${address} is a ${builtInHit.label} address, which diagbot does not reach unless targets.allow lists it`,
+      };
     }
     return { allowed: true, reason: 'public or private address outside the built-in denials' };
   }
@@ -161,7 +188,8 @@ export function createTargetPolicy(rules: TargetRules): TargetPolicy {
       const ip = canonicalIp(rawAddress);
       if (!ip) return { allowed: false, reason: `${rawAddress.slice(0, 80)} is not an IP address` };
       const deniedSuffix = matchesSuffix(deny, hostname);
-      if (deniedSuffix) return { allowed: false, reason: `${hostname} is under ${deniedSuffix}, which targets.deny lists` };
+      if (deniedSuffix)
+        return { allowed: false, reason: `${hostname} is under ${deniedSuffix}, which targets.deny lists` };
       const decision = checkAddress(ip.address, ip.family, hostname);
       if (!decision.allowed || ip.family === 4) return decision;
       const inner = embeddedIpv4(ip.address);

@@ -30,7 +30,9 @@ export async function readSmtpReply(lines: LineSocket, step: string, ms: number)
     });
     const match = /^(\d{3})([ -]?)(.*)$/.exec(line);
     if (!match || (code !== undefined && Number(match[1]) !== code)) {
-      throw new DiagError('smtp.unexpected-reply', `Expected an SMTP reply for ${step}, got: ${truncate(line)}`, { data: { line: truncate(line) } });
+      throw new DiagError('smtp.unexpected-reply', `Expected an SMTP reply for ${step}, got: ${truncate(line)}`, {
+        data: { line: truncate(line) },
+      });
     }
     code = Number(match[1]);
     texts.push(match[3] as string);

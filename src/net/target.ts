@@ -13,7 +13,17 @@ export interface Target extends CommandTarget {
 }
 
 const SCHEME_PORTS: Record<string, number> = {
-  https: 443, http: 80, smtp: 25, smtps: 465, submission: 587, imap: 143, imaps: 993, pop3: 110, pop3s: 995, ldap: 389, ldaps: 636,
+  https: 443,
+  http: 80,
+  smtp: 25,
+  smtps: 465,
+  submission: 587,
+  imap: 143,
+  imaps: 993,
+  pop3: 110,
+  pop3s: 995,
+  ldap: 389,
+  ldaps: 636,
 };
 
 /**
@@ -33,7 +43,10 @@ export function parseTarget(text: string, defaultPort: number, example: string):
   const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
   if (schemeMatch) {
     scheme = (schemeMatch[1] as string).toLowerCase();
-    rest = rest.slice(schemeMatch[0].length).replace(/[/?#].*$/s, '').replace(/^[^@]*@/, '');
+    rest = rest
+      .slice(schemeMatch[0].length)
+      .replace(/[/?#].*$/s, '')
+      .replace(/^[^@]*@/, '');
     if (rest === '') fail(`\`${input}\` has no host after ${scheme}://.`);
   }
   let port: number | undefined = scheme ? SCHEME_PORTS[scheme] : undefined;
@@ -56,7 +69,8 @@ export function parseTarget(text: string, defaultPort: number, example: string):
   const ip = canonicalIp(host);
   if (ip) return { host: ip.address, port: port ?? defaultPort, isIp: true, scheme };
   if (looksLikeIpv4(host)) fail(`\`${host}\` is not a valid IPv4 address (each part must be 0–255).`);
-  if (isHostname(host) && looksNumeric(host)) fail(`\`${host}\` ends in a number, so it is neither a host name nor a valid IPv4 address.`);
+  if (isHostname(host) && looksNumeric(host))
+    fail(`\`${host}\` ends in a number, so it is neither a host name nor a valid IPv4 address.`);
   if (!isHostname(host)) fail(`\`${host.slice(0, 80)}\` is not a valid host name.`);
   return { host: canonicalHostname(host), port: port ?? defaultPort, isIp: false, scheme };
 }

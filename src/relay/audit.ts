@@ -1,5 +1,11 @@
 import {
-  addToDataGroup, createRelayConnector, createSnatPool, dedicatedDefaultSnat, inspectConnectors, setConnectorRanges, type Change,
+  addToDataGroup,
+  createRelayConnector,
+  createSnatPool,
+  dedicatedDefaultSnat,
+  inspectConnectors,
+  setConnectorRanges,
+  type Change,
 } from './changes';
 import type { CompiledTopology, ConnectorRoute } from './evaluate';
 import { ipToBigInt, subtractAddress } from './ip-range';
@@ -15,23 +21,23 @@ export const PORT_WARNING_RATIO = 0.8;
 /** A problem with the topology itself, whatever client asks. */
 export type TopologyIssue =
   | {
-    kind: 'automap-open-relay';
-    /** An address non-member traffic is SNATed to. */
-    snatAddress: string;
-    rule: 'automap' | 'default-snat';
-    route: ConnectorRoute;
-    changes: Change[];
-  }
+      kind: 'automap-open-relay';
+      /** An address non-member traffic is SNATed to. */
+      snatAddress: string;
+      rule: 'automap' | 'default-snat';
+      route: ConnectorRoute;
+      changes: Change[];
+    }
   | { kind: 'snat-mismatch'; snatAddress: string; route: ConnectorRoute; changes: Change[] }
   | {
-    kind: 'port-exhaustion';
-    snatAddresses: string[];
-    expectedConnections: number;
-    portsPerAddress: number;
-    /** Addresses a SNAT pool needs so each stays under the warning ratio. */
-    addressesNeeded: number;
-    changes: Change[];
-  };
+      kind: 'port-exhaustion';
+      snatAddresses: string[];
+      expectedConnections: number;
+      portsPerAddress: number;
+      /** Addresses a SNAT pool needs so each stays under the warning ratio. */
+      addressesNeeded: number;
+      changes: Change[];
+    };
 
 /** Checks the topology for the known traps: the automap open relay, a relay SNAT on the wrong connector, port exhaustion. */
 export function auditTopology(compiled: CompiledTopology): TopologyIssue[] {
@@ -45,20 +51,34 @@ export function auditTopology(compiled: CompiledTopology): TopologyIssue[] {
     for (const snatAddress of addresses) {
       const route = compiled.route(snatAddress);
       if (!route.anonymousRelay || route.connector === null) continue;
-      issues.push({ kind: 'automap-open-relay', snatAddress, rule, route, changes: [...cutAddress(compiled, route), dedicatedDefaultSnat()] });
+      issues.push({
+        kind: 'automap-open-relay',
+        snatAddress,
+        rule,
+        route,
+        changes: [...cutAddress(compiled, route), dedicatedDefaultSnat()],
+      });
     }
   }
 
   const relayRoute = compiled.route(lb.relaySnat);
   if (!relayRoute.anonymousRelay) {
-    issues.push({ kind: 'snat-mismatch', snatAddress: lb.relaySnat, route: relayRoute, changes: routeToRelayConnector(compiled, relayRoute) });
+    issues.push({
+      kind: 'snat-mismatch',
+      snatAddress: lb.relaySnat,
+      route: relayRoute,
+      changes: routeToRelayConnector(compiled, relayRoute),
+    });
   }
 
   if (lb.expectedConnections !== undefined && lb.expectedConnections >= PORTS_PER_SNAT_ADDRESS * PORT_WARNING_RATIO) {
     const perAddress = PORTS_PER_SNAT_ADDRESS * PORT_WARNING_RATIO;
     const addressesNeeded = Math.max(2, Math.ceil(lb.expectedConnections / perAddress));
     const members = [lb.relaySnat, ...Array.from({ length: addressesNeeded - 1 }, (_v, i) => `<address ${i + 2}>`)];
-    const snatAddresses = [lb.relaySnat, ...(lb.defaultSnat === 'automap' ? lb.selfIps : lb.defaultSnat === 'none' ? [] : [lb.defaultSnat])];
+    const snatAddresses = [
+      lb.relaySnat,
+      ...(lb.defaultSnat === 'automap' ? lb.selfIps : lb.defaultSnat === 'none' ? [] : [lb.defaultSnat]),
+    ];
     const relayConnector = relayRoute.anonymousRelay ? relayRoute.connector : firstRelayConnector(compiled);
     issues.push({
       kind: 'port-exhaustion',
@@ -68,7 +88,9 @@ export function auditTopology(compiled: CompiledTopology): TopologyIssue[] {
       addressesNeeded,
       changes: [
         ...createSnatPool(`${lb.dataGroup.name}_snatpool`, members),
-        ...(relayConnector ? [setConnectorRanges(relayConnector, { add: members.slice(1) }, 'add-to-relay-connector')] : []),
+        ...(relayConnector
+          ? [setConnectorRanges(relayConnector, { add: members.slice(1) }, 'add-to-relay-connector')]
+          : []),
       ],
     });
   }
@@ -79,7 +101,11 @@ export function auditTopology(compiled: CompiledTopology): TopologyIssue[] {
  * The changes that let `client` relay: through the load balancer, add it to the data group (and make
  * sure the relay SNAT lands on a relay connector); without one, add it to a relay connector.
  */
-export function changesToAllow(compiled: CompiledTopology, client: string, options: { bypassLoadBalancer?: boolean } = {}): Change[] {
+export function changesToAllow(
+  compiled: CompiledTopology,
+  client: string,
+  options: { bypassLoadBalancer?: boolean } = {},
+): Change[] {
   const lb = compiled.topology.loadBalancer;
   if (lb && !options.bypassLoadBalancer) {
     const changes: Change[] = [];
@@ -106,7 +132,12 @@ function routeToRelayConnector(compiled: CompiledTopology, route: ConnectorRoute
   const relay = firstRelayConnector(compiled);
   if (relay === null) return createRelayConnector('Anonymous Relay', [route.seenAddress]);
   const changes: Change[] = [setConnectorRanges(relay, { add: [route.seenAddress] }, 'add-to-relay-connector')];
-  if (route.connector !== null && route.connector !== relay && route.matchedRange !== null && isSingleAddress(route.matchedRange, route.seenAddress)) {
+  if (
+    route.connector !== null &&
+    route.connector !== relay &&
+    route.matchedRange !== null &&
+    isSingleAddress(route.matchedRange, route.seenAddress)
+  ) {
     changes.push(setConnectorRanges(route.connector, { remove: [route.matchedRange] }, 'remove-from-connector'));
   }
   return changes;

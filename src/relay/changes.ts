@@ -45,7 +45,11 @@ export function addToDataGroup(dataGroup: string, address: string): Change {
 }
 
 /** Changes one connector's RemoteIPRanges on every server (the pipeline finds it by name on each). */
-export function setConnectorRanges(connector: string, edit: { add?: string[]; remove?: string[] }, purpose: ChangePurpose): Change {
+export function setConnectorRanges(
+  connector: string,
+  edit: { add?: string[]; remove?: string[] },
+  purpose: ChangePurpose,
+): Change {
   const parts: string[] = [];
   if (edit.add && edit.add.length > 0) parts.push(`Add=${edit.add.map(psQuote).join(',')}`);
   if (edit.remove && edit.remove.length > 0) parts.push(`Remove=${edit.remove.map(psQuote).join(',')}`);
@@ -77,17 +81,26 @@ export function inspectConnectors(): Change {
   return {
     purpose: 'inspect-connectors',
     shell: 'exchange-powershell',
-    command: "Get-ReceiveConnector | Get-ADPermission | Where-Object { $_.ExtendedRights -like '*Accept-Any-Recipient*' } | Format-Table Identity,User -AutoSize; Get-ReceiveConnector | Format-List Identity,Bindings,RemoteIPRanges,PermissionGroups",
+    command:
+      "Get-ReceiveConnector | Get-ADPermission | Where-Object { $_.ExtendedRights -like '*Accept-Any-Recipient*' } | Format-Table Identity,User -AutoSize; Get-ReceiveConnector | Format-List Identity,Bindings,RemoteIPRanges,PermissionGroups",
   };
 }
 
 export function createSnatPool(name: string, members: string[]): Change[] {
   return [
-    { purpose: 'create-snat-pool', shell: 'tmsh', command: `tmsh create ltm snatpool ${tmshName(name)} members add { ${members.join(' ')} }` },
+    {
+      purpose: 'create-snat-pool',
+      shell: 'tmsh',
+      command: `tmsh create ltm snatpool ${tmshName(name)} members add { ${members.join(' ')} }`,
+    },
     { purpose: 'use-snat-pool', shell: 'irule', command: `snatpool ${tmshName(name)}` },
   ];
 }
 
 export function dedicatedDefaultSnat(): Change {
-  return { purpose: 'dedicated-default-snat', shell: 'irule', command: 'snat <an address that no relay connector lists>' };
+  return {
+    purpose: 'dedicated-default-snat',
+    shell: 'irule',
+    command: 'snat <an address that no relay connector lists>',
+  };
 }

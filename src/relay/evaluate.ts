@@ -19,7 +19,12 @@ export interface ConnectorRoute {
 export type PathStep =
   | { kind: 'client'; address: string }
   | { kind: 'data-group'; loadBalancer: string; dataGroup: string; member: boolean; matchedMember: string | null }
-  | { kind: 'snat'; loadBalancer: string; rule: 'relay-snat' | 'automap' | 'default-snat' | 'none'; addresses: string[] }
+  | {
+      kind: 'snat';
+      loadBalancer: string;
+      rule: 'relay-snat' | 'automap' | 'default-snat' | 'none';
+      addresses: string[];
+    }
   | { kind: 'bypass-load-balancer'; loadBalancer: string }
   | { kind: 'connector'; route: ConnectorRoute };
 
@@ -80,7 +85,11 @@ export function compileTopology(topology: RelayTopology): CompiledTopology {
   );
   const lb = topology.loadBalancer;
   const memberIndex = new RangeIndex<string>(
-    (lb?.dataGroup.members ?? []).map((text, i) => ({ range: parseOrThrow(text, `data group "${lb?.dataGroup.name}"`), owner: text, order: i })),
+    (lb?.dataGroup.members ?? []).map((text, i) => ({
+      range: parseOrThrow(text, `data group "${lb?.dataGroup.name}"`),
+      owner: text,
+      order: i,
+    })),
   );
 
   function route(seenAddress: string): ConnectorRoute {

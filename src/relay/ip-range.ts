@@ -71,7 +71,10 @@ export function bigIntToIp(value: bigint, family: 4 | 6): string {
 export function parseIpRange(input: string): IpRange {
   const text = input.trim();
   const fail = (why: string): never => {
-    throw new DiagError('relay.ip-range', `"${input}" ${why} (write an address, a CIDR such as 10.0.0.0/24, or a range such as 10.0.0.1-10.0.0.99)`);
+    throw new DiagError(
+      'relay.ip-range',
+      `"${input}" ${why} (write an address, a CIDR such as 10.0.0.0/24, or a range such as 10.0.0.1-10.0.0.99)`,
+    );
   };
   if (text === '') fail('is empty');
 
@@ -90,7 +93,8 @@ export function parseIpRange(input: string): IpRange {
   if (masked) {
     const base = ipToBigInt((masked[1] as string).trim());
     const mask = ipToBigInt((masked[2] as string).trim());
-    if (!base || !mask || base.family !== 4 || mask.family !== 4) return fail('is not an IPv4 address with a subnet mask');
+    if (!base || !mask || base.family !== 4 || mask.family !== 4)
+      return fail('is not an IPv4 address with a subnet mask');
     const prefix = maskToPrefix(mask.value);
     if (prefix === undefined) return fail('has a subnet mask that is not contiguous');
     return prefixRange(base.value, prefix, 4, text);
@@ -102,7 +106,8 @@ export function parseIpRange(input: string): IpRange {
     if (!base) return fail('is not an IP address before the /');
     const prefixText = text.slice(slash + 1);
     const prefix = /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : Number.NaN;
-    if (!(prefix >= 0 && prefix <= BITS[base.family])) return fail(`has an invalid prefix length (0–${BITS[base.family]})`);
+    if (!(prefix >= 0 && prefix <= BITS[base.family]))
+      return fail(`has an invalid prefix length (0–${BITS[base.family]})`);
     return prefixRange(base.value, prefix, base.family, text);
   }
 
@@ -161,9 +166,24 @@ export function isPublicAddress(text: string): boolean {
 }
 
 const NON_PUBLIC = [
-  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24',
-  '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/3',
-  '::/127', 'fc00::/7', 'fe80::/10', 'ff00::/8', '2001:db8::/32',
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/3',
+  '::/127',
+  'fc00::/7',
+  'fe80::/10',
+  'ff00::/8',
+  '2001:db8::/32',
 ];
 let nonPublic: IpRange[] | undefined;
 

@@ -46,8 +46,14 @@ export class RangeIndex<T> {
       }
     }
     this.families = {
-      4: build(entries.filter((e) => e.range.family === 4), (1n << 32n) - 1n),
-      6: build(entries.filter((e) => e.range.family === 6), (1n << 128n) - 1n),
+      4: build(
+        entries.filter((e) => e.range.family === 4),
+        (1n << 32n) - 1n,
+      ),
+      6: build(
+        entries.filter((e) => e.range.family === 6),
+        (1n << 128n) - 1n,
+      ),
     };
   }
 
@@ -74,7 +80,9 @@ function build<T>(entries: ReadonlyArray<IndexedRange<T>>, maxValue: bigint): Fa
   const points: bigint[] = [];
   for (const value of boundaries) if (points.length === 0 || points[points.length - 1] !== value) points.push(value);
 
-  const best: Array<IndexedRange<T> | undefined> = new Array<IndexedRange<T> | undefined>(points.length).fill(undefined);
+  const best: Array<IndexedRange<T> | undefined> = new Array<IndexedRange<T> | undefined>(points.length).fill(
+    undefined,
+  );
   // next[i]: the first segment at or after i that is still unpainted (points.length means none).
   const next = Int32Array.from({ length: points.length + 1 }, (_v, i) => i);
   const find = (start: number): number => {
@@ -89,7 +97,9 @@ function build<T>(entries: ReadonlyArray<IndexedRange<T>>, maxValue: bigint): Fa
     return root;
   };
 
-  const bySpecificity = [...entries].sort((a, b) => compareBigInt(rangeSize(a.range), rangeSize(b.range)) || a.order - b.order);
+  const bySpecificity = [...entries].sort(
+    (a, b) => compareBigInt(rangeSize(a.range), rangeSize(b.range)) || a.order - b.order,
+  );
   for (const entry of bySpecificity) {
     const first = floorIndex(points, entry.range.start);
     const last = entry.range.end < maxValue ? floorIndex(points, entry.range.end + 1n) - 1 : points.length - 1;

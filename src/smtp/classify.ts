@@ -9,7 +9,8 @@ import type { SmtpReply } from '../net/smtp-reply';
  * - `temporary`: another 4xx (greylisting, resources);
  * - `unexpected`: 421 (the server is closing) or a code that has no place here.
  */
-export type RelayOutcome = 'accepted' | 'denied' | 'auth-required' | 'sender-rejected' | 'recipient-rejected' | 'temporary' | 'unexpected';
+export type RelayOutcome =
+  'accepted' | 'denied' | 'auth-required' | 'sender-rejected' | 'recipient-rejected' | 'temporary' | 'unexpected';
 
 const RECIPIENT_CODES = new Set(['1.1', '1.2', '1.3', '1.6', '1.10']);
 const SENDER_CODES = new Set(['1.7', '1.8']);
@@ -25,7 +26,11 @@ function detail(reply: SmtpReply): string | undefined {
 }
 
 function wantsAuth(reply: SmtpReply): boolean {
-  return reply.code === 530 || detail(reply) === '7.57' || (/\bauthenticat|\bauth(entication)? required/i.test(textOf(reply)) && !/\brelay/i.test(textOf(reply)));
+  return (
+    reply.code === 530 ||
+    detail(reply) === '7.57' ||
+    (/\bauthenticat|\bauth(entication)? required/i.test(textOf(reply)) && !/\brelay/i.test(textOf(reply)))
+  );
 }
 
 /** Classifies the reply to `RCPT TO` of an external recipient. */

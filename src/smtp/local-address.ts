@@ -34,9 +34,13 @@ export function createLocalAddressCheck(now: () => number = Date.now): LocalAddr
 export const systemLocalAddresses: LocalAddressCheck = createLocalAddressCheck();
 
 async function decide(address: string, family: 4 | 6): Promise<boolean> {
-  const interfaces = Object.values(networkInterfaces()).flat().filter((i) => i !== undefined);
+  const interfaces = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined);
   if (interfaces.some((i) => canonicalIp(i.address)?.address === address)) return true;
-  const inLoopbackPrefix = family === 4 && interfaces.some((i) => i.internal && i.family === 'IPv4' && i.cidr !== null && inIpv4Cidr(address, i.cidr));
+  const inLoopbackPrefix =
+    family === 4 &&
+    interfaces.some((i) => i.internal && i.family === 'IPv4' && i.cidr !== null && inIpv4Cidr(address, i.cidr));
   return inLoopbackPrefix && (await canBind(address));
 }
 

@@ -76,7 +76,10 @@ export function summarise(reply: SmtpReply): ReplySummary {
 export async function probeRelay(request: RelayProbeRequest, deps: RelayProbeDeps): Promise<RelayProbeResult> {
   if (!canonicalIp(request.client)) throw new DiagError('usage', `${request.client} is not an IP address.`);
   if (!isMailbox(request.recipient) || (request.sender !== '' && !isMailbox(request.sender))) {
-    throw new DiagError('usage', 'The probe sender and recipient must be plain mailboxes such as relay-test@example.org.');
+    throw new DiagError(
+      'usage',
+      'The probe sender and recipient must be plain mailboxes such as relay-test@example.org.',
+    );
   }
   const local = deps.localAddresses ?? systemLocalAddresses;
   const sourceBind = await local.isLocal(request.client);
@@ -86,14 +89,22 @@ export async function probeRelay(request: RelayProbeRequest, deps: RelayProbeDep
   });
   // Node reports IPv4 in plain dotted form already; only IPv6 (or a mapped IPv4) needs canonicalising.
   const rawLocal = socket.localAddress ?? '';
-  const localAddress = rawLocal.includes(':') ? canonicalIp(rawLocal)?.address ?? rawLocal : rawLocal;
+  const localAddress = rawLocal.includes(':') ? (canonicalIp(rawLocal)?.address ?? rawLocal) : rawLocal;
   const session = new SmtpSession(socket, deps.net.timeouts.stepMs);
-  const partial: Record<string, unknown> = { transcript: session.transcript, method: sourceBind ? 'source-bind' : 'direct', localAddress };
+  const partial: Record<string, unknown> = {
+    transcript: session.transcript,
+    method: sourceBind ? 'source-bind' : 'direct',
+    localAddress,
+  };
   try {
     return await converse(session, request, { address, localAddress, sourceBind }, partial);
   } catch (error) {
     if (isFindingError(error)) {
-      throw new DiagError(error.code, error.message, { cause: error, fix: error.fix, data: { ...error.data, ...partial } });
+      throw new DiagError(error.code, error.message, {
+        cause: error,
+        fix: error.fix,
+        data: { ...error.data, ...partial },
+      });
     }
     throw error;
   } finally {
@@ -116,9 +127,16 @@ async function converse(
   let tls: TlsInfo | null = null;
   if (request.startTls) {
     if (!ehlo.capabilities.has('STARTTLS')) {
-      throw new DiagError('smtp.unexpected-reply', `${where} does not offer STARTTLS (its EHLO lists: ${ehlo.lines.join(', ') || 'nothing'}).`, {
-        fix: { summary: 'Probe without --tls, or enable STARTTLS on the receive connector (Set-ReceiveConnector -AuthMechanism Tls).' },
-      });
+      throw new DiagError(
+        'smtp.unexpected-reply',
+        `${where} does not offer STARTTLS (its EHLO lists: ${ehlo.lines.join(', ') || 'nothing'}).`,
+        {
+          fix: {
+            summary:
+              'Probe without --tls, or enable STARTTLS on the receive connector (Set-ReceiveConnector -AuthMechanism Tls).',
+          },
+        },
+      );
     }
     expect(await session.command('STARTTLS'), 220, 'STARTTLS', where);
     tls = await session.startTls(canonicalIp(request.target.host) ? undefined : request.target.host);
@@ -223,13 +241,20 @@ async function hello(session: SmtpSession, name: string, where: string): Promise
 
 function expect(reply: SmtpReply, code: number, command: string, where: string): void {
   if (reply.code === code) return;
-  throw new DiagError('smtp.unexpected-reply', `${where} answered ${command} with ${reply.raw.split('\n').join(' / ')} (expected ${code}).`, {
-    data: { reply: summarise(reply) },
-    fix: {
-      summary: reply.code === 421 ? 'The server is closing the session (overload or a block on this client); try again later or check its logs.' : `Check the server's logs for why it refused ${command}.`,
-      links: [{ title: 'RFC 5321 §4.2 SMTP replies', url: 'https://www.rfc-editor.org/rfc/rfc5321#section-4.2' }],
+  throw new DiagError(
+    'smtp.unexpected-reply',
+    `${where} answered ${command} with ${reply.raw.split('\n').join(' / ')} (expected ${code}).`,
+    {
+      data: { reply: summarise(reply) },
+      fix: {
+        summary:
+          reply.code === 421
+            ? 'The server is closing the session (overload or a block on this client); try again later or check its logs.'
+            : `Check the server's logs for why it refused ${command}.`,
+        links: [{ title: 'RFC 5321 §4.2 SMTP replies', url: 'https://www.rfc-editor.org/rfc/rfc5321#section-4.2' }],
+      },
     },
-  });
+  );
 }
 
 /** RSET and QUIT: the decision is already made, so a failure here is recorded in the transcript and does not fail the probe. */

@@ -31,7 +31,10 @@ export class SmtpSession {
   readonly transcript: TranscriptEntry[] = [];
   private lines: LineSocket;
 
-  constructor(socket: Socket, private readonly stepMs: number) {
+  constructor(
+    socket: Socket,
+    private readonly stepMs: number,
+  ) {
     this.lines = new LineSocket(socket);
   }
 
@@ -41,8 +44,12 @@ export class SmtpSession {
   }
 
   /** Sends one command line and reads its reply within the step deadline. */
-  async command(line: string, step = `the reply to ${line.split(' ')[0]?.toUpperCase() ?? 'the command'}`): Promise<SmtpReply> {
-    if (FORBIDDEN.test(line)) throw new Error('SmtpSession refuses to send DATA or BDAT: a probe never transfers a message');
+  async command(
+    line: string,
+    step = `the reply to ${line.split(' ')[0]?.toUpperCase() ?? 'the command'}`,
+  ): Promise<SmtpReply> {
+    if (FORBIDDEN.test(line))
+      throw new Error('SmtpSession refuses to send DATA or BDAT: a probe never transfers a message');
     if (/[\r\n]/.test(line)) throw new Error('SmtpSession refuses a command with a line break in it');
     return this.exchange(line, step);
   }
@@ -50,13 +57,26 @@ export class SmtpSession {
   /** After a 220 to STARTTLS: the TLS handshake on the same connection, within the step deadline. */
   async startTls(servername: string | undefined): Promise<TlsInfo> {
     const raw = this.lines.release();
-    const secure = await withDeadline('the TLS handshake after STARTTLS', this.stepMs, (signal) => new Promise<TLSSocket>((resolve, reject) => {
-      // The relay probe must reach MAIL/RCPT whatever certificate the server has; trust is recorded, not enforced.
-      const socket = tlsConnect({ socket: raw as Socket, servername, rejectUnauthorized: false });
-      signal.addEventListener('abort', () => socket.destroy(), { once: true });
-      socket.once('secureConnect', () => resolve(socket));
-      socket.once('error', (error) => reject(new DiagError('smtp.unexpected-reply', `The server accepted STARTTLS but the TLS handshake failed: ${error.message}.`, { cause: error })));
-    })).catch((error: unknown) => {
+    const secure = await withDeadline(
+      'the TLS handshake after STARTTLS',
+      this.stepMs,
+      (signal) =>
+        new Promise<TLSSocket>((resolve, reject) => {
+          // The relay probe must reach MAIL/RCPT whatever certificate the server has; trust is recorded, not enforced.
+          const socket = tlsConnect({ socket: raw as Socket, servername, rejectUnauthorized: false });
+          signal.addEventListener('abort', () => socket.destroy(), { once: true });
+          socket.once('secureConnect', () => resolve(socket));
+          socket.once('error', (error) =>
+            reject(
+              new DiagError(
+                'smtp.unexpected-reply',
+                `The server accepted STARTTLS but the TLS handshake failed: ${error.message}.`,
+                { cause: error },
+              ),
+            ),
+          );
+        }),
+    ).catch((error: unknown) => {
       raw.destroy();
       throw error;
     });

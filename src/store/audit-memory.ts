@@ -4,7 +4,9 @@ import type { AuditQuery, AuditRow, AuditStore } from './audit-types';
  * Audit rows in memory, newest kept: for tests and for runs without the SQLite store. Bounded so a
  * long-running bot without a store cannot grow without end.
  */
-export function createMemoryAuditStore(options: { maxRows?: number } = {}): AuditStore & { rows(): readonly AuditRow[] } {
+export function createMemoryAuditStore(
+  options: { maxRows?: number } = {},
+): AuditStore & { rows(): readonly AuditRow[] } {
   const maxRows = options.maxRows ?? 10_000;
   let rows: AuditRow[] = [];
   return {

@@ -29,10 +29,16 @@ export function isStoreError(error: unknown): error is DiagError<'store.failed' 
  * with this finding; the replica keeps answering everything else and recovers by itself when it returns.
  */
 export function storeUnavailable(cause?: unknown): DiagError {
-  return new DiagError('store.unavailable', 'The database cannot be reached right now, so this cannot be done; checks that need no database still work.', {
-    cause,
-    fix: { summary: 'Try again in a minute. If it lasts, check the database server (store.url) and the replica\'s /readyz.' },
-  });
+  return new DiagError(
+    'store.unavailable',
+    'The database cannot be reached right now, so this cannot be done; checks that need no database still work.',
+    {
+      cause,
+      fix: {
+        summary: "Try again in a minute. If it lasts, check the database server (store.url) and the replica's /readyz.",
+      },
+    },
+  );
 }
 
 /** The error's code: a PostgreSQL SQLSTATE or a Node socket code. */
@@ -42,7 +48,16 @@ export function pgCodeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * True when the error says the connection to PostgreSQL failed rather than the statement: class 08
@@ -51,9 +66,15 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
  */
 export function isConnectionError(error: unknown): boolean {
   const code = pgCodeOf(error);
-  if (code !== undefined && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || CONNECTION_CODES.has(code))) return true;
+  if (
+    code !== undefined &&
+    (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || CONNECTION_CODES.has(code))
+  )
+    return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(message);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
+    message,
+  );
 }
 
 /** SQLite's error code, when the error came from better-sqlite3. */
@@ -92,10 +113,13 @@ export async function withBusyRetry<T>(step: () => T, options: BusyRetryOptions 
     } catch (error) {
       if (!isBusy(error) || attempt >= options.attempts) {
         if (isBusy(error)) {
-          throw storeError(`The database stayed locked by another diagbot process after ${attempt} attempts; try again.`, {
-            cause: error,
-            sqliteCode: sqliteCodeOf(error),
-          });
+          throw storeError(
+            `The database stayed locked by another diagbot process after ${attempt} attempts; try again.`,
+            {
+              cause: error,
+              sqliteCode: sqliteCodeOf(error),
+            },
+          );
         }
         throw error;
       }

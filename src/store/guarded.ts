@@ -42,7 +42,9 @@ export function createStoreGuard(path: string, onState: StoreStateListener): Sto
       const stat = statSync(path);
       current = `${stat.dev}:${stat.ino}`;
     } catch {
-      return identity === undefined ? undefined : `the database file ${path} (or its directory) was deleted while diagbot had it open`;
+      return identity === undefined
+        ? undefined
+        : `the database file ${path} (or its directory) was deleted while diagbot had it open`;
     }
     identity ??= current;
     return current === identity ? undefined : `the database file ${path} was replaced while diagbot had it open`;
@@ -53,14 +55,18 @@ export function createStoreGuard(path: string, onState: StoreStateListener): Sto
       cause,
       fix: {
         summary: 'Tell the diagbot admins: the store needs attention (see /healthz); diagbot answers checks meanwhile.',
-        steps: ['Check free space and permissions where store.path (DIAGBOT_DB) points, and that the file is still there.', 'Restart diagbot once the store is fixed.'],
+        steps: [
+          'Check free space and permissions where store.path (DIAGBOT_DB) points, and that the file is still there.',
+          'Restart diagbot once the store is fixed.',
+        ],
       },
     });
   };
   const translate = (error: unknown): unknown => {
     if (isFindingError(error)) return error;
     const code = sqliteCodeOf(error);
-    if (code && UNAVAILABLE.test(code)) return unavailable(`${code} (${(error as Error).message.split('\n')[0]})`, error);
+    if (code && UNAVAILABLE.test(code))
+      return unavailable(`${code} (${(error as Error).message.split('\n')[0]})`, error);
     if (isStoreError(error)) return unavailable(error.message.replace(/\.$/, ''), error);
     return error;
   };
@@ -75,18 +81,27 @@ export function createStoreGuard(path: string, onState: StoreStateListener): Sto
       if (typeof value === 'function') {
         const method = value as (...args: unknown[]) => unknown;
         // close() must work on a broken store too.
-        out[key] = key === 'close' ? method.bind(port) : async (...args: unknown[]) => {
-          check();
-          try {
-            const result = await method.apply(port, args);
-            // The first call that worked pins the file; later calls compare against it.
-            if (fileProblem() === undefined) report(true);
-            return result;
-          } catch (error) {
-            throw translate(error);
-          }
-        };
-      } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value) && Object.values(value).some((v) => typeof v === 'function') && key !== 'db') {
+        out[key] =
+          key === 'close'
+            ? method.bind(port)
+            : async (...args: unknown[]) => {
+                check();
+                try {
+                  const result = await method.apply(port, args);
+                  // The first call that worked pins the file; later calls compare against it.
+                  if (fileProblem() === undefined) report(true);
+                  return result;
+                } catch (error) {
+                  throw translate(error);
+                }
+              };
+      } else if (
+        value !== null &&
+        typeof value === 'object' &&
+        !Buffer.isBuffer(value) &&
+        Object.values(value).some((v) => typeof v === 'function') &&
+        key !== 'db'
+      ) {
         out[key] = guard(value);
       } else {
         out[key] = value;

@@ -17,29 +17,47 @@ export const replySchema = z.looseObject({
   command: z.string(),
   status: statusSchema,
   title: z.string(),
-  findings: z.array(z.looseObject({
-    id: z.string(),
-    severity: severitySchema,
-    message: z.string(),
-    fix: z.looseObject({ summary: z.string(), steps: z.array(z.string()).optional(), links: z.array(linkSchema).optional() }).optional(),
-  })),
+  findings: z.array(
+    z.looseObject({
+      id: z.string(),
+      severity: severitySchema,
+      message: z.string(),
+      fix: z
+        .looseObject({
+          summary: z.string(),
+          steps: z.array(z.string()).optional(),
+          links: z.array(linkSchema).optional(),
+        })
+        .optional(),
+    }),
+  ),
   facts: z.array(z.looseObject({ label: z.string(), value: z.string() })),
   actions: z.array(z.looseObject({ label: z.string(), command: z.string() })),
   data: z.record(z.string(), z.unknown()),
 });
 
-const json = <T extends z.ZodType>(schema: T) => z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-    return z.NEVER;
-  }
-}).pipe(schema);
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
-const ms = z.number().int().transform((value) => new Date(value));
+const ms = z
+  .number()
+  .int()
+  .transform((value) => new Date(value));
 const optionalMs = ms.nullable().transform((value) => value ?? undefined);
-const optionalText = z.string().nullable().transform((value) => value ?? undefined);
+const optionalText = z
+  .string()
+  .nullable()
+  .transform((value) => value ?? undefined);
 
 export const digestRowSchema = z.object({
   id: z.string().min(1),
@@ -50,7 +68,10 @@ export const digestRowSchema = z.object({
   schedule_text: z.string().min(1),
   timezone: z.string().min(1),
   commands: json(z.array(z.string())),
-  paused: z.number().int().transform((value) => value !== 0),
+  paused: z
+    .number()
+    .int()
+    .transform((value) => value !== 0),
   created_by: z.string(),
   created_at: ms,
   active_since: ms,
@@ -69,7 +90,9 @@ export const runRowSchema = z.object({
   heartbeat_at: ms,
   finished_at: optionalMs,
   status: statusSchema.nullable().transform((value) => value ?? undefined),
-  reply: json(replySchema).nullable().transform((value) => (value ?? undefined) as Reply | undefined),
+  reply: json(replySchema)
+    .nullable()
+    .transform((value) => (value ?? undefined) as Reply | undefined),
   skip_reason: optionalText,
   post_state: z.enum(['none', 'pending', 'posting', 'posted', 'failed', 'unknown']),
   post_attempts: z.number().int(),
@@ -87,7 +110,7 @@ export const resultRowSchema = z.object({
 function parseRow<T extends z.ZodType>(schema: T, row: unknown, table: string): z.output<T> {
   const result = schema.safeParse(row);
   if (result.success) return result.data;
-  const id = typeof row === 'object' && row !== null ? (row as { id?: unknown; run_id?: unknown }).id ?? '' : '';
+  const id = typeof row === 'object' && row !== null ? ((row as { id?: unknown; run_id?: unknown }).id ?? '') : '';
   const issue = result.error.issues[0];
   throw storeError(
     `A ${table} row${id !== '' ? ` (id ${String(id)})` : ''} in the database is not in the shape diagbot expects: ` +

@@ -12,7 +12,9 @@ export function createSqliteConversationStore(db: Database): ConversationReferen
     `INSERT INTO conversation_refs (platform, channel_id, reference, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (platform, channel_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
   );
-  const select = db.prepare<[string, string], { reference: string }>('SELECT reference FROM conversation_refs WHERE platform = ? AND channel_id = ?');
+  const select = db.prepare<[string, string], { reference: string }>(
+    'SELECT reference FROM conversation_refs WHERE platform = ? AND channel_id = ?',
+  );
 
   return {
     async save(platform, channelId, reference) {
@@ -26,7 +28,10 @@ export function createSqliteConversationStore(db: Database): ConversationReferen
       try {
         return JSON.parse(row.reference) as unknown;
       } catch (error) {
-        throw storeError(`The saved conversation reference for ${platform} ${channelId} is not valid JSON; the bot must be spoken to there again.`, { cause: error });
+        throw storeError(
+          `The saved conversation reference for ${platform} ${channelId} is not valid JSON; the bot must be spoken to there again.`,
+          { cause: error },
+        );
       }
     },
   };

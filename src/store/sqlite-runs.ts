@@ -3,7 +3,8 @@ import { withBusyRetry } from './errors';
 import { toResult, toRun } from './rows';
 import type { ClaimOutcome, DigestRunStore, FinishInput, RunRecord, SlotClaim } from './types';
 
-const UNKNOWN_POST = 'The bot stopped while this post was in flight, so it may or may not have arrived; it is not sent again, so the channel never gets it twice.';
+const UNKNOWN_POST =
+  'The bot stopped while this post was in flight, so it may or may not have arrived; it is not sent again, so the channel never gets it twice.';
 
 /**
  * Runs in SQLite. Every state change is a compare-and-set on (id, owner, state) inside one short
@@ -12,7 +13,9 @@ const UNKNOWN_POST = 'The bot stopped while this post was in flight, so it may o
 export function createSqliteRunStore(db: Database): DigestRunStore {
   const bySlot = db.prepare('SELECT id FROM digest_runs WHERE digest_id = ? AND slot = ?');
   const digestExists = db.prepare('SELECT 1 FROM digests WHERE id = ?');
-  const runningOf = db.prepare<[string], { id: number }>("SELECT id FROM digest_runs WHERE digest_id = ? AND state = 'running' ORDER BY id LIMIT 1");
+  const runningOf = db.prepare<[string], { id: number }>(
+    "SELECT id FROM digest_runs WHERE digest_id = ? AND state = 'running' ORDER BY id LIMIT 1",
+  );
   const insert = db.prepare(
     `INSERT INTO digest_runs (digest_id, slot, slot_at, kind, state, owner, claimed_at, heartbeat_at, finished_at, skip_reason, post_state)
      VALUES (@digestId, @slot, @slotAt, @kind, @state, @owner, @now, @now, @finishedAt, @skipReason, @postState)
@@ -70,15 +73,31 @@ export function createSqliteRunStore(db: Database): DigestRunStore {
     if (digestExists.get(c.digestId) === undefined) return { outcome: 'taken' };
     if (bySlot.get(c.digestId, c.slot) !== undefined) return { outcome: 'taken' };
     const busy = runningOf.get(c.digestId);
-    const base = { digestId: c.digestId, slot: c.slot, slotAt: c.slotAt.getTime(), kind: c.kind, owner: c.owner, now: c.now.getTime() };
+    const base = {
+      digestId: c.digestId,
+      slot: c.slot,
+      slotAt: c.slotAt.getTime(),
+      kind: c.kind,
+      owner: c.owner,
+      now: c.now.getTime(),
+    };
     if (busy) {
       const info = insert.run({
-        ...base, state: 'skipped', finishedAt: c.now.getTime(), postState: 'none',
+        ...base,
+        state: 'skipped',
+        finishedAt: c.now.getTime(),
+        postState: 'none',
         skipReason: `run ${busy.id} of this digest was still running when this slot was due`,
       });
       return { outcome: 'skipped', run: load(info.lastInsertRowid), busyRunId: busy.id };
     }
-    const info = insert.run({ ...base, state: 'running', finishedAt: null, skipReason: null, postState: c.posts ? 'pending' : 'none' });
+    const info = insert.run({
+      ...base,
+      state: 'running',
+      finishedAt: null,
+      skipReason: null,
+      postState: c.posts ? 'pending' : 'none',
+    });
     if (info.changes === 0) return { outcome: 'taken' };
     return { outcome: 'claimed', run: load(info.lastInsertRowid) };
   });
@@ -93,10 +112,17 @@ export function createSqliteRunStore(db: Database): DigestRunStore {
   });
 
   const finishRun = db.transaction((id: number, owner: string, input: FinishInput): boolean => {
-    const changed = finish.run({ id, owner, now: input.now.getTime(), status: input.status, reply: JSON.stringify(input.reply) }).changes;
+    const changed = finish.run({
+      id,
+      owner,
+      now: input.now.getTime(),
+      status: input.status,
+      reply: JSON.stringify(input.reply),
+    }).changes;
     if (changed === 0) return false;
     clearResults.run(id);
-    for (const result of input.results) insertResult.run(id, result.position, result.command, JSON.stringify(result.reply));
+    for (const result of input.results)
+      insertResult.run(id, result.position, result.command, JSON.stringify(result.reply));
     return true;
   });
 
@@ -110,20 +136,29 @@ export function createSqliteRunStore(db: Database): DigestRunStore {
     finish: (id, owner, input) => withBusyRetry(() => finishRun.immediate(id, owner, input)),
     beginPost: (id, owner, now) => withBusyRetry(() => beginPost.run(now.getTime(), id, owner).changes > 0),
     endPost: async (id, owner, outcome) => {
-      await withBusyRetry(() => endPost.run({
-        id, owner, state: outcome.state, error: outcome.error ?? null, messageId: outcome.messageId ?? null, now: outcome.now.getTime(),
-      }));
+      await withBusyRetry(() =>
+        endPost.run({
+          id,
+          owner,
+          state: outcome.state,
+          error: outcome.error ?? null,
+          messageId: outcome.messageId ?? null,
+          now: outcome.now.getTime(),
+        }),
+      );
     },
-    get: (id) => withBusyRetry(() => {
-      const row = byId.get(id);
-      return row === undefined ? undefined : toRun(row);
-    }),
+    get: (id) =>
+      withBusyRetry(() => {
+        const row = byId.get(id);
+        return row === undefined ? undefined : toRun(row);
+      }),
     recent: (digestId, limit) => withBusyRetry(() => recent.all(digestId, limit).map(toRun)),
-    previousFinished: (digestId, options) => withBusyRetry(() => {
-      const statement = options.scope === 'scheduled' ? previousScheduled : previousAny;
-      const row = statement.get(digestId, options.atOrBefore.getTime(), options.excludeRunId);
-      return row === undefined ? undefined : toRun(row);
-    }),
+    previousFinished: (digestId, options) =>
+      withBusyRetry(() => {
+        const statement = options.scope === 'scheduled' ? previousScheduled : previousAny;
+        const row = statement.get(digestId, options.atOrBefore.getTime(), options.excludeRunId);
+        return row === undefined ? undefined : toRun(row);
+      }),
     results: (runId) => withBusyRetry(() => results.all(runId).map(toResult)),
     lastSlots: () => withBusyRetry(() => new Map(lastSlots.all().map((row) => [row.digest_id, new Date(row.at)]))),
     prune: (digestId, keep) => withBusyRetry(() => prune.run({ digestId, keep: Math.max(1, keep) }).changes),

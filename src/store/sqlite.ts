@@ -41,10 +41,13 @@ export function openSqliteStore(path: string, options: OpenSqliteOptions = {}): 
   try {
     db = new BetterSqlite3(path, { timeout: 5000 });
   } catch (error) {
-    throw storeError(`Cannot open the database ${shown}: ${(error as Error).message}. Check the path (store.path / DIAGBOT_DB) and its permissions.`, {
-      cause: error,
-      sqliteCode: sqliteCodeOf(error),
-    });
+    throw storeError(
+      `Cannot open the database ${shown}: ${(error as Error).message}. Check the path (store.path / DIAGBOT_DB) and its permissions.`,
+      {
+        cause: error,
+        sqliteCode: sqliteCodeOf(error),
+      },
+    );
   }
   try {
     // Reading the header happens here: a corrupt or foreign file fails now, before anything is written.
@@ -75,11 +78,14 @@ export function openSqliteStore(path: string, options: OpenSqliteOptions = {}): 
 function prepareDirectory(file: string): void {
   try {
     const stat = statSync(file, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) throw storeError(`The database path ${file} is a directory; set store.path (DIAGBOT_DB) to a file.`);
+    if (stat?.isDirectory())
+      throw storeError(`The database path ${file} is a directory; set store.path (DIAGBOT_DB) to a file.`);
     mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
     if (isStoreError(error)) throw error;
-    throw storeError(`Cannot create the directory for the database ${file}: ${(error as Error).message}`, { cause: error });
+    throw storeError(`Cannot create the directory for the database ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -87,8 +93,10 @@ function describeOpenFailure(file: string, error: unknown): string {
   const code = sqliteCodeOf(error);
   const reason = (error as Error).message;
   if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) {
-    return `The database ${file} is damaged or is not an SQLite database (${reason}). diagbot did not change it. ` +
-      'Restore it from a backup, or move it aside to start with an empty store (its digests would then be lost).';
+    return (
+      `The database ${file} is damaged or is not an SQLite database (${reason}). diagbot did not change it. ` +
+      'Restore it from a backup, or move it aside to start with an empty store (its digests would then be lost).'
+    );
   }
   if (code?.startsWith('SQLITE_READONLY') || code?.startsWith('SQLITE_CANTOPEN') || code?.startsWith('SQLITE_PERM')) {
     return `diagbot cannot write the database ${file} (${reason}). Check the file's and its directory's permissions.`;
@@ -99,18 +107,27 @@ function describeOpenFailure(file: string, error: unknown): string {
 /** Applies the migrations this database has not run yet, each in its own immediate transaction. */
 export function migrate(db: Database, migrations: readonly Migration[], shown = db.name): number[] {
   checkList(migrations);
-  const foreign = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>)
-    .map((row) => row.name);
+  const foreign = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{
+      name: string;
+    }>
+  ).map((row) => row.name);
   if (foreign.length > 0 && !foreign.includes('schema_migrations')) {
     throw storeError(
       `The database ${shown} holds tables diagbot did not create (${foreign.slice(0, 5).join(', ')}). ` +
-        'diagbot did not change it. Point store.path (DIAGBOT_DB) at diagbot\'s own file.',
+        "diagbot did not change it. Point store.path (DIAGBOT_DB) at diagbot's own file.",
     );
   }
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
   const known = new Set(migrations.map((m) => m.version));
   const appliedVersions = (): Set<number> =>
-    new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((row) => row.version));
+    new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map(
+        (row) => row.version,
+      ),
+    );
   const newer = [...appliedVersions()].filter((version) => !known.has(version));
   if (newer.length > 0) {
     throw storeError(
@@ -121,13 +138,19 @@ export function migrate(db: Database, migrations: readonly Migration[], shown = 
   const applied: number[] = [];
   for (const migration of migrations) {
     // Another instance may migrate the same file at the same moment: re-check inside the write lock.
-    const ran = db.transaction(() => {
-      if (appliedVersions().has(migration.version)) return false;
-      if (typeof migration.up === 'string') db.exec(migration.up);
-      else migration.up(db);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, Date.now());
-      return true;
-    }).immediate();
+    const ran = db
+      .transaction(() => {
+        if (appliedVersions().has(migration.version)) return false;
+        if (typeof migration.up === 'string') db.exec(migration.up);
+        else migration.up(db);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          migration.version,
+          migration.name,
+          Date.now(),
+        );
+        return true;
+      })
+      .immediate();
     if (ran) applied.push(migration.version);
   }
   return applied;
@@ -137,7 +160,9 @@ function checkList(migrations: readonly Migration[]): void {
   let previous = 0;
   for (const migration of migrations) {
     if (!Number.isInteger(migration.version) || migration.version <= previous) {
-      throw new Error(`migrations must have increasing whole version numbers; ${migration.version} follows ${previous}`);
+      throw new Error(
+        `migrations must have increasing whole version numbers; ${migration.version} follows ${previous}`,
+      );
     }
     previous = migration.version;
   }

@@ -32,7 +32,10 @@ export interface DigestRecord {
   activeSince: Date;
 }
 
-export type NewDigest = Pick<DigestRecord, 'platform' | 'channelId' | 'teamId' | 'schedule' | 'scheduleText' | 'timezone' | 'commands' | 'createdBy'> & {
+export type NewDigest = Pick<
+  DigestRecord,
+  'platform' | 'channelId' | 'teamId' | 'schedule' | 'scheduleText' | 'timezone' | 'commands' | 'createdBy'
+> & {
   now: Date;
 };
 
@@ -42,7 +45,10 @@ export interface DigestStore {
    * Adds a digest unless its channel already holds `maxPerChannel`; the count and the insert share one
    * transaction, so two admins adding at once cannot pass the limit together.
    */
-  create(input: NewDigest, limits: { maxPerChannel: number }): Promise<{ created: DigestRecord } | { limitReached: number }>;
+  create(
+    input: NewDigest,
+    limits: { maxPerChannel: number },
+  ): Promise<{ created: DigestRecord } | { limitReached: number }>;
   get(id: string): Promise<DigestRecord | undefined>;
   /** Every digest (the scheduler), or one channel's. Oldest first. */
   list(filter?: { platform: DigestPlatform; channelId: string }): Promise<DigestRecord[]>;
@@ -143,7 +149,11 @@ export interface DigestRunStore {
   /** Moves a finished run's post to `posting` (counting the attempt); false when it is not ours to post. */
   beginPost(runId: number, owner: string, now: Date): Promise<boolean>;
   /** Records the outcome of one post attempt: `pending` to try again, `posted`, or `failed` for good. */
-  endPost(runId: number, owner: string, outcome: { state: 'pending' | 'posted' | 'failed'; error?: string; messageId?: string; now: Date }): Promise<void>;
+  endPost(
+    runId: number,
+    owner: string,
+    outcome: { state: 'pending' | 'posted' | 'failed'; error?: string; messageId?: string; now: Date },
+  ): Promise<void>;
   get(runId: number): Promise<RunRecord | undefined>;
   /** Newest first. */
   recent(digestId: string, limit: number): Promise<RunRecord[]>;
@@ -151,7 +161,10 @@ export interface DigestRunStore {
    * What a new run is diffed against: the newest finished run at or before `atOrBefore` (by slot time),
    * other than `excludeRunId`; `scheduled` counts only scheduled and late runs (what the channel saw).
    */
-  previousFinished(digestId: string, options: { atOrBefore: Date; excludeRunId: number; scope: 'scheduled' | 'any' }): Promise<RunRecord | undefined>;
+  previousFinished(
+    digestId: string,
+    options: { atOrBefore: Date; excludeRunId: number; scope: 'scheduled' | 'any' },
+  ): Promise<RunRecord | undefined>;
   results(runId: number): Promise<RunResult[]>;
   /** Per digest, the latest scheduled or late slot ever claimed (whatever became of it). */
   lastSlots(): Promise<Map<string, Date>>;

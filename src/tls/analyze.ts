@@ -23,12 +23,15 @@ const MIN_EC_BITS = 256;
 const WEAK_HASHES = new Set(['md2', 'md4', 'md5', 'sha1']);
 
 function refOf(node: PathNode, depth: number, last: boolean): CertRef {
-  const role: CertRef['role'] = depth === 0 ? 'leaf' : last && node.x509.subject === node.x509.issuer ? 'root' : 'intermediate';
+  const role: CertRef['role'] =
+    depth === 0 ? 'leaf' : last && node.x509.subject === node.x509.issuer ? 'root' : 'intermediate';
   return { subject: displayName(node.x509.subject), role, depth };
 }
 
 function dates(x509: X509Certificate, sent: ParsedCert | undefined): { notBefore: Date; notAfter: Date } {
-  return sent ? { notBefore: sent.notBefore, notAfter: sent.notAfter } : { notBefore: new Date(x509.validFrom), notAfter: new Date(x509.validTo) };
+  return sent
+    ? { notBefore: sent.notBefore, notAfter: sent.notAfter }
+    : { notBefore: new Date(x509.validFrom), notAfter: new Date(x509.validTo) };
 }
 
 function keyIsWeak(cert: ParsedCert): boolean {
@@ -66,7 +69,11 @@ export function analyzeChain(sent: readonly ParsedCert[], store: TrustStore, opt
       break;
     case 'unknown-root': {
       const last = path.nodes[path.nodes.length - 1] as PathNode;
-      issues.push({ id: 'cert.untrusted.unknown-root', root: displayName(path.rootSent ? last.x509.subject : path.missingIssuer ?? last.x509.issuer), rootSent: path.rootSent });
+      issues.push({
+        id: 'cert.untrusted.unknown-root',
+        root: displayName(path.rootSent ? last.x509.subject : (path.missingIssuer ?? last.x509.issuer)),
+        rootSent: path.rootSent,
+      });
       break;
     }
     default: {
@@ -78,7 +85,13 @@ export function analyzeChain(sent: readonly ParsedCert[], store: TrustStore, opt
   const names = { dns: leaf.fields.sanDns, ips: leaf.fields.sanIps, commonNames: leaf.fields.subjectCNs };
   const match = matchIdentity(options.reference, names);
   if (!match.matched) {
-    issues.push({ id: 'cert.name-mismatch', name: options.reference, nameIsIp: isIpAddress(options.reference), carried: [...names.dns, ...names.ips, ...(match.usedCommonName ? names.commonNames : [])], usedCommonName: match.usedCommonName });
+    issues.push({
+      id: 'cert.name-mismatch',
+      name: options.reference,
+      nameIsIp: isIpAddress(options.reference),
+      carried: [...names.dns, ...names.ips, ...(match.usedCommonName ? names.commonNames : [])],
+      usedCommonName: match.usedCommonName,
+    });
   }
   for (const cn of commonNamesMissingFromSan(names)) {
     issues.push({ id: 'cert.cn-not-in-san', commonName: cn, sanNames: [...names.dns, ...names.ips] });
@@ -102,16 +115,33 @@ export function analyzeChain(sent: readonly ParsedCert[], store: TrustStore, opt
     const { notBefore, notAfter } = dates(node.x509, node.sent);
     const remaining = Math.floor((notAfter.getTime() - now) / DAY_MS);
     if (notAfter.getTime() < now) {
-      issues.push({ id: 'cert.expired', cert: ref, notAfter: notAfter.toISOString(), daysAgo: Math.floor((now - notAfter.getTime()) / DAY_MS) });
+      issues.push({
+        id: 'cert.expired',
+        cert: ref,
+        notAfter: notAfter.toISOString(),
+        daysAgo: Math.floor((now - notAfter.getTime()) / DAY_MS),
+      });
     } else if (notBefore.getTime() > now) {
-      issues.push({ id: 'cert.not-yet-valid', cert: ref, notBefore: notBefore.toISOString(), daysUntil: Math.ceil((notBefore.getTime() - now) / DAY_MS) });
+      issues.push({
+        id: 'cert.not-yet-valid',
+        cert: ref,
+        notBefore: notBefore.toISOString(),
+        daysUntil: Math.ceil((notBefore.getTime() - now) / DAY_MS),
+      });
     } else if (remaining <= options.expiryWarningDays) {
-      issues.push({ id: 'cert.expiring-soon', cert: ref, notAfter: notAfter.toISOString(), daysRemaining: remaining, thresholdDays: options.expiryWarningDays });
+      issues.push({
+        id: 'cert.expiring-soon',
+        cert: ref,
+        notAfter: notAfter.toISOString(),
+        daysRemaining: remaining,
+        thresholdDays: options.expiryWarningDays,
+      });
     }
     // Only what the server sent is judged for strength: a trusted root's signature is never checked.
     const cert = node.sent;
     if (!cert) continue;
-    if (keyIsWeak(cert)) issues.push({ id: 'cert.weak-key', cert: ref, keyType: cert.details.keyType, keyBits: cert.details.keyBits });
+    if (keyIsWeak(cert))
+      issues.push({ id: 'cert.weak-key', cert: ref, keyType: cert.details.keyType, keyBits: cert.details.keyBits });
     if (!cert.details.selfSigned && WEAK_HASHES.has(cert.signatureHash)) {
       issues.push({ id: 'cert.weak-signature', cert: ref, algorithm: cert.details.signatureAlgorithm });
     }
@@ -126,7 +156,12 @@ export function analyzeChain(sent: readonly ParsedCert[], store: TrustStore, opt
 
   return {
     chain: sent.map((c) => c.details),
-    path: path.nodes.map((n) => ({ subject: displayName(n.x509.subject), fingerprint256: keysOf(n.x509).fingerprint, source: n.source, sentIndex: n.sentIndex })),
+    path: path.nodes.map((n) => ({
+      subject: displayName(n.x509.subject),
+      fingerprint256: keysOf(n.x509).fingerprint,
+      source: n.source,
+      sentIndex: n.sentIndex,
+    })),
     trusted: path.verdict === 'trusted',
     chainOrder: options.chainSource === 'wire' ? path.chainOrder : 'unknown',
     unusedCertificates: path.unused.map((c) => c.details.subject),

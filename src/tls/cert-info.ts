@@ -38,12 +38,22 @@ const SIGNATURE_ALGORITHMS: Record<string, [string, string]> = {
 };
 
 const HASH_OIDS: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.1': 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512',
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
 };
 
 const CURVE_BITS: Record<string, number> = {
-  prime192v1: 192, secp224r1: 224, prime256v1: 256, secp256k1: 256, secp384r1: 384, secp521r1: 521,
-  brainpoolP256r1: 256, brainpoolP384r1: 384, brainpoolP512r1: 512,
+  prime192v1: 192,
+  secp224r1: 224,
+  prime256v1: 256,
+  secp256k1: 256,
+  secp384r1: 384,
+  secp521r1: 521,
+  brainpoolP256r1: 256,
+  brainpoolP384r1: 384,
+  brainpoolP512r1: 512,
 };
 
 /**
@@ -51,7 +61,11 @@ const CURVE_BITS: Record<string, number> = {
  * name (SAN-only certificates) comes back from Node as undefined despite its typings, and shows as ''.
  */
 export function displayName(multiline: string | undefined): string {
-  return (multiline ?? '').split('\n').filter((part) => part !== '').reverse().join(', ');
+  return (multiline ?? '')
+    .split('\n')
+    .filter((part) => part !== '')
+    .reverse()
+    .join(', ');
 }
 
 function keyInfo(x509: X509Certificate): { keyType: string; keyBits: number | null } {

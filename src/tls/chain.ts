@@ -109,5 +109,13 @@ export function buildPath(sent: readonly ParsedCert[], store: TrustStore): PathR
   const unused = sent.filter((c, i) => !used.has(i) && !pathPrints.has(c.details.fingerprint256));
   const sentOrder = nodes.filter((n) => n.sentIndex !== undefined).map((n) => n.sentIndex as number);
   const inOrder = sentOrder.every((index, position) => index === position);
-  return { nodes, verdict, missingIssuer, aiaUrls, rootSent, chainOrder: inOrder ? 'in-order' : 'out-of-order', unused };
+  return {
+    nodes,
+    verdict,
+    missingIssuer,
+    aiaUrls,
+    rootSent,
+    chainOrder: inOrder ? 'in-order' : 'out-of-order',
+    unused,
+  };
 }

@@ -70,16 +70,24 @@ export function createCertChecker(deps: CertCheckerDeps): CertChecker {
     const reference = request.name ?? request.host;
     const servername = isIpAddress(reference) ? undefined : reference.toLowerCase().replace(/\.$/, '');
     const [forge, trust] = await Promise.all([loadForge(), trustStore()]);
-    const probe = await probeTls({ host: request.host, port: request.port }, { mode: request.mode, servername, signal: request.signal }, deps.net);
+    const probe = await probeTls(
+      { host: request.host, port: request.port },
+      { mode: request.mode, servername, signal: request.signal },
+      deps.net,
+    );
     let sent: ParsedCert[];
     try {
       parse ??= createParseCache(forge);
       sent = probe.chain.map(parse);
     } catch (error) {
-      throw new DiagError('cert.handshake-failed', `The server sent a certificate diagbot cannot parse (${(error as Error).message}).`, {
-        cause: error,
-        data: { step: 'parse-certificate' },
-      });
+      throw new DiagError(
+        'cert.handshake-failed',
+        `The server sent a certificate diagbot cannot parse (${(error as Error).message}).`,
+        {
+          cause: error,
+          data: { step: 'parse-certificate' },
+        },
+      );
     }
     const analysis = analyzeChain(sent, trust, {
       reference,

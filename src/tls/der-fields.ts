@@ -45,7 +45,10 @@ const bytes = (node: Asn1 | undefined): string => (node && typeof node.value ===
 export function readDerFields(forge: Forgery, der: Buffer): DerFields {
   const { asn1 } = forge;
   // The typings know only the boolean form; the options object skips decoding the (large) signature bits.
-  const fromDer = asn1.fromDer as unknown as (input: Forge.util.ByteBuffer, options: { strict: boolean; decodeBitStrings: boolean }) => Asn1;
+  const fromDer = asn1.fromDer as unknown as (
+    input: Forge.util.ByteBuffer,
+    options: { strict: boolean; decodeBitStrings: boolean },
+  ) => Asn1;
   const cert = fromDer(forge.util.createBuffer(der.toString('binary')), { strict: false, decodeBitStrings: false });
   const [tbs, sigAlg] = children(cert);
   const sigAlgParts = children(sigAlg);
@@ -81,7 +84,8 @@ export function readDerFields(forge: Forgery, der: Buffer): DerFields {
     } else {
       for (const access of children(inner)) {
         const [method, location] = children(access);
-        if (asn1.derToOid(bytes(method)) === OID_CA_ISSUERS && location?.type === 6) out.aiaCaIssuers.push(bytes(location));
+        if (asn1.derToOid(bytes(method)) === OID_CA_ISSUERS && location?.type === 6)
+          out.aiaCaIssuers.push(bytes(location));
       }
     }
   }
@@ -103,7 +107,8 @@ function decodeString(forge: Forgery, node: Asn1): string {
       return forge.util.decodeUtf8(raw);
     case forge.asn1.Type.BMPSTRING: {
       let text = '';
-      for (let i = 0; i + 1 < raw.length; i += 2) text += String.fromCharCode((raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1));
+      for (let i = 0; i + 1 < raw.length; i += 2)
+        text += String.fromCharCode((raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1));
       return text;
     }
     default:

@@ -4,11 +4,18 @@ import type { TlsMode } from './types';
 export type StarttlsChoice = 'smtp' | 'imap' | 'pop3' | 'none';
 
 const PORT_MODES: Record<number, TlsMode> = {
-  25: 'starttls-smtp', 587: 'starttls-smtp', 2525: 'starttls-smtp', 143: 'starttls-imap', 110: 'starttls-pop3',
+  25: 'starttls-smtp',
+  587: 'starttls-smtp',
+  2525: 'starttls-smtp',
+  143: 'starttls-imap',
+  110: 'starttls-pop3',
 };
 
 const SCHEME_MODES: Record<string, TlsMode> = {
-  smtp: 'starttls-smtp', submission: 'starttls-smtp', imap: 'starttls-imap', pop3: 'starttls-pop3',
+  smtp: 'starttls-smtp',
+  submission: 'starttls-smtp',
+  imap: 'starttls-imap',
+  pop3: 'starttls-pop3',
 };
 
 /**

@@ -45,14 +45,20 @@ export async function loadTrustStore(extraCaFiles: readonly string[], includeBun
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new DiagError('config.invalid', `tls.extraCaFiles: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
-        cause: error,
-        fix: { summary: 'Fix the path in tls.extraCaFiles / DIAGBOT_TLS_EXTRA_CA, or remove the entry.' },
-      });
+      throw new DiagError(
+        'config.invalid',
+        `tls.extraCaFiles: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+        {
+          cause: error,
+          fix: { summary: 'Fix the path in tls.extraCaFiles / DIAGBOT_TLS_EXTRA_CA, or remove the entry.' },
+        },
+      );
     }
     if ((text.match(PEM_BLOCK) ?? []).length === 0) {
       throw new DiagError('config.invalid', `tls.extraCaFiles: ${file} holds no PEM certificate.`, {
-        fix: { summary: 'Export the CA certificate as Base-64 encoded X.509 (.cer/.pem) and point tls.extraCaFiles at it.' },
+        fix: {
+          summary: 'Export the CA certificate as Base-64 encoded X.509 (.cer/.pem) and point tls.extraCaFiles at it.',
+        },
       });
     }
     pems.push(text);
@@ -60,6 +66,10 @@ export async function loadTrustStore(extraCaFiles: readonly string[], includeBun
   try {
     return trustStoreFromPems(pems);
   } catch (error) {
-    throw new DiagError('config.invalid', `tls.extraCaFiles: a certificate could not be parsed (${(error as Error).message}).`, { cause: error });
+    throw new DiagError(
+      'config.invalid',
+      `tls.extraCaFiles: a certificate could not be parsed (${(error as Error).message}).`,
+      { cause: error },
+    );
   }
 }

@@ -90,11 +90,17 @@ const TLS13_SUITES: Record<number, [RecordKeys['algorithm'], number, 'sha256' | 
 /** HKDF-Expand-Label (RFC 8446 §7.1) with an empty context. */
 function expandLabel(hash: string, secret: Buffer, label: string, length: number): Buffer {
   const fullLabel = Buffer.from(`tls13 ${label}`, 'latin1');
-  const info = Buffer.concat([Buffer.from([length >> 8, length & 0xff, fullLabel.length]), fullLabel, Buffer.from([0])]);
+  const info = Buffer.concat([
+    Buffer.from([length >> 8, length & 0xff, fullLabel.length]),
+    fullLabel,
+    Buffer.from([0]),
+  ]);
   const blocks: Buffer[] = [];
   let previous = Buffer.alloc(0);
   for (let i = 1, total = 0; total < length; i += 1) {
-    previous = createHmac(hash, secret).update(Buffer.concat([previous, info, Buffer.from([i])])).digest();
+    previous = createHmac(hash, secret)
+      .update(Buffer.concat([previous, info, Buffer.from([i])]))
+      .digest();
     blocks.push(previous);
     total += previous.length;
   }
@@ -110,9 +116,12 @@ function decryptRecord(keys: RecordKeys, header: Buffer, body: Buffer): { type: 
   for (let i = 0; i < 8; i += 1) nonce[4 + i] = (nonce[4 + i] as number) ^ (sequence[i] as number);
   const ciphertextLength = body.length - 16;
   // Two calls because the typings overload GCM and ChaCha20-Poly1305 separately.
-  const decipher = keys.algorithm === 'chacha20-poly1305'
-    ? createDecipheriv(keys.algorithm, keys.key, nonce, { authTagLength: 16 }).setAAD(header, { plaintextLength: ciphertextLength })
-    : createDecipheriv(keys.algorithm, keys.key, nonce, { authTagLength: 16 }).setAAD(header);
+  const decipher =
+    keys.algorithm === 'chacha20-poly1305'
+      ? createDecipheriv(keys.algorithm, keys.key, nonce, { authTagLength: 16 }).setAAD(header, {
+          plaintextLength: ciphertextLength,
+        })
+      : createDecipheriv(keys.algorithm, keys.key, nonce, { authTagLength: 16 }).setAAD(header);
   decipher.setAuthTag(body.subarray(ciphertextLength));
   let plain: Buffer;
   try {
@@ -135,7 +144,7 @@ function parseServerHello(body: Buffer): { suite: number; tls13: boolean } {
   let tls13 = false;
   if (offset + 2 <= body.length) {
     const end = offset + 2 + body.readUInt16BE(offset);
-    for (offset += 2; offset + 4 <= end; ) {
+    for (offset += 2; offset + 4 <= end;) {
       const type = body.readUInt16BE(offset);
       const length = body.readUInt16BE(offset + 2);
       if (type === 43 && length === 2 && body.readUInt16BE(offset + 4) === 0x0304) tls13 = true;
@@ -149,7 +158,7 @@ function parseCertificateMessage(body: Buffer, tls13: boolean): Buffer[] {
   let offset = tls13 ? 1 + (body[0] as number) : 0;
   const end = offset + 3 + body.readUIntBE(offset, 3);
   const certs: Buffer[] = [];
-  for (offset += 3; offset + 3 <= end; ) {
+  for (offset += 3; offset + 3 <= end;) {
     const length = body.readUIntBE(offset, 3);
     certs.push(Buffer.from(body.subarray(offset + 3, offset + 3 + length)));
     offset += 3 + length;
@@ -163,7 +172,7 @@ export function extractCertificates(data: Buffer, serverHandshakeSecret: Buffer 
   let pending = Buffer.alloc(0);
   let hello: { suite: number; tls13: boolean } | undefined;
   let keys: RecordKeys | undefined;
-  for (let offset = 0; offset + 5 <= data.length; ) {
+  for (let offset = 0; offset + 5 <= data.length;) {
     const type = data[offset] as number;
     const length = data.readUInt16BE(offset + 3);
     if (offset + 5 + length > data.length) return undefined;
@@ -179,7 +188,12 @@ export function extractCertificates(data: Buffer, serverHandshakeSecret: Buffer 
         const suite = TLS13_SUITES[hello.suite];
         if (!suite) return undefined;
         const [algorithm, keyLength, hash] = suite;
-        keys = { algorithm, key: expandLabel(hash, serverHandshakeSecret, 'key', keyLength), iv: expandLabel(hash, serverHandshakeSecret, 'iv', 12), sequence: 0 };
+        keys = {
+          algorithm,
+          key: expandLabel(hash, serverHandshakeSecret, 'key', keyLength),
+          iv: expandLabel(hash, serverHandshakeSecret, 'iv', 12),
+          sequence: 0,
+        };
       }
       const plain = decryptRecord(keys, header, body);
       if (!plain || plain.type !== 22) return undefined;

@@ -83,14 +83,33 @@ export async function startBotConnectorCapture(options: CaptureOptions = {}): Pr
       const conversationId = decodeURIComponent(match[1] as string);
       const activityId = match[2] ? decodeURIComponent(match[2]) : undefined;
       const method = req.method ?? 'GET';
-      const kind: CapturedKind | undefined = method === 'POST' ? (activityId ? 'reply' : 'send') : method === 'PUT' && activityId ? 'update' : method === 'DELETE' && activityId ? 'delete' : undefined;
+      const kind: CapturedKind | undefined =
+        method === 'POST'
+          ? activityId
+            ? 'reply'
+            : 'send'
+          : method === 'PUT' && activityId
+            ? 'update'
+            : method === 'DELETE' && activityId
+              ? 'delete'
+              : undefined;
       if (!kind) {
         res.writeHead(405).end();
         return;
       }
       counter += 1;
       const assignedId = kind === 'update' || kind === 'delete' ? activityId : `captured-${counter}`;
-      record({ kind, method, path, conversationId, activityId, assignedId, activity, authorization: req.headers.authorization, bytes: raw.length });
+      record({
+        kind,
+        method,
+        path,
+        conversationId,
+        activityId,
+        assignedId,
+        activity,
+        authorization: req.headers.authorization,
+        bytes: raw.length,
+      });
       if (kind === 'delete') {
         res.writeHead(200).end();
         return;
@@ -118,7 +137,11 @@ export async function startBotConnectorCapture(options: CaptureOptions = {}): Pr
         };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`no matching Bot Connector call within ${timeoutMs} ms; calls so far: ${JSON.stringify(calls.map((c) => [c.kind, c.activity.type, c.activityId]))}`));
+          reject(
+            new Error(
+              `no matching Bot Connector call within ${timeoutMs} ms; calls so far: ${JSON.stringify(calls.map((c) => [c.kind, c.activity.type, c.activityId]))}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(waiter);
       });
@@ -129,24 +152,26 @@ export async function startBotConnectorCapture(options: CaptureOptions = {}): Pr
     reset() {
       calls.length = 0;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 /** Listens on 127.0.0.1 on a free port in `[from, to]` (random start, then upwards), or any free port. */
 export async function listenInRange(server: Server, range?: [number, number]): Promise<number> {
-  const tryPort = (port: number): Promise<number> => new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
+  const tryPort = (port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      server.once('error', onError);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', onError);
+        const address = server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
     });
-  });
   if (!range) return tryPort(0);
   const [from, to] = range;
   const span = to - from + 1;

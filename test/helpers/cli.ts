@@ -14,7 +14,10 @@ export interface CliResult {
  * Runs the built `diagbot` (dist/ is built once by test/global-build.js) as a child process with a
  * clean environment plus `env`, optional stdin, and a hard deadline so a hung run fails the test.
  */
-export function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? join(__dirname, '..', '..'),
@@ -27,7 +30,11 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`diagbot ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30000} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(
+          `diagbot ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30000} ms\n${stdout}\n${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 30000);
     child.on('error', reject);
     child.on('close', (code) => {

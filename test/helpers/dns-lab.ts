@@ -41,11 +41,15 @@ export interface DnsLab {
 /** Why the DNS lab cannot run here, or undefined when it can (installs the Debian packages as root when missing). */
 export function dnsLabUnavailableReason(): string | undefined {
   if (process.platform !== 'linux') return 'the DNS lab runs on Linux only';
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'NSD and Unbound need root to bind port 53 (run the tests as root, as CI does)';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'NSD and Unbound need root to bind port 53 (run the tests as root, as CI does)';
   const tools = ['/usr/sbin/nsd', '/usr/sbin/unbound', '/usr/bin/ldns-signzone', '/usr/bin/ldns-keygen'];
   if (tools.some((t) => !existsSync(t)) && existsSync('/usr/bin/apt-get')) {
     try {
-      execFileSync('flock', ['/tmp/apt.lock', 'bash', join(REPO, '.ci', 'install-system-deps.sh')], { stdio: 'ignore', timeout: 600_000 });
+      execFileSync('flock', ['/tmp/apt.lock', 'bash', join(REPO, '.ci', 'install-system-deps.sh')], {
+        stdio: 'ignore',
+        timeout: 600_000,
+      });
     } catch (error) {
       return `NSD/Unbound/ldns are missing and installing them failed: ${(error as Error).message}`;
     }
@@ -59,7 +63,8 @@ const escapeTxt = (text: string): string => text.replace(/\\/g, '\\\\').replace(
 /** TXT RDATA as quoted strings of at most 255 bytes each (a DKIM key is longer than one string). */
 export function txtRdata(text: string): string {
   const chunks: string[] = [];
-  for (let i = 0; i < text.length || chunks.length === 0; i += 255) chunks.push(`"${escapeTxt(text.slice(i, i + 255))}"`);
+  for (let i = 0; i < text.length || chunks.length === 0; i += 255)
+    chunks.push(`"${escapeTxt(text.slice(i, i + 255))}"`);
   return chunks.join(' ');
 }
 
@@ -71,12 +76,15 @@ function zoneText(zone: ZoneSpec): string {
     `@ IN NS ns1.${zone.origin}.`,
     `ns1.${zone.origin}. IN A ${AUTHORITATIVE}`,
   ];
-  for (const [owner, type, rdata] of zone.records) lines.push(`${owner}. IN ${type} ${type === 'TXT' ? txtRdata(rdata) : rdata}`);
+  for (const [owner, type, rdata] of zone.records)
+    lines.push(`${owner}. IN ${type} ${type === 'TXT' ? txtRdata(rdata) : rdata}`);
   return `${lines.join('\n')}\n`;
 }
 
 async function keygen(dir: string, origin: string, ksk: boolean): Promise<string> {
-  const { stdout } = await run('ldns-keygen', ['-a', 'ECDSAP256SHA256', ...(ksk ? ['-k'] : []), `${origin}.`], { cwd: dir });
+  const { stdout } = await run('ldns-keygen', ['-a', 'ECDSAP256SHA256', ...(ksk ? ['-k'] : []), `${origin}.`], {
+    cwd: dir,
+  });
   return stdout.trim();
 }
 
@@ -104,7 +112,10 @@ function spawnDaemon(command: string, args: string[], logFile: string): ChildPro
 /** Asks `server` for `name` SOA until it answers (or throws after ~15 s). */
 async function waitForDns(server: string, name: string, child: ChildProcess, logFile: string): Promise<void> {
   for (let attempt = 0; attempt < 150; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`${child.spawnfile} exited (${child.exitCode}): ${existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : ''}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `${child.spawnfile} exited (${child.exitCode}): ${existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : ''}`,
+      );
     const answered = await new Promise<boolean>((resolvePromise) => {
       const socket = createSocket('udp4');
       const timer = setTimeout(() => {
@@ -117,12 +128,23 @@ async function waitForDns(server: string, name: string, child: ChildProcess, log
         resolvePromise(true);
       });
       socket.on('error', () => resolvePromise(false));
-      socket.send(packet.encode({ type: 'query', id: 1, flags: packet.RECURSION_DESIRED, questions: [{ type: 'SOA', name, class: 'IN' }] }), 53, server);
+      socket.send(
+        packet.encode({
+          type: 'query',
+          id: 1,
+          flags: packet.RECURSION_DESIRED,
+          questions: [{ type: 'SOA', name, class: 'IN' }],
+        }),
+        53,
+        server,
+      );
     });
     if (answered) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${server}:53 did not answer for ${name}: ${existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : ''}`);
+  throw new Error(
+    `${server}:53 did not answer for ${name}: ${existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : ''}`,
+  );
 }
 
 /** Starts NSD with the zones and Unbound in front of it. */
@@ -132,48 +154,54 @@ export async function startDnsLab(zones: readonly ZoneSpec[]): Promise<DnsLab> {
   chmodSync(dir, 0o755);
   const prepared = await Promise.all(zones.map(async (zone) => ({ zone, ...(await prepareZone(dir, zone)) })));
 
-  writeFileSync(join(dir, 'nsd.conf'), [
-    'server:',
-    `  ip-address: ${AUTHORITATIVE}`,
-    '  port: 53',
-    `  zonesdir: "${dir}"`,
-    '  database: ""',
-    `  zonelistfile: "${dir}/zone.list"`,
-    `  xfrdfile: "${dir}/xfrd.state"`,
-    `  pidfile: "${dir}/nsd.pid"`,
-    '  username: ""',
-    '  server-count: 1',
-    '  verbosity: 1',
-    'remote-control:',
-    '  control-enable: no',
-    ...prepared.flatMap((p) => ['zone:', `  name: "${p.zone.origin}"`, `  zonefile: "${p.file}"`]),
-    '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'unbound.conf'), [
-    'server:',
-    `  interface: ${RESOLVER}`,
-    '  port: 53',
-    '  do-daemonize: no',
-    '  username: ""',
-    '  chroot: ""',
-    `  directory: "${dir}"`,
-    `  pidfile: "${dir}/unbound.pid"`,
-    '  use-syslog: no',
-    '  logfile: ""',
-    '  verbosity: 1',
-    '  do-ip6: no',
-    '  do-not-query-localhost: no',
-    '  access-control: 127.0.0.0/8 allow',
-    '  module-config: "validator iterator"',
-    '  qname-minimisation: no',
-    '  val-log-level: 2',
-    // Bogus answers are not cached for long, so a test that fixes a zone is not misled.
-    '  val-bogus-ttl: 5',
-    ...prepared.filter((p) => p.anchor).map((p) => `  trust-anchor: "${p.anchor}"`),
-    ...prepared.flatMap((p) => [`  local-zone: "${p.zone.origin}." transparent`]),
-    ...prepared.flatMap((p) => ['stub-zone:', `  name: "${p.zone.origin}"`, `  stub-addr: ${AUTHORITATIVE}@53`]),
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'nsd.conf'),
+    [
+      'server:',
+      `  ip-address: ${AUTHORITATIVE}`,
+      '  port: 53',
+      `  zonesdir: "${dir}"`,
+      '  database: ""',
+      `  zonelistfile: "${dir}/zone.list"`,
+      `  xfrdfile: "${dir}/xfrd.state"`,
+      `  pidfile: "${dir}/nsd.pid"`,
+      '  username: ""',
+      '  server-count: 1',
+      '  verbosity: 1',
+      'remote-control:',
+      '  control-enable: no',
+      ...prepared.flatMap((p) => ['zone:', `  name: "${p.zone.origin}"`, `  zonefile: "${p.file}"`]),
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'unbound.conf'),
+    [
+      'server:',
+      `  interface: ${RESOLVER}`,
+      '  port: 53',
+      '  do-daemonize: no',
+      '  username: ""',
+      '  chroot: ""',
+      `  directory: "${dir}"`,
+      `  pidfile: "${dir}/unbound.pid"`,
+      '  use-syslog: no',
+      '  logfile: ""',
+      '  verbosity: 1',
+      '  do-ip6: no',
+      '  do-not-query-localhost: no',
+      '  access-control: 127.0.0.0/8 allow',
+      '  module-config: "validator iterator"',
+      '  qname-minimisation: no',
+      '  val-log-level: 2',
+      // Bogus answers are not cached for long, so a test that fixes a zone is not misled.
+      '  val-bogus-ttl: 5',
+      ...prepared.filter((p) => p.anchor).map((p) => `  trust-anchor: "${p.anchor}"`),
+      ...prepared.flatMap((p) => [`  local-zone: "${p.zone.origin}." transparent`]),
+      ...prepared.flatMap((p) => ['stub-zone:', `  name: "${p.zone.origin}"`, `  stub-addr: ${AUTHORITATIVE}@53`]),
+      '',
+    ].join('\n'),
+  );
 
   const nsdLog = join(dir, 'nsd.log');
   const unboundLog = join(dir, 'unbound.log');

@@ -8,10 +8,15 @@ export interface CapturedLine {
 }
 
 /** A logger that keeps every line in memory, so tests can assert on logs (and on what never reaches them). */
-export function captureLogger(lines: CapturedLine[] = [], bindings: Record<string, unknown> = {}): Logger & { lines: CapturedLine[] } {
-  const write = (level: string) => (obj: object, msg?: string): void => {
-    lines.push({ level, obj: { ...bindings, ...obj }, msg });
-  };
+export function captureLogger(
+  lines: CapturedLine[] = [],
+  bindings: Record<string, unknown> = {},
+): Logger & { lines: CapturedLine[] } {
+  const write =
+    (level: string) =>
+    (obj: object, msg?: string): void => {
+      lines.push({ level, obj: { ...bindings, ...obj }, msg });
+    };
   return {
     lines,
     debug: write('debug'),

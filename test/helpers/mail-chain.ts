@@ -1,5 +1,15 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +62,9 @@ function rsaKeyPair(dir: string, name: string): { privateKey: string; publicB64:
   const privateKey = join(dir, `${name}.private`);
   execFileSync('openssl', ['genrsa', '-out', privateKey, '2048'], { stdio: 'ignore' });
   chmodSync(privateKey, 0o600);
-  const der = execFileSync('openssl', ['rsa', '-in', privateKey, '-pubout', '-outform', 'DER'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const der = execFileSync('openssl', ['rsa', '-in', privateKey, '-pubout', '-outform', 'DER'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return { privateKey, publicB64: der.toString('base64') };
 }
 
@@ -93,7 +105,12 @@ interface PostfixDirs {
 
 function postfixDirs(root: string, name: string): PostfixDirs & { queue: string; data: string } {
   const base = join(root, name);
-  const dirs = { conf: join(base, 'conf'), queue: join(base, 'queue'), data: join(base, 'data'), log: join(base, 'maillog') };
+  const dirs = {
+    conf: join(base, 'conf'),
+    queue: join(base, 'queue'),
+    data: join(base, 'data'),
+    log: join(base, 'maillog'),
+  };
   for (const d of [base, dirs.conf, dirs.queue, dirs.data]) mkdirSync(d, { recursive: true, mode: 0o755 });
   chownSync(dirs.data, Number(execFileSync('id', ['-u', 'postfix']).toString().trim()), 0);
   return dirs;
@@ -138,30 +155,55 @@ export async function startMailChain(options: ChainOptions): Promise<MailChain> 
   const signing = rsaKeyPair(root, 's2026');
   const published = options.wrongKey ? rsaKeyPair(root, 'other') : signing;
   writeFileSync(join(root, 'keys.txt'), `s2026._domainkey.sender.test v=DKIM1; k=rsa; p=${published.publicB64}\n`);
-  writeFileSync(join(root, 'signer.conf'), [
-    'Mode s', 'Domain sender.test', 'Selector s2026', `KeyFile ${signing.privateKey}`, `Socket inet:${ports.signer}@${a}`,
-    'Canonicalization relaxed/simple', 'InternalHosts 127.0.0.0/8', 'Syslog no', 'UMask 002', 'RequireSafeKeys no',
-  ].join('\n'));
-  writeFileSync(join(root, 'verifier.conf'), [
-    'Mode v', `Socket inet:${ports.verifier}@${b}`, `TestPublicKeys ${join(root, 'keys.txt')}`, 'AuthservID mx2.receiver.test',
-    // Nothing here is "internal": every message is verified.
-    'InternalHosts 203.0.113.255/32', 'Syslog no', 'AlwaysAddARHeader yes',
-  ].join('\n'));
+  writeFileSync(
+    join(root, 'signer.conf'),
+    [
+      'Mode s',
+      'Domain sender.test',
+      'Selector s2026',
+      `KeyFile ${signing.privateKey}`,
+      `Socket inet:${ports.signer}@${a}`,
+      'Canonicalization relaxed/simple',
+      'InternalHosts 127.0.0.0/8',
+      'Syslog no',
+      'UMask 002',
+      'RequireSafeKeys no',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(root, 'verifier.conf'),
+    [
+      'Mode v',
+      `Socket inet:${ports.verifier}@${b}`,
+      `TestPublicKeys ${join(root, 'keys.txt')}`,
+      'AuthservID mx2.receiver.test',
+      // Nothing here is "internal": every message is verified.
+      'InternalHosts 203.0.113.255/32',
+      'Syslog no',
+      'AlwaysAddARHeader yes',
+    ].join('\n'),
+  );
   children.push(startOpendkim(join(root, 'signer.conf'), dkimLog), startOpendkim(join(root, 'verifier.conf'), dkimLog));
 
   const sender = postfixDirs(root, 'sender');
-  writeFileSync(join(sender.conf, 'main.cf'), [
-    commonMainCf('sender', sender, root),
-    'myhostname = mx1.sender.test',
-    'mydomain = sender.test',
-    'mydestination =',
-    `relayhost = [${b}]:${ports.receiver}`,
-    `smtp_bind_address = ${a}`,
-    `smtpd_milters = inet:${a}:${ports.signer}`,
-    options.tls ? 'smtp_tls_security_level = encrypt' : 'smtp_tls_security_level = none',
-    '',
-  ].join('\n'));
-  writeFileSync(join(sender.conf, 'master.cf'), [`${a}:${ports.sender}  inet  n  -  n  -  -  smtpd`, ...SERVICES, ''].join('\n'));
+  writeFileSync(
+    join(sender.conf, 'main.cf'),
+    [
+      commonMainCf('sender', sender, root),
+      'myhostname = mx1.sender.test',
+      'mydomain = sender.test',
+      'mydestination =',
+      `relayhost = [${b}]:${ports.receiver}`,
+      `smtp_bind_address = ${a}`,
+      `smtpd_milters = inet:${a}:${ports.signer}`,
+      options.tls ? 'smtp_tls_security_level = encrypt' : 'smtp_tls_security_level = none',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(sender.conf, 'master.cf'),
+    [`${a}:${ports.sender}  inet  n  -  n  -  -  smtpd`, ...SERVICES, ''].join('\n'),
+  );
 
   const receiver = postfixDirs(root, 'receiver');
   const mail = join(root, 'mail');
@@ -169,35 +211,59 @@ export async function startMailChain(options: ChainOptions): Promise<MailChain> 
   const postfixUid = Number(execFileSync('id', ['-u', 'postfix']).toString().trim());
   const postfixGid = Number(execFileSync('id', ['-g', 'postfix']).toString().trim());
   chownSync(mail, postfixUid, postfixGid);
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-keyout', join(root, 'key.pem'), '-out', join(root, 'cert.pem'), '-subj', '/CN=mx2.receiver.test',
-  ], { stdio: 'ignore' });
-  writeFileSync(join(receiver.conf, 'main.cf'), [
-    commonMainCf('receiver', receiver, root),
-    'myhostname = mx2.receiver.test',
-    'mydomain = receiver.test',
-    'mydestination =',
-    'virtual_mailbox_domains = receiver.test',
-    `virtual_mailbox_base = ${mail}`,
-    'virtual_mailbox_maps = static:bob/',
-    `virtual_uid_maps = static:${postfixUid}`,
-    `virtual_gid_maps = static:${postfixGid}`,
-    `smtpd_milters = inet:${b}:${ports.verifier}`,
-    'smtpd_tls_security_level = may',
-    `smtpd_tls_cert_file = ${join(root, 'cert.pem')}`,
-    `smtpd_tls_key_file = ${join(root, 'key.pem')}`,
-    'smtpd_tls_received_header = yes',
-    '',
-  ].join('\n'));
-  writeFileSync(join(receiver.conf, 'master.cf'), [`${b}:${ports.receiver}  inet  n  -  n  -  -  smtpd`, ...SERVICES, ''].join('\n'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-keyout',
+      join(root, 'key.pem'),
+      '-out',
+      join(root, 'cert.pem'),
+      '-subj',
+      '/CN=mx2.receiver.test',
+    ],
+    { stdio: 'ignore' },
+  );
+  writeFileSync(
+    join(receiver.conf, 'main.cf'),
+    [
+      commonMainCf('receiver', receiver, root),
+      'myhostname = mx2.receiver.test',
+      'mydomain = receiver.test',
+      'mydestination =',
+      'virtual_mailbox_domains = receiver.test',
+      `virtual_mailbox_base = ${mail}`,
+      'virtual_mailbox_maps = static:bob/',
+      `virtual_uid_maps = static:${postfixUid}`,
+      `virtual_gid_maps = static:${postfixGid}`,
+      `smtpd_milters = inet:${b}:${ports.verifier}`,
+      'smtpd_tls_security_level = may',
+      `smtpd_tls_cert_file = ${join(root, 'cert.pem')}`,
+      `smtpd_tls_key_file = ${join(root, 'key.pem')}`,
+      'smtpd_tls_received_header = yes',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(receiver.conf, 'master.cf'),
+    [`${b}:${ports.receiver}  inet  n  -  n  -  -  smtpd`, ...SERVICES, ''].join('\n'),
+  );
 
-  const logs = (): string => [sender.log, receiver.log].map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '')).join('\n') + dkimLog.join('');
+  const logs = (): string =>
+    [sender.log, receiver.log].map((f) => (existsSync(f) ? readFileSync(f, 'utf8') : '')).join('\n') + dkimLog.join('');
   let receiverStarted = false;
   const stop = async (): Promise<void> => {
     for (const conf of [sender.conf, receiver.conf]) await run(POSTFIX, ['-c', conf, 'stop']).catch(() => undefined);
     await Promise.all(children.map((child) => stopChild(child)));
-    if (process.env.DIAGBOT_KEEP_TMP !== "1") rmSync(root, { recursive: true, force: true });
+    if (process.env.DIAGBOT_KEEP_TMP !== '1') rmSync(root, { recursive: true, force: true });
   };
 
   try {
@@ -208,7 +274,9 @@ export async function startMailChain(options: ChainOptions): Promise<MailChain> 
   } catch (error) {
     const text = logs();
     await stop();
-    throw new Error(`the mail chain did not start: ${(error as Error).message} ${String((error as { stderr?: unknown }).stderr ?? "")}\n${text}`);
+    throw new Error(
+      `the mail chain did not start: ${(error as Error).message} ${String((error as { stderr?: unknown }).stderr ?? '')}\n${text}`,
+    );
   }
 
   return {
@@ -240,7 +308,12 @@ export async function startMailChain(options: ChainOptions): Promise<MailChain> 
 }
 
 /** A minimal SMTP client: EHLO, MAIL, RCPT, DATA, QUIT, each reply checked; 10 s for the whole exchange. */
-function smtpSend(target: { host: string; port: number; localAddress: string }, from: string, to: string, message: string): Promise<void> {
+function smtpSend(
+  target: { host: string; port: number; localAddress: string },
+  from: string,
+  to: string,
+  message: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: target.host, port: target.port, localAddress: target.localAddress });
     const steps: [string | undefined, RegExp][] = [

@@ -19,7 +19,13 @@ import { ensureLoopbackAddresses, freePort, startPostfix, type PostfixInstance }
 /** Which MX server a host name points at (each is one Postfix instance, or an address nothing serves). */
 export type ServerKind = 'good' | 'good2' | 'expired' | 'wrong-name' | 'plain' | 'expiring' | 'metadata';
 const SERVER_ADDRESS: Record<ServerKind, string> = {
-  good: '127.0.25.1', good2: '127.0.25.2', expired: '127.0.25.3', 'wrong-name': '127.0.25.4', plain: '127.0.25.5', expiring: '127.0.25.6', metadata: '169.254.169.254',
+  good: '127.0.25.1',
+  good2: '127.0.25.2',
+  expired: '127.0.25.3',
+  'wrong-name': '127.0.25.4',
+  plain: '127.0.25.5',
+  expiring: '127.0.25.6',
+  metadata: '169.254.169.254',
 };
 export const MTA_STS_ADDRESS = '127.0.44.1';
 
@@ -53,24 +59,59 @@ export interface Scenario {
   selectors?: string[];
 }
 
-const GOOD_HOSTS: HostSpec[] = [{ label: 'mx-a', server: 'good' }, { label: 'mx-b', server: 'good2' }];
+const GOOD_HOSTS: HostSpec[] = [
+  { label: 'mx-a', server: 'good' },
+  { label: 'mx-b', server: 'good2' },
+];
 
 /** The domains of the lab; labels are relative to the name set. */
 export const SCENARIOS: Scenario[] = [
   { label: 'good', problems: [] },
-  { label: 'spf-lookups', spf: ['v=spf1 include:i1.{d} include:i2.{d} include:i3.{d} include:i4.{d} mx -all'], extra: [1, 2, 3, 4].map((i): ZoneRecord => [`i${i}.{d}`, 'TXT', 'v=spf1 a:mta-sts.{d} mx:{d} exists:mta-sts.{d} -all']), problems: ['mail.spf.too-many-lookups'] },
+  {
+    label: 'spf-lookups',
+    spf: ['v=spf1 include:i1.{d} include:i2.{d} include:i3.{d} include:i4.{d} mx -all'],
+    extra: [1, 2, 3, 4].map((i): ZoneRecord => [
+      `i${i}.{d}`,
+      'TXT',
+      'v=spf1 a:mta-sts.{d} mx:{d} exists:mta-sts.{d} -all',
+    ]),
+    problems: ['mail.spf.too-many-lookups'],
+  },
   // Larger than the 1232-byte EDNS payload: the resolver truncates the UDP answer and the client asks again over TCP.
-  { label: 'spf-large', spf: [`v=spf1 ${Array.from({ length: 90 }, (_v, i) => `ip4:198.51.${Math.floor(i / 2)}.${(i % 2) * 128}/25`).join(' ')} mx -all`], problems: [] },
+  {
+    label: 'spf-large',
+    spf: [
+      `v=spf1 ${Array.from({ length: 90 }, (_v, i) => `ip4:198.51.${Math.floor(i / 2)}.${(i % 2) * 128}/25`).join(' ')} mx -all`,
+    ],
+    problems: [],
+  },
   { label: 'spf-plus-all', spf: ['v=spf1 mx +all'], problems: ['mail.spf.permissive'] },
   { label: 'spf-two', spf: ['v=spf1 mx -all', 'v=spf1 ip4:192.0.2.1 -all'], problems: ['mail.spf.multiple'] },
   { label: 'spf-void', spf: ['v=spf1 a:gone1.{d} a:gone2.{d} mx:gone3.{d} -all'], problems: ['mail.spf.void-lookups'] },
   { label: 'dmarc-none', dmarc: ['v=DMARC1; p=none; rua=mailto:dmarc@{d}'], problems: ['mail.dmarc.none'] },
   { label: 'dmarc-missing', dmarc: [], problems: ['mail.dmarc.missing'] },
   { label: 'dmarc-invalid', dmarc: ['v=DMARC1; p=block; pct=150'], problems: ['mail.dmarc.invalid'] },
-  { label: 'dmarc-external', dmarc: ['v=DMARC1; p=reject; rua=mailto:agg@reports.{u}'], problems: ['mail.dmarc.external-rua-unauthorized'] },
-  { label: 'dmarc-external-ok', dmarc: ['v=DMARC1; p=reject; rua=mailto:agg@reports.{u}'], extra: [['{d}._report._dmarc.reports.{u}', 'TXT', 'v=DMARC1']], problems: [] },
+  {
+    label: 'dmarc-external',
+    dmarc: ['v=DMARC1; p=reject; rua=mailto:agg@reports.{u}'],
+    problems: ['mail.dmarc.external-rua-unauthorized'],
+  },
+  {
+    label: 'dmarc-external-ok',
+    dmarc: ['v=DMARC1; p=reject; rua=mailto:agg@reports.{u}'],
+    extra: [['{d}._report._dmarc.reports.{u}', 'TXT', 'v=DMARC1']],
+    problems: [],
+  },
   // _dmarc is an alias into the bogus zone: the resolver answers SERVFAIL, which is "not checked", never "missing".
-  { label: 'dmarc-unanswered', dmarc: [], extra: [['_dmarc.{d}', 'CNAME', 'dmarc-{d}.{b}.'], ['dmarc-{d}.{b}', 'TXT', 'v=DMARC1; p=reject']], problems: ['net.dns'] },
+  {
+    label: 'dmarc-unanswered',
+    dmarc: [],
+    extra: [
+      ['_dmarc.{d}', 'CNAME', 'dmarc-{d}.{b}.'],
+      ['dmarc-{d}.{b}', 'TXT', 'v=DMARC1; p=reject'],
+    ],
+    problems: ['net.dns'],
+  },
   { label: 'dkim-weak', dkim: { selector1: 'rsa1024' }, problems: ['mail.dkim.weak-key'] },
   { label: 'dkim-revoked', dkim: { selector1: 'v=DKIM1; k=rsa; p=' }, problems: ['mail.dkim.revoked'] },
   { label: 'dkim-named', dkim: { s2026: 'rsa2048' }, selectors: ['s2026', 'gone'], problems: ['mail.dkim.missing'] },
@@ -80,18 +121,46 @@ export const SCENARIOS: Scenario[] = [
   { label: 'sts-no-policy', mtaSts: { policy: 404 }, problems: ['mail.mta-sts.policy-unreachable'] },
   { label: 'sts-none', mtaSts: { txt: null }, problems: [], present: ['mail.mta-sts.missing'] },
   { label: 'rpt-bad', tlsRpt: ['v=TLSRPTv1; rua=ftp://reports.{d}'], problems: ['mail.tls-rpt.invalid'] },
-  { label: 'tlsa-mismatch', mx: [{ label: 'mx-stale', server: 'good', tlsa: 'mismatch' }], problems: ['mail.dane.mismatch'] },
-  { label: 'tlsa-unsigned', mx: [{ label: 'mx-plain-zone', server: 'good', zone: 'unsigned' }], problems: ['mail.dane.unsigned'] },
-  { label: 'tlsa-bogus', mx: [{ label: 'mx-bogus-zone', server: 'good', zone: 'bogus' }], problems: ['mail.dane.bogus'] },
-  { label: 'tlsa-rollover', mx: [{ label: 'mx-renewing', server: 'expiring' }], problems: ['mail.starttls.cert', 'mail.dane.rollover'] },
+  {
+    label: 'tlsa-mismatch',
+    mx: [{ label: 'mx-stale', server: 'good', tlsa: 'mismatch' }],
+    problems: ['mail.dane.mismatch'],
+  },
+  {
+    label: 'tlsa-unsigned',
+    mx: [{ label: 'mx-plain-zone', server: 'good', zone: 'unsigned' }],
+    problems: ['mail.dane.unsigned'],
+  },
+  {
+    label: 'tlsa-bogus',
+    mx: [{ label: 'mx-bogus-zone', server: 'good', zone: 'bogus' }],
+    problems: ['mail.dane.bogus'],
+  },
+  {
+    label: 'tlsa-rollover',
+    mx: [{ label: 'mx-renewing', server: 'expiring' }],
+    problems: ['mail.starttls.cert', 'mail.dane.rollover'],
+  },
   { label: 'mx-expired', mx: [{ label: 'mx-old', server: 'expired' }], problems: ['mail.starttls.cert'] },
   { label: 'mx-wrong-name', mx: [{ label: 'mx-misnamed', server: 'wrong-name' }], problems: ['mail.starttls.cert'] },
   { label: 'mx-no-starttls', mx: [{ label: 'mx-clear', server: 'plain' }], problems: ['mail.starttls.missing'] },
   { label: 'mx-null', mx: null, spf: ['v=spf1 -all'], mtaSts: { txt: null }, problems: [], present: ['mail.mx.null'] },
-  { label: 'mx-cname', mx: [{ label: 'mx-alias', server: 'good', cnameTo: 'mx-a' }], mtaSts: { mx: ['mx-alias'] }, problems: ['mail.mx.cname'] },
+  {
+    label: 'mx-cname',
+    mx: [{ label: 'mx-alias', server: 'good', cnameTo: 'mx-a' }],
+    mtaSts: { mx: ['mx-alias'] },
+    problems: ['mail.mx.cname'],
+  },
   { label: 'mx-none', mx: [], spf: ['v=spf1 -all'], mtaSts: { txt: null }, problems: ['mail.mx.none'] },
   { label: 'mx-implicit', mx: [], implicit: 'good', spf: ['v=spf1 a -all'], problems: ['mail.mx.implicit'] },
-  { label: 'mx-hostile', mx: [{ label: 'mx-evil', server: 'metadata', tlsa: 'none' }, { label: 'mx-a', server: 'good' }], problems: ['policy.denied'] },
+  {
+    label: 'mx-hostile',
+    mx: [
+      { label: 'mx-evil', server: 'metadata', tlsa: 'none' },
+      { label: 'mx-a', server: 'good' },
+    ],
+    problems: ['policy.denied'],
+  },
 ];
 
 /** The names one run of the lab uses: the zones and a prefix for every label. */
@@ -104,7 +173,12 @@ export interface NameSet {
 
 export const NAME_SETS: Record<'alpha' | 'bravo', NameSet> = {
   alpha: { signed: 'alpha.lab', unsigned: 'alpha-plain.lab', bogus: 'alpha-bogus.lab', prefix: '' },
-  bravo: { signed: 'mail.bravo-corp.example', unsigned: 'bravo-insecure.example', bogus: 'broken.bravo-corp-dnssec.example', prefix: 'b7-' },
+  bravo: {
+    signed: 'mail.bravo-corp.example',
+    unsigned: 'bravo-insecure.example',
+    bogus: 'broken.bravo-corp-dnssec.example',
+    prefix: 'b7-',
+  },
 };
 
 export function domainOf(set: NameSet, label: string): string {
@@ -127,10 +201,16 @@ export interface MailLab {
   stop(): Promise<void>;
 }
 
-const dkimKey = (bits: number): string => generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+const dkimKey = (bits: number): string =>
+  generateKeyPairSync('rsa', { modulusLength: bits })
+    .publicKey.export({ type: 'spki', format: 'der' })
+    .toString('base64');
 
 /** Builds and starts the lab for the name sets and scenarios given (by default both sets, every scenario). */
-export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME_SETS), scenarios: readonly Scenario[] = SCENARIOS): Promise<MailLab> {
+export async function startMailLab(
+  sets: readonly NameSet[] = Object.values(NAME_SETS),
+  scenarios: readonly Scenario[] = SCENARIOS,
+): Promise<MailLab> {
   const root = createRoot('Diagbot Mail Lab Root');
   const { paths } = writePems({ 'root.pem': root.certPem });
   const rsa2048 = dkimKey(2048);
@@ -143,7 +223,7 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
   for (const set of sets) {
     for (const scenario of scenarios) {
       const domain = domainOf(set, scenario.label);
-      const mx = scenario.mx === undefined ? GOOD_HOSTS : scenario.mx ?? [];
+      const mx = scenario.mx === undefined ? GOOD_HOSTS : (scenario.mx ?? []);
       for (const spec of mx) {
         const name = hostName(set, spec);
         hosts.push({ set, spec, name, domain });
@@ -163,12 +243,18 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
   for (const [kind, names] of serverNames) {
     if (kind === 'metadata') continue;
     const dns = kind === 'wrong-name' ? ['somewhere-else.invalid'] : [...names];
-    const dates = kind === 'expired' ? { notBefore: new Date(now - 400 * 86_400_000), notAfter: new Date(now - 5 * 86_400_000) }
-      : kind === 'expiring' ? { notBefore: new Date(now - 80 * 86_400_000), notAfter: new Date(now + 10 * 86_400_000) }
-        : { validDays: 90 };
+    const dates =
+      kind === 'expired'
+        ? { notBefore: new Date(now - 400 * 86_400_000), notAfter: new Date(now - 5 * 86_400_000) }
+        : kind === 'expiring'
+          ? { notBefore: new Date(now - 80 * 86_400_000), notAfter: new Date(now + 10 * 86_400_000) }
+          : { validDays: 90 };
     certs.set(kind, createLeaf(root, { dns, key: generateKey({ type: 'ec' }, true), ...dates }));
   }
-  const spkiSha256 = (cert: Issued): string => createHash('sha256').update(cert.x509.publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  const spkiSha256 = (cert: Issued): string =>
+    createHash('sha256')
+      .update(cert.x509.publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex');
 
   const zones = new Map<string, ZoneSpec>();
   for (const set of sets) {
@@ -176,7 +262,10 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
     zones.set(set.unsigned, { origin: set.unsigned, records: [], dnssec: 'none' });
     zones.set(set.bogus, { origin: set.bogus, records: [], dnssec: 'bogus' });
   }
-  const zoneOf = (name: string): ZoneSpec => [...zones.values()].filter((z) => name === z.origin || name.endsWith(`.${z.origin}`)).sort((a, b) => b.origin.length - a.origin.length)[0] as ZoneSpec;
+  const zoneOf = (name: string): ZoneSpec =>
+    [...zones.values()]
+      .filter((z) => name === z.origin || name.endsWith(`.${z.origin}`))
+      .sort((a, b) => b.origin.length - a.origin.length)[0] as ZoneSpec;
   const add = (owner: string, type: string, rdata: string): void => {
     zoneOf(owner).records.push([owner, type, rdata]);
   };
@@ -191,32 +280,60 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
     add(name, 'A', SERVER_ADDRESS[spec.server]);
     const cert = certs.get(spec.server);
     const tlsa = spec.tlsa ?? 'match';
-    if (cert && tlsa !== 'none') add(`_25._tcp.${name}`, 'TLSA', `3 1 1 ${tlsa === 'match' ? spkiSha256(cert) : randomBytes(32).toString('hex')}`);
+    if (cert && tlsa !== 'none')
+      add(`_25._tcp.${name}`, 'TLSA', `3 1 1 ${tlsa === 'match' ? spkiSha256(cert) : randomBytes(32).toString('hex')}`);
   }
 
   for (const set of sets) {
     add(`reports.${set.unsigned}`, 'A', '192.0.2.25');
     for (const scenario of scenarios) {
       const d = domainOf(set, scenario.label);
-      const fill = (text: string): string => text.replace(/\{d\}/g, d).replace(/\{s\}/g, set.signed).replace(/\{u\}/g, set.unsigned).replace(/\{b\}/g, set.bogus);
+      const fill = (text: string): string =>
+        text
+          .replace(/\{d\}/g, d)
+          .replace(/\{s\}/g, set.signed)
+          .replace(/\{u\}/g, set.unsigned)
+          .replace(/\{b\}/g, set.bogus);
       const mx = scenario.mx === undefined ? GOOD_HOSTS : scenario.mx;
       if (mx === null) add(d, 'MX', '0 .');
       else mx.forEach((spec, i) => add(d, 'MX', `${(i + 1) * 10} ${hostName(set, spec)}.`));
       if (scenario.implicit) add(d, 'A', SERVER_ADDRESS[scenario.implicit]);
       for (const spf of scenario.spf ?? ['v=spf1 mx include:spf.{d} -all']) add(d, 'TXT', fill(spf));
       if (scenario.spf === undefined) add(`spf.${d}`, 'TXT', 'v=spf1 ip4:192.0.2.0/24 -all');
-      for (const dmarc of scenario.dmarc ?? ['v=DMARC1; p=reject; rua=mailto:dmarc@{d}']) add(`_dmarc.${d}`, 'TXT', fill(dmarc));
-      for (const rpt of scenario.tlsRpt ?? ['v=TLSRPTv1; rua=mailto:tlsrpt@{d}']) add(`_smtp._tls.${d}`, 'TXT', fill(rpt));
+      for (const dmarc of scenario.dmarc ?? ['v=DMARC1; p=reject; rua=mailto:dmarc@{d}'])
+        add(`_dmarc.${d}`, 'TXT', fill(dmarc));
+      for (const rpt of scenario.tlsRpt ?? ['v=TLSRPTv1; rua=mailto:tlsrpt@{d}'])
+        add(`_smtp._tls.${d}`, 'TXT', fill(rpt));
       for (const [selector, value] of Object.entries(scenario.dkim ?? { selector1: 'rsa2048' })) {
-        const record = value === 'rsa2048' ? `v=DKIM1; k=rsa; p=${rsa2048}` : value === 'rsa1024' ? `v=DKIM1; k=rsa; p=${rsa1024}` : value;
+        const record =
+          value === 'rsa2048'
+            ? `v=DKIM1; k=rsa; p=${rsa2048}`
+            : value === 'rsa1024'
+              ? `v=DKIM1; k=rsa; p=${rsa1024}`
+              : value;
         add(`${selector}._domainkey.${d}`, 'TXT', record);
       }
       const sts = scenario.mtaSts ?? {};
       if (sts.txt !== null) {
         add(`_mta-sts.${d}`, 'TXT', sts.txt ?? 'v=STSv1; id=20261201T000000');
         add(`mta-sts.${d}`, 'A', MTA_STS_ADDRESS);
-        const patterns = sts.mx ? sts.mx.map((label) => hostName(set, { label, server: 'good' })) : mx === null ? [] : mx.length === 0 ? [d] : mx.map((spec) => hostName(set, spec));
-        const policy = sts.policy === 404 ? 404 : ['version: STSv1', `mode: ${sts.policy ?? 'enforce'}`, ...patterns.map((p) => `mx: ${p}`), 'max_age: 86400', ''].join('\r\n');
+        const patterns = sts.mx
+          ? sts.mx.map((label) => hostName(set, { label, server: 'good' }))
+          : mx === null
+            ? []
+            : mx.length === 0
+              ? [d]
+              : mx.map((spec) => hostName(set, spec));
+        const policy =
+          sts.policy === 404
+            ? 404
+            : [
+                'version: STSv1',
+                `mode: ${sts.policy ?? 'enforce'}`,
+                ...patterns.map((p) => `mx: ${p}`),
+                'max_age: 86400',
+                '',
+              ].join('\r\n');
         stsNames.push({ name: `mta-sts.${d}`, policy, bad: sts.badCertificate === true });
       }
       for (const [owner, type, rdata] of scenario.extra ?? []) add(fill(owner), type, fill(rdata));
@@ -225,7 +342,8 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
 
   const dnsLab = await startDnsLab([...zones.values()]);
   const postfixes: PostfixInstance[] = [];
-  let https: { server: Server; sockets: Set<Socket>; byName: Map<string, { policy: string | 404; bad: boolean }> } | undefined;
+  let https:
+    { server: Server; sockets: Set<Socket>; byName: Map<string, { policy: string | 404; bad: boolean }> } | undefined;
   const stop = async (): Promise<void> => {
     await Promise.all(postfixes.map((p) => p.stop()));
     if (https) {
@@ -244,7 +362,13 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
       const other = await freePort(spare, 22999);
       spare = other + 1;
       const ports = kind === 'plain' ? { port: 25, tlsPort: other } : { port: other, tlsPort: 25 };
-      postfixes.push(await startPostfix({ ...ports, host: SERVER_ADDRESS[kind], certificate: { certPem: cert.certPem + root.certPem, keyPem: cert.keyPem } }));
+      postfixes.push(
+        await startPostfix({
+          ...ports,
+          host: SERVER_ADDRESS[kind],
+          certificate: { certPem: cert.certPem + root.certPem, keyPem: cert.keyPem },
+        }),
+      );
     }
     https = await startPolicyServer(root, stsNames);
   } catch (error) {
@@ -253,11 +377,17 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
   }
 
   const domains = new Map<string, { set: NameSet; scenario: Scenario; domain: string }>();
-  for (const set of sets) for (const scenario of scenarios) domains.set(domainOf(set, scenario.label), { set, scenario, domain: domainOf(set, scenario.label) });
+  for (const set of sets)
+    for (const scenario of scenarios)
+      domains.set(domainOf(set, scenario.label), { set, scenario, domain: domainOf(set, scenario.label) });
   return {
     dns: dnsLab,
     caFile: paths['root.pem'] as string,
-    config: { dnsServers: [dnsLab.resolver], allow: ['127.0.25.0/24', '127.0.44.0/24'], extraCaFiles: [paths['root.pem'] as string] },
+    config: {
+      dnsServers: [dnsLab.resolver],
+      allow: ['127.0.25.0/24', '127.0.44.0/24'],
+      extraCaFiles: [paths['root.pem'] as string],
+    },
     domains,
     setPolicy(domain, policy) {
       const entry = https?.byName.get(`mta-sts.${domain}`);
@@ -269,25 +399,36 @@ export async function startMailLab(sets: readonly NameSet[] = Object.values(NAME
 }
 
 /** One HTTPS server for every mta-sts.<domain>: the certificate by SNI (a wrong one where asked), the policy by Host. */
-async function startPolicyServer(root: Issued, names: Array<{ name: string; policy: string | 404; bad: boolean }>): Promise<{ server: Server; sockets: Set<Socket>; byName: Map<string, { policy: string | 404; bad: boolean }> }> {
-  const good = createLeaf(root, { dns: names.filter((n) => !n.bad).map((n) => n.name), key: generateKey({ type: 'ec' }, true) });
+async function startPolicyServer(
+  root: Issued,
+  names: Array<{ name: string; policy: string | 404; bad: boolean }>,
+): Promise<{ server: Server; sockets: Set<Socket>; byName: Map<string, { policy: string | 404; bad: boolean }> }> {
+  const good = createLeaf(root, {
+    dns: names.filter((n) => !n.bad).map((n) => n.name),
+    key: generateKey({ type: 'ec' }, true),
+  });
   const wrong = createLeaf(root, { dns: ['not-mta-sts.invalid'], key: generateKey({ type: 'ec' }, true) });
   const contexts = {
     good: createSecureContext({ key: good.keyPem, cert: good.certPem + root.certPem }),
     wrong: createSecureContext({ key: wrong.keyPem, cert: wrong.certPem + root.certPem }),
   };
   const byName = new Map(names.map((n) => [n.name, n]));
-  const server = createServer({
-    key: good.keyPem, cert: good.certPem,
-    SNICallback: (servername, callback) => callback(null, byName.get(servername)?.bad ? contexts.wrong : contexts.good),
-  }, (req, res) => {
-    const entry = byName.get((req.headers.host ?? '').toLowerCase());
-    if (!entry || entry.policy === 404 || req.url !== '/.well-known/mta-sts.txt') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/plain' }).end(entry.policy);
-  });
+  const server = createServer(
+    {
+      key: good.keyPem,
+      cert: good.certPem,
+      SNICallback: (servername, callback) =>
+        callback(null, byName.get(servername)?.bad ? contexts.wrong : contexts.good),
+    },
+    (req, res) => {
+      const entry = byName.get((req.headers.host ?? '').toLowerCase());
+      if (!entry || entry.policy === 404 || req.url !== '/.well-known/mta-sts.txt') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(entry.policy);
+    },
+  );
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

@@ -4,7 +4,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  bitString, bool, explicit, implicitPrimitive, integer, nullValue, octetString, oid, printable, seq, set, time, utf8,
+  bitString,
+  bool,
+  explicit,
+  implicitPrimitive,
+  integer,
+  nullValue,
+  octetString,
+  oid,
+  printable,
+  seq,
+  set,
+  time,
+  utf8,
 } from './der-writer';
 
 /**
@@ -79,30 +91,45 @@ export function generateKey(spec: KeySpec = { type: 'rsa', bits: 2048 }, fresh =
   const id = spec.type === 'rsa' ? `rsa-${spec.bits ?? 2048}` : `ec-${spec.curve ?? 'P-256'}`;
   const cached = keyCache.get(id);
   if (cached && !fresh) return cached;
-  const pair = spec.type === 'rsa'
-    ? generateKeyPairSync('rsa', { modulusLength: spec.bits ?? 2048 })
-    : generateKeyPairSync('ec', { namedCurve: spec.curve === 'P-384' ? 'secp384r1' : 'prime256v1' });
+  const pair =
+    spec.type === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: spec.bits ?? 2048 })
+      : generateKeyPairSync('ec', { namedCurve: spec.curve === 'P-384' ? 'secp384r1' : 'prime256v1' });
   const keys = { ...pair, spec };
   if (!fresh) keyCache.set(id, keys);
   return keys;
 }
 
-const NAME_OIDS: Array<[keyof NameSpec, string]> = [['C', '2.5.4.6'], ['O', '2.5.4.10'], ['OU', '2.5.4.11'], ['CN', '2.5.4.3']];
+const NAME_OIDS: Array<[keyof NameSpec, string]> = [
+  ['C', '2.5.4.6'],
+  ['O', '2.5.4.10'],
+  ['OU', '2.5.4.11'],
+  ['CN', '2.5.4.3'],
+];
 
 function encodeName(name: NameSpec): Buffer {
-  const rdns = NAME_OIDS.filter(([key]) => name[key] !== undefined)
-    .map(([key, id]) => set(seq(oid(id), key === 'C' ? printable(name[key] as string) : utf8(name[key] as string))));
+  const rdns = NAME_OIDS.filter(([key]) => name[key] !== undefined).map(([key, id]) =>
+    set(seq(oid(id), key === 'C' ? printable(name[key] as string) : utf8(name[key] as string))),
+  );
   return seq(...rdns);
 }
 
 function signatureAlgorithm(keySpec: KeySpec, hash: HashName): Buffer {
   if (keySpec.type === 'ec') {
-    const ids: Record<HashName, string> = { sha256: '1.2.840.10045.4.3.2', sha384: '1.2.840.10045.4.3.3', sha1: '1.2.840.10045.4.1', md5: '' };
+    const ids: Record<HashName, string> = {
+      sha256: '1.2.840.10045.4.3.2',
+      sha384: '1.2.840.10045.4.3.3',
+      sha1: '1.2.840.10045.4.1',
+      md5: '',
+    };
     if (hash === 'md5') throw new Error('ECDSA with MD5 does not exist');
     return seq(oid(ids[hash]));
   }
   const ids: Record<HashName, string> = {
-    sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha1: '1.2.840.113549.1.1.5', md5: '1.2.840.113549.1.1.4',
+    sha256: '1.2.840.113549.1.1.11',
+    sha384: '1.2.840.113549.1.1.12',
+    sha1: '1.2.840.113549.1.1.5',
+    md5: '1.2.840.113549.1.1.4',
   };
   return seq(oid(ids[hash]), nullValue());
 }
@@ -124,7 +151,10 @@ function extension(id: string, critical: boolean, value: Buffer): Buffer {
 /** Builds and signs one certificate. */
 export function createCertificate(options: CertOptions = {}): Issued {
   // CAs get their own fresh key: OpenSSL refuses to serve a leaf whose key is also its issuer's key.
-  const keys = options.key && 'privateKey' in options.key ? options.key : generateKey(options.key as KeySpec | undefined, options.ca ?? false);
+  const keys =
+    options.key && 'privateKey' in options.key
+      ? options.key
+      : generateKey(options.key as KeySpec | undefined, options.ca ?? false);
   const issuer = options.issuer;
   const signer = issuer?.keys ?? keys;
   const hash = options.hash ?? 'sha256';
@@ -138,11 +168,22 @@ export function createCertificate(options: CertOptions = {}): Issued {
   const isCa = options.ca ?? false;
 
   const extensions: Buffer[] = [];
-  extensions.push(extension('2.5.29.19', isCa, isCa ? seq(bool(true), ...(options.pathLen !== undefined ? [integer(options.pathLen)] : [])) : seq()));
+  extensions.push(
+    extension(
+      '2.5.29.19',
+      isCa,
+      isCa ? seq(bool(true), ...(options.pathLen !== undefined ? [integer(options.pathLen)] : [])) : seq(),
+    ),
+  );
   // keyUsage bits: digitalSignature 0x80, keyEncipherment 0x20, keyCertSign 0x04, cRLSign 0x02.
-  const usage = isCa ? bitString(Buffer.from([0x06]), 1) : keys.spec.type === 'rsa' ? bitString(Buffer.from([0xa0]), 5) : bitString(Buffer.from([0x80]), 7);
+  const usage = isCa
+    ? bitString(Buffer.from([0x06]), 1)
+    : keys.spec.type === 'rsa'
+      ? bitString(Buffer.from([0xa0]), 5)
+      : bitString(Buffer.from([0x80]), 7);
   extensions.push(extension('2.5.29.15', true, usage));
-  if (!isCa && options.serverAuth !== false) extensions.push(extension('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'))));
+  if (!isCa && options.serverAuth !== false)
+    extensions.push(extension('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'))));
   extensions.push(extension('2.5.29.14', false, octetString(ski)));
   if (issuer) extensions.push(extension('2.5.29.35', false, seq(implicitPrimitive(0, issuer.ski))));
   const sans = [
@@ -152,7 +193,13 @@ export function createCertificate(options: CertOptions = {}): Issued {
   // A SAN is critical when the subject is empty (RFC 5280 §4.2.1.6).
   if (sans.length > 0) extensions.push(extension('2.5.29.17', Object.keys(subject).length === 0, seq(...sans)));
   if (options.aiaCaIssuers) {
-    extensions.push(extension('1.3.6.1.5.5.7.1.1', false, seq(seq(oid('1.3.6.1.5.5.7.48.2'), implicitPrimitive(6, Buffer.from(options.aiaCaIssuers, 'latin1'))))));
+    extensions.push(
+      extension(
+        '1.3.6.1.5.5.7.1.1',
+        false,
+        seq(seq(oid('1.3.6.1.5.5.7.48.2'), implicitPrimitive(6, Buffer.from(options.aiaCaIssuers, 'latin1')))),
+      ),
+    );
   }
 
   const serial = randomBytes(16);
@@ -184,12 +231,27 @@ export function createCertificate(options: CertOptions = {}): Issued {
 
 /** A self-signed CA. */
 export function createRoot(cn: string, options: Omit<CertOptions, 'issuer' | 'ca'> = {}): Issued {
-  return createCertificate({ validDays: 3650, ...options, subject: options.subject ?? { CN: cn, O: 'Diagbot Test PKI' }, ca: true });
+  return createCertificate({
+    validDays: 3650,
+    ...options,
+    subject: options.subject ?? { CN: cn, O: 'Diagbot Test PKI' },
+    ca: true,
+  });
 }
 
 /** A CA certificate issued by `issuer`. */
-export function createIntermediate(issuer: Issued, cn: string, options: Omit<CertOptions, 'issuer' | 'ca'> = {}): Issued {
-  return createCertificate({ validDays: 1825, ...options, subject: options.subject ?? { CN: cn, O: 'Diagbot Test PKI' }, issuer, ca: true });
+export function createIntermediate(
+  issuer: Issued,
+  cn: string,
+  options: Omit<CertOptions, 'issuer' | 'ca'> = {},
+): Issued {
+  return createCertificate({
+    validDays: 1825,
+    ...options,
+    subject: options.subject ?? { CN: cn, O: 'Diagbot Test PKI' },
+    issuer,
+    ca: true,
+  });
 }
 
 /** A server certificate issued by `issuer` (default subject CN = the first DNS name). */

@@ -1,5 +1,16 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, chownSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  chmodSync,
+  chownSync,
+  mkdirSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,11 +64,15 @@ export interface PostfixInstance {
 /** Why Postfix cannot run here, or undefined when it can. Installs the Debian package first when it is missing and we are root. */
 export function postfixUnavailableReason(): string | undefined {
   if (process.platform !== 'linux') return 'the Postfix tests run on Linux only';
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'Postfix needs root to start a private instance (run the tests as root, as CI does)';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'Postfix needs root to start a private instance (run the tests as root, as CI does)';
   if (!existsSync(POSTFIX) && existsSync('/usr/bin/apt-get')) {
     try {
       // Same lock as every other apt user in this tree (.ci/install-system-deps.sh installs postfix with "No configuration").
-      execFileSync('flock', ['/tmp/apt.lock', 'bash', join(REPO, '.ci', 'install-system-deps.sh')], { stdio: 'ignore', timeout: 600_000 });
+      execFileSync('flock', ['/tmp/apt.lock', 'bash', join(REPO, '.ci', 'install-system-deps.sh')], {
+        stdio: 'ignore',
+        timeout: 600_000,
+      });
     } catch (error) {
       return `Postfix is missing and installing it failed: ${(error as Error).message}`;
     }
@@ -134,14 +149,35 @@ export async function startPostfix(options: StartOptions): Promise<PostfixInstan
   if (options.certificate) {
     writeFileSync(join(dir, 'cert.pem'), options.certificate.certPem);
     writeFileSync(join(dir, 'key.pem'), options.certificate.keyPem, { mode: 0o600 });
-  } else await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    '-subj', '/CN=mx.diagbot.test', '-addext', 'subjectAltName=DNS:mx.diagbot.test',
-  ]);
+  } else
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-subj',
+      '/CN=mx.diagbot.test',
+      '-addext',
+      'subjectAltName=DNS:mx.diagbot.test',
+    ]);
 
   const instance = {
-    host: options.host ?? '127.0.0.1', port: options.port, tlsPort: options.tlsPort, relayClient: '127.0.0.2', localDomain: 'diagbot.test', dir, configDir,
+    host: options.host ?? '127.0.0.1',
+    port: options.port,
+    tlsPort: options.tlsPort,
+    relayClient: '127.0.0.2',
+    localDomain: 'diagbot.test',
+    dir,
+    configDir,
   };
   writeFileSync(join(configDir, 'main.cf'), mainCf(instance, { queueDir, dataDir, logFile }));
   writeFileSync(join(configDir, 'master.cf'), masterCf(instance));
@@ -159,11 +195,14 @@ export async function startPostfix(options: StartOptions): Promise<PostfixInstan
   } catch (error) {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '(no maillog)';
     await stop();
-    throw new Error(`Postfix did not start: ${(error as Error).message} ${(error as { stderr?: string }).stderr ?? ''}\n${log}`);
+    throw new Error(
+      `Postfix did not start: ${(error as Error).message} ${(error as { stderr?: string }).stderr ?? ''}\n${log}`,
+    );
   }
 
   const log = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
-  const queuedFiles = (): number => countFiles(queueDir, ['maildrop', 'incoming', 'active', 'deferred', 'hold', 'corrupt']);
+  const queuedFiles = (): number =>
+    countFiles(queueDir, ['maildrop', 'incoming', 'active', 'deferred', 'hold', 'corrupt']);
   return {
     ...instance,
     queuedFiles,
@@ -197,7 +236,10 @@ export async function startPostfix(options: StartOptions): Promise<PostfixInstan
   };
 }
 
-function mainCf(p: { host: string; port: number; dir: string; localDomain: string; relayClient: string }, paths: { queueDir: string; dataDir: string; logFile: string }): string {
+function mainCf(
+  p: { host: string; port: number; dir: string; localDomain: string; relayClient: string },
+  paths: { queueDir: string; dataDir: string; logFile: string },
+): string {
   return `# diagbot relay tests: a private instance; nothing leaves this machine.
 compatibility_level = 3.6
 queue_directory = ${paths.queueDir}

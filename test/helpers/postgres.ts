@@ -11,8 +11,12 @@ const run = promisify(execFile);
 /** Debian's PostgreSQL (`postgresql` in .ci/install-system-deps.sh): 15 where present (bookworm), else the newest. */
 export const PG_BIN = ((): string => {
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((x, y) => Number(y) - Number(x)) : [];
-  return join(root, versions.includes('15') ? '15' : versions[0] ?? '15', 'bin');
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((x, y) => Number(y) - Number(x))
+    : [];
+  return join(root, versions.includes('15') ? '15' : (versions[0] ?? '15'), 'bin');
 })();
 /** The unprivileged user the private cluster runs as (PostgreSQL refuses to run as root). */
 const PG_USER = 'nobody';
@@ -22,8 +26,10 @@ const PG_GID = 65534;
 /** Why a private PostgreSQL cannot run here, or undefined when it can. */
 export function postgresUnavailableReason(): string | undefined {
   if (process.platform !== 'linux') return 'the PostgreSQL tests run on Linux only';
-  if (!existsSync(join(PG_BIN, 'initdb'))) return `PostgreSQL is not installed (${PG_BIN}); run .ci/install-system-deps.sh`;
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'the private PostgreSQL cluster is started as root dropping to nobody (run the tests as root, as CI does)';
+  if (!existsSync(join(PG_BIN, 'initdb')))
+    return `PostgreSQL is not installed (${PG_BIN}); run .ci/install-system-deps.sh`;
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'the private PostgreSQL cluster is started as root dropping to nobody (run the tests as root, as CI does)';
   if (!existsSync('/usr/sbin/runuser')) return 'runuser (util-linux) is missing';
   return undefined;
 }
@@ -56,12 +62,36 @@ export async function startPostgres(options: { from?: number; to?: number } = {}
   const pwfile = join(dir, 'pw');
   writeFileSync(pwfile, `${PG_PASSWORD}\n`);
   chownSync(pwfile, PG_UID, PG_GID);
-  const as = (bin: string, args: string[]): Promise<unknown> => run('runuser', ['-u', PG_USER, '--', join(PG_BIN, bin), ...args], { cwd: dir, timeout: 60_000 });
-  await as('initdb', ['-D', data, '-U', 'diagbot', '--pwfile', pwfile, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  const as = (bin: string, args: string[]): Promise<unknown> =>
+    run('runuser', ['-u', PG_USER, '--', join(PG_BIN, bin), ...args], { cwd: dir, timeout: 60_000 });
+  await as('initdb', [
+    '-D',
+    data,
+    '-U',
+    'diagbot',
+    '--pwfile',
+    pwfile,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ]);
   const port = await freePort(options.from ?? 25400, options.to ?? 25499);
   const start = async (): Promise<void> => {
-    await as('pg_ctl', ['start', '-w', '-t', '30', '-D', data, '-l', join(dir, 'log'), '-o',
-      `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c max_connections=200 -c shared_buffers=32MB`]);
+    await as('pg_ctl', [
+      'start',
+      '-w',
+      '-t',
+      '30',
+      '-D',
+      data,
+      '-l',
+      join(dir, 'log'),
+      '-o',
+      `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c max_connections=200 -c shared_buffers=32MB`,
+    ]);
   };
   await start();
   const url = (database = 'postgres'): string => `postgres://diagbot:${PG_PASSWORD}@127.0.0.1:${port}/${database}`;

@@ -1,7 +1,18 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,29 +58,83 @@ export interface FixtureUser {
 
 /** OUs, parents first. The issue's cases, plus a deeper OU and unlike ones. */
 export const FIXTURE_OUS = [
-  'OU=IT Professionals', 'OU=Engineers,OU=IT Professionals', 'OU=Microsoft MVPs,OU=Engineers,OU=IT Professionals',
-  'OU=Service Desk', 'OU=Contractors', 'OU=Sales', 'OU=Marketing', 'OU=Service Accounts',
-  'OU=Regions', 'OU=APAC,OU=Regions', 'OU=Australia,OU=APAC,OU=Regions', 'OU=Branches,OU=Australia,OU=APAC,OU=Regions',
+  'OU=IT Professionals',
+  'OU=Engineers,OU=IT Professionals',
+  'OU=Microsoft MVPs,OU=Engineers,OU=IT Professionals',
+  'OU=Service Desk',
+  'OU=Contractors',
+  'OU=Sales',
+  'OU=Marketing',
+  'OU=Service Accounts',
+  'OU=Regions',
+  'OU=APAC,OU=Regions',
+  'OU=Australia,OU=APAC,OU=Regions',
+  'OU=Branches,OU=Australia,OU=APAC,OU=Regions',
   'OU=Perth,OU=Branches,OU=Australia,OU=APAC,OU=Regions',
 ];
 
 /** Plain containers (objectClass container, not OUs): Group Policy cannot be linked to them. */
 export const FIXTURE_CONTAINERS = ['CN=Service Objects'];
 
-export const SERVICE_ACCOUNT = { sam: 'svc-diagbot', upn: `svc-diagbot@${DOMAIN.dnsDomain}`, password: 'Sv!c3-Diagbot-Bind' };
+export const SERVICE_ACCOUNT = {
+  sam: 'svc-diagbot',
+  upn: `svc-diagbot@${DOMAIN.dnsDomain}`,
+  password: 'Sv!c3-Diagbot-Bind',
+};
 
 export const FIXTURE_USERS: readonly FixtureUser[] = [
   { sam: SERVICE_ACCOUNT.sam, cn: SERVICE_ACCOUNT.sam, parent: 'OU=Service Accounts' },
-  { sam: 'cboessen', given: 'Clint', surname: 'Boessen', cn: 'Clint Boessen', parent: 'OU=Microsoft MVPs,OU=Engineers,OU=IT Professionals', mail: 'clint.boessen@contoso.com' },
+  {
+    sam: 'cboessen',
+    given: 'Clint',
+    surname: 'Boessen',
+    cn: 'Clint Boessen',
+    parent: 'OU=Microsoft MVPs,OU=Engineers,OU=IT Professionals',
+    mail: 'clint.boessen@contoso.com',
+  },
   { sam: 'jdoe', given: 'John', surname: 'Doe', cn: 'John Doe', parent: 'CN=Users', mail: 'john.doe@contoso.com' },
-  { sam: 'dojane', given: 'Jane', surname: 'Doe', cn: 'Doe, Jane', parent: 'OU=Engineers,OU=IT Professionals', mail: 'jane.doe@contoso.com' },
+  {
+    sam: 'dojane',
+    given: 'Jane',
+    surname: 'Doe',
+    cn: 'Doe, Jane',
+    parent: 'OU=Engineers,OU=IT Professionals',
+    mail: 'jane.doe@contoso.com',
+  },
   { sam: 'zobrien', cn: '#Zoë O+Brien', parent: 'OU=Service Desk' },
-  { sam: 'oldcontractor', given: 'Old', surname: 'Contractor', cn: 'Old Contractor', parent: 'OU=Contractors', disabled: true },
+  {
+    sam: 'oldcontractor',
+    given: 'Old',
+    surname: 'Contractor',
+    cn: 'Old Contractor',
+    parent: 'OU=Contractors',
+    disabled: true,
+  },
   { sam: 'asmith', given: 'Alex', surname: 'Smith', cn: 'Alex Smith', parent: 'OU=Sales', mail: 'a.smith@contoso.com' },
-  { sam: 'asmith2', given: 'Alice', surname: 'Smith', cn: 'Alice Smith', parent: 'OU=Marketing', mail: 'a.smith@contoso.com' },
+  {
+    sam: 'asmith2',
+    given: 'Alice',
+    surname: 'Smith',
+    cn: 'Alice Smith',
+    parent: 'OU=Marketing',
+    mail: 'a.smith@contoso.com',
+  },
   { sam: 'svc-backup', cn: 'svc-backup', parent: 'CN=Service Objects', upn: 'backup.service@contoso.com' },
-  { sam: 'mnguyen', given: 'Minh', surname: 'Nguyen', cn: 'Minh Nguyen', parent: 'OU=Perth,OU=Branches,OU=Australia,OU=APAC,OU=Regions' },
-  { sam: 'pjones', given: 'Patricia', surname: 'Jones', cn: 'Patricia Jones', parent: 'OU=Sales', mail: 'patricia.jones@fabrikam.com' },
+  {
+    sam: 'mnguyen',
+    given: 'Minh',
+    surname: 'Nguyen',
+    cn: 'Minh Nguyen',
+    parent: 'OU=Perth,OU=Branches,OU=Australia,OU=APAC,OU=Regions',
+  },
+  {
+    sam: 'pjones',
+    given: 'Patricia',
+    surname: 'Jones',
+    cn: 'Patricia Jones',
+    parent: 'OU=Sales',
+    mail: 'patricia.jones@fabrikam.com',
+  },
   { sam: 'rplaced', given: 'Root', surname: 'Placed', cn: 'Root Placed', parent: '' },
 ];
 
@@ -109,10 +174,14 @@ function which(name: string): string | undefined {
 /** Why Samba cannot run here (a missing binary or module), or undefined when it can. */
 export function sambaMissing(): string | undefined {
   const missing = ['samba', 'samba-tool', 'testparm', 'openssl'].filter((bin) => !which(bin));
-  if (missing.length > 0) return `missing ${missing.join(', ')}: run .ci/install-system-deps.sh (Debian samba, samba-ad-provision, samba-dsdb-modules, samba-vfs-modules, openssl)`;
-  const vfs = ['/usr/lib/x86_64-linux-gnu/samba/vfs', '/usr/lib/aarch64-linux-gnu/samba/vfs', '/usr/lib/samba/vfs']
-    .some((dir) => existsSync(join(dir, 'acl_xattr.so')));
-  if (!vfs) return 'Samba\'s acl_xattr VFS module is missing (provisioning a DC needs it): install samba-vfs-modules';
+  if (missing.length > 0)
+    return `missing ${missing.join(', ')}: run .ci/install-system-deps.sh (Debian samba, samba-ad-provision, samba-dsdb-modules, samba-vfs-modules, openssl)`;
+  const vfs = [
+    '/usr/lib/x86_64-linux-gnu/samba/vfs',
+    '/usr/lib/aarch64-linux-gnu/samba/vfs',
+    '/usr/lib/samba/vfs',
+  ].some((dir) => existsSync(join(dir, 'acl_xattr.so')));
+  if (!vfs) return "Samba's acl_xattr VFS module is missing (provisioning a DC needs it): install samba-vfs-modules";
   return undefined;
 }
 
@@ -158,7 +227,9 @@ function smbConf(dir: string, address: string): string {
     'tls certfile': join(dir, 'tls', 'dc.pem'),
     'tls cafile': join(dir, 'tls', 'ca.pem'),
   };
-  const global = Object.entries(options).map(([k, v]) => `\t${k} = ${v}`).join('\n');
+  const global = Object.entries(options)
+    .map(([k, v]) => `\t${k} = ${v}`)
+    .join('\n');
   const sysvol = join(dir, 'state', 'sysvol');
   return `[global]\n${global}\n\n[sysvol]\n\tpath = ${sysvol}\n\tread only = no\n\n[netlogon]\n\tpath = ${join(sysvol, DOMAIN.dnsDomain, 'scripts')}\n\tread only = no\n`;
 }
@@ -169,23 +240,35 @@ async function patchAndVerify(conf: string, address: string): Promise<void> {
   let text = readFileSync(conf, 'utf8');
   for (const [key, value] of Object.entries(required)) {
     const line = new RegExp(`^\\s*${key.replace(/ /g, '\\s*')}\\s*=.*$`, 'im');
-    text = line.test(text) ? text.replace(line, `\t${key} = ${value}`) : text.replace(/^\[global\]\s*$/im, `[global]\n\t${key} = ${value}`);
+    text = line.test(text)
+      ? text.replace(line, `\t${key} = ${value}`)
+      : text.replace(/^\[global\]\s*$/im, `[global]\n\t${key} = ${value}`);
   }
   writeFileSync(conf, text);
   for (const [key, value] of Object.entries(required)) {
-    const { stdout } = await run(which('testparm') as string, ['-s', `--parameter-name=${key}`, conf], { timeout: 30_000 });
+    const { stdout } = await run(which('testparm') as string, ['-s', `--parameter-name=${key}`, conf], {
+      timeout: 30_000,
+    });
     const actual = stdout.trim().split('\n').pop()?.trim().toLowerCase();
-    if (actual !== value.toLowerCase()) throw new Error(`${conf}: \`${key}\` is "${actual}" after patching, expected "${value}"`);
+    if (actual !== value.toLowerCase())
+      throw new Error(`${conf}: \`${key}\` is "${actual}" after patching, expected "${value}"`);
   }
 }
 
 async function samba(args: string[], what: string): Promise<string> {
   try {
-    const { stdout } = await run(which('samba-tool') as string, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(which('samba-tool') as string, args, {
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return stdout;
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
-    const tail = `${e.stdout ?? ''}${e.stderr ?? ''}`.split('\n').filter((l) => l.trim() && !/^\s*INFO/.test(l)).slice(-8).join('\n');
+    const tail = `${e.stdout ?? ''}${e.stderr ?? ''}`
+      .split('\n')
+      .filter((l) => l.trim() && !/^\s*INFO/.test(l))
+      .slice(-8)
+      .join('\n');
     throw new Error(`samba-tool failed to ${what}: ${e.message.split('\n')[0]}\n${tail}`);
   }
 }
@@ -195,11 +278,58 @@ async function makeCertificates(dir: string): Promise<void> {
   mkdirSync(tls, { recursive: true });
   const openssl = which('openssl') as string;
   const o = (args: string[]): Promise<unknown> => run(openssl, args, { cwd: tls, timeout: 60_000 });
-  await o(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', '/CN=diagbot test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  await o(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'dc.key', '-out', 'dc.csr', '-subj', `/CN=${DOMAIN.host}`]);
-  writeFileSync(join(tls, 'ext.cnf'), `subjectAltName=DNS:${DOMAIN.host}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
-  await o(['x509', '-req', '-in', 'dc.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'dc.pem', '-days', '3650', '-extfile', 'ext.cnf']);
+  await o([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=diagbot test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  await o([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'dc.key',
+    '-out',
+    'dc.csr',
+    '-subj',
+    `/CN=${DOMAIN.host}`,
+  ]);
+  writeFileSync(
+    join(tls, 'ext.cnf'),
+    `subjectAltName=DNS:${DOMAIN.host}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`,
+  );
+  await o([
+    'x509',
+    '-req',
+    '-in',
+    'dc.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'dc.pem',
+    '-days',
+    '3650',
+    '-extfile',
+    'ext.cnf',
+  ]);
 }
 
 /** Provisions and populates a domain into `dir` (which must not exist). */
@@ -208,9 +338,23 @@ async function provision(dir: string): Promise<void> {
   for (const sub of ['etc', 'run', 'log', 'cache']) mkdirSync(join(dir, sub), { recursive: true });
   const conf = join(dir, 'etc', 'smb.conf');
   writeFileSync(conf, smbConf(dir, placeholder));
-  await samba(['domain', 'provision', '-s', conf, `--targetdir=${dir}`, `--realm=${DOMAIN.realm}`, `--domain=${DOMAIN.netbios}`,
-    '--host-name=dc1', '--dns-backend=NONE', '--server-role=dc', `--adminpass=${ADMIN_PASSWORD}`,
-    ...Object.entries(requiredOptions(placeholder)).map(([k, v]) => `--option=${k} = ${v}`)], 'provision the domain');
+  await samba(
+    [
+      'domain',
+      'provision',
+      '-s',
+      conf,
+      `--targetdir=${dir}`,
+      `--realm=${DOMAIN.realm}`,
+      `--domain=${DOMAIN.netbios}`,
+      '--host-name=dc1',
+      '--dns-backend=NONE',
+      '--server-role=dc',
+      `--adminpass=${ADMIN_PASSWORD}`,
+      ...Object.entries(requiredOptions(placeholder)).map(([k, v]) => `--option=${k} = ${v}`),
+    ],
+    'provision the domain',
+  );
   await patchAndVerify(conf, placeholder);
   await makeCertificates(dir);
 
@@ -223,12 +367,28 @@ async function provision(dir: string): Promise<void> {
     const password = user.sam === SERVICE_ACCOUNT.sam ? SERVICE_ACCOUNT.password : USER_PASSWORD;
     const names = user.given && user.surname ? [`--given-name=${user.given}`, `--surname=${user.surname}`] : [];
     const where = user.parent && user.parent !== 'CN=Users' ? [`--userou=${user.parent}`] : [];
-    await samba(['user', 'create', user.sam, password, ...names, ...where, ...(user.mail ? [`--mail-address=${user.mail}`] : []), ...H], `create ${user.sam}`);
+    await samba(
+      [
+        'user',
+        'create',
+        user.sam,
+        password,
+        ...names,
+        ...where,
+        ...(user.mail ? [`--mail-address=${user.mail}`] : []),
+        ...H,
+      ],
+      `create ${user.sam}`,
+    );
     const generated = user.given && user.surname ? `${user.given} ${user.surname}` : user.sam;
-    if (user.cn !== generated) await samba(['user', 'rename', user.sam, `--force-new-cn=${escapeDnValue(user.cn)}`, ...H], `rename ${user.sam}`);
+    if (user.cn !== generated)
+      await samba(['user', 'rename', user.sam, `--force-new-cn=${escapeDnValue(user.cn)}`, ...H], `rename ${user.sam}`);
     if (user.parent === '') await samba(['user', 'move', user.sam, DOMAIN.baseDn, ...H], `move ${user.sam}`);
     if (user.disabled) await samba(['user', 'disable', user.sam, ...H], `disable ${user.sam}`);
-    if (user.upn) upns.push(`dn: ${fixtureDn(user)}\nchangetype: modify\nreplace: userPrincipalName\nuserPrincipalName: ${user.upn}\n`);
+    if (user.upn)
+      upns.push(
+        `dn: ${fixtureDn(user)}\nchangetype: modify\nreplace: userPrincipalName\nuserPrincipalName: ${user.upn}\n`,
+      );
   }
   if (upns.length > 0) await ldb('ldbmodify', dir, upns.join('\n'));
 }
@@ -255,8 +415,20 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function cachedDirectory(): Promise<{ dir: string; provisionMs?: number }> {
   const { stdout: version } = await run(which('samba') as string, ['--version']);
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: 3, version, DOMAIN, FIXTURE_OUS, FIXTURE_CONTAINERS, FIXTURE_USERS, SERVICE_ACCOUNT, conf: smbConf('/x', '127.0.0.5') }))
-    .digest('hex').slice(0, 12);
+    .update(
+      JSON.stringify({
+        v: 3,
+        version,
+        DOMAIN,
+        FIXTURE_OUS,
+        FIXTURE_CONTAINERS,
+        FIXTURE_USERS,
+        SERVICE_ACCOUNT,
+        conf: smbConf('/x', '127.0.0.5'),
+      }),
+    )
+    .digest('hex')
+    .slice(0, 12);
   const base = join(repoRoot(), '.test-servers');
   const dir = join(base, `samba-${key}`);
   const ready = join(dir, 'READY');
@@ -329,7 +501,8 @@ function stopLeftovers(address: string): void {
         process.kill(pid, 'SIGTERM');
       }
     }
-    if (!(pid > 0 && alive(pid)) && statSync(dir).mtimeMs < Date.now() - 60_000) rmSync(dir, { recursive: true, force: true });
+    if (!(pid > 0 && alive(pid)) && statSync(dir).mtimeMs < Date.now() - 60_000)
+      rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -338,7 +511,9 @@ async function waitForLdap(address: string, child: ChildProcess, log: string, ms
   const until = Date.now() + ms;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`samba exited (${child.exitCode ?? child.signalCode}) before LDAP answered:\n${readFileSafe(log).split('\n').slice(-15).join('\n')}`);
+      throw new Error(
+        `samba exited (${child.exitCode ?? child.signalCode}) before LDAP answered:\n${readFileSafe(log).split('\n').slice(-15).join('\n')}`,
+      );
     }
     const client = new Client({ url: `ldap://${address}:389`, timeout: 1000, connectTimeout: 500 });
     try {
@@ -349,7 +524,10 @@ async function waitForLdap(address: string, child: ChildProcess, log: string, ms
     } finally {
       await client.unbind().catch(() => undefined);
     }
-    if (Date.now() > until) throw new Error(`LDAP on ${address}:389 did not answer within ${ms} ms:\n${readFileSafe(log).split('\n').slice(-15).join('\n')}`);
+    if (Date.now() > until)
+      throw new Error(
+        `LDAP on ${address}:389 did not answer within ${ms} ms:\n${readFileSafe(log).split('\n').slice(-15).join('\n')}`,
+      );
     await sleep(100);
   }
 }
@@ -367,8 +545,9 @@ export async function startSamba(options: { address: string }): Promise<SambaSer
   const { dir: cache, provisionMs } = await cachedDirectory();
 
   stopLeftovers(address);
-  for (let i = 0; i < 30 && await listening(address, 389); i += 1) await sleep(100);
-  if (await listening(address, 389)) throw new Error(`${address}:389 is already in use: another test or Samba holds this address`);
+  for (let i = 0; i < 30 && (await listening(address, 389)); i += 1) await sleep(100);
+  if (await listening(address, 389))
+    throw new Error(`${address}:389 is already in use: another test or Samba holds this address`);
 
   const copyStarted = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'diagbot-samba-'));
@@ -397,7 +576,10 @@ export async function startSamba(options: { address: string }): Promise<SambaSer
         // already gone
       }
       let timer: NodeJS.Timeout | undefined;
-      const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000)))]);
+      const killed = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000))),
+      ]);
       clearTimeout(timer);
       if (!killed) {
         try {

@@ -47,7 +47,9 @@ export interface SlackCapture {
 const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
 
 /** Starts the capture server on a free loopback port in [from, to]. */
-export async function startSlackCapture(range: { from: number; to: number } = { from: 24000, to: 24999 }): Promise<SlackCapture> {
+export async function startSlackCapture(
+  range: { from: number; to: number } = { from: 24000, to: 24999 },
+): Promise<SlackCapture> {
   const calls: Captured[] = [];
   const scripts = new Map<string, ScriptedAnswer[]>();
   const events = new EventEmitter();
@@ -64,10 +66,21 @@ export async function startSlackCapture(range: { from: number; to: number } = { 
       if (scripted) answer = scripted;
       else if (isApi) answer = { status: 200, body: defaultApiAnswer(name, body, () => (seq += 1)) };
       else answer = { status: 200, body: 'ok' };
-      const call: Captured = { kind: isApi ? 'api' : 'hook', name, body, headers: req.headers, status: answer.status, at: Date.now() };
+      const call: Captured = {
+        kind: isApi ? 'api' : 'hook',
+        name,
+        body,
+        headers: req.headers,
+        status: answer.status,
+        at: Date.now(),
+      };
       calls.push(call);
-      const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? { ok: answer.status < 400 });
-      res.writeHead(answer.status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers });
+      const text =
+        typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? { ok: answer.status < 400 });
+      res.writeHead(answer.status, {
+        'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+        ...answer.headers,
+      });
       res.end(text);
       events.emit('call', call);
     });
@@ -88,7 +101,11 @@ export async function startSlackCapture(range: { from: number; to: number } = { 
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`capture: ${calls.filter(match).length}/${count} matching calls after ${timeoutMs} ms; calls: ${calls.map((c) => c.name).join(', ')}`));
+        reject(
+          new Error(
+            `capture: ${calls.filter(match).length}/${count} matching calls after ${timeoutMs} ms; calls: ${calls.map((c) => c.name).join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       const onCall = (): void => void check();
       const cleanup = (): void => {
@@ -106,19 +123,33 @@ export async function startSlackCapture(range: { from: number; to: number } = { 
     script: (name, answers) => void scripts.set(name, [...(scripts.get(name) ?? []), ...answers]),
     waitFor: async (match, timeoutMs) => (await waitForCount(match, 1, timeoutMs))[0] as Captured,
     waitForCount,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 function defaultApiAnswer(method: string, body: Record<string, unknown>, nextTs: () => number): unknown {
   switch (method) {
     case 'auth.test':
-      return { ok: true, url: 'https://contoso.slack.com/', team: 'Contoso', user: 'diagbot', team_id: 'T0CONTOSO', user_id: 'U0DIAGBOT', bot_id: 'B0DIAGBOT' };
+      return {
+        ok: true,
+        url: 'https://contoso.slack.com/',
+        team: 'Contoso',
+        user: 'diagbot',
+        team_id: 'T0CONTOSO',
+        user_id: 'U0DIAGBOT',
+        bot_id: 'B0DIAGBOT',
+      };
     case 'chat.postMessage': {
-      return { ok: true, channel: body.channel, ts: `1700000000.${String(nextTs()).padStart(6, '0')}`, message: { text: body.text } };
+      return {
+        ok: true,
+        channel: body.channel,
+        ts: `1700000000.${String(nextTs()).padStart(6, '0')}`,
+        message: { text: body.text },
+      };
     }
     case 'chat.update':
       return { ok: true, channel: body.channel, ts: body.ts };
@@ -194,17 +225,27 @@ export interface SendOptions {
 }
 
 /** Body encodings Slack uses: slash commands as a form, events as JSON, interactivity as `payload=<json>`. */
-export type SlackBody = { form: Record<string, string> } | { json: unknown } | { payload: unknown } | { raw: string; contentType: string };
+export type SlackBody =
+  { form: Record<string, string> } | { json: unknown } | { payload: unknown } | { raw: string; contentType: string };
 
 export function encodeSlackBody(body: SlackBody): { text: string; contentType: string } {
-  if ('form' in body) return { text: new URLSearchParams(body.form).toString(), contentType: 'application/x-www-form-urlencoded' };
+  if ('form' in body)
+    return { text: new URLSearchParams(body.form).toString(), contentType: 'application/x-www-form-urlencoded' };
   if ('json' in body) return { text: JSON.stringify(body.json), contentType: 'application/json' };
-  if ('payload' in body) return { text: new URLSearchParams({ payload: JSON.stringify(body.payload) }).toString(), contentType: 'application/x-www-form-urlencoded' };
+  if ('payload' in body)
+    return {
+      text: new URLSearchParams({ payload: JSON.stringify(body.payload) }).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    };
   return { text: body.raw, contentType: body.contentType };
 }
 
 /** POSTs a signed payload to the bot, as Slack would. */
-export async function sendSigned(url: string, body: SlackBody, options: SendOptions): Promise<{ status: number; text: string }> {
+export async function sendSigned(
+  url: string,
+  body: SlackBody,
+  options: SendOptions,
+): Promise<{ status: number; text: string }> {
   const { text, contentType } = encodeSlackBody(body);
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const response = await fetch(url, {

@@ -24,8 +24,15 @@ const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
 const reply: Reply = makeReply({ command: 'digest', title: 't', findings: [] });
 
 const digestInput = (over: Partial<NewDigest> = {}): NewDigest => ({
-  platform: 'slack', channelId: 'C0MAIL', schedule: '0 8 * * *', scheduleText: 'daily 08:00', timezone: 'UTC',
-  commands: ['cert mail.contoso.com', 'help'], createdBy: 'U1', now: T0, ...over,
+  platform: 'slack',
+  channelId: 'C0MAIL',
+  schedule: '0 8 * * *',
+  scheduleText: 'daily 08:00',
+  timezone: 'UTC',
+  commands: ['cert mail.contoso.com', 'help'],
+  createdBy: 'U1',
+  now: T0,
+  ...over,
 });
 
 export function storeContract(open: () => Promise<ContractHandles>): void {
@@ -49,7 +56,8 @@ export function storeContract(open: () => Promise<ContractHandles>): void {
     if (outcome.outcome !== 'claimed') throw new Error(`expected a claim, got ${outcome.outcome}`);
     return outcome.run;
   }
-  const finish = (store: Store, id: number, owner: string, now: Date) => store.runs.finish(id, owner, { results: [], reply, status: 'ok', now });
+  const finish = (store: Store, id: number, owner: string, now: Date) =>
+    store.runs.finish(id, owner, { results: [], reply, status: 'ok', now });
 
   describe('digests', () => {
     it('creates with a readable id and reads it back from the other connection', async () => {
@@ -57,16 +65,30 @@ export function storeContract(open: () => Promise<ContractHandles>): void {
       if (!('created' in made)) throw new Error('not created');
       expect(made.created.id).toMatch(/^d[a-z2-9]{6}$/);
       expect(await h.b.digests.get(made.created.id)).toEqual(made.created);
-      expect(made.created).toMatchObject({ platform: 'slack', channelId: 'C0MAIL', teamId: 'T1', commands: ['cert mail.contoso.com', 'help'], paused: false });
+      expect(made.created).toMatchObject({
+        platform: 'slack',
+        channelId: 'C0MAIL',
+        teamId: 'T1',
+        commands: ['cert mail.contoso.com', 'help'],
+        paused: false,
+      });
       expect(made.created.activeSince.toISOString()).toBe(T0.toISOString());
       expect(await h.b.digests.get('dnothere')).toBeUndefined();
     });
 
     it('enforces the per-channel limit even when both connections add at once', async () => {
-      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? h.a : h.b).digests.create(digestInput(), { maxPerChannel: 3 })));
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 === 0 ? h.a : h.b).digests.create(digestInput(), { maxPerChannel: 3 }),
+        ),
+      );
       expect(outcomes.filter((o) => 'created' in o).length).toBe(3);
-      expect(outcomes.filter((o) => 'limitReached' in o).every((o) => 'limitReached' in o && o.limitReached === 3)).toBe(true);
-      expect('created' in (await h.a.digests.create(digestInput({ channelId: 'C0OTHER' }), { maxPerChannel: 3 }))).toBe(true);
+      expect(
+        outcomes.filter((o) => 'limitReached' in o).every((o) => 'limitReached' in o && o.limitReached === 3),
+      ).toBe(true);
+      expect('created' in (await h.a.digests.create(digestInput({ channelId: 'C0OTHER' }), { maxPerChannel: 3 }))).toBe(
+        true,
+      );
       expect((await h.b.digests.list({ platform: 'slack', channelId: 'C0MAIL' })).length).toBe(3);
       expect((await h.b.digests.list()).length).toBe(5);
     });
@@ -79,9 +101,16 @@ export function storeContract(open: () => Promise<ContractHandles>): void {
       expect(resumed?.paused).toBe(false);
       expect(resumed?.activeSince.toISOString()).toBe(later.toISOString());
       // Resuming a digest that is not paused changes nothing.
-      expect((await h.a.digests.setPaused(digestId, false, at(99 * 60)))?.activeSince.toISOString()).toBe(later.toISOString());
+      expect((await h.a.digests.setPaused(digestId, false, at(99 * 60)))?.activeSince.toISOString()).toBe(
+        later.toISOString(),
+      );
       const run = await claimed(h.a, 's1', 'A');
-      await h.a.runs.finish(run.id, 'A', { results: [{ position: 0, command: 'help', reply }], reply, status: 'ok', now: at(1) });
+      await h.a.runs.finish(run.id, 'A', {
+        results: [{ position: 0, command: 'help', reply }],
+        reply,
+        status: 'ok',
+        now: at(1),
+      });
       expect(await h.b.digests.remove(digestId)).toBe(true);
       expect(await h.a.digests.get(digestId)).toBeUndefined();
       expect(await h.count('digest_runs')).toBe(0);
@@ -105,21 +134,32 @@ export function storeContract(open: () => Promise<ContractHandles>): void {
 
     it('property: whatever the interleaving of claims, each slot has exactly one winner', async () => {
       let round = 0;
-      await fc.assert(fc.asyncProperty(
-        fc.array(fc.record({ slot: fc.integer({ min: 0, max: 5 }), who: fc.boolean() }), { minLength: 1, maxLength: 20 }),
-        async (attempts) => {
-          round += 1;
-          const outcomes = await Promise.all(attempts.map(({ slot, who }) => claim(who ? h.a : h.b, `p${round}-${slot}`, who ? 'A' : 'B', at(round * 10 + slot))
-            .then(async (o) => {
-              if (o.outcome === 'claimed') await finish(who ? h.a : h.b, o.run.id, who ? 'A' : 'B', at(slot));
-              return { slot, outcome: o.outcome };
-            })));
-          for (const slot of new Set(attempts.map((x) => x.slot))) {
-            const winners = outcomes.filter((o) => o.slot === slot && (o.outcome === 'claimed' || o.outcome === 'skipped'));
-            expect(winners.length).toBe(1);
-          }
-        },
-      ), { numRuns: 15 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ slot: fc.integer({ min: 0, max: 5 }), who: fc.boolean() }), {
+            minLength: 1,
+            maxLength: 20,
+          }),
+          async (attempts) => {
+            round += 1;
+            const outcomes = await Promise.all(
+              attempts.map(({ slot, who }) =>
+                claim(who ? h.a : h.b, `p${round}-${slot}`, who ? 'A' : 'B', at(round * 10 + slot)).then(async (o) => {
+                  if (o.outcome === 'claimed') await finish(who ? h.a : h.b, o.run.id, who ? 'A' : 'B', at(slot));
+                  return { slot, outcome: o.outcome };
+                }),
+              ),
+            );
+            for (const slot of new Set(attempts.map((x) => x.slot))) {
+              const winners = outcomes.filter(
+                (o) => o.slot === slot && (o.outcome === 'claimed' || o.outcome === 'skipped'),
+              );
+              expect(winners.length).toBe(1);
+            }
+          },
+        ),
+        { numRuns: 15 },
+      );
     });
 
     it('records a slot that comes due while the previous run is going as skipped', async () => {
@@ -161,11 +201,27 @@ export function storeContract(open: () => Promise<ContractHandles>): void {
     });
 
     it('gives each stale run to exactly one of several takers at once', async () => {
-      const made = await Promise.all(['C2', 'C3', 'C4', 'C5'].map((c) => h.a.digests.create(digestInput({ channelId: c }), { maxPerChannel: 20 })));
+      const made = await Promise.all(
+        ['C2', 'C3', 'C4', 'C5'].map((c) => h.a.digests.create(digestInput({ channelId: c }), { maxPerChannel: 20 })),
+      );
       const ids = [digestId, ...made.map((m) => ('created' in m ? m.created.id : ''))];
-      for (const id of ids) await h.a.runs.claim({ digestId: id, slot: 's', slotAt: T0, kind: 'scheduled', owner: 'dead', now: T0, posts: true });
-      const takers = await Promise.all(['X', 'Y', 'Z', 'W'].map((who, i) => (i % 2 === 0 ? h.a : h.b).runs.takeOverStale(who, at(10), at(5))));
-      const taken = takers.flat().map((r) => r.digestId).sort();
+      for (const id of ids)
+        await h.a.runs.claim({
+          digestId: id,
+          slot: 's',
+          slotAt: T0,
+          kind: 'scheduled',
+          owner: 'dead',
+          now: T0,
+          posts: true,
+        });
+      const takers = await Promise.all(
+        ['X', 'Y', 'Z', 'W'].map((who, i) => (i % 2 === 0 ? h.a : h.b).runs.takeOverStale(who, at(10), at(5))),
+      );
+      const taken = takers
+        .flat()
+        .map((r) => r.digestId)
+        .sort();
       expect(taken).toEqual([...ids].sort());
     });
 
@@ -196,7 +252,12 @@ export function storeContract(open: () => Promise<ContractHandles>): void {
       expect(await h.a.runs.beginPost(run.id, 'A', at(2))).toBe(true);
       await h.a.runs.endPost(run.id, 'A', { state: 'posted', messageId: '1700000000.000100', now: at(2) });
       const done = await h.b.runs.get(run.id);
-      expect(done).toMatchObject({ postState: 'posted', postAttempts: 2, messageId: '1700000000.000100', postError: undefined });
+      expect(done).toMatchObject({
+        postState: 'posted',
+        postAttempts: 2,
+        messageId: '1700000000.000100',
+        postError: undefined,
+      });
       expect(done?.postedAt?.toISOString()).toBe(at(2).toISOString());
       expect(await h.a.runs.beginPost(run.id, 'A', at(3))).toBe(false);
     });
@@ -216,19 +277,42 @@ export function storeContract(open: () => Promise<ContractHandles>): void {
       expect(manual.run.postState).toBe('none');
       await finish(h.a, manual.run.id, 'A', at(31));
       const r2 = await claimed(h.b, 's2', 'B', at(60));
-      expect((await h.b.runs.previousFinished(digestId, { atOrBefore: at(60), excludeRunId: r2.id, scope: 'scheduled' }))?.id).toBe(r1.id);
-      expect((await h.b.runs.previousFinished(digestId, { atOrBefore: at(60), excludeRunId: r2.id, scope: 'any' }))?.id).toBe(manual.run.id);
-      expect(await h.b.runs.previousFinished(digestId, { atOrBefore: at(-1), excludeRunId: r2.id, scope: 'any' })).toBeUndefined();
+      expect(
+        (await h.b.runs.previousFinished(digestId, { atOrBefore: at(60), excludeRunId: r2.id, scope: 'scheduled' }))
+          ?.id,
+      ).toBe(r1.id);
+      expect(
+        (await h.b.runs.previousFinished(digestId, { atOrBefore: at(60), excludeRunId: r2.id, scope: 'any' }))?.id,
+      ).toBe(manual.run.id);
+      expect(
+        await h.b.runs.previousFinished(digestId, { atOrBefore: at(-1), excludeRunId: r2.id, scope: 'any' }),
+      ).toBeUndefined();
       expect((await h.a.runs.lastSlots()).get(digestId)?.toISOString()).toBe(at(60).toISOString());
     });
 
     it('stores results with the digest reply in order, and prunes old runs but never a running one', async () => {
-      const detailed = makeReply({ command: 'cert', title: 'x — ok', findings: [{ id: 'cert.ok', severity: 'ok', message: 'fine' }], data: { host: 'x', n: 1 } });
+      const detailed = makeReply({
+        command: 'cert',
+        title: 'x — ok',
+        findings: [{ id: 'cert.ok', severity: 'ok', message: 'fine' }],
+        data: { host: 'x', n: 1 },
+      });
       for (let i = 0; i < 6; i += 1) {
         const run = await claimed(h.a, `s${i}`, 'A', at(i * 10));
-        await h.a.runs.finish(run.id, 'A', { results: [{ position: 1, command: 'help', reply }, { position: 0, command: 'cert x', reply: detailed }], reply, status: 'ok', now: at(i * 10 + 1) });
+        await h.a.runs.finish(run.id, 'A', {
+          results: [
+            { position: 1, command: 'help', reply },
+            { position: 0, command: 'cert x', reply: detailed },
+          ],
+          reply,
+          status: 'ok',
+          now: at(i * 10 + 1),
+        });
         if (i === 0) {
-          expect((await h.b.runs.results(run.id)).map((r) => [r.position, r.command])).toEqual([[0, 'cert x'], [1, 'help']]);
+          expect((await h.b.runs.results(run.id)).map((r) => [r.position, r.command])).toEqual([
+            [0, 'cert x'],
+            [1, 'help'],
+          ]);
           expect((await h.b.runs.results(run.id))[0]?.reply).toEqual(detailed);
           expect((await h.b.runs.get(run.id))?.reply).toEqual(reply);
         }
@@ -245,9 +329,21 @@ export function storeContract(open: () => Promise<ContractHandles>): void {
   describe('conversation references', () => {
     it('saves, replaces and loads a Teams reference as JSON, across connections', async () => {
       expect(await h.a.conversations.load('teams', '19:abc@thread.tacv2')).toBeUndefined();
-      await h.a.conversations.save('teams', '19:abc@thread.tacv2', { serviceUrl: 'https://smba.example/', conversation: { id: '19:abc' }, n: 1 });
-      await h.b.conversations.save('teams', '19:abc@thread.tacv2', { serviceUrl: 'https://smba.example/', conversation: { id: '19:abc' }, n: 2 });
-      expect(await h.a.conversations.load('teams', '19:abc@thread.tacv2')).toEqual({ serviceUrl: 'https://smba.example/', conversation: { id: '19:abc' }, n: 2 });
+      await h.a.conversations.save('teams', '19:abc@thread.tacv2', {
+        serviceUrl: 'https://smba.example/',
+        conversation: { id: '19:abc' },
+        n: 1,
+      });
+      await h.b.conversations.save('teams', '19:abc@thread.tacv2', {
+        serviceUrl: 'https://smba.example/',
+        conversation: { id: '19:abc' },
+        n: 2,
+      });
+      expect(await h.a.conversations.load('teams', '19:abc@thread.tacv2')).toEqual({
+        serviceUrl: 'https://smba.example/',
+        conversation: { id: '19:abc' },
+        n: 2,
+      });
       expect(await h.a.conversations.load('slack', '19:abc@thread.tacv2')).toBeUndefined();
       await expect(h.a.conversations.save('teams', 'x', undefined)).rejects.toThrow(/JSON/);
     });
@@ -256,8 +352,15 @@ export function storeContract(open: () => Promise<ContractHandles>): void {
   describe('audit', () => {
     it('appends, queries newest first by user (any case) and time, and prunes', async () => {
       const row = (i: number, userId: string) => ({
-        at: at(i).toISOString(), platform: 'slack' as const, userId, channelId: 'C1', command: 'cert', status: 'ok' as const,
-        durationMs: 12.4, correlationId: `c${i}`, ...(i % 2 === 0 ? { target: 'mail.contoso.com:443', teamId: 'T1' } : { outcome: 'rate.limited' }),
+        at: at(i).toISOString(),
+        platform: 'slack' as const,
+        userId,
+        channelId: 'C1',
+        command: 'cert',
+        status: 'ok' as const,
+        durationMs: 12.4,
+        correlationId: `c${i}`,
+        ...(i % 2 === 0 ? { target: 'mail.contoso.com:443', teamId: 'T1' } : { outcome: 'rate.limited' }),
       });
       for (let i = 0; i < 5; i += 1) await h.audit.append(row(i, i < 3 ? 'U0ALICE' : 'U0BOB'));
       const all = await h.audit.query({});

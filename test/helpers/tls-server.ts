@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { createSecureContext, createServer as createTlsServer, TLSSocket, type SecureContext, type TlsOptions } from 'node:tls';
+import {
+  createSecureContext,
+  createServer as createTlsServer,
+  TLSSocket,
+  type SecureContext,
+  type TlsOptions,
+} from 'node:tls';
 
 /**
  * Real servers on loopback for TLS tests: implicit TLS, STARTTLS for SMTP / IMAP / POP3, and the broken
@@ -39,7 +45,10 @@ function contextOptions(cert: ServedCertificate): TlsOptions {
   // Security level 0: the suites serve deliberately weak certificates (RSA-1024, SHA-1) that must still be sent.
   return {
     // Node takes TLS 1.3 suites (the TLS_… names) in the same `ciphers` string as the older ones.
-    key: cert.key, cert: cert.chain.join(''), ciphers: `${cert.ciphersuites ? `${cert.ciphersuites}:` : ''}DEFAULT:@SECLEVEL=0`, minVersion: 'TLSv1',
+    key: cert.key,
+    cert: cert.chain.join(''),
+    ciphers: `${cert.ciphersuites ? `${cert.ciphersuites}:` : ''}DEFAULT:@SECLEVEL=0`,
+    minVersion: 'TLSv1',
     ...(cert.maxVersion ? { maxVersion: cert.maxVersion } : {}),
   };
 }
@@ -67,10 +76,11 @@ async function listen(server: Server, sockets: Set<Socket>, options: ListenOptio
     port,
     target: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
     accepted: () => accepted,
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -107,7 +117,11 @@ export async function startSilentServer(options: ListenOptions = {}): Promise<Ru
 export async function startPlainHttpServer(options: ListenOptions = {}): Promise<RunningServer> {
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
-    socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nThis is plain HTTP.\r\n'));
+    socket.once('data', () =>
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nThis is plain HTTP.\r\n',
+      ),
+    );
   });
   track(server, sockets);
   return listen(server, sockets, options);
@@ -128,7 +142,12 @@ export interface StarttlsServerOptions extends ListenOptions {
 interface Dialect {
   greeting: (name: string) => string;
   /** Answers one command line; `upgrade` means: send the reply, then start TLS. */
-  answer: (line: string, offerTls: boolean, secure: boolean, refuse: boolean) => { reply: string; upgrade?: boolean; close?: boolean };
+  answer: (
+    line: string,
+    offerTls: boolean,
+    secure: boolean,
+    refuse: boolean,
+  ) => { reply: string; upgrade?: boolean; close?: boolean };
 }
 
 const DIALECTS: Record<StarttlsProtocol, Dialect> = {
@@ -136,9 +155,15 @@ const DIALECTS: Record<StarttlsProtocol, Dialect> = {
     greeting: (name) => `220 ${name} ESMTP diagbot-test\r\n`,
     answer: (line, offerTls, secure, refuse) => {
       const verb = line.split(' ')[0]?.toUpperCase() ?? '';
-      if (verb === 'EHLO') return { reply: `250-${line.slice(5)} hello\r\n250-PIPELINING\r\n${offerTls && !secure ? '250-STARTTLS\r\n' : ''}250 8BITMIME\r\n` };
+      if (verb === 'EHLO')
+        return {
+          reply: `250-${line.slice(5)} hello\r\n250-PIPELINING\r\n${offerTls && !secure ? '250-STARTTLS\r\n' : ''}250 8BITMIME\r\n`,
+        };
       if (verb === 'HELO') return { reply: '250 hello\r\n' };
-      if (verb === 'STARTTLS' && offerTls && !secure) return refuse ? { reply: '454 4.7.0 TLS not available due to local problem\r\n' } : { reply: '220 2.0.0 Ready to start TLS\r\n', upgrade: true };
+      if (verb === 'STARTTLS' && offerTls && !secure)
+        return refuse
+          ? { reply: '454 4.7.0 TLS not available due to local problem\r\n' }
+          : { reply: '220 2.0.0 Ready to start TLS\r\n', upgrade: true };
       if (verb === 'NOOP') return { reply: '250 2.0.0 OK\r\n' };
       if (verb === 'QUIT') return { reply: '221 2.0.0 Bye\r\n', close: true };
       return { reply: '502 5.5.2 Error: command not recognized\r\n' };
@@ -149,8 +174,14 @@ const DIALECTS: Record<StarttlsProtocol, Dialect> = {
     answer: (line, offerTls, secure, refuse) => {
       const [tag = '*', command = ''] = line.split(' ');
       const verb = command.toUpperCase();
-      if (verb === 'CAPABILITY') return { reply: `* CAPABILITY IMAP4rev1${offerTls && !secure ? ' STARTTLS' : ''} ${secure ? 'AUTH=PLAIN' : 'LOGINDISABLED'}\r\n${tag} OK CAPABILITY completed\r\n` };
-      if (verb === 'STARTTLS' && offerTls && !secure) return refuse ? { reply: `${tag} NO TLS is not available\r\n` } : { reply: `${tag} OK Begin TLS negotiation now\r\n`, upgrade: true };
+      if (verb === 'CAPABILITY')
+        return {
+          reply: `* CAPABILITY IMAP4rev1${offerTls && !secure ? ' STARTTLS' : ''} ${secure ? 'AUTH=PLAIN' : 'LOGINDISABLED'}\r\n${tag} OK CAPABILITY completed\r\n`,
+        };
+      if (verb === 'STARTTLS' && offerTls && !secure)
+        return refuse
+          ? { reply: `${tag} NO TLS is not available\r\n` }
+          : { reply: `${tag} OK Begin TLS negotiation now\r\n`, upgrade: true };
       if (verb === 'LOGOUT') return { reply: `* BYE logging out\r\n${tag} OK LOGOUT completed\r\n`, close: true };
       if (verb === 'NOOP') return { reply: `${tag} OK NOOP completed\r\n` };
       return { reply: `${tag} BAD unknown command\r\n` };
@@ -160,8 +191,12 @@ const DIALECTS: Record<StarttlsProtocol, Dialect> = {
     greeting: (name) => `+OK ${name} POP3 diagbot-test ready\r\n`,
     answer: (line, offerTls, secure, refuse) => {
       const verb = line.split(' ')[0]?.toUpperCase() ?? '';
-      if (verb === 'CAPA') return { reply: `+OK Capability list follows\r\nUSER\r\nTOP\r\n${offerTls && !secure ? 'STLS\r\n' : ''}.\r\n` };
-      if (verb === 'STLS' && offerTls && !secure) return refuse ? { reply: '-ERR TLS not available\r\n' } : { reply: '+OK Begin TLS negotiation\r\n', upgrade: true };
+      if (verb === 'CAPA')
+        return { reply: `+OK Capability list follows\r\nUSER\r\nTOP\r\n${offerTls && !secure ? 'STLS\r\n' : ''}.\r\n` };
+      if (verb === 'STLS' && offerTls && !secure)
+        return refuse
+          ? { reply: '-ERR TLS not available\r\n' }
+          : { reply: '+OK Begin TLS negotiation\r\n', upgrade: true };
       if (verb === 'QUIT') return { reply: '+OK bye\r\n', close: true };
       if (verb === 'NOOP') return { reply: '+OK\r\n' };
       return { reply: '-ERR unknown command\r\n' };
@@ -231,7 +266,9 @@ export interface OpensslVerdict {
 
 /** Why `openssl` cannot be run, or undefined when it can. */
 export function opensslUnavailableReason(): string | undefined {
-  return existsSync('/usr/bin/openssl') || existsSync('/usr/local/bin/openssl') ? undefined : 'the openssl binary is not installed (apt-get install openssl)';
+  return existsSync('/usr/bin/openssl') || existsSync('/usr/local/bin/openssl')
+    ? undefined
+    : 'the openssl binary is not installed (apt-get install openssl)';
 }
 
 /**
@@ -239,12 +276,25 @@ export function opensslUnavailableReason(): string | undefined {
  * only extra CA, `-verify_hostname` (or `-verify_ip` for an address) and `-auth_level 2` (RSA ≥ 2048,
  * no SHA-1/MD5 signatures) so the result does not depend on the distribution's openssl.cnf.
  */
-export function opensslVerify(options: { port: number; host?: string; name: string; caFile: string; starttls?: 'smtp' | 'imap' | 'pop3'; timeoutMs?: number }): Promise<OpensslVerdict> {
+export function opensslVerify(options: {
+  port: number;
+  host?: string;
+  name: string;
+  caFile: string;
+  starttls?: 'smtp' | 'imap' | 'pop3';
+  timeoutMs?: number;
+}): Promise<OpensslVerdict> {
   const host = options.host ?? '127.0.0.1';
   const isIp = /^[\d.]+$/.test(options.name) || options.name.includes(':');
   const args = [
-    's_client', '-connect', host.includes(':') ? `[${host}]:${options.port}` : `${host}:${options.port}`,
-    '-CAfile', options.caFile, '-verify_return_error', '-auth_level', '2',
+    's_client',
+    '-connect',
+    host.includes(':') ? `[${host}]:${options.port}` : `${host}:${options.port}`,
+    '-CAfile',
+    options.caFile,
+    '-verify_return_error',
+    '-auth_level',
+    '2',
     ...(isIp ? ['-verify_ip', options.name] : ['-servername', options.name, '-verify_hostname', options.name]),
     ...(options.starttls ? ['-starttls', options.starttls] : []),
   ];

@@ -51,7 +51,9 @@ function importsOf(file: string): string[] {
 /** The repo-relative file an import points to (`src/core/reply`, `adapters/slack/render`, …) or the package name. */
 function target(file: string, spec: string): string {
   if (!spec.startsWith('.')) return spec;
-  return relative(root, join(root, file, '..', spec)).split(sep).join('/');
+  return relative(root, join(root, file, '..', spec))
+    .split(sep)
+    .join('/');
 }
 
 /** `src/<room>`, `adapters/<platform>`, `commands`, or the file itself for src/main.ts. */
@@ -64,7 +66,9 @@ function roomOf(path: string): string {
 
 const ours = (to: string): boolean => to.startsWith('src/') || to.startsWith('commands') || to.startsWith('adapters/');
 const all = [...sources('src'), ...sources('commands'), ...sources('adapters')];
-const edges = all.flatMap((file) => importsOf(file).map((spec) => ({ file, to: target(file, spec), from: roomOf(file) })));
+const edges = all.flatMap((file) =>
+  importsOf(file).map((spec) => ({ file, to: target(file, spec), from: roomOf(file) })),
+);
 const violations = (predicate: (edge: { file: string; to: string; from: string }) => string | undefined): string[] =>
   edges.map(predicate).filter((v): v is string => v !== undefined);
 
@@ -77,40 +81,51 @@ describe('architecture boundaries', () => {
   });
 
   it('lets each room import only what the table allows', () => {
-    expect(violations(({ file, to, from }) => {
-      if (ROOT.has(from) || from.startsWith('adapters/') || !ours(to)) return undefined;
-      const room = roomOf(to);
-      const allowed = MAY_IMPORT[from] ?? [];
-      if (room === from || allowed.includes('*') && !to.startsWith('adapters/') || allowed.includes(room)) return undefined;
-      return `${file} imports ${to}`;
-    })).toEqual([]);
+    expect(
+      violations(({ file, to, from }) => {
+        if (ROOT.has(from) || from.startsWith('adapters/') || !ours(to)) return undefined;
+        const room = roomOf(to);
+        const allowed = MAY_IMPORT[from] ?? [];
+        if (room === from || (allowed.includes('*') && !to.startsWith('adapters/')) || allowed.includes(room))
+          return undefined;
+        return `${file} imports ${to}`;
+      }),
+    ).toEqual([]);
   });
 
   it('keeps engines apart: none imports another (shared protocol code lives in src/net)', () => {
-    expect(violations(({ file, to, from }) => {
-      const engine = ENGINES.some((e) => from === `src/${e}`);
-      const other = ENGINES.some((e) => roomOf(to) === `src/${e}`);
-      return engine && other && roomOf(to) !== from ? `${file} imports ${to}` : undefined;
-    })).toEqual([]);
+    expect(
+      violations(({ file, to, from }) => {
+        const engine = ENGINES.some((e) => from === `src/${e}`);
+        const other = ENGINES.some((e) => roomOf(to) === `src/${e}`);
+        return engine && other && roomOf(to) !== from ? `${file} imports ${to}` : undefined;
+      }),
+    ).toEqual([]);
   });
 
   it('keeps platform SDKs and adapters out of src/ and commands/', () => {
-    expect(violations(({ file, to, from }) => {
-      if (ROOT.has(from) || from.startsWith('adapters/')) return undefined;
-      return /^@slack\//.test(to) || /^botbuilder/.test(to) || to.startsWith('adapters/') ? `${file} imports ${to}` : undefined;
-    })).toEqual([]);
+    expect(
+      violations(({ file, to, from }) => {
+        if (ROOT.has(from) || from.startsWith('adapters/')) return undefined;
+        return /^@slack\//.test(to) || /^botbuilder/.test(to) || to.startsWith('adapters/')
+          ? `${file} imports ${to}`
+          : undefined;
+      }),
+    ).toEqual([]);
   });
 
   it('lets an adapter import only the core (the HTTP host port included) and its own SDK', () => {
-    expect(violations(({ file, to, from }) => {
-      if (!from.startsWith('adapters/')) return undefined;
-      const platform = from.slice('adapters/'.length);
-      if (to.startsWith(`${from}/`) || to.startsWith('src/core/')) return undefined;
-      if (ours(to)) return `${file} imports ${to}`;
-      if (/^@slack\//.test(to) && platform !== 'slack') return `${file} imports ${to}`;
-      if (/^botbuilder/.test(to) && platform !== 'teams') return `${file} imports ${to}`;
-      return undefined;
-    })).toEqual([]);
+    expect(
+      violations(({ file, to, from }) => {
+        if (!from.startsWith('adapters/')) return undefined;
+        const platform = from.slice('adapters/'.length);
+        if (to.startsWith(`${from}/`) || to.startsWith('src/core/')) return undefined;
+        if (ours(to)) return `${file} imports ${to}`;
+        if (/^@slack\//.test(to) && platform !== 'slack') return `${file} imports ${to}`;
+        if (/^botbuilder/.test(to) && platform !== 'teams') return `${file} imports ${to}`;
+        return undefined;
+      }),
+    ).toEqual([]);
   });
 
   it('reads process.env only in the config module', () => {

@@ -10,16 +10,19 @@ import type { Found } from './types';
 export const AADSTS_MEANINGS: Record<number, string> = {
   16000: 'the user is signed in with more than one account, or must pick an account (interaction required)',
   50011: 'the reply (redirect) URI in the request does not match any reply URI registered for the application',
-  50020: "the user's account is from an identity provider that does not exist in this tenant (a guest not invited, or the wrong tenant endpoint)",
+  50020:
+    "the user's account is from an identity provider that does not exist in this tenant (a guest not invited, or the wrong tenant endpoint)",
   50034: 'the user account does not exist in the directory (wrong user name or tenant)',
   50053: 'the account is locked (too many failed sign-ins, or Smart Lockout saw a malicious IP)',
   50055: 'the password has expired',
-  50056: 'no password exists for the user in the directory (e.g. a federated or never-synced account) or the password is null',
+  50056:
+    'no password exists for the user in the directory (e.g. a federated or never-synced account) or the password is null',
   50057: 'the user account is disabled',
   50058: 'a silent sign-in was requested but no user is signed in',
   50072: 'the user must enrol for multi-factor authentication (proof-up)',
   50074: 'strong authentication (MFA) is required',
-  50076: 'multi-factor authentication is required (a Conditional Access policy, security defaults or a location change); a non-interactive client cannot answer it',
+  50076:
+    'multi-factor authentication is required (a Conditional Access policy, security defaults or a location change); a non-interactive client cannot answer it',
   50079: 'the user must register for multi-factor authentication',
   50097: 'device authentication is required (the device is not registered or not compliant)',
   50105: 'the user is not assigned to a role for the application (assignment required)',
@@ -49,13 +52,15 @@ export const AADSTS_MEANINGS: Record<number, string> = {
   90072: 'the account from another tenant has not been added as a guest to this tenant',
   90094: 'an administrator must consent (admin consent required)',
   90095: 'an administrator must consent: user consent is not allowed for this application',
-  500011: 'the resource principal (the API) was not found in the tenant: the resource application is not installed or the URI is wrong',
+  500011:
+    'the resource principal (the API) was not found in the tenant: the resource application is not installed or the URI is wrong',
   700016: 'the application (client id) was not found in the tenant: wrong app id, wrong tenant or not yet consented',
   700024: 'the client assertion is not within its valid time range (clock or token lifetime)',
   700027: 'the client assertion signature is invalid: the certificate is not registered for the application',
   700082: 'the refresh token expired because it was not used for too long',
   7000112: 'the application is disabled',
-  7000215: 'invalid client secret: the value sent is not a secret of this application (often the secret id instead of its value)',
+  7000215:
+    'invalid client secret: the value sent is not a secret of this application (often the secret id instead of its value)',
   7000222: 'the client secret has expired',
 };
 
@@ -75,7 +80,9 @@ export function findAadstsCodes(text: string, lower: string): Found[] {
       raw: m[0],
       value: String(num),
       name: `AADSTS${num}`,
-      meaning: meaning ? `Entra ID sign-in error: ${meaning}.` : 'An Entra ID (Azure AD) sign-in error; look the number up in Microsoft\'s AADSTS table.',
+      meaning: meaning
+        ? `Entra ID sign-in error: ${meaning}.`
+        : "An Entra ID (Azure AD) sign-in error; look the number up in Microsoft's AADSTS table.",
       keys: [`aadsts:${num}`],
       index: m.index,
       end: m.index + m[0].length,

@@ -61,14 +61,18 @@ const MEANINGS: Record<number, string> = {
 };
 
 const PAREN = /\((\d{3})\) ([A-Z][A-Za-z -]{1,40})/g;
-const CONTEXT = /\b(?:https?[/\d.]{0,4}|http error|error status|status code of|status ?code|http status)[ :=(]{1,3}([1-5]\d\d)(\.\d{1,3}|)\b/gi;
+const CONTEXT =
+  /\b(?:https?[/\d.]{0,4}|http error|error status|status code of|status ?code|http status)[ :=(]{1,3}([1-5]\d\d)(\.\d{1,3}|)\b/gi;
 
 /** Every regex here, for the static backtracking check in the tests. */
 export const HTTP_PATTERNS: readonly RegExp[] = [PAREN, CONTEXT];
 
 function looksLikeReason(words: string, reason: string): boolean {
   const first = (s: string): string => s.toLowerCase().slice(0, 4);
-  return first(words) === first(reason) || /unavailable|error|denied|forbidden|unauthori|not found|gateway|timeout|required/i.test(words);
+  return (
+    first(words) === first(reason) ||
+    /unavailable|error|denied|forbidden|unauthori|not found|gateway|timeout|required/i.test(words)
+  );
 }
 
 function httpCode(code: number, sub: string | undefined, raw: string, index: number, end: number): Found {

@@ -103,7 +103,8 @@ const JAVA = /\bLDAP: error code (\d{1,3})\b/gi;
 const LDP = /\bError <(\d{1,3})>:/g;
 const OPENLDAP = /\bldap_[a-z_]{2,30}[(A-Z)]{0,14}: [^\n()]{1,80} \((-?\d{1,3})\)/g;
 const GENERIC = /\b(?:result ?code|ldap error|ldap result code|ldap error code)[\s:=#]{1,3}(-?\d{1,3})\b/gi;
-const CLASS = /\b(OperationsError|ProtocolError|TimeLimitExceeded|SizeLimitExceeded|AuthMethodNotSupported|StrongAuthRequired|Referral|AdminLimitExceeded|ConfidentialityRequired|NoSuchAttribute|UndefinedType|ConstraintViolation|InvalidSyntax|NoSuchObject|InvalidDNSyntax|InappropriateAuth|InvalidCredentials|InsufficientAccess|Busy|Unavailable|UnwillingToPerform|NamingViolation|ObjectClassViolation|NotAllowedOnNonLeaf|AlreadyExists)Error\b/g;
+const CLASS =
+  /\b(OperationsError|ProtocolError|TimeLimitExceeded|SizeLimitExceeded|AuthMethodNotSupported|StrongAuthRequired|Referral|AdminLimitExceeded|ConfidentialityRequired|NoSuchAttribute|UndefinedType|ConstraintViolation|InvalidSyntax|NoSuchObject|InvalidDNSyntax|InappropriateAuth|InvalidCredentials|InsufficientAccess|Busy|Unavailable|UnwillingToPerform|NamingViolation|ObjectClassViolation|NotAllowedOnNonLeaf|AlreadyExists)Error\b/g;
 const AD_DATA = /\bdata ([0-9a-f]{1,4})\b/gi;
 const AD_PREFIX = /\b([0-9A-F]{8}): (?:LdapErr|RefErr|NameErr|SecErr|SvcErr|AtrErr|UpdErr|SysErr)\b/g;
 const AD_CONTEXT = /ldaperr|acceptsecuritycontext|dsid-/i;
@@ -112,7 +113,18 @@ const CLASS_GATE = /[a-z]Error\b/;
 const LDAP_GATE = /ldap|err:|error <|result ?code|error\b/;
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const LDAP_PATTERNS: readonly RegExp[] = [JAVA, LDP, OPENLDAP, GENERIC, CLASS, AD_DATA, AD_PREFIX, AD_CONTEXT, LDAP_GATE, CLASS_GATE];
+export const LDAP_PATTERNS: readonly RegExp[] = [
+  JAVA,
+  LDP,
+  OPENLDAP,
+  GENERIC,
+  CLASS,
+  AD_DATA,
+  AD_PREFIX,
+  AD_CONTEXT,
+  LDAP_GATE,
+  CLASS_GATE,
+];
 
 function ldapCode(code: number, raw: string, index: number, end: number): Found {
   const rfc = LDAP_RESULTS[code];
@@ -144,7 +156,8 @@ export function findLdapCodes(text: string, lower: string = text.toLowerCase()):
   if (lower.includes('ldap: error code')) for (const m of matches(text, JAVA)) add(m, Number(m[1]));
   if (text.includes('Error <')) for (const m of matches(text, LDP)) add(m, Number(m[1]));
   if (lower.includes('ldap_')) for (const m of matches(text, OPENLDAP)) add(m, Number(m[1]));
-  if (lower.includes('code') || lower.includes('ldap error')) for (const m of matches(text, GENERIC)) add(m, Number(m[1]));
+  if (lower.includes('code') || lower.includes('ldap error'))
+    for (const m of matches(text, GENERIC)) add(m, Number(m[1]));
   for (const m of CLASS_GATE.test(text) ? matches(text, CLASS) : []) {
     const code = ERROR_CLASSES[m[1] as string];
     if (code !== undefined) out.push(ldapCode(code, m[0], m.index, m.index + m[0].length));

@@ -91,54 +91,93 @@ const DETAILS: Record<string, string> = {
  */
 const SPECIFIC: Record<string, string> = {
   '4.4.7': 'the message expired in the queue: the receiving side did not accept it before the retry time ran out',
-  '4.4.316': 'Exchange Online could not connect to the destination (connection refused or timed out), typically an on-premises server behind an outbound connector',
-  '4.7.26': 'the message failed authentication (Gmail: unauthenticated sender without SPF/DKIM; Exchange Online: a message over IPv6 that passed neither SPF nor DKIM)',
+  '4.4.316':
+    'Exchange Online could not connect to the destination (connection refused or timed out), typically an on-premises server behind an outbound connector',
+  '4.7.26':
+    'the message failed authentication (Gmail: unauthenticated sender without SPF/DKIM; Exchange Online: a message over IPv6 that passed neither SPF nor DKIM)',
   '5.1.1': 'the recipient address does not exist on the receiving system',
-  '5.1.8': 'Exchange Online blocked the sender for sending spam (a restricted, probably compromised account): "Access denied, bad outbound sender"',
+  '5.1.8':
+    'Exchange Online blocked the sender for sending spam (a restricted, probably compromised account): "Access denied, bad outbound sender"',
   '5.1.10': 'Exchange Online: the recipient was not found by SMTP address lookup (no such address in the tenant)',
   '5.1.90': 'Exchange Online: the sender reached the daily recipient rate limit',
   '5.2.2': 'the mailbox is full, or (Exchange Online) the sender exceeded the submission quota',
   '5.2.121': "Exchange Online: the recipient's per-hour receive limit for this sender was exceeded",
   '5.2.122': "Exchange Online: the recipient's per-hour receive limit was exceeded",
   '5.3.4': 'the message (or a header) exceeds the size limit of the receiving system or connector',
-  '5.4.1': 'Exchange Online: the recipient address was rejected (Access denied) — the domain is accepted but the address is not known (Directory-Based Edge Blocking), or the MX routes elsewhere',
+  '5.4.1':
+    'Exchange Online: the recipient address was rejected (Access denied) — the domain is accepted but the address is not known (Directory-Based Edge Blocking), or the MX routes elsewhere',
   '5.4.4': 'the destination could not be routed: the domain has no usable MX or A record',
-  '5.4.6': 'a routing loop was detected (forwarding or connector/accepted-domain configuration sends the message back and forth)',
+  '5.4.6':
+    'a routing loop was detected (forwarding or connector/accepted-domain configuration sends the message back and forth)',
   '5.4.14': 'the hop count was exceeded: probably a mail loop',
   '5.4.300': 'the message expired: delivery was retried until its expiry time without success',
-  '5.6.211': 'Exchange Online: invalid MIME content (a header line or text value too long, or malformed MIME from the sending application)',
-  '5.7.1': 'delivery not authorized: a policy refused the message (relay not allowed, sender not allowed, restricted recipient or a spam block)',
-  '5.7.12': 'the sender was not authenticated by the organization and the recipient accepts only authenticated (internal) senders',
-  '5.7.23': 'SPF validation failed: the sending IP is not authorized by the sender domain\'s SPF record',
+  '5.6.211':
+    'Exchange Online: invalid MIME content (a header line or text value too long, or malformed MIME from the sending application)',
+  '5.7.1':
+    'delivery not authorized: a policy refused the message (relay not allowed, sender not allowed, restricted recipient or a spam block)',
+  '5.7.12':
+    'the sender was not authenticated by the organization and the recipient accepts only authenticated (internal) senders',
+  '5.7.23': "SPF validation failed: the sending IP is not authorized by the sender domain's SPF record",
   '5.7.25': 'reverse DNS validation failed: the sending IP has no PTR record (or it does not match)',
-  '5.7.26': 'the message failed authentication (Gmail: unauthenticated sender without SPF/DKIM/DMARC alignment; Exchange Online: a message over IPv6 that passed neither SPF nor DKIM; RFC 7372: multiple authentication checks failed)',
-  '5.7.54': 'Exchange Online: unable to relay — the recipient domain is not an accepted domain and the connection was not authorized to relay',
-  '5.7.57': 'Exchange Online: the client was not authenticated to send mail (SMTP client submission without AUTH, or AUTH that failed)',
+  '5.7.26':
+    'the message failed authentication (Gmail: unauthenticated sender without SPF/DKIM/DMARC alignment; Exchange Online: a message over IPv6 that passed neither SPF nor DKIM; RFC 7372: multiple authentication checks failed)',
+  '5.7.54':
+    'Exchange Online: unable to relay — the recipient domain is not an accepted domain and the connection was not authorized to relay',
+  '5.7.57':
+    'Exchange Online: the client was not authenticated to send mail (SMTP client submission without AUTH, or AUTH that failed)',
   '5.7.60': 'Exchange Online: the authenticated account has no Send As permission for the From address',
-  '5.7.64': 'Exchange Online: TenantAttribution; Relay Access Denied — the connecting server could not be tied to a tenant through an inbound connector',
+  '5.7.64':
+    'Exchange Online: TenantAttribution; Relay Access Denied — the connecting server could not be tied to a tenant through an inbound connector',
   '5.7.124': 'the sender is not in the allowed-senders list of the group (delivery restrictions)',
   '5.7.133': 'the group accepts mail only from authenticated (internal) senders',
   '5.7.134': 'the mailbox accepts mail only from authenticated (internal) senders',
   '5.7.135': 'the public folder accepts mail only from authenticated (internal) senders',
   '5.7.136': 'the mail user accepts mail only from authenticated (internal) senders',
-  '5.7.139': 'Exchange Online: SMTP AUTH refused — basic authentication or SMTP client authentication is disabled (tenant or mailbox), or security defaults block it',
-  '5.7.501': 'Exchange Online: access denied, spam abatement in effect — the sending account or tenant is restricted for outbound spam',
-  '5.7.509': "Exchange Online: the sending domain does not pass DMARC verification and its policy is reject",
+  '5.7.139':
+    'Exchange Online: SMTP AUTH refused — basic authentication or SMTP client authentication is disabled (tenant or mailbox), or security defaults block it',
+  '5.7.501':
+    'Exchange Online: access denied, spam abatement in effect — the sending account or tenant is restricted for outbound spam',
+  '5.7.509': 'Exchange Online: the sending domain does not pass DMARC verification and its policy is reject',
   '5.7.510': 'Exchange Online: the recipient domain does not accept mail over IPv6 from unauthenticated senders',
   '5.7.511': 'Exchange Online: the sending IP is banned; request removal through the delist portal',
-  '5.7.512': 'Exchange Online: the message must be RFC 5322 section 3.6.2 compliant (a missing or malformed From header)',
+  '5.7.512':
+    'Exchange Online: the message must be RFC 5322 section 3.6.2 compliant (a missing or malformed From header)',
   '5.7.513': "Exchange Online: the recipient's organization blocks the sending IP with its own block list",
-  '5.7.515': 'Exchange Online (consumer domains): the sending domain does not meet the required authentication level (SPF, DKIM and DMARC for high-volume senders)',
+  '5.7.515':
+    'Exchange Online (consumer domains): the sending domain does not meet the required authentication level (SPF, DKIM and DMARC for high-volume senders)',
   '5.7.520': 'Exchange Online: external (automatic) forwarding is not allowed by the outbound spam policy',
-  '5.7.750': 'Exchange Online: the tenant is blocked from sending from domains it has not registered (unregistered domain)',
+  '5.7.750':
+    'Exchange Online: the tenant is blocked from sending from domains it has not registered (unregistered domain)',
 };
 
 /** Documented ranges: each maps a detail range in one class.subject to a meaning. */
 const SPECIFIC_RANGES: Array<{ family: string; lo: number; hi: number; meaning: string }> = [
-  { family: '4.7', lo: 500, hi: 699, meaning: 'Exchange Online / Outlook.com: access denied, please try again later — the sending IP is temporarily throttled (new or suspicious IP reputation)' },
-  { family: '5.7', lo: 501, hi: 520, meaning: 'Exchange Online: access denied by anti-spam (banned sender, spam abatement, DMARC or a block list)' },
-  { family: '5.7', lo: 606, hi: 649, meaning: 'Exchange Online: access denied, banned sending IP — request removal through the delist portal' },
-  { family: '5.7', lo: 700, hi: 749, meaning: 'Exchange Online: access denied, the tenant has exceeded a threshold — the tenant is blocked from sending (spam, or a new/trial tenant that needs verification)' },
+  {
+    family: '4.7',
+    lo: 500,
+    hi: 699,
+    meaning:
+      'Exchange Online / Outlook.com: access denied, please try again later — the sending IP is temporarily throttled (new or suspicious IP reputation)',
+  },
+  {
+    family: '5.7',
+    lo: 501,
+    hi: 520,
+    meaning: 'Exchange Online: access denied by anti-spam (banned sender, spam abatement, DMARC or a block list)',
+  },
+  {
+    family: '5.7',
+    lo: 606,
+    hi: 649,
+    meaning: 'Exchange Online: access denied, banned sending IP — request removal through the delist portal',
+  },
+  {
+    family: '5.7',
+    lo: 700,
+    hi: 749,
+    meaning:
+      'Exchange Online: access denied, the tenant has exceeded a threshold — the tenant is blocked from sending (spam, or a new/trial tenant that needs verification)',
+  },
 ];
 
 /** The documented meaning of a specific enhanced code, when there is one. */
@@ -185,13 +224,22 @@ const BASIC: Record<string, string> = {
 // A leading `(?:^|[^…])` stands in for a lookbehind, which the static regex checker cannot read.
 const ENHANCED = /(?:^|[^\w.@/:])(([245])\.(\d{1,3})\.(\d{1,3}))(?!\w|\.\d)/g;
 const BASIC_BEFORE_ENHANCED = /(?:^|[^\w.])([245][0-5]\d)[ -](?=[245]\.\d{1,3}\.\d)/g;
-const BASIC_CONTEXT = /\b(?:smtp;|smtp error:?|smtp response:?|responded with:?|replied:?|server returned:?|said:)[ '"[(]{0,3}([245][0-5]\d)\b/gi;
+const BASIC_CONTEXT =
+  /\b(?:smtp;|smtp error:?|smtp response:?|responded with:?|replied:?|server returned:?|said:)[ '"[(]{0,3}([245][0-5]\d)\b/gi;
 const ENHANCED_SHAPE = /[245]\.\d{1,3}\.\d/;
 const BASIC_CONTEXT_GATE = /smtp|respond|replied|returned|said:/i;
-const MAIL_CONTEXT = /\b(?:smtp|ndr|e-?mail|mail|recipient|sender|relay|rcpt|message|delivery|deliver|mailbox|postmaster|mx|queue|connector|spf|dmarc|dkim|resolver|routing|undeliverable)/i;
+const MAIL_CONTEXT =
+  /\b(?:smtp|ndr|e-?mail|mail|recipient|sender|relay|rcpt|message|delivery|deliver|mailbox|postmaster|mx|queue|connector|spf|dmarc|dkim|resolver|routing|undeliverable)/i;
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const SMTP_PATTERNS: readonly RegExp[] = [ENHANCED, BASIC_BEFORE_ENHANCED, BASIC_CONTEXT, MAIL_CONTEXT, ENHANCED_SHAPE, BASIC_CONTEXT_GATE];
+export const SMTP_PATTERNS: readonly RegExp[] = [
+  ENHANCED,
+  BASIC_BEFORE_ENHANCED,
+  BASIC_CONTEXT,
+  MAIL_CONTEXT,
+  ENHANCED_SHAPE,
+  BASIC_CONTEXT_GATE,
+];
 
 /** Plain words for an enhanced status code from its class, subject and detail. */
 export function describeEnhanced(cls: string, subject: string, detail: string): string {

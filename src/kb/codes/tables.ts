@@ -25,7 +25,8 @@ function parseTable(text: string, radix: 10 | 16): NameTable {
   };
 }
 
-let cache: { win32: NameTable; hresult: NameTable; ntstatus: NameTable; ldap: NameTable; facility: NameTable } | undefined;
+let cache:
+  { win32: NameTable; hresult: NameTable; ntstatus: NameTable; ldap: NameTable; facility: NameTable } | undefined;
 
 /** The generated Win32, HRESULT, NTSTATUS and LDAP name tables (parsed once, ~5,000 codes). */
 export function tables(): NonNullable<typeof cache> {

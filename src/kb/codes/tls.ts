@@ -19,25 +19,100 @@ interface VerifyCode {
 
 /** OpenSSL `X509_V_ERR_*` numbers (x509_vfy.h), in plain words. */
 export const VERIFY_CODES: Record<number, VerifyCode> = {
-  2: { name: 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT', meaning: 'the issuer certificate of a certificate in the chain could not be found', node: 'UNABLE_TO_GET_ISSUER_CERT' },
-  3: { name: 'X509_V_ERR_UNABLE_TO_GET_CRL', meaning: 'the certificate revocation list could not be found', node: 'UNABLE_TO_GET_CRL' },
-  4: { name: 'X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE', meaning: 'the certificate signature could not be decrypted' },
-  7: { name: 'X509_V_ERR_CERT_SIGNATURE_FAILURE', meaning: 'the certificate signature is invalid', node: 'CERT_SIGNATURE_FAILURE' },
-  9: { name: 'X509_V_ERR_CERT_NOT_YET_VALID', meaning: 'the certificate is not yet valid (its notBefore date is in the future, or the clock is wrong)', node: 'CERT_NOT_YET_VALID', phrases: ['certificate is not yet valid'] },
-  10: { name: 'X509_V_ERR_CERT_HAS_EXPIRED', meaning: 'the certificate has expired (or the clock is wrong)', node: 'CERT_HAS_EXPIRED', phrases: ['certificate has expired'] },
+  2: {
+    name: 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT',
+    meaning: 'the issuer certificate of a certificate in the chain could not be found',
+    node: 'UNABLE_TO_GET_ISSUER_CERT',
+  },
+  3: {
+    name: 'X509_V_ERR_UNABLE_TO_GET_CRL',
+    meaning: 'the certificate revocation list could not be found',
+    node: 'UNABLE_TO_GET_CRL',
+  },
+  4: {
+    name: 'X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+    meaning: 'the certificate signature could not be decrypted',
+  },
+  7: {
+    name: 'X509_V_ERR_CERT_SIGNATURE_FAILURE',
+    meaning: 'the certificate signature is invalid',
+    node: 'CERT_SIGNATURE_FAILURE',
+  },
+  9: {
+    name: 'X509_V_ERR_CERT_NOT_YET_VALID',
+    meaning: 'the certificate is not yet valid (its notBefore date is in the future, or the clock is wrong)',
+    node: 'CERT_NOT_YET_VALID',
+    phrases: ['certificate is not yet valid'],
+  },
+  10: {
+    name: 'X509_V_ERR_CERT_HAS_EXPIRED',
+    meaning: 'the certificate has expired (or the clock is wrong)',
+    node: 'CERT_HAS_EXPIRED',
+    phrases: ['certificate has expired'],
+  },
   13: { name: 'X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD', meaning: 'the certificate notBefore field is malformed' },
   14: { name: 'X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD', meaning: 'the certificate notAfter field is malformed' },
-  18: { name: 'X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT', meaning: 'the server presented a self-signed certificate that is not trusted', node: 'DEPTH_ZERO_SELF_SIGNED_CERT', phrases: ['self signed certificate', 'self-signed certificate'] },
-  19: { name: 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN', meaning: 'the chain ends in a self-signed root that is not in the trust store', node: 'SELF_SIGNED_CERT_IN_CHAIN', phrases: ['self signed certificate in certificate chain', 'self-signed certificate in certificate chain'] },
-  20: { name: 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', meaning: 'the issuer of a certificate is not in the local trust store (missing root or intermediate)', node: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', phrases: ['unable to get local issuer certificate'] },
-  21: { name: 'X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE', meaning: 'the server certificate could not be verified: usually the server does not send its intermediate certificate', node: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', phrases: ['unable to verify the first certificate'] },
-  22: { name: 'X509_V_ERR_CERT_CHAIN_TOO_LONG', meaning: 'the certificate chain is longer than allowed', node: 'CERT_CHAIN_TOO_LONG' },
-  23: { name: 'X509_V_ERR_CERT_REVOKED', meaning: 'the certificate has been revoked by its issuer', node: 'CERT_REVOKED', phrases: ['certificate revoked'] },
-  24: { name: 'X509_V_ERR_INVALID_CA', meaning: 'a CA certificate in the chain is not valid as a CA', node: 'INVALID_CA' },
-  26: { name: 'X509_V_ERR_INVALID_PURPOSE', meaning: 'the certificate may not be used for this purpose (key usage)', node: 'INVALID_PURPOSE' },
-  27: { name: 'X509_V_ERR_CERT_UNTRUSTED', meaning: 'the root certificate is not trusted for this purpose', node: 'CERT_UNTRUSTED' },
-  28: { name: 'X509_V_ERR_CERT_REJECTED', meaning: 'the root certificate is marked to reject this purpose', node: 'CERT_REJECTED' },
-  62: { name: 'X509_V_ERR_HOSTNAME_MISMATCH', meaning: 'the certificate does not name the host that was connected to', node: 'HOSTNAME_MISMATCH' },
+  18: {
+    name: 'X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT',
+    meaning: 'the server presented a self-signed certificate that is not trusted',
+    node: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    phrases: ['self signed certificate', 'self-signed certificate'],
+  },
+  19: {
+    name: 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN',
+    meaning: 'the chain ends in a self-signed root that is not in the trust store',
+    node: 'SELF_SIGNED_CERT_IN_CHAIN',
+    phrases: ['self signed certificate in certificate chain', 'self-signed certificate in certificate chain'],
+  },
+  20: {
+    name: 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    meaning: 'the issuer of a certificate is not in the local trust store (missing root or intermediate)',
+    node: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    phrases: ['unable to get local issuer certificate'],
+  },
+  21: {
+    name: 'X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    meaning:
+      'the server certificate could not be verified: usually the server does not send its intermediate certificate',
+    node: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    phrases: ['unable to verify the first certificate'],
+  },
+  22: {
+    name: 'X509_V_ERR_CERT_CHAIN_TOO_LONG',
+    meaning: 'the certificate chain is longer than allowed',
+    node: 'CERT_CHAIN_TOO_LONG',
+  },
+  23: {
+    name: 'X509_V_ERR_CERT_REVOKED',
+    meaning: 'the certificate has been revoked by its issuer',
+    node: 'CERT_REVOKED',
+    phrases: ['certificate revoked'],
+  },
+  24: {
+    name: 'X509_V_ERR_INVALID_CA',
+    meaning: 'a CA certificate in the chain is not valid as a CA',
+    node: 'INVALID_CA',
+  },
+  26: {
+    name: 'X509_V_ERR_INVALID_PURPOSE',
+    meaning: 'the certificate may not be used for this purpose (key usage)',
+    node: 'INVALID_PURPOSE',
+  },
+  27: {
+    name: 'X509_V_ERR_CERT_UNTRUSTED',
+    meaning: 'the root certificate is not trusted for this purpose',
+    node: 'CERT_UNTRUSTED',
+  },
+  28: {
+    name: 'X509_V_ERR_CERT_REJECTED',
+    meaning: 'the root certificate is marked to reject this purpose',
+    node: 'CERT_REJECTED',
+  },
+  62: {
+    name: 'X509_V_ERR_HOSTNAME_MISMATCH',
+    meaning: 'the certificate does not name the host that was connected to',
+    node: 'HOSTNAME_MISMATCH',
+  },
 };
 
 /** TLS alert descriptions (RFC 8446 section 6, RFC 5246 section 7.2). */
@@ -83,9 +158,11 @@ const ALERT_MEANINGS: Record<number, string> = {
   116: 'the server requires a client certificate and none was sent',
 };
 
-const VERIFY_NUM = /\b(?:verify error:num=|verify return code: |verify result: |x509_v_err_code[ =:]{1,3})(\d{1,2})\b/gi;
+const VERIFY_NUM =
+  /\b(?:verify error:num=|verify return code: |verify result: |x509_v_err_code[ =:]{1,3})(\d{1,2})\b/gi;
 const VERIFY_NAME = /\bX509_V_ERR_[A-Z_]{4,60}\b/g;
-const NODE_CODE = /\b(?:UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|UNABLE_TO_GET_CRL|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_REVOKED|CERT_UNTRUSTED|CERT_REJECTED|CERT_SIGNATURE_FAILURE|CERT_CHAIN_TOO_LONG|INVALID_CA|INVALID_PURPOSE|HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_INVALID)\b/g;
+const NODE_CODE =
+  /\b(?:UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|UNABLE_TO_GET_CRL|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_REVOKED|CERT_UNTRUSTED|CERT_REJECTED|CERT_SIGNATURE_FAILURE|CERT_CHAIN_TOO_LONG|INVALID_CA|INVALID_PURPOSE|HOSTNAME_MISMATCH|ERR_TLS_CERT_ALTNAME_INVALID)\b/g;
 const ALERT_NUM = /\b(?:alert number|defined fatal alert code is) (\d{1,3})\b/gi;
 const ALERT_NAME = /\b(?:sslv3|tlsv1|tlsv1\.[0-3]|tlsv13|ssl\/tls) alert ([a-z ]{2,40})/gi;
 

@@ -1,5 +1,18 @@
 /** The kinds of code the decoders recognise; each becomes a `code.<kind>` finding (contracts/reply.md). */
-export type CodeKind = 'hresult' | 'win32' | 'ntstatus' | 'ldap' | 'smtp' | 'http' | 'tls' | 'jet' | 'aadsts' | 'kdc' | 'sspi' | 'winhttp' | 'schannel';
+export type CodeKind =
+  | 'hresult'
+  | 'win32'
+  | 'ntstatus'
+  | 'ldap'
+  | 'smtp'
+  | 'http'
+  | 'tls'
+  | 'jet'
+  | 'aadsts'
+  | 'kdc'
+  | 'sspi'
+  | 'winhttp'
+  | 'schannel';
 
 /**
  * One code found in a pasted text. `value` is canonical (HRESULT and NTSTATUS as `0x` + 8 upper-case hex

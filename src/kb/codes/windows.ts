@@ -34,7 +34,17 @@ export function describeHresult(value: number, raw: string, index: number, end: 
   // SSPI (facility 9, SEC_E_* / SEC_I_*): its own kind, with the HRESULT key kept for older entries.
   if (facility === 9 && name?.startsWith('SEC_')) {
     const sspi = SSPI_MEANINGS[value >>> 0];
-    return { kind: 'sspi', raw, value: hex8(value), name, meaning: sspi ? `SSPI: ${sspi}.` : undefined, parts, keys: [`sspi:${hex8(value).toLowerCase()}`, ...keys], index, end };
+    return {
+      kind: 'sspi',
+      raw,
+      value: hex8(value),
+      name,
+      meaning: sspi ? `SSPI: ${sspi}.` : undefined,
+      parts,
+      keys: [`sspi:${hex8(value).toLowerCase()}`, ...keys],
+      index,
+      end,
+    };
   }
   const meaning = name
     ? undefined
@@ -76,7 +86,8 @@ function classify32(value: number, raw: string, index: number, end: number, requ
   const top = value >>> 28;
   const hresultKnown = t.hresult.names(value) !== undefined;
   const ntKnown = t.ntstatus.names(value) !== undefined;
-  const win32Inside = ((value >>> 16) & 0x7ff) === 7 && value >>> 31 === 1 && t.win32.names(value & 0xffff) !== undefined;
+  const win32Inside =
+    ((value >>> 16) & 0x7ff) === 7 && value >>> 31 === 1 && t.win32.names(value & 0xffff) !== undefined;
   if (top >= 0xc && (ntKnown || (!hresultKnown && !requireKnown))) return describeNtstatus(value, raw, index, end);
   if (hresultKnown || win32Inside) return describeHresult(value, raw, index, end);
   if (ntKnown) return describeNtstatus(value, raw, index, end);
@@ -90,7 +101,8 @@ const HEX_0X = /(?:^|[^\w.])(0x([0-9a-f]{1,8}))\b/gi;
 // `80070005h` and a bare `80070005` in one pass; `-2147024891` and `2147942405` in another.
 const HEX8 = /(?:^|[^\w.-])(([0-9a-f]{8})(h?))(?![\w-]|\.\w)/gi;
 const DECIMAL10 = /(?:^|[^\w.])(-?(\d{10}))(?!\w|\.\d)/g;
-const WIN32_CONTEXT = /\b(win32 error|system error|error code|errorcode|last ?error|error|status code)[\s:=#(]{1,3}(0x[0-9a-f]{1,4}|\d{1,5})\b/gi;
+const WIN32_CONTEXT =
+  /\b(win32 error|system error|error code|errorcode|last ?error|error|status code)[\s:=#(]{1,3}(0x[0-9a-f]{1,4}|\d{1,5})\b/gi;
 const SYMBOL = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]{2,60}\b/g;
 const CONTEXT_WORDS = /error|status|code/;
 

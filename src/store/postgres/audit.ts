@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { AuditQuery, AuditRow, AuditStore } from '../audit-types';
 import type { Db } from './pool';
 
-const optional = z.string().nullable().transform((value) => value ?? undefined);
+const optional = z
+  .string()
+  .nullable()
+  .transform((value) => value ?? undefined);
 const rowSchema = z.object({
   at: z.number().int(),
   platform: z.enum(['slack', 'teams', 'cli', 'digest']),
@@ -41,8 +44,19 @@ export function createPgAuditStore(db: Db): AuditStore {
       await db.query(
         `INSERT INTO audit (at, platform, user_id, team_id, channel_id, command, target, status, outcome, duration_ms, correlation_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [Date.parse(row.at), row.platform, row.userId, row.teamId ?? null, row.channelId, row.command, row.target ?? null, row.status,
-          row.outcome ?? null, Math.round(row.durationMs), row.correlationId],
+        [
+          Date.parse(row.at),
+          row.platform,
+          row.userId,
+          row.teamId ?? null,
+          row.channelId,
+          row.command,
+          row.target ?? null,
+          row.status,
+          row.outcome ?? null,
+          Math.round(row.durationMs),
+          row.correlationId,
+        ],
       );
     },
     async query(query: AuditQuery) {

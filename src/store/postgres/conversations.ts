@@ -18,12 +18,20 @@ export function createPgConversationStore(db: Db): ConversationReferenceStore {
       );
     },
     async load(platform, channelId) {
-      const row = (await db.query('SELECT reference FROM conversation_refs WHERE platform = $1 AND channel_id = $2', [platform, channelId])).rows[0];
+      const row = (
+        await db.query('SELECT reference FROM conversation_refs WHERE platform = $1 AND channel_id = $2', [
+          platform,
+          channelId,
+        ])
+      ).rows[0];
       if (row === undefined) return undefined;
       try {
         return JSON.parse(rowSchema.parse(row).reference) as unknown;
       } catch (error) {
-        throw storeError(`The saved conversation reference for ${platform} ${channelId} is not valid JSON; the bot must be spoken to there again.`, { cause: error });
+        throw storeError(
+          `The saved conversation reference for ${platform} ${channelId} is not valid JSON; the bot must be spoken to there again.`,
+          { cause: error },
+        );
       }
     },
   };

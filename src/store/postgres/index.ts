@@ -59,7 +59,8 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
   } catch (error) {
     await pool.end().catch(() => undefined);
     // The schema is newer than this diagbot, or not diagbot's: as much a configuration problem as a wrong password.
-    if (isDiagError(error, 'store.failed')) throw new DiagError('store.config', error.message, { cause: error.cause, data: error.data });
+    if (isDiagError(error, 'store.failed'))
+      throw new DiagError('store.config', error.message, { cause: error.cause, data: error.data });
     throw describeConnectFailure(url, error);
   }
   const availability = watchAvailability(pool, { intervalMs: options.probeIntervalMs ?? 1000 });
@@ -70,7 +71,10 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
     pool,
     shown,
     availability,
-    limiterClient: { query: ((...args: Parameters<Pool['query']>) => (availability.up() ? pool.query(...args) : Promise.reject(storeUnavailable()))) as Pool['query'] },
+    limiterClient: {
+      query: ((...args: Parameters<Pool['query']>) =>
+        availability.up() ? pool.query(...args) : Promise.reject(storeUnavailable())) as Pool['query'],
+    },
     digests: createPgDigestStore(db),
     runs: createPgRunStore(db),
     conversations: createPgConversationStore(db),

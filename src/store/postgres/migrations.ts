@@ -128,13 +128,21 @@ const MIGRATION_LOCK = 4_711_017;
  * migrate once. A database with a version this diagbot does not know was written by a newer one: refused,
  * unchanged.
  */
-export async function migratePostgres(pool: Pool, migrations: readonly PgMigration[] = PG_MIGRATIONS, shown = 'the database'): Promise<number[]> {
+export async function migratePostgres(
+  pool: Pool,
+  migrations: readonly PgMigration[] = PG_MIGRATIONS,
+  shown = 'the database',
+): Promise<number[]> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    );
+    const applied = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version),
+    );
     const known = new Set(migrations.map((m) => m.version));
     const newer = [...applied].filter((version) => !known.has(version));
     if (newer.length > 0) {
@@ -147,7 +155,11 @@ export async function migratePostgres(pool: Pool, migrations: readonly PgMigrati
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       await client.query(migration.up);
-      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, Date.now()]);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        Date.now(),
+      ]);
       ran.push(migration.version);
     }
     await client.query('COMMIT');

@@ -29,7 +29,10 @@ const parseInt8 = (value: string): number => Number(value);
 export interface Db {
   readonly pool: Pool;
   /** One statement; rows come back unchecked (the callers check them with zod). */
-  query<R extends QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  query<R extends QueryResultRow = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number }>;
   /** BEGIN … COMMIT around `work`; ROLLBACK on any throw. */
   tx<T>(work: (client: PoolClient) => Promise<T>): Promise<T>;
 }
@@ -43,7 +46,10 @@ export function createPool(options: PgPoolOptions): Pool {
     query_timeout: (options.statementTimeoutMs ?? 10_000) + 2000,
     idleTimeoutMillis: 30_000,
     application_name: 'diagbot',
-    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? parseInt8 : types.getTypeParser(oid, format))) as typeof types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? parseInt8 : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    },
   });
   // An idle connection whose server went away emits 'error' on the pool; unhandled, it would end the process.
   pool.on('error', (error) => options.onIdleError?.(error));
@@ -137,8 +143,12 @@ export function describeConnectFailure(url: string, error: unknown): DiagError<'
         return (error instanceof Error ? error.message : String(error)).replace(url, where);
     }
   })();
-  return new DiagError('store.config', `Cannot use the PostgreSQL database ${where}: ${reason}. Check store.url (DIAGBOT_DATABASE_URL).`, {
-    cause: error,
-    data: code ? { pgCode: code } : undefined,
-  });
+  return new DiagError(
+    'store.config',
+    `Cannot use the PostgreSQL database ${where}: ${reason}. Check store.url (DIAGBOT_DATABASE_URL).`,
+    {
+      cause: error,
+      data: code ? { pgCode: code } : undefined,
+    },
+  );
 }

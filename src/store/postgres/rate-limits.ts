@@ -8,7 +8,10 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
  * or letting everything through. Shaped as src/guard's `LimiterFactory`.
  */
 export function pgLimiterFactory(client: () => Pick<Pool, 'query'> | Promise<Pick<Pool, 'query'>>) {
-  return async (lib: typeof import('rate-limiter-flexible'), spec: { keyPrefix: string; points: number; duration: number }): Promise<RateLimiterAbstract> =>
+  return async (
+    lib: typeof import('rate-limiter-flexible'),
+    spec: { keyPrefix: string; points: number; duration: number },
+  ): Promise<RateLimiterAbstract> =>
     new lib.RateLimiterPostgres({
       ...spec,
       storeClient: await client(),

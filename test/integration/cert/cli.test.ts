@@ -25,7 +25,11 @@ function ensureFreshBuild(): void {
   const sources = Math.max(newestMtime(join(REPO, 'src', 'tls')), statSync(join(REPO, 'commands', 'cert.ts')).mtimeMs);
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   try {
-    execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')], { cwd: REPO, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')],
+      { cwd: REPO, stdio: 'pipe' },
+    );
   } catch (error) {
     // tsc still emits when another feature's work in progress has type errors; only a missing output is fatal.
     if (!existsSync(built)) throw error;
@@ -43,7 +47,11 @@ describe('diagbot --json "cert …" (built CLI)', () => {
     const root = createRoot('Cert CLI Root CA');
     const inter = createIntermediate(root, 'Cert CLI Issuing CA');
     const leaf = createLeaf(inter, { dns: ['mail.cli.test'] });
-    const old = createLeaf(inter, { dns: ['mail.cli.test'], notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - 5 * DAY) });
+    const old = createLeaf(inter, {
+      dns: ['mail.cli.test'],
+      notBefore: new Date(Date.now() - 100 * DAY),
+      notAfter: new Date(Date.now() - 5 * DAY),
+    });
     good = await startTlsServer({ key: leaf.keyPem, chain: [leaf.certPem, inter.certPem] });
     expired = await startTlsServer({ key: old.keyPem, chain: [old.certPem, inter.certPem] });
     const written = writePems({ 'root.pem': root.certPem });
@@ -69,7 +77,13 @@ describe('diagbot --json "cert …" (built CLI)', () => {
     const result = await runCli(['--json', `cert 127.0.0.1:${good.port} --name mail.cli.test`], { env });
     const reply = JSON.parse(result.stdout) as Reply;
     expect(reply.findings.map((f) => f.id)).toEqual(['cert.ok']);
-    expect(reply.data).toMatchObject({ host: '127.0.0.1', port: good.port, servername: 'mail.cli.test', trusted: true, mode: 'tls' });
+    expect(reply.data).toMatchObject({
+      host: '127.0.0.1',
+      port: good.port,
+      servername: 'mail.cli.test',
+      trusted: true,
+      mode: 'tls',
+    });
     expect(result.code).toBe(0);
   });
 
@@ -85,7 +99,9 @@ describe('diagbot --json "cert …" (built CLI)', () => {
     const usage = await runCli(['--json', 'cert'], { env });
     expect((JSON.parse(usage.stdout) as Reply).findings[0]?.id).toBe('usage');
     expect(usage.code).toBe(3);
-    const denied = await runCli(['--json', `cert 127.0.0.1:${good.port} --name mail.cli.test`], { env: { ...env, DIAGBOT_TARGETS_ALLOW: '' } });
+    const denied = await runCli(['--json', `cert 127.0.0.1:${good.port} --name mail.cli.test`], {
+      env: { ...env, DIAGBOT_TARGETS_ALLOW: '' },
+    });
     expect((JSON.parse(denied.stdout) as Reply).findings[0]?.id).toBe('policy.denied');
     expect(denied.code).toBe(3);
   });

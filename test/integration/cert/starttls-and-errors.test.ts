@@ -10,8 +10,15 @@ import { createIntermediate, createLeaf, createRoot, writePems, type Issued } fr
 import { freePort, postfixUnavailableReason, startPostfix, type PostfixInstance } from '../../helpers/postfix';
 import { chatRequest } from '../../helpers/requests';
 import {
-  closedPort, opensslUnavailableReason, opensslVerify, startPlainHttpServer, startSilentServer, startStarttlsServer, startTlsServer,
-  type ServedCertificate, type StarttlsProtocol,
+  closedPort,
+  opensslUnavailableReason,
+  opensslVerify,
+  startPlainHttpServer,
+  startSilentServer,
+  startStarttlsServer,
+  startTlsServer,
+  type ServedCertificate,
+  type StarttlsProtocol,
 } from '../../helpers/tls-server';
 
 /** STARTTLS over real servers (SMTP, IMAP, POP3; Postfix when it can run) and every way a check cannot run. */
@@ -25,10 +32,19 @@ let good: ServedCertificate;
 let dir = '';
 let rootPath = '';
 
-function routerWith(allowLoopback: boolean, timeouts = { connectMs: 2000, stepMs: 3000 }): (text: string) => Promise<Reply> {
-  const config = parseConfig({ targets: { allow: allowLoopback ? ['127.0.0.0/8', '::1'] : [], deny: [] }, tls: { extraCaFiles: [rootPath] } });
+function routerWith(
+  allowLoopback: boolean,
+  timeouts = { connectMs: 2000, stepMs: 3000 },
+): (text: string) => Promise<Reply> {
+  const config = parseConfig({
+    targets: { allow: allowLoopback ? ['127.0.0.0/8', '::1'] : [], deny: [] },
+    tls: { extraCaFiles: [rootPath] },
+  });
   const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts };
-  const router = createRouter({ commands: [createCertCommand({ config, net, log: captureLogger(), now: () => new Date() })], log: captureLogger() });
+  const router = createRouter({
+    commands: [createCertCommand({ config, net, log: captureLogger(), now: () => new Date() })],
+    log: captureLogger(),
+  });
   return (text) => router.handle(chatRequest(text));
 }
 
@@ -37,7 +53,10 @@ beforeAll(() => {
   const inter = createIntermediate(root, 'Cert STARTTLS Issuing CA');
   const leaf = createLeaf(inter, { dns: [NAME] });
   good = { key: leaf.keyPem, chain: [leaf.certPem, inter.certPem] };
-  ({ dir, paths: { 'root.pem': rootPath = '' } } = writePems({ 'root.pem': root.certPem }));
+  ({
+    dir,
+    paths: { 'root.pem': rootPath = '' },
+  } = writePems({ 'root.pem': root.certPem }));
 });
 
 afterAll(() => {
@@ -45,34 +64,52 @@ afterAll(() => {
 });
 
 describe('STARTTLS', () => {
-  it.each(['smtp', 'imap', 'pop3'] as const)('%s: upgrades, reads the chain, and agrees with openssl -starttls', async (protocol: StarttlsProtocol) => {
-    const server = await startStarttlsServer({ protocol, cert: good });
-    try {
-      const reply = await routerWith(true)(`cert ${server.target} --name ${NAME} --starttls ${protocol}`);
-      expect(reply.findings.map((f) => f.id)).toEqual(['cert.ok']);
-      expect(reply.data).toMatchObject({ mode: `starttls-${protocol}`, trusted: true, chainOrder: 'in-order', servername: NAME });
-      expect(String(reply.data.banner)).toMatch(/diagbot-test/);
-      if (!noOpenssl) expect((await opensslVerify({ port: server.port, name: NAME, caFile: rootPath, starttls: protocol })).ok).toBe(true);
-      const wrong = await routerWith(true)(`cert ${server.target} --name other.cert.test --starttls ${protocol}`);
-      expect(wrong.findings.map((f) => f.id)).toEqual(['cert.name-mismatch']);
-      if (!noOpenssl) expect((await opensslVerify({ port: server.port, name: 'other.cert.test', caFile: rootPath, starttls: protocol })).ok).toBe(false);
-    } finally {
-      await server.close();
-    }
-  });
+  it.each(['smtp', 'imap', 'pop3'] as const)(
+    '%s: upgrades, reads the chain, and agrees with openssl -starttls',
+    async (protocol: StarttlsProtocol) => {
+      const server = await startStarttlsServer({ protocol, cert: good });
+      try {
+        const reply = await routerWith(true)(`cert ${server.target} --name ${NAME} --starttls ${protocol}`);
+        expect(reply.findings.map((f) => f.id)).toEqual(['cert.ok']);
+        expect(reply.data).toMatchObject({
+          mode: `starttls-${protocol}`,
+          trusted: true,
+          chainOrder: 'in-order',
+          servername: NAME,
+        });
+        expect(String(reply.data.banner)).toMatch(/diagbot-test/);
+        if (!noOpenssl)
+          expect(
+            (await opensslVerify({ port: server.port, name: NAME, caFile: rootPath, starttls: protocol })).ok,
+          ).toBe(true);
+        const wrong = await routerWith(true)(`cert ${server.target} --name other.cert.test --starttls ${protocol}`);
+        expect(wrong.findings.map((f) => f.id)).toEqual(['cert.name-mismatch']);
+        if (!noOpenssl)
+          expect(
+            (await opensslVerify({ port: server.port, name: 'other.cert.test', caFile: rootPath, starttls: protocol }))
+              .ok,
+          ).toBe(false);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
-  it.each(['smtp', 'imap', 'pop3'] as const)('%s: STARTTLS not offered is cert.starttls-unsupported with a fix', async (protocol: StarttlsProtocol) => {
-    const server = await startStarttlsServer({ protocol });
-    try {
-      const reply = await routerWith(true)(`cert ${server.target} --starttls ${protocol}`);
-      expect(reply.status).toBe('error');
-      expect(reply.findings[0]).toMatchObject({ id: 'cert.starttls-unsupported' });
-      expect(reply.findings[0]?.message).toMatch(protocol === 'pop3' ? /STLS/ : /STARTTLS/);
-      expect(reply.findings[0]?.fix?.links?.length).toBeGreaterThan(0);
-    } finally {
-      await server.close();
-    }
-  });
+  it.each(['smtp', 'imap', 'pop3'] as const)(
+    '%s: STARTTLS not offered is cert.starttls-unsupported with a fix',
+    async (protocol: StarttlsProtocol) => {
+      const server = await startStarttlsServer({ protocol });
+      try {
+        const reply = await routerWith(true)(`cert ${server.target} --starttls ${protocol}`);
+        expect(reply.status).toBe('error');
+        expect(reply.findings[0]).toMatchObject({ id: 'cert.starttls-unsupported' });
+        expect(reply.findings[0]?.message).toMatch(protocol === 'pop3' ? /STLS/ : /STARTTLS/);
+        expect(reply.findings[0]?.fix?.links?.length).toBeGreaterThan(0);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   it('SMTP: STARTTLS offered but refused (454) is cert.starttls-unsupported quoting the reply', async () => {
     const server = await startStarttlsServer({ protocol: 'smtp', cert: good, refuse: true });
@@ -102,16 +139,23 @@ describe('STARTTLS', () => {
       await postfix?.stop();
     });
 
-    maybe('finds Postfix\'s self-signed certificate over SMTP STARTTLS, like openssl does', async () => {
+    maybe("finds Postfix's self-signed certificate over SMTP STARTTLS, like openssl does", async () => {
       const instance = postfix as PostfixInstance;
-      const reply = await routerWith(true)(`cert ${instance.host}:${instance.tlsPort} --name mx.diagbot.test --starttls smtp`);
+      const reply = await routerWith(true)(
+        `cert ${instance.host}:${instance.tlsPort} --name mx.diagbot.test --starttls smtp`,
+      );
       // The helper's certificate lives two days, so it is also rightly reported as expiring soon.
       const ids = reply.findings.map((f) => f.id);
       expect(ids[0]).toBe('cert.untrusted.self-signed');
       expect(ids.filter((id) => id !== 'cert.untrusted.self-signed' && id !== 'cert.expiring-soon')).toEqual([]);
       expect(reply.data).toMatchObject({ mode: 'starttls-smtp', trusted: false });
       if (!noOpenssl) {
-        const openssl = await opensslVerify({ port: instance.tlsPort, name: 'mx.diagbot.test', caFile: rootPath, starttls: 'smtp' });
+        const openssl = await opensslVerify({
+          port: instance.tlsPort,
+          name: 'mx.diagbot.test',
+          caFile: rootPath,
+          starttls: 'smtp',
+        });
         expect(openssl.ok).toBe(false);
         expect(openssl.error).toMatch(/^18:/);
       }

@@ -28,18 +28,29 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface RunRow { id: number; slot: string; kind: string; state: string; attempt: number; post_state: string; post_attempts: number }
+interface RunRow {
+  id: number;
+  slot: string;
+  kind: string;
+  state: string;
+  attempt: number;
+  post_state: string;
+  post_attempts: number;
+}
 
 function rows(db: string, digestId: string): RunRow[] {
   const store = openSqliteStore(db);
   try {
-    return store.db.prepare('SELECT id, slot, kind, state, attempt, post_state, post_attempts FROM digest_runs WHERE digest_id = ?').all(digestId) as RunRow[];
+    return store.db
+      .prepare('SELECT id, slot, kind, state, attempt, post_state, post_attempts FROM digest_runs WHERE digest_id = ?')
+      .all(digestId) as RunRow[];
   } finally {
     store.close();
   }
 }
 
-const posts = (channel: string) => capture.calls.filter((c) => c.name === 'chat.postMessage' && c.body.channel === channel);
+const posts = (channel: string) =>
+  capture.calls.filter((c) => c.name === 'chat.postMessage' && c.body.channel === channel);
 
 it('a run killed mid-way is finished once and posted once after the restart', async () => {
   const db = join(dir, 'restart.db');
@@ -48,19 +59,33 @@ it('a run killed mid-way is finished once and posted once after the restart', as
   const now = new Date();
   const slot = new Date(now.getTime() - 3_600_000);
   const store = openSqliteStore(db);
-  const made = await store.digests.create({
-    platform: 'slack', channelId: 'C0RESTART', schedule: `${slot.getUTCMinutes()} ${slot.getUTCHours()} * * *`, scheduleText: 'test', timezone: 'UTC',
-    // The certificate check waits for its handshake deadline (3 s): long enough to kill the process mid-run.
-    commands: [`cert 127.0.0.1:${silent.port}`, 'help'], createdBy: 'U0ADMIN', now: new Date(now.getTime() - 2 * 86_400_000),
-  }, { maxPerChannel: 20 });
+  const made = await store.digests.create(
+    {
+      platform: 'slack',
+      channelId: 'C0RESTART',
+      schedule: `${slot.getUTCMinutes()} ${slot.getUTCHours()} * * *`,
+      scheduleText: 'test',
+      timezone: 'UTC',
+      // The certificate check waits for its handshake deadline (3 s): long enough to kill the process mid-run.
+      commands: [`cert 127.0.0.1:${silent.port}`, 'help'],
+      createdBy: 'U0ADMIN',
+      now: new Date(now.getTime() - 2 * 86_400_000),
+    },
+    { maxPerChannel: 20 },
+  );
   store.close();
   if (!('created' in made)) throw new Error('not created');
   const digestId = made.created.id;
 
   const first = serve({ configFile: config, db, port: await freePort(), slackApiUrl: capture.apiUrl });
   running.push(first);
-  await waitFor('the first process to claim the missed slot', () => rows(db, digestId).find((r) => r.state === 'running'), 30_000)
-    .catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${first.output()}`); });
+  await waitFor(
+    'the first process to claim the missed slot',
+    () => rows(db, digestId).find((r) => r.state === 'running'),
+    30_000,
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${first.output()}`);
+  });
   first.child.kill('SIGKILL');
   await first.exited;
   expect(posts('C0RESTART')).toEqual([]);
@@ -69,13 +94,24 @@ it('a run killed mid-way is finished once and posted once after the restart', as
 
   const second = serve({ configFile: config, db, port: await freePort(), slackApiUrl: capture.apiUrl });
   running.push(second);
-  await capture.waitFor((c) => c.name === 'chat.postMessage' && c.body.channel === 'C0RESTART', 40_000)
-    .catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${second.output()}`); });
+  await capture
+    .waitFor((c) => c.name === 'chat.postMessage' && c.body.channel === 'C0RESTART', 40_000)
+    .catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${second.output()}`);
+    });
   // Give a would-be duplicate time to show up: several lease and poll periods.
   await sleep(4000);
   expect(posts('C0RESTART').length).toBe(1);
   const after = rows(db, digestId);
-  expect(after).toEqual([expect.objectContaining({ slot: killed[0]?.slot, state: 'finished', attempt: 2, post_state: 'posted', post_attempts: 1 })]);
+  expect(after).toEqual([
+    expect.objectContaining({
+      slot: killed[0]?.slot,
+      state: 'finished',
+      attempt: 2,
+      post_state: 'posted',
+      post_attempts: 1,
+    }),
+  ]);
   expect((await health(second.port))?.components.scheduler).toBe(true);
   expect(await second.stop()).toBe(0);
 

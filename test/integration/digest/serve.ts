@@ -40,25 +40,28 @@ export async function freePort(): Promise<number> {
 /** The YAML config of a test instance: loopback only, short leases and polls so a takeover happens in seconds. */
 export function writeConfig(dir: string, name: string, certPort?: number): string {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, [
-    'http:',
-    '  host: 127.0.0.1',
-    'targets:',
-    '  allow: ["127.0.0.0/8"]',
-    ...(certPort ? ['  ports:', `    cert: [${certPort}]`] : []),
-    'timeouts:',
-    '  connectMs: 2000',
-    '  stepMs: 3000',
-    'digest:',
-    '  leaseSeconds: 2',
-    '  pollSeconds: 1',
-    '  post:',
-    '    attempts: 3',
-    '    initialDelayMs: 200',
-    '    maxDelayMs: 500',
-    'log:',
-    '  level: info',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'http:',
+      '  host: 127.0.0.1',
+      'targets:',
+      '  allow: ["127.0.0.0/8"]',
+      ...(certPort ? ['  ports:', `    cert: [${certPort}]`] : []),
+      'timeouts:',
+      '  connectMs: 2000',
+      '  stepMs: 3000',
+      'digest:',
+      '  leaseSeconds: 2',
+      '  pollSeconds: 1',
+      '  post:',
+      '    attempts: 3',
+      '    initialDelayMs: 200',
+      '    maxDelayMs: 500',
+      'log:',
+      '  level: info',
+    ].join('\n'),
+  );
   return file;
 }
 
@@ -87,7 +90,13 @@ export function serve(options: { configFile: string; db: string; port: number; s
     async stop(timeoutMs = 20_000) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = new AbortController();
-      const code = await Promise.race([exited, sleep(timeoutMs, undefined, { signal: timer.signal }).then(() => 'timeout' as const, () => 'timeout' as const)]);
+      const code = await Promise.race([
+        exited,
+        sleep(timeoutMs, undefined, { signal: timer.signal }).then(
+          () => 'timeout' as const,
+          () => 'timeout' as const,
+        ),
+      ]);
       timer.abort();
       if (code === 'timeout') {
         child.kill('SIGKILL');
@@ -99,7 +108,11 @@ export function serve(options: { configFile: string; db: string; port: number; s
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -110,7 +123,9 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
 }
 
 /** /healthz of a served instance, or undefined while it is not answering yet. */
-export async function health(port: number): Promise<{ status: string; components: Record<string, boolean> } | undefined> {
+export async function health(
+  port: number,
+): Promise<{ status: string; components: Record<string, boolean> } | undefined> {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     return (await res.json()) as { status: string; components: Record<string, boolean> };
@@ -139,10 +154,11 @@ export async function startSilentServer(): Promise<{ port: number; close(): Prom
     if (ok) {
       return {
         port,
-        close: () => new Promise((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          server.close(() => resolve());
-        }),
+        close: () =>
+          new Promise((resolve) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => resolve());
+          }),
       };
     }
   }

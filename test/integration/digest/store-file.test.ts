@@ -17,7 +17,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const json = (stdout: string): { status: string; findings: Array<{ id: string; message: string }>; data: Record<string, unknown> } => JSON.parse(stdout);
+const json = (
+  stdout: string,
+): { status: string; findings: Array<{ id: string; message: string }>; data: Record<string, unknown> } =>
+  JSON.parse(stdout);
 
 it('creates a missing database and keeps digests between runs of the program', async () => {
   const db = join(dir, 'fresh', 'nested', 'diagbot.db');
@@ -29,8 +32,9 @@ it('creates a missing database and keeps digests between runs of the program', a
   expect(created.findings[0]?.id).toBe('digest.created');
   expect(existsSync(db)).toBe(true);
   const listed = json((await runCli(['--json', 'digest list'], { env })).stdout);
-  expect((listed.data.digests as Array<{ id: string; schedule: string }>).map((d) => [d.id, d.schedule]))
-    .toEqual([[(created.data.digest as { id: string }).id, 'weekdays 07:45']]);
+  expect((listed.data.digests as Array<{ id: string; schedule: string }>).map((d) => [d.id, d.schedule])).toEqual([
+    [(created.data.digest as { id: string }).id, 'weekdays 07:45'],
+  ]);
 });
 
 it('`diagbot help` does not create a database', async () => {
@@ -43,7 +47,12 @@ it('refuses to serve on a corrupt database with a clear message, leaving the fil
   const db = join(dir, 'corrupt.db');
   const bytes = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0x5a)]);
   writeFileSync(db, bytes);
-  const served = serve({ configFile: writeConfig(dir, 'corrupt'), db, port: await freePort(), slackApiUrl: 'http://127.0.0.1:9/api/' });
+  const served = serve({
+    configFile: writeConfig(dir, 'corrupt'),
+    db,
+    port: await freePort(),
+    slackApiUrl: 'http://127.0.0.1:9/api/',
+  });
   const code = await served.exited;
   expect(code).toBe(3);
   expect(served.output()).toContain(db);

@@ -7,7 +7,11 @@ import { createRouter, type Router } from '../../../src/core/router';
 import { createDigestRuntime, DEFAULT_DIGEST_SETTINGS, type DigestScheduler } from '../../../src/digest';
 import { createHttpServer, type HttpServer } from '../../../src/http/server';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
-import { startBotConnectorCapture, freePortInRange, type BotConnectorCapture } from '../../helpers/bot-connector-capture';
+import {
+  startBotConnectorCapture,
+  freePortInRange,
+  type BotConnectorCapture,
+} from '../../helpers/bot-connector-capture';
 import { captureLogger, type CapturedLine } from '../../helpers/logger';
 import { botAdded, CHANNEL } from '../../unit/teams/fixtures';
 import { PORTS, waitFor } from './serve';
@@ -32,9 +36,20 @@ beforeAll(async () => {
   capture = await startBotConnectorCapture({ ports: [PORTS.from + 500, PORTS.from + 599] });
   const log = captureLogger(logs);
   router = createRouter({ commands: [createHelpCommand()], log });
-  http = createHttpServer({ port: await freePortInRange([PORTS.from + 600, PORTS.from + 699]), host: '127.0.0.1', log });
+  http = createHttpServer({
+    port: await freePortInRange([PORTS.from + 600, PORTS.from + 699]),
+    host: '127.0.0.1',
+    log,
+  });
   // No app id: local development mode, which posts only to loopback service URLs (the capture server).
-  teams = createTeamsAdapter({ router, http, log, references: store.conversations, allowUnauthenticated: true, listenHost: '127.0.0.1' });
+  teams = createTeamsAdapter({
+    router,
+    http,
+    log,
+    references: store.conversations,
+    allowUnauthenticated: true,
+    listenHost: '127.0.0.1',
+  });
   await teams.start();
   await http.listen();
 });
@@ -51,7 +66,9 @@ it('posts a Teams digest proactively where the bot was added, and records a refu
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const added = await fetch(`http://127.0.0.1:${port}/api/messages`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(botAdded(capture.url)),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(botAdded(capture.url)),
   });
   expect(added.status).toBeLessThan(300);
   // The door saved the reference in the SQLite store.
@@ -61,9 +78,19 @@ it('posts a Teams digest proactively where the bot was added, and records a refu
   const slot = new Date(now.getTime() - 3_600_000);
   const schedule = `${slot.getUTCMinutes()} ${slot.getUTCHours()} * * *`;
   const make = async (channelId: string): Promise<string> => {
-    const made = await store.digests.create({
-      platform: 'teams', channelId, schedule, scheduleText: 'test', timezone: 'UTC', commands: ['help', 'help digest'], createdBy: 'aad-user', now: new Date(now.getTime() - 2 * 86_400_000),
-    }, { maxPerChannel: 20 });
+    const made = await store.digests.create(
+      {
+        platform: 'teams',
+        channelId,
+        schedule,
+        scheduleText: 'test',
+        timezone: 'UTC',
+        commands: ['help', 'help digest'],
+        createdBy: 'aad-user',
+        now: new Date(now.getTime() - 2 * 86_400_000),
+      },
+      { maxPerChannel: 20 },
+    );
     if (!('created' in made)) throw new Error('not created');
     return made.created.id;
   };

@@ -73,7 +73,11 @@ describe('DNS rebinding on real sockets', () => {
 
   it('connects to the checked address, never to what the name says later', async () => {
     const resolver = rebinding('127.0.0.1', '127.0.0.2');
-    const net: NetContext = { policy: createTargetPolicy({ allow: ['127.0.0.1/32'], deny: [] }), resolver, timeouts: { connectMs: 2000, stepMs: 2000 } };
+    const net: NetContext = {
+      policy: createTargetPolicy({ allow: ['127.0.0.1/32'], deny: [] }),
+      resolver,
+      timeouts: { connectMs: 2000, stepMs: 2000 },
+    };
     const { socket, address } = await connectTcp({ host: 'rebind.test', port: allowed.port }, net);
     socket.destroy();
     await settle();
@@ -86,8 +90,14 @@ describe('DNS rebinding on real sockets', () => {
   it('refuses when the one answer is the denied one, and connects nowhere', async () => {
     const before = allowed.connections();
     const resolver = rebinding('127.0.0.2', '127.0.0.1');
-    const net: NetContext = { policy: createTargetPolicy({ allow: ['127.0.0.1/32'], deny: [] }), resolver, timeouts: { connectMs: 2000, stepMs: 2000 } };
-    await expect(connectTcp({ host: 'rebind.test', port: allowed.port }, net)).rejects.toMatchObject({ code: 'policy.denied' });
+    const net: NetContext = {
+      policy: createTargetPolicy({ allow: ['127.0.0.1/32'], deny: [] }),
+      resolver,
+      timeouts: { connectMs: 2000, stepMs: 2000 },
+    };
+    await expect(connectTcp({ host: 'rebind.test', port: allowed.port }, net)).rejects.toMatchObject({
+      code: 'policy.denied',
+    });
     await settle();
     expect(resolver.calls()).toBe(1);
     expect(allowed.connections()).toBe(before);
@@ -131,10 +141,13 @@ describe('the built diagbot refuses tricks before connecting', () => {
     },
   );
 
-  it('refuses a port outside cert\'s list even where the address is allowed', async () => {
+  it("refuses a port outside cert's list even where the address is allowed", async () => {
     const file = config('targets:\n  allow: [127.0.0.0/8]\n');
     const reply = await cert(file, `127.0.0.1:${target.port}`);
-    expect(reply.findings[0]).toMatchObject({ id: 'policy.denied', message: expect.stringContaining(`port ${target.port}`) });
+    expect(reply.findings[0]).toMatchObject({
+      id: 'policy.denied',
+      message: expect.stringContaining(`port ${target.port}`),
+    });
     await settle();
     expect(target.connections()).toBe(0);
   });

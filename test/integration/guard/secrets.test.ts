@@ -25,7 +25,11 @@ function forms(secret: string): string[] {
 }
 
 function leaks(text: string): string[] {
-  return Object.entries(SECRETS).flatMap(([name, secret]) => forms(secret).filter((f) => text.includes(f)).map((f) => `${name} as ${JSON.stringify(f)}`));
+  return Object.entries(SECRETS).flatMap(([name, secret]) =>
+    forms(secret)
+      .filter((f) => text.includes(f))
+      .map((f) => `${name} as ${JSON.stringify(f)}`),
+  );
 }
 
 let dir: string;
@@ -74,7 +78,7 @@ afterAll(async () => {
 });
 
 describe('secrets stay out of logs, replies and the audit trail', () => {
-  it('runs commands that put the secrets in harm\'s way', async () => {
+  it("runs commands that put the secrets in harm's way", async () => {
     await run(['--json', 'help']);
     await run(['--json', `cert ${SECRETS.SLACK_BOT_TOKEN}`]);
     await run(['--json', `cert ${SECRETS.SLACK_SIGNING_SECRET}:8080`]);
@@ -83,7 +87,10 @@ describe('secrets stay out of logs, replies and the audit trail', () => {
     await run(['--json', 'ou "CN=Doe\\, Jane,OU=Staff,DC=contoso,DC=test"']);
     await run(['--json', 'ou jdoe']);
     await run(['--json', `${SECRETS.MICROSOFT_APP_PASSWORD}`]);
-    await run([], `help\ncert ${SECRETS.SLACK_APP_TOKEN}\nrelay 10.1.2.3 via ${SECRETS.SLACK_BOT_TOKEN} --policy-only\nexit\n`);
+    await run(
+      [],
+      `help\ncert ${SECRETS.SLACK_APP_TOKEN}\nrelay 10.1.2.3 via ${SECRETS.SLACK_BOT_TOKEN} --policy-only\nexit\n`,
+    );
     const audit = await run(['--json', 'audit --since 1h --limit 100']);
     const reply = JSON.parse(audit.stdout) as Reply;
     expect(reply.command).toBe('audit');

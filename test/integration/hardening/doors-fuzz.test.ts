@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { startBotConnectorCapture, type BotConnectorCapture } from '../../helpers/bot-connector-capture';
 import { slackSignature, type SlackBody, encodeSlackBody } from '../../helpers/slack-capture';
-import { appMention, buttonClick, directMessage, envelope, messageShortcut, slashCommand } from '../../unit/slack/fixtures';
+import {
+  appMention,
+  buttonClick,
+  directMessage,
+  envelope,
+  messageShortcut,
+  slashCommand,
+} from '../../unit/slack/fixtures';
 import { botAdded, cardSubmit, channelMention, explainAction, personalMessage } from '../../unit/teams/fixtures';
 import { SECRET, startHarness as startSlack, type Harness as SlackHarness } from '../slack/harness';
 import { startHarness as startTeams, type Harness as TeamsHarness } from '../teams/harness';
@@ -14,7 +21,9 @@ import { startHarness as startTeams, type Harness as TeamsHarness } from '../tea
  */
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? '') || (process.env.CI ? 2000 : 300));
 /** A failure prints its seed and path: FUZZ_SEED=<seed> FUZZ_PATH=<path> replays exactly that case. */
-const REPLAY = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH, endOnFailure: true } : {};
+const REPLAY = process.env.FUZZ_SEED
+  ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH, endOnFailure: true }
+  : {};
 const TOKEN = 'xoxb-7777-6666-FuzzSecretTokenK9';
 const SLACK_PORTS = { from: 23000, to: 23499 };
 const TEAMS_BOT_PORTS: [number, number] = [23500, 23749];
@@ -33,7 +42,16 @@ afterAll(() => {
 
 /** Command texts: a few real ones, the secret in harm's way, and noise (never a probe of a random host). */
 const text = fc.oneof(
-  fc.constantFrom('help', 'help audit', 'audit', `explain ${TOKEN}`, TOKEN, `nosuch ${TOKEN}`, 'explain 0x80070005', ''),
+  fc.constantFrom(
+    'help',
+    'help audit',
+    'audit',
+    `explain ${TOKEN}`,
+    TOKEN,
+    `nosuch ${TOKEN}`,
+    'explain 0x80070005',
+    '',
+  ),
   fc.string({ maxLength: 60 }).map((s) => `x${s}`),
 );
 
@@ -49,7 +67,8 @@ function mutate(base: Record<string, unknown>): fc.Arbitrary<unknown> {
     const copy = structuredClone(base);
     for (const { key, inner, value } of edits) {
       const holder = copy[key];
-      if (inner !== undefined && holder !== null && typeof holder === 'object') (holder as Record<string, unknown>)[inner] = value;
+      if (inner !== undefined && holder !== null && typeof holder === 'object')
+        (holder as Record<string, unknown>)[inner] = value;
       else if (value === undefined) delete copy[key];
       else copy[key] = value;
     }
@@ -80,31 +99,49 @@ describe('Slack door fuzz', () => {
   it(`answers ${RUNS} random and mutated bodies with 2xx/4xx and leaks nothing`, async () => {
     const hook = h.capture.responseUrl('fuzz');
     const body: fc.Arbitrary<SlackBody> = fc.oneof(
-      text.chain((t) => mutate({ ...slashCommand(t, hook) }).map((form) => ({ form: Object.fromEntries(Object.entries(form as object).map(([k, v]) => [k, String(v)])) }))),
+      text.chain((t) =>
+        mutate({ ...slashCommand(t, hook) }).map((form) => ({
+          form: Object.fromEntries(Object.entries(form as object).map(([k, v]) => [k, String(v)])),
+        })),
+      ),
       text.chain((t) => mutate({ ...envelope(appMention(t), `Ev${t.length}`) }).map((json) => ({ json }))),
       text.chain((t) => mutate({ ...envelope(directMessage(t), `EvDm${t.length}`) }).map((json) => ({ json }))),
       text.chain((t) => mutate({ ...buttonClick(t, hook) }).map((payload) => ({ payload }))),
       text.chain((t) => mutate({ ...messageShortcut(t, hook) }).map((payload) => ({ payload }))),
       fc.jsonValue().map((json) => ({ json })),
       fc.jsonValue().map((payload) => ({ payload })),
-      fc.record({ raw: fc.string({ maxLength: 200 }), contentType: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=utf-8') }),
+      fc.record({
+        raw: fc.string({ maxLength: 200 }),
+        contentType: fc.constantFrom(
+          'application/json',
+          'application/x-www-form-urlencoded',
+          'text/plain',
+          'application/json; charset=utf-8',
+        ),
+      }),
     );
     const signing = fc.constantFrom('signed', 'unsigned', 'forged', 'stale');
-    await fc.assert(fc.asyncProperty(body, signing, async (sent, how) => {
-      const { text: raw, contentType } = encodeSlackBody(sent);
-      const now = Math.floor(Date.now() / 1000);
-      const timestamp = how === 'stale' ? now - 3600 : now;
-      const headers: Record<string, string> = { 'content-type': contentType };
-      if (how !== 'unsigned') {
-        headers['x-slack-request-timestamp'] = String(timestamp);
-        headers['x-slack-signature'] = how === 'forged' ? slackSignature('not-the-secret', timestamp, raw) : slackSignature(SECRET, timestamp, raw);
-      }
-      const res = await fetch(h.events, { method: 'POST', headers, body: raw });
-      const answer = await res.text();
-      expect(res.status).toBeGreaterThanOrEqual(200);
-      if (res.status >= 500) throw new Error(`${res.status} for a ${how} body: ${raw.slice(0, 2000)}`);
-      expect(leaks(answer)).toBe(false);
-    }), { numRuns: RUNS, ...REPLAY });
+    await fc.assert(
+      fc.asyncProperty(body, signing, async (sent, how) => {
+        const { text: raw, contentType } = encodeSlackBody(sent);
+        const now = Math.floor(Date.now() / 1000);
+        const timestamp = how === 'stale' ? now - 3600 : now;
+        const headers: Record<string, string> = { 'content-type': contentType };
+        if (how !== 'unsigned') {
+          headers['x-slack-request-timestamp'] = String(timestamp);
+          headers['x-slack-signature'] =
+            how === 'forged'
+              ? slackSignature('not-the-secret', timestamp, raw)
+              : slackSignature(SECRET, timestamp, raw);
+        }
+        const res = await fetch(h.events, { method: 'POST', headers, body: raw });
+        const answer = await res.text();
+        expect(res.status).toBeGreaterThanOrEqual(200);
+        if (res.status >= 500) throw new Error(`${res.status} for a ${how} body: ${raw.slice(0, 2000)}`);
+        expect(leaks(answer)).toBe(false);
+      }),
+      { numRuns: RUNS, ...REPLAY },
+    );
     // Answers run in the background: let them finish, then look at everything sent to "Slack".
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(leaks(h.capture.calls.map((c) => c.body))).toBe(false);
@@ -135,17 +172,23 @@ describe('Teams door fuzz', () => {
       mutate({ ...botAdded(capture.url) }),
       fc.jsonValue(),
     );
-    const raw = fc.oneof(activity.map((a) => JSON.stringify(a) ?? 'null'), fc.string({ maxLength: 200 }));
+    const raw = fc.oneof(
+      activity.map((a) => JSON.stringify(a) ?? 'null'),
+      fc.string({ maxLength: 200 }),
+    );
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain');
-    await fc.assert(fc.asyncProperty(raw, contentType, async (body, type) => {
-      const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': type }, body });
-      const answer = await res.text();
-      expect(res.status).toBeGreaterThanOrEqual(200);
-      // 501 is the Bot Framework's answer to a well-formed invoke nobody handles (botbuilder's own convention).
-      if (res.status === 501) expect(namedInvoke(body)).toBe(true);
-      else expect(res.status).toBeLessThan(500);
-      expect(leaks(answer)).toBe(false);
-    }), { numRuns: RUNS, ...REPLAY });
+    await fc.assert(
+      fc.asyncProperty(raw, contentType, async (body, type) => {
+        const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': type }, body });
+        const answer = await res.text();
+        expect(res.status).toBeGreaterThanOrEqual(200);
+        // 501 is the Bot Framework's answer to a well-formed invoke nobody handles (botbuilder's own convention).
+        if (res.status === 501) expect(namedInvoke(body)).toBe(true);
+        else expect(res.status).toBeLessThan(500);
+        expect(leaks(answer)).toBe(false);
+      }),
+      { numRuns: RUNS, ...REPLAY },
+    );
     bot.releaseSlow();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(leaks(capture.calls)).toBe(false);

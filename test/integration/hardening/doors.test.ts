@@ -28,7 +28,11 @@ const waitCommand: Command<{ positional: string[] }> = {
   args: z.object({ positional: z.array(z.string()).max(20) }),
   async run(args, ctx) {
     await sleep(600, undefined, { signal: ctx.signal });
-    return makeReply({ command: 'wait', title: `waited for ${args.positional.join(' ')}`, findings: [{ id: fakeId('wait.done'), severity: 'ok', message: args.positional.join(' ') }] });
+    return makeReply({
+      command: 'wait',
+      title: `waited for ${args.positional.join(' ')}`,
+      findings: [{ id: fakeId('wait.done'), severity: 'ok', message: args.positional.join(' ') }],
+    });
   },
 };
 
@@ -53,15 +57,35 @@ describe('Slack door', () => {
     expect(JSON.stringify({ text: event?.request.text, raw: event?.request.rawText })).not.toContain(TOKEN);
   });
 
-  it('defect 4: under 40 slow checks from two people, a third person\'s help is answered while they still run', async () => {
+  it("defect 4: under 40 slow checks from two people, a third person's help is answered while they still run", async () => {
     const started = h.slow.started;
     const finished = h.slow.finished;
-    await Promise.all(Array.from({ length: 40 }, (_, i) => sendSigned(h.events, {
-      form: { ...slashCommand('slow --ms 4000', h.capture.responseUrl(`slow-${i}`), { user_id: i % 2 === 0 ? 'U0SLOWA' : 'U0SLOWB' }) },
-    }, { secret: SECRET })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        sendSigned(
+          h.events,
+          {
+            form: {
+              ...slashCommand('slow --ms 4000', h.capture.responseUrl(`slow-${i}`), {
+                user_id: i % 2 === 0 ? 'U0SLOWA' : 'U0SLOWB',
+              }),
+            },
+          },
+          { secret: SECRET },
+        ),
+      ),
+    );
     // All 40 are accepted; then someone else asks for help.
     const hook = h.capture.responseUrl('help-other-person');
-    expect((await sendSigned(h.events, { form: { ...slashCommand('help', hook, { user_id: 'U0HELPER' }) } }, { secret: SECRET })).status).toBe(200);
+    expect(
+      (
+        await sendSigned(
+          h.events,
+          { form: { ...slashCommand('help', hook, { user_id: 'U0HELPER' }) } },
+          { secret: SECRET },
+        )
+      ).status,
+    ).toBe(200);
     await h.capture.waitFor((c) => c.name === 'help-other-person', 10_000);
     // The answer came while every slow check was still running (they take 4 s each).
     expect(h.slow.finished - finished).toBe(0);
@@ -106,7 +130,10 @@ describe('Teams door', () => {
     ['an entity without a type', { entities: [{ text: 'x' }] }],
     ['a non-string conversation type', { conversation: { id: 'a:1', conversationType: 5 } }],
   ])('defect 6: answers an activity with %s with 400, running nothing', async (_name, change) => {
-    const response = await bot.post({ ...personalMessage(capture.url, 'probe mail.contoso.com', `malformed-${_name}`), ...change });
+    const response = await bot.post({
+      ...personalMessage(capture.url, 'probe mail.contoso.com', `malformed-${_name}`),
+      ...change,
+    });
     expect(response.status).toBe(400);
     expect(bot.seen).toHaveLength(0);
   });

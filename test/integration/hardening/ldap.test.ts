@@ -19,23 +19,34 @@ const net = (stepMs: number) => ({
 
 /** The message id of an LDAP message in `data` (BER: SEQUENCE, short or long length, INTEGER id). */
 function messageId(data: Buffer): number {
-  const lengthBytes = (data[1] as number) & 0x80 ? ((data[1] as number) & 0x7f) : 0;
+  const lengthBytes = (data[1] as number) & 0x80 ? (data[1] as number) & 0x7f : 0;
   return data[3 + lengthBytes] === 1 ? (data[4 + lengthBytes] as number) : 1;
 }
 
 function ber(tag: number, body: Buffer): Buffer {
   const n = body.length;
-  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+  const length =
+    n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
   return Buffer.concat([Buffer.from([tag]), length, body]);
 }
 
-const bindSuccess = (id: number): Buffer => ber(0x30, Buffer.concat([Buffer.from([0x02, 0x01, id]), ber(0x61, Buffer.from([0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]))]));
+const bindSuccess = (id: number): Buffer =>
+  ber(
+    0x30,
+    Buffer.concat([Buffer.from([0x02, 0x01, id]), ber(0x61, Buffer.from([0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]))]),
+  );
 
 /** A SearchResultEntry of about 2 KB (a long description), as a directory that ignores sizeLimit sends them. */
 function entry(id: number, n: number): Buffer {
   const dn = Buffer.from(`CN=user${n},OU=Flood,DC=contoso,DC=local`);
-  const attribute = ber(0x30, Buffer.concat([ber(0x04, Buffer.from('displayName')), ber(0x31, ber(0x04, Buffer.alloc(2000, 0x61)))]));
-  return ber(0x30, Buffer.concat([Buffer.from([0x02, 0x01, id]), ber(0x64, Buffer.concat([ber(0x04, dn), ber(0x30, attribute)]))]));
+  const attribute = ber(
+    0x30,
+    Buffer.concat([ber(0x04, Buffer.from('displayName')), ber(0x31, ber(0x04, Buffer.alloc(2000, 0x61)))]),
+  );
+  return ber(
+    0x30,
+    Buffer.concat([Buffer.from([0x02, 0x01, id]), ber(0x64, Buffer.concat([ber(0x04, dn), ber(0x30, attribute)]))]),
+  );
 }
 
 function listen(port: number, onSocket: (socket: Socket) => void): Promise<Server> {
@@ -58,8 +69,14 @@ function listen(port: number, onSocket: (socket: Socket) => void): Promise<Serve
 }
 
 const settings = (port: number) => ({
-  url: `ldap://${HOST}:${port}`, baseDn: 'DC=contoso,DC=local', bindDn: 'svc@contoso.local', password: 'secret-not-shown',
-  caFiles: [], startTls: false, sizeLimit: 20, pageSize: 500,
+  url: `ldap://${HOST}:${port}`,
+  baseDn: 'DC=contoso,DC=local',
+  bindDn: 'svc@contoso.local',
+  password: 'secret-not-shown',
+  caFiles: [],
+  startTls: false,
+  sizeLimit: 20,
+  pageSize: 500,
 });
 
 describe('ou against hostile directories', () => {
@@ -71,26 +88,28 @@ describe('ou against hostile directories', () => {
 
   beforeAll(async () => {
     floodPort = await freePort(PORTS.from, PORTS.to);
-    servers.push(await listen(floodPort, (socket) => {
-      let bound = false;
-      socket.on('close', () => (flood.closedByClient = true));
-      socket.on('data', (data) => {
-        if (!bound) {
-          bound = true;
-          socket.write(bindSuccess(messageId(data)));
-          return;
-        }
-        // The search: entries without end (up to 64 MB), never a SearchResultDone.
-        const id = messageId(data);
-        const pump = (): void => {
-          while (!socket.destroyed && flood.written < 32_000) {
-            flood.written += 1;
-            if (!socket.write(entry(id, flood.written))) return void socket.once('drain', pump);
+    servers.push(
+      await listen(floodPort, (socket) => {
+        let bound = false;
+        socket.on('close', () => (flood.closedByClient = true));
+        socket.on('data', (data) => {
+          if (!bound) {
+            bound = true;
+            socket.write(bindSuccess(messageId(data)));
+            return;
           }
-        };
-        pump();
-      });
-    }));
+          // The search: entries without end (up to 64 MB), never a SearchResultDone.
+          const id = messageId(data);
+          const pump = (): void => {
+            while (!socket.destroyed && flood.written < 32_000) {
+              flood.written += 1;
+              if (!socket.write(entry(id, flood.written))) return void socket.once('drain', pump);
+            }
+          };
+          pump();
+        });
+      }),
+    );
     silentPort = await freePort(PORTS.from, PORTS.to, [floodPort]);
     servers.push(await listen(silentPort, () => undefined));
   });

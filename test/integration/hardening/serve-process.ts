@@ -26,17 +26,25 @@ export function serve(dir: string, port: number, yaml: string, env: Record<strin
   const config = join(dir, 'diagbot.yaml');
   writeFileSync(config, yaml);
   const child = spawn(process.execPath, [BIN, '--config', config, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DIAGBOT_DB: join(dir, 'diagbot.db'), PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      DIAGBOT_DB: join(dir, 'diagbot.db'),
+      PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   let exitCode: number | null | undefined;
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    exitCode = code;
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
   return {
     child,
     port,
@@ -53,7 +61,12 @@ export function serve(dir: string, port: number, yaml: string, env: Record<strin
 }
 
 /** Polls until `check` gives a value; throws after `timeoutMs` (or at once when the process died). */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, served?: Served, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  served?: Served,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check().catch(() => undefined);
@@ -66,8 +79,14 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
 
 /** /healthz once the process answers it. */
 export function healthy(served: Served): Promise<{ status: string; components: Record<string, boolean> }> {
-  return until('/healthz', async () => {
-    const res = await fetch(`${served.base}/healthz`);
-    return res.status === 200 ? (await res.json()) as { status: string; components: Record<string, boolean> } : undefined;
-  }, served);
+  return until(
+    '/healthz',
+    async () => {
+      const res = await fetch(`${served.base}/healthz`);
+      return res.status === 200
+        ? ((await res.json()) as { status: string; components: Record<string, boolean> })
+        : undefined;
+    },
+    served,
+  );
 }

@@ -70,7 +70,11 @@ afterAll(async () => {
 
 describe('defect 1: the Teams door fails closed', () => {
   it('does not listen on /api/messages without an app id, so nobody can claim a role there', async () => {
-    const res = await fetch(`${bot.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(teamsActivity()) });
+    const res = await fetch(`${bot.base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(teamsActivity()),
+    });
     expect(res.status).toBe(404);
     const health = await healthy(bot);
     expect(health.components).not.toHaveProperty('teams');
@@ -99,10 +103,32 @@ describe('defect 2: no signed body ends the process', () => {
     ['a JSON array', { raw: '[]', contentType: 'application/json' }],
     ['a JSON string', { raw: '"x"', contentType: 'application/json' }],
     ['an event without an event', { json: { type: 'event_callback', event_id: 'Ev1', event: null } }],
-    ['a mention whose text is a number', { json: { type: 'event_callback', event_id: 'Ev2', event: { type: 'app_mention', text: 7, channel: 'C1', ts: '1.2', user: 'U1' } } }],
-    ['an event whose first authorization is null (found by the door fuzz)', { json: { type: 'event_callback', event_id: 'Ev3', authorizations: [null], event: { type: 'app_mention', text: 'help', channel: 'C1', ts: '1.2', user: 'U1' } } }],
+    [
+      'a mention whose text is a number',
+      {
+        json: {
+          type: 'event_callback',
+          event_id: 'Ev2',
+          event: { type: 'app_mention', text: 7, channel: 'C1', ts: '1.2', user: 'U1' },
+        },
+      },
+    ],
+    [
+      'an event whose first authorization is null (found by the door fuzz)',
+      {
+        json: {
+          type: 'event_callback',
+          event_id: 'Ev3',
+          authorizations: [null],
+          event: { type: 'app_mention', text: 'help', channel: 'C1', ts: '1.2', user: 'U1' },
+        },
+      },
+    ],
     ['block_actions without actions', { payload: { type: 'block_actions', user: { id: 'U1' } } }],
-    ['a slash command without user_id', { form: { command: '/diag', text: 'help', channel_id: 'C1', response_url: 'http://127.0.0.1:9/x' } }],
+    [
+      'a slash command without user_id',
+      { form: { command: '/diag', text: 'help', channel_id: 'C1', response_url: 'http://127.0.0.1:9/x' } },
+    ],
   ] as const)('answers %s with 400 and keeps serving', async (_name, body) => {
     const res = await sendSigned(`${bot.base}/slack/events`, body, { secret: SECRET });
     expect(res.status).toBe(400);
@@ -113,7 +139,11 @@ describe('defect 2: no signed body ends the process', () => {
   it('is still up and answering afterwards', async () => {
     expect(bot.alive()).toBe(true);
     const hook = capture.responseUrl('after-hostile');
-    const res = await sendSigned(`${bot.base}/slack/events`, { form: { ...slashCommand('help', hook) } }, { secret: SECRET });
+    const res = await sendSigned(
+      `${bot.base}/slack/events`,
+      { form: { ...slashCommand('help', hook) } },
+      { secret: SECRET },
+    );
     expect(res.status).toBe(200);
     await capture.waitFor((call) => call.kind === 'hook' && call.name === 'after-hostile', 15_000);
     expect(bot.output()).not.toMatch(/"level":60|Unhandled|unhandledRejection/);
@@ -122,7 +152,9 @@ describe('defect 2: no signed body ends the process', () => {
 
 describe('defect 5: /slack/events under deadlines', () => {
   const head = (headers: Record<string, string>, length: number): string =>
-    `POST /slack/events HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${length}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    `POST /slack/events HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${length}\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`;
 
   it('refuses an unsigned 1 MiB body from its headers, before a byte of the body is sent', async () => {
     const answer = await rawExchange(bot.port, head({ 'content-type': 'application/json' }, 1024 * 1024));
@@ -131,7 +163,17 @@ describe('defect 5: /slack/events under deadlines', () => {
 
   it('refuses a stale timestamp from its headers', async () => {
     const stale = Math.floor(Date.now() / 1000) - 3600;
-    const answer = await rawExchange(bot.port, head({ 'content-type': 'application/json', 'x-slack-request-timestamp': String(stale), 'x-slack-signature': slackSignature(SECRET, stale, '{}') }, 1000));
+    const answer = await rawExchange(
+      bot.port,
+      head(
+        {
+          'content-type': 'application/json',
+          'x-slack-request-timestamp': String(stale),
+          'x-slack-signature': slackSignature(SECRET, stale, '{}'),
+        },
+        1000,
+      ),
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 401/);
   });
 
@@ -156,22 +198,41 @@ describe('defect 5: /slack/events under deadlines', () => {
         resolve(text || 'closed without an answer');
       });
       socket.on('error', () => undefined);
-      socket.write(head({ 'content-type': 'application/json', 'x-slack-request-timestamp': String(now), 'x-slack-signature': slackSignature(SECRET, now, body) }, body.length));
+      socket.write(
+        head(
+          {
+            'content-type': 'application/json',
+            'x-slack-request-timestamp': String(now),
+            'x-slack-signature': slackSignature(SECRET, now, body),
+          },
+          body.length,
+        ),
+      );
     });
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(bot.alive()).toBe(true);
   });
 
-  it('still answers Slack\'s unsigned ssl_check', async () => {
-    const res = await fetch(`${bot.base}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'ssl_check=1&token=x' });
+  it("still answers Slack's unsigned ssl_check", async () => {
+    const res = await fetch(`${bot.base}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'ssl_check=1&token=x',
+    });
     expect(res.status).toBe(200);
   });
 
   it('reports readiness on /readyz and liveness on /healthz', async () => {
-    const ready = await until('/readyz', async () => {
-      const res = await fetch(`${bot.base}/readyz`);
-      return res.status === 200 ? (await res.json()) as { status: string; components: Record<string, boolean> } : undefined;
-    }, bot);
+    const ready = await until(
+      '/readyz',
+      async () => {
+        const res = await fetch(`${bot.base}/readyz`);
+        return res.status === 200
+          ? ((await res.json()) as { status: string; components: Record<string, boolean> })
+          : undefined;
+      },
+      bot,
+    );
     expect(ready.status).toBe('ready');
     expect(ready.components).toMatchObject({ slack: true, scheduler: true, 'slack.answers': true });
   });

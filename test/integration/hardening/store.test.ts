@@ -21,8 +21,14 @@ import { healthy, PORTS, serve, until } from './serve-process';
  * by capping the file's page count) and when its directory is deleted under it.
  */
 const digest = (n: number): NewDigest => ({
-  platform: 'slack', channelId: 'C0STORE', schedule: '0 8 * * *', scheduleText: 'daily 08:00', timezone: 'UTC',
-  commands: [`cert host${n}.contoso.com`], createdBy: 'U0ADMIN', now: new Date('2026-01-01T00:00:00Z'),
+  platform: 'slack',
+  channelId: 'C0STORE',
+  schedule: '0 8 * * *',
+  scheduleText: 'daily 08:00',
+  timezone: 'UTC',
+  commands: [`cert host${n}.contoso.com`],
+  createdBy: 'U0ADMIN',
+  now: new Date('2026-01-01T00:00:00Z'),
 });
 
 let dir: string;
@@ -45,18 +51,38 @@ describe('a store that fails', () => {
     raw.db.pragma(`max_page_count = ${pages}`);
     let error: unknown;
     for (let i = 1; i < 500 && error === undefined; i += 1) {
-      error = await store.digests.create(digest(i), { maxPerChannel: 1000 }).then(() => undefined, (e: unknown) => e);
+      error = await store.digests.create(digest(i), { maxPerChannel: 1000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     }
     expect(error).toMatchObject({ code: 'store.unavailable' });
     expect(states.at(-1)).toEqual([false, expect.stringContaining('SQLITE_FULL')]);
-    const row = { at: new Date().toISOString(), platform: 'slack' as const, userId: 'U1', channelId: 'C1', command: 'help', status: 'ok' as const, durationMs: 1, correlationId: 'x'.repeat(3000) };
+    const row = {
+      at: new Date().toISOString(),
+      platform: 'slack' as const,
+      userId: 'U1',
+      channelId: 'C1',
+      command: 'help',
+      status: 'ok' as const,
+      durationMs: 1,
+      correlationId: 'x'.repeat(3000),
+    };
     let auditError: unknown;
-    for (let i = 0; i < 500 && auditError === undefined; i += 1) auditError = await audit.append(row).then(() => undefined, (e: unknown) => e);
+    for (let i = 0; i < 500 && auditError === undefined; i += 1)
+      auditError = await audit.append(row).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(auditError).toMatchObject({ code: 'store.unavailable' });
 
     // Through the router: an answer that says what is wrong, not "something went wrong".
     const save: Command<{ positional: string[] }> = {
-      name: 'save', summary: 'save a digest (test)', usage: 'save', examples: ['save'], args: z.object({ positional: z.array(z.string()) }),
+      name: 'save',
+      summary: 'save a digest (test)',
+      usage: 'save',
+      examples: ['save'],
+      args: z.object({ positional: z.array(z.string()) }),
       async run() {
         await store.digests.create(digest(999), { maxPerChannel: 1000 });
         return makeReply({ command: 'save', title: 'saved', findings: [] });
@@ -90,16 +116,27 @@ describe('a store that fails', () => {
     const port = await freePort(PORTS.from, PORTS.to);
     const capture = await startSlackCapture(PORTS);
     const bot = serve(dir, port, 'http:\n  host: 127.0.0.1\nlog:\n  level: warn\n', {
-      SLACK_BOT_TOKEN: 'xoxb-store-test', SLACK_SIGNING_SECRET: 'store-test-signing-secret', SLACK_API_URL: capture.apiUrl, DIAGBOT_DB: join(sub, 'diagbot.db'),
+      SLACK_BOT_TOKEN: 'xoxb-store-test',
+      SLACK_SIGNING_SECRET: 'store-test-signing-secret',
+      SLACK_API_URL: capture.apiUrl,
+      DIAGBOT_DB: join(sub, 'diagbot.db'),
     });
     try {
       const health = await healthy(bot);
       expect(health.components.store).toBe(true);
       rmSync(sub, { recursive: true, force: true });
-      const down = await until('/healthz to show the store down', async () => {
-        const body = (await (await fetch(`${bot.base}/healthz`)).json()) as { components: Record<string, boolean>; problems?: Record<string, string> };
-        return body.components.store === false ? body : undefined;
-      }, bot, 30_000);
+      const down = await until(
+        '/healthz to show the store down',
+        async () => {
+          const body = (await (await fetch(`${bot.base}/healthz`)).json()) as {
+            components: Record<string, boolean>;
+            problems?: Record<string, string>;
+          };
+          return body.components.store === false ? body : undefined;
+        },
+        bot,
+        30_000,
+      );
       expect(down.problems?.store).toContain('deleted');
       const ready = await fetch(`${bot.base}/readyz`);
       expect(ready.status).toBe(503);

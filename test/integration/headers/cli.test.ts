@@ -10,7 +10,11 @@ describe('diagbot headers', () => {
   it('prints the whole analysis as JSON and exits with the status (warn = 1)', async () => {
     const result = await runCli(['--json', 'headers', paste]);
     expect(result.stderr).toBe('');
-    const reply = JSON.parse(result.stdout) as { command: string; title: string; data: { hops: unknown[]; largestDelay: { seconds: number } } };
+    const reply = JSON.parse(result.stdout) as {
+      command: string;
+      title: string;
+      data: { hops: unknown[]; largestDelay: { seconds: number } };
+    };
     expect(reply.command).toBe('headers');
     expect(reply.title).toMatch(/^held 1 h 52 min at EXCH02 → EOP/);
     expect(reply.data.hops).toHaveLength(6);
@@ -19,7 +23,10 @@ describe('diagbot headers', () => {
   });
 
   it('answers a bare paste and `explain <paste>` with the same analysis', async () => {
-    for (const args of [['--json', paste], ['--json', 'explain', paste]]) {
+    for (const args of [
+      ['--json', paste],
+      ['--json', 'explain', paste],
+    ]) {
       const result = await runCli(args);
       const reply = JSON.parse(result.stdout) as { command: string; title: string };
       expect(reply.command).toBe('headers');

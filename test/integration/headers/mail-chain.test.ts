@@ -71,12 +71,21 @@ describeLive('headers from real mail through Postfix and OpenDKIM', () => {
   });
 
   it('TLS between the relays, signed and verified: the hops, the TLS, the wait and DKIM pass', async () => {
-    const chain = await startMailChain({ senderAddress: SENDER, receiverAddress: RECEIVER, ports: await ports(), tls: true });
+    const chain = await startMailChain({
+      senderAddress: SENDER,
+      receiverAddress: RECEIVER,
+      ports: await ports(),
+      tls: true,
+    });
     try {
       const delivered = await deliverDelayed(chain, 'over TLS');
       const block = delivered.slice(0, delivered.indexOf('\n\n'));
       const reply = await analyseHeadersReply(delivered);
-      const data = reply.data as { hops: Record<string, unknown>[]; largestDelay: { hop: number; seconds: number; by: string }; auth: Record<string, { result: string; domain?: string } | null> };
+      const data = reply.data as {
+        hops: Record<string, unknown>[];
+        largestDelay: { hop: number; seconds: number; by: string };
+        auth: Record<string, { result: string; domain?: string } | null>;
+      };
 
       expect(reply.command).toBe('headers');
       expect(data.hops).toHaveLength(2);
@@ -99,12 +108,22 @@ describeLive('headers from real mail through Postfix and OpenDKIM', () => {
   });
 
   it('no TLS, and a verifier that knows another key: no TLS noted and DKIM fail', async () => {
-    const chain = await startMailChain({ senderAddress: SENDER, receiverAddress: RECEIVER, ports: await ports(), tls: false, wrongKey: true });
+    const chain = await startMailChain({
+      senderAddress: SENDER,
+      receiverAddress: RECEIVER,
+      ports: await ports(),
+      tls: false,
+      wrongKey: true,
+    });
     try {
       const delivered = await deliverDelayed(chain, 'in the clear');
       const headersOnly = delivered.slice(0, delivered.indexOf('\n\n'));
       const reply = await analyseHeadersReply(headersOnly);
-      const data = reply.data as { hops: Record<string, unknown>[]; auth: Record<string, { result: string } | null>; problems: unknown[] };
+      const data = reply.data as {
+        hops: Record<string, unknown>[];
+        auth: Record<string, { result: string } | null>;
+        problems: unknown[];
+      };
       expect(data.hops[1]).toMatchObject({ by: 'mx2.receiver.test', with: 'ESMTP', tls: null });
       expect(data.auth.dkim?.result).toBe('fail');
       expect(reply.status).toBe('fail');

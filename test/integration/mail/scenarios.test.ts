@@ -28,7 +28,8 @@ if (unavailable) console.warn(`skipping the mail lab: ${unavailable}`);
 jest.setTimeout(120_000);
 
 const RANK = { ok: 0, info: 1, warn: 2, fail: 3, error: 4 } as const;
-const problems = (reply: Reply): string[] => [...new Set(reply.findings.filter((f) => RANK[f.severity] >= RANK.warn).map((f) => f.id))].sort();
+const problems = (reply: Reply): string[] =>
+  [...new Set(reply.findings.filter((f) => RANK[f.severity] >= RANK.warn).map((f) => f.id))].sort();
 
 describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
   let lab: MailLab;
@@ -44,20 +45,27 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
       tls: { extraCaFiles: lab.config.extraCaFiles },
       dns: { servers: lab.config.dnsServers, timeoutMs: 2000 },
     });
-    const net = { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: { connectMs: 3000, stepMs: 5000 } };
+    const net = {
+      policy: createTargetPolicy(config.targets),
+      resolver: systemResolver,
+      timeouts: { connectMs: 3000, stepMs: 5000 },
+    };
     const deps = { config, net, log: captureLogger(), now: () => new Date() };
     const router = createRouter({ commands: [createMailCommand(deps)], log: captureLogger() });
     ask = (text) => router.handle(chatRequest(text));
     storeDir = mkdtempSync(join(tmpdir(), 'diagbot-mail-digest-'));
     // `mail` inside a digest: the app as diagbot builds it, with only these two commands.
-    app = await createApp(parseConfig({
-      targets: { allow: lab.config.allow, deny: [] },
-      tls: { extraCaFiles: lab.config.extraCaFiles },
-      dns: { servers: lab.config.dnsServers, timeoutMs: 2000 },
-      timeouts: { connectMs: 3000, stepMs: 5000 },
-      roles: { admins: ['U0ADMIN'] },
-      store: { path: join(storeDir, 'diagbot.db') },
-    }), { log: captureLogger(), onlyCommands: (appDeps) => [createMailCommand(appDeps), createDigestCommand(appDeps)] });
+    app = await createApp(
+      parseConfig({
+        targets: { allow: lab.config.allow, deny: [] },
+        tls: { extraCaFiles: lab.config.extraCaFiles },
+        dns: { servers: lab.config.dnsServers, timeoutMs: 2000 },
+        timeouts: { connectMs: 3000, stepMs: 5000 },
+        roles: { admins: ['U0ADMIN'] },
+        store: { path: join(storeDir, 'diagbot.db') },
+      }),
+      { log: captureLogger(), onlyCommands: (appDeps) => [createMailCommand(appDeps), createDigestCommand(appDeps)] },
+    );
     withDigest = app.router;
   }, 300_000);
 
@@ -67,7 +75,9 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
     await lab?.stop();
   });
 
-  const cases = Object.entries(NAME_SETS).flatMap(([setName, set]) => SCENARIOS.map((s) => [`${setName}: ${s.label}`, set, s] as const));
+  const cases = Object.entries(NAME_SETS).flatMap(([setName, set]) =>
+    SCENARIOS.map((s) => [`${setName}: ${s.label}`, set, s] as const),
+  );
   it.each(cases)('%s', async (_title, set, scenario) => {
     const domain = domainOf(set, scenario.label);
     const reply = await ask(`mail ${domain}${(scenario.selectors ?? []).map((s) => ` --selector ${s}`).join('')}`);
@@ -83,7 +93,13 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
 
   it('a good domain: both MX hosts with STARTTLS, trusted certificates, matching TLSA, DNSSEC secure', async () => {
     const reply = await ask(`mail ${domainOf(NAME_SETS.alpha, 'good')}`);
-    const mx = reply.data.mx as Array<{ host: string; starttls: boolean; dnssec: string; tlsa: Array<{ matches: boolean }>; certificate: { trusted: boolean } }>;
+    const mx = reply.data.mx as Array<{
+      host: string;
+      starttls: boolean;
+      dnssec: string;
+      tlsa: Array<{ matches: boolean }>;
+      certificate: { trusted: boolean };
+    }>;
     expect(mx).toHaveLength(2);
     for (const host of mx) {
       expect(host).toMatchObject({ starttls: true, dnssec: 'secure', certificate: { trusted: true } });
@@ -93,7 +109,11 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
     expect(reply.data.mtaSts).toMatchObject({ mode: 'enforce', covered: true, maxAge: 86400 });
     expect(reply.data.spf).toMatchObject({ lookups: 2, voidLookups: 0, all: '-' });
     expect(reply.data.dmarc).toMatchObject({ p: 'reject', pct: 100 });
-    expect(reply.data.dkim).toEqual(expect.arrayContaining([expect.objectContaining({ selector: 'selector1', keyType: 'rsa', keyBits: 2048, revoked: false })]));
+    expect(reply.data.dkim).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ selector: 'selector1', keyType: 'rsa', keyBits: 2048, revoked: false }),
+      ]),
+    );
     expect(reply.status).toBe('ok');
   });
 
@@ -112,7 +132,9 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
     expect(spf.data.mx).toEqual([]);
     const dane = await ask(`mail ${domainOf(NAME_SETS.bravo, 'tlsa-mismatch')} --only mx,tls,dane`);
     const finding = dane.findings.find((f) => f.id === 'mail.dane.mismatch');
-    expect(finding?.fix?.steps?.[0]).toMatch(/^`_25\._tcp\.b7-mx-stale\.mail\.bravo-corp\.example\. IN TLSA 3 1 1 [0-9a-f]{64}`$/);
+    expect(finding?.fix?.steps?.[0]).toMatch(
+      /^`_25\._tcp\.b7-mx-stale\.mail\.bravo-corp\.example\. IN TLSA 3 1 1 [0-9a-f]{64}`$/,
+    );
   });
 
   it('reads an answer too large for UDP over TCP', async () => {
@@ -124,7 +146,14 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
   it('--only limits the checks; nonsense gets a usage error with an example', async () => {
     const only = await ask(`mail ${domainOf(NAME_SETS.alpha, 'dmarc-none')} --only dmarc`);
     expect(only.findings.map((f) => f.id)).toEqual(['mail.dmarc.none']);
-    for (const text of ['mail', 'mail not_a_domain', 'mail 10.0.0.1', 'mail contoso.com --only spf,bogus', 'mail contoso.com --selector "a b"', 'mail a.com b.com']) {
+    for (const text of [
+      'mail',
+      'mail not_a_domain',
+      'mail 10.0.0.1',
+      'mail contoso.com --only spf,bogus',
+      'mail contoso.com --selector "a b"',
+      'mail a.com b.com',
+    ]) {
       const reply = await ask(text);
       expect({ text, status: reply.status, id: reply.findings[0]?.id }).toEqual({ text, status: 'error', id: 'usage' });
       expect(reply.findings[0]?.fix?.summary).toMatch(/mail /);
@@ -141,7 +170,10 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
 
   it('a digest of `mail` reports what changed between runs: an MTA-STS policy that stopped covering an MX', async () => {
     const domain = domainOf(NAME_SETS.bravo, 'good');
-    const say = (text: string): Promise<Reply> => withDigest.handle(chatRequest(text, { platform: 'slack', door: 'command', userId: 'U0ADMIN', channelId: 'C0MAIL' }));
+    const say = (text: string): Promise<Reply> =>
+      withDigest.handle(
+        chatRequest(text, { platform: 'slack', door: 'command', userId: 'U0ADMIN', channelId: 'C0MAIL' }),
+      );
     const refused = await say('digest add daily 08:00 mail not_a_domain');
     expect(refused.findings[0]?.id).toBe('usage');
     const added = await say(`digest add daily 08:00 mail ${domain}`);
@@ -154,12 +186,19 @@ describeIfLab('mail against the DNS + Postfix + HTTPS lab', () => {
     lab.setPolicy(domain, `version: STSv1\r\nmode: enforce\r\nmx: ${mx}\r\nmax_age: 86400\r\n`);
     try {
       const second = await say(`digest run ${id}`);
-      expect(second.data.changes).toEqual([{ command: `mail ${domain}`, new: ['mail.mta-sts.mx-not-covered'], resolved: [] }]);
+      expect(second.data.changes).toEqual([
+        { command: `mail ${domain}`, new: ['mail.mta-sts.mx-not-covered'], resolved: [] },
+      ]);
       expect(second.findings.map((f) => f.id)).toContain('digest.changed');
     } finally {
-      lab.setPolicy(domain, `version: STSv1\r\nmode: enforce\r\nmx: ${mx}\r\nmx: ${mx.replace('mx-a.', 'mx-b.')}\r\nmax_age: 86400\r\n`);
+      lab.setPolicy(
+        domain,
+        `version: STSv1\r\nmode: enforce\r\nmx: ${mx}\r\nmx: ${mx.replace('mx-a.', 'mx-b.')}\r\nmax_age: 86400\r\n`,
+      );
     }
     const third = await say(`digest run ${id}`);
-    expect(third.data.changes).toEqual([{ command: `mail ${domain}`, new: [], resolved: ['mail.mta-sts.mx-not-covered'] }]);
+    expect(third.data.changes).toEqual([
+      { command: `mail ${domain}`, new: [], resolved: ['mail.mta-sts.mx-not-covered'] },
+    ]);
   });
 });

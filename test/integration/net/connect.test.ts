@@ -13,7 +13,9 @@ const net = (allow: string[] = ['127.0.0.0/8']): NetContext => ({
   timeouts: { connectMs: 1000, stepMs: 300 },
 });
 
-async function listen(onSocket: (socket: Socket) => void): Promise<{ server: Server; port: number; connections: () => number }> {
+async function listen(
+  onSocket: (socket: Socket) => void,
+): Promise<{ server: Server; port: number; connections: () => number }> {
   let count = 0;
   const server = createServer((socket) => {
     count += 1;

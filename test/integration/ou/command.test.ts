@@ -14,7 +14,9 @@ import { describeWithSamba, testNet, testSettings } from './with-samba';
 const ADDRESS = '127.0.0.6';
 
 describeWithSamba('ou against Samba AD', ADDRESS, (samba) => {
-  const config = parseConfig({ ldap: { url: `ldaps://${DOMAIN.host}`, baseDn: DOMAIN.baseDn, bindDn: SERVICE_ACCOUNT.upn } });
+  const config = parseConfig({
+    ldap: { url: `ldaps://${DOMAIN.host}`, baseDn: DOMAIN.baseDn, bindDn: SERVICE_ACCOUNT.upn },
+  });
   const directories: Directory[] = [];
   const routerWith = (overrides = {}): Router => {
     const directory = createDirectory(testSettings(samba(), overrides), testNet(ADDRESS));
@@ -97,7 +99,11 @@ describeWithSamba('ou against Samba AD', ADDRESS, (samba) => {
       const looked = await ou(user.sam);
       expect(dnEquals(looked.data.dn as string, fixtureDn(user))).toBe(true);
       const parsed = await ou(`"${(looked.data.dn as string).replace(/"/g, '\\22')}"`);
-      expect(parsed.data).toMatchObject({ source: 'parsed', parentDn: looked.data.parentDn, parentType: looked.data.parentType });
+      expect(parsed.data).toMatchObject({
+        source: 'parsed',
+        parentDn: looked.data.parentDn,
+        parentType: looked.data.parentType,
+      });
       expect(parsed.data.canonicalPath).toBe(canonicalName(parseDn(looked.data.parentDn as string)));
     }
   });
@@ -117,7 +123,10 @@ describeWithSamba('ou against Samba AD', ADDRESS, (samba) => {
     expect(reply.findings[0]?.id).toBe('ldap.bind-failed');
     expect(reply.findings[0]?.message).toContain('data 52e');
     expect(JSON.stringify(reply)).not.toContain('Wr0ng-Passw0rd!');
-    const disabled = await routerWith({ bindDn: `oldcontractor@${DOMAIN.dnsDomain}`, password: 'Passw0rd!User1' }).handle(chatRequest('ou jdoe'));
+    const disabled = await routerWith({
+      bindDn: `oldcontractor@${DOMAIN.dnsDomain}`,
+      password: 'Passw0rd!User1',
+    }).handle(chatRequest('ou jdoe'));
     expect(disabled.findings[0]?.message).toContain('disabled (AD data 533)');
   });
 

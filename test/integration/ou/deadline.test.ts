@@ -50,8 +50,14 @@ function listen(port: number, onSocket: (socket: Socket) => void): Promise<Serve
 
 function settings(port: number) {
   return {
-    url: `ldap://${HOST}:${port}`, baseDn: 'DC=contoso,DC=local', bindDn: 'svc@contoso.local', password: 'secret-not-shown',
-    caFiles: [], startTls: false, sizeLimit: 50, pageSize: 500,
+    url: `ldap://${HOST}:${port}`,
+    baseDn: 'DC=contoso,DC=local',
+    bindDn: 'svc@contoso.local',
+    password: 'secret-not-shown',
+    caFiles: [],
+    startTls: false,
+    sizeLimit: 50,
+    pageSize: 500,
   };
 }
 
@@ -66,13 +72,15 @@ describe('ou against directories that misbehave', () => {
 
   beforeAll(async () => {
     servers.push(await listen(PORTS.silent, () => undefined));
-    servers.push(await listen(PORTS.slowSearch, (socket) => {
-      let answered = false;
-      socket.on('data', (data) => {
-        if (!answered) socket.write(bindSuccess(data));
-        answered = true;
-      });
-    }));
+    servers.push(
+      await listen(PORTS.slowSearch, (socket) => {
+        let answered = false;
+        socket.on('data', (data) => {
+          if (!answered) socket.write(bindSuccess(data));
+          answered = true;
+        });
+      }),
+    );
     servers.push(await listen(PORTS.hangUp, (socket) => socket.destroy()));
   });
 
@@ -103,8 +111,13 @@ describe('ou against directories that misbehave', () => {
   });
 
   it('turns a slow directory into an error Reply, not a hang or a crash', async () => {
-    const config = parseConfig({ ldap: { url: `ldap://${HOST}:${PORTS.silent}`, baseDn: 'DC=contoso,DC=local', bindDn: 'svc@contoso.local' } });
-    const router = createRouter({ commands: [createOuCommand({ config, directory: directory(PORTS.silent) })], log: captureLogger() });
+    const config = parseConfig({
+      ldap: { url: `ldap://${HOST}:${PORTS.silent}`, baseDn: 'DC=contoso,DC=local', bindDn: 'svc@contoso.local' },
+    });
+    const router = createRouter({
+      commands: [createOuCommand({ config, directory: directory(PORTS.silent) })],
+      log: captureLogger(),
+    });
     const reply = await router.handle(chatRequest('ou jdoe'));
     expect(reply.status).toBe('error');
     expect(reply.findings[0]?.id).toBe('net.timeout');

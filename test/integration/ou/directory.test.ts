@@ -3,7 +3,15 @@ import { createDirectory, type Directory } from '../../../src/directory/client';
 import { createTargetPolicy } from '../../../src/net/policy';
 import { dnEquals, parseDn } from '../../../src/dn';
 import { captureLogger } from '../../helpers/logger';
-import { DOMAIN, FIXTURE_USERS, SERVICE_ACCOUNT, USER_PASSWORD, fixtureDn, fixtureUser, startSamba } from '../../helpers/samba';
+import {
+  DOMAIN,
+  FIXTURE_USERS,
+  SERVICE_ACCOUNT,
+  USER_PASSWORD,
+  fixtureDn,
+  fixtureUser,
+  startSamba,
+} from '../../helpers/samba';
 import { describeWithSamba, testNet, testSettings } from './with-samba';
 import { diagFailure as failure } from '../../helpers/diag-error';
 
@@ -44,8 +52,12 @@ describeWithSamba('directory engine against Samba AD', ADDRESS, (samba) => {
 
   it('finds by UPN, by mail only, by DOMAIN\\name and without regard to case', async () => {
     const d = directory(testSettings(samba()), testNet(ADDRESS));
-    expect((await d.findUsers(`cboessen@${DOMAIN.dnsDomain}`)).users.map((u) => u.matchedBy)).toEqual([['userPrincipalName']]);
-    expect((await d.findUsers('backup.service@contoso.com')).users.map((u) => u.sAMAccountName)).toEqual(['svc-backup']);
+    expect((await d.findUsers(`cboessen@${DOMAIN.dnsDomain}`)).users.map((u) => u.matchedBy)).toEqual([
+      ['userPrincipalName'],
+    ]);
+    expect((await d.findUsers('backup.service@contoso.com')).users.map((u) => u.sAMAccountName)).toEqual([
+      'svc-backup',
+    ]);
     const byMail = await d.findUsers('patricia.jones@fabrikam.com');
     expect(byMail.users.map((u) => [u.sAMAccountName, u.matchedBy])).toEqual([['pjones', ['mail']]]);
     expect((await d.findUsers('CONTOSO\\mnguyen')).users.map((u) => u.sAMAccountName)).toEqual(['mnguyen']);
@@ -77,7 +89,9 @@ describeWithSamba('directory engine against Samba AD', ADDRESS, (samba) => {
     const bare = new Client({ url: samba().ldapUrl, timeout: 5000 });
     try {
       await bare.bind(SERVICE_ACCOUNT.upn, SERVICE_ACCOUNT.password);
-      const { searchEntries } = await bare.search(DOMAIN.baseDn, { filter: `(&(sAMAccountType=805306368)(sAMAccountName=${'*)(objectClass=*'}))` });
+      const { searchEntries } = await bare.search(DOMAIN.baseDn, {
+        filter: `(&(sAMAccountType=805306368)(sAMAccountName=${'*)(objectClass=*'}))`,
+      });
       expect(searchEntries.length).toBeGreaterThanOrEqual(FIXTURE_USERS.length);
     } finally {
       await bare.unbind();
@@ -103,7 +117,9 @@ describeWithSamba('directory engine against Samba AD', ADDRESS, (samba) => {
     ['a wrong password', SERVICE_ACCOUNT.upn, 'not-the-password', '52e', 'password is wrong'],
     ['a disabled account', `oldcontractor@${DOMAIN.dnsDomain}`, USER_PASSWORD, '533', 'disabled'],
   ])('says what a failed bind means: %s', async (_label, bindDn, password, subcode, words) => {
-    const error = await failure(directory(testSettings(samba(), { bindDn, password }), testNet(ADDRESS)).findUsers('jdoe'));
+    const error = await failure(
+      directory(testSettings(samba(), { bindDn, password }), testNet(ADDRESS)).findUsers('jdoe'),
+    );
     expect(error.code).toBe('ldap.bind-failed');
     expect(error.data?.subcode).toBe(subcode);
     expect(error.message).toContain(words);
@@ -112,10 +128,14 @@ describeWithSamba('directory engine against Samba AD', ADDRESS, (samba) => {
   });
 
   it('refuses a certificate it cannot trust or that names another host', async () => {
-    const untrusted = await failure(directory(testSettings(samba(), { caFiles: [] }), testNet(ADDRESS)).findUsers('jdoe'));
+    const untrusted = await failure(
+      directory(testSettings(samba(), { caFiles: [] }), testNet(ADDRESS)).findUsers('jdoe'),
+    );
     expect(untrusted.code).toBe('ldap.unavailable');
     expect(untrusted.message).toContain('TLS');
-    const byAddress = await failure(directory(testSettings(samba(), { url: samba().ldapsUrl }), testNet(ADDRESS)).findUsers('jdoe'));
+    const byAddress = await failure(
+      directory(testSettings(samba(), { url: samba().ldapsUrl }), testNet(ADDRESS)).findUsers('jdoe'),
+    );
     expect(byAddress.code).toBe('ldap.unavailable');
     expect(byAddress.fix?.steps?.join(' ')).toContain('host name');
   });
@@ -129,7 +149,11 @@ describeWithSamba('directory engine against Samba AD', ADDRESS, (samba) => {
   it('reuses one bound connection, and re-establishes it after the server went away (LDAPS and StartTLS)', async () => {
     const log = captureLogger();
     const ldaps = directory(testSettings(samba()), testNet(ADDRESS), log);
-    const startTls = directory(testSettings(samba(), { url: `ldap://${DOMAIN.host}`, startTls: true }), testNet(ADDRESS), log);
+    const startTls = directory(
+      testSettings(samba(), { url: `ldap://${DOMAIN.host}`, startTls: true }),
+      testNet(ADDRESS),
+      log,
+    );
     const binds = (): number => log.lines.filter((l) => l.msg === 'directory connection bound').length;
     for (const sam of ['jdoe', 'cboessen', 'dojane', 'jdoe']) {
       expect((await ldaps.findUsers(sam)).users).toHaveLength(1);

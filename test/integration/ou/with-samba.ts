@@ -12,9 +12,10 @@ import { DOMAIN, SERVICE_ACCOUNT, sambaMissing, startSamba, type SambaServer } f
 export function describeWithSamba(name: string, address: string, body: (samba: () => SambaServer) => void): void {
   const missing = sambaMissing();
   if (missing && !runtimeInfo().ci) {
-    describe.skip(`${name} (skipped: ${missing})`, () => body(() => {
-      throw new Error(missing);
-    }));
+    describe.skip(`${name} (skipped: ${missing})`, () =>
+      body(() => {
+        throw new Error(missing);
+      }));
     return;
   }
   describe(name, () => {

@@ -1,6 +1,12 @@
 import { runtimeInfo } from '../../../src/config/load';
 import type { Reply } from '../../../src/core/reply';
-import { ensureLoopbackAddresses, freePort, postfixUnavailableReason, startPostfix, type PostfixInstance } from '../../helpers/postfix';
+import {
+  ensureLoopbackAddresses,
+  freePort,
+  postfixUnavailableReason,
+  startPostfix,
+  type PostfixInstance,
+} from '../../helpers/postfix';
 import { findingOf, ids, relayApp } from '../../unit/relay/relay-app';
 
 /**
@@ -10,7 +16,10 @@ import { findingOf, ids, relayApp } from '../../unit/relay/relay-app';
 const unavailable = postfixUnavailableReason();
 const describeLive = unavailable ? describe.skip : describe;
 if (unavailable) {
-  if (runtimeInfo().ci) it('needs Postfix in CI', () => { throw new Error(`Postfix is required in CI: ${unavailable}`); });
+  if (runtimeInfo().ci)
+    it('needs Postfix in CI', () => {
+      throw new Error(`Postfix is required in CI: ${unavailable}`);
+    });
   else it.skip(`relay command tests skipped: ${unavailable}`, () => undefined);
 }
 
@@ -49,24 +58,40 @@ describeLive('relay command against a real Postfix', () => {
     const reply = await relayApp({ relay: { connectors: AGREEING } }).ask(`relay 127.0.0.2 via ${via}`);
     expect(reply.status).toBe('ok');
     expect(ids(reply)).toEqual(['relay.accepted', 'relay.policy.path']);
-    expect(findingOf(reply, 'relay.accepted').message).toMatch(/accepted the external recipient <relay-test@example\.org> at RCPT from 127\.0\.0\.2 \(bound to the client address\)/);
+    expect(findingOf(reply, 'relay.accepted').message).toMatch(
+      /accepted the external recipient <relay-test@example\.org> at RCPT from 127\.0\.0\.2 \(bound to the client address\)/,
+    );
     expect(findingOf(reply, 'relay.accepted').message).toMatch(/not proof of delivery/);
-    expect(reply.data).toMatchObject({ client: '127.0.0.2', method: 'source-bind', accepted: true, policy: { connector: 'Anonymous Relay', verdict: 'allowed', anonymousRelay: true, allowedByDataGroup: null } });
+    expect(reply.data).toMatchObject({
+      client: '127.0.0.2',
+      method: 'source-bind',
+      accepted: true,
+      policy: { connector: 'Anonymous Relay', verdict: 'allowed', anonymousRelay: true, allowedByDataGroup: null },
+    });
     expect(transcriptSends(reply)).not.toContain('DATA');
   });
 
-  it('agrees with a matching topology: 127.0.0.3 denied with Postfix\'s exact reply, and the fix says how to allow it', async () => {
+  it("agrees with a matching topology: 127.0.0.3 denied with Postfix's exact reply, and the fix says how to allow it", async () => {
     const reply = await relayApp({ relay: { connectors: AGREEING } }).ask(`relay 127.0.0.3 via ${via}`);
     expect(reply.status).toBe('ok');
-    expect(findingOf(reply, 'relay.denied').message).toContain('`554 5.7.1 <relay-test@example.org>: Relay access denied`');
+    expect(findingOf(reply, 'relay.denied').message).toContain(
+      '`554 5.7.1 <relay-test@example.org>: Relay access denied`',
+    );
     expect(reply.data.rcptReply).toMatchObject({ code: 554, enhanced: '5.7.1' });
     const path = findingOf(reply, 'relay.policy.path');
-    expect(path.message).toMatch(/client 127\.0\.0\.3 → connector "Default Frontend" \(0\.0\.0\.0-255\.255\.255\.255\), anonymous relay not allowed/);
-    expect(path.fix?.steps?.join('\n')).toContain(`Where-Object { $_.Name -eq 'Anonymous Relay' } | Set-ReceiveConnector -RemoteIPRanges @{Add='127.0.0.3'}`);
+    expect(path.message).toMatch(
+      /client 127\.0\.0\.3 → connector "Default Frontend" \(0\.0\.0\.0-255\.255\.255\.255\), anonymous relay not allowed/,
+    );
+    expect(path.fix?.steps?.join('\n')).toContain(
+      `Where-Object { $_.Name -eq 'Anonymous Relay' } | Set-ReceiveConnector -RemoteIPRanges @{Add='127.0.0.3'}`,
+    );
   });
 
   it('calls it an open relay when the server accepts a client the topology does not allow', async () => {
-    const reply = await relayApp({ relay: { connectors: WRONG }, links: { 'relay.open': 'https://wiki.contoso.example/relay' } }).ask(`relay 127.0.0.2 via ${via}`);
+    const reply = await relayApp({
+      relay: { connectors: WRONG },
+      links: { 'relay.open': 'https://wiki.contoso.example/relay' },
+    }).ask(`relay 127.0.0.2 via ${via}`);
     expect(reply.status).toBe('fail');
     const open = findingOf(reply, 'relay.open');
     expect(open.message).toMatch(/although the topology does not let 127\.0\.0\.2 relay/);
@@ -77,13 +102,16 @@ describeLive('relay command against a real Postfix', () => {
   it('reports a blocked allowed client when the server refuses a client the topology allows', async () => {
     const reply = await relayApp({ relay: { connectors: WRONG } }).ask(`relay 127.0.0.3 via ${via}`);
     expect(reply.status).toBe('fail');
-    expect(findingOf(reply, 'relay.blocked-allowed-client').message).toMatch(/refused to relay from 127\.0\.0\.3.*although the topology lets 127\.0\.0\.3 relay \(connector "Printers"\)/);
+    expect(findingOf(reply, 'relay.blocked-allowed-client').message).toMatch(
+      /refused to relay from 127\.0\.0\.3.*although the topology lets 127\.0\.0\.3 relay \(connector "Printers"\)/,
+    );
     expect(ids(reply)).toContain('relay.denied');
   });
 
   it('treats a recipient in a local domain as delivery, not relay', async () => {
-    const reply = await relayApp({ relay: { connectors: WRONG, probe: { localDomains: [postfix.localDomain] } } })
-      .ask(`relay 127.0.0.2 via ${via} to postmaster@${postfix.localDomain}`);
+    const reply = await relayApp({ relay: { connectors: WRONG, probe: { localDomains: [postfix.localDomain] } } }).ask(
+      `relay 127.0.0.2 via ${via} to postmaster@${postfix.localDomain}`,
+    );
     expect(reply.status).toBe('ok');
     expect(findingOf(reply, 'relay.accepted').message).toMatch(/a local domain, so this is delivery, not relay/);
   });
@@ -95,25 +123,43 @@ describeLive('relay command against a real Postfix', () => {
   });
 
   it('probes the configured extra ports too, and STARTTLS with --tls', async () => {
-    const reply = await relayApp({ relay: { target: { host: 'mx.diagbot.test', port: postfix.tlsPort }, probe: { extraPorts: [postfix.port] } } }).ask('relay 127.0.0.2 --tls');
+    const reply = await relayApp({
+      relay: { target: { host: 'mx.diagbot.test', port: postfix.tlsPort }, probe: { extraPorts: [postfix.port] } },
+    }).ask('relay 127.0.0.2 --tls');
     expect(reply.data.target).toEqual({ host: 'mx.diagbot.test', port: postfix.tlsPort });
     expect(transcriptSends(reply)).toContain('STARTTLS');
     expect(reply.data.tls).toMatchObject({ authorized: false });
     // The plain port offers no STARTTLS, so --tls there is an error for that port only.
-    expect(findingOf(reply, 'smtp.unexpected-reply').message).toMatch(new RegExp(`Port ${postfix.port}: .*does not offer STARTTLS`));
+    expect(findingOf(reply, 'smtp.unexpected-reply').message).toMatch(
+      new RegExp(`Port ${postfix.port}: .*does not offer STARTTLS`),
+    );
     expect(reply.status).toBe('warn');
-    expect(reply.data.ports).toEqual([{ port: postfix.port, error: expect.objectContaining({ code: 'smtp.unexpected-reply' }) }]);
+    expect(reply.data.ports).toEqual([
+      { port: postfix.port, error: expect.objectContaining({ code: 'smtp.unexpected-reply' }) },
+    ]);
   });
 
   it('with a load balancer in the topology, compares the live answer with the path through SNAT', async () => {
     const relay = {
-      loadBalancer: { name: 'SMTP_VS', dataGroup: { name: 'smtp_relay_allowed', members: ['127.0.0.2'] }, relaySnat: '127.0.0.2', defaultSnat: '127.0.0.3' },
+      loadBalancer: {
+        name: 'SMTP_VS',
+        dataGroup: { name: 'smtp_relay_allowed', members: ['127.0.0.2'] },
+        relaySnat: '127.0.0.2',
+        defaultSnat: '127.0.0.3',
+      },
       connectors: AGREEING,
     };
     const reply = await relayApp({ relay }).ask(`relay 127.0.0.2 via ${via}`);
     expect(reply.status).toBe('ok');
-    expect(reply.data.policy).toMatchObject({ allowedByDataGroup: true, snatAddress: '127.0.0.2', connector: 'Anonymous Relay', verdict: 'allowed' });
-    expect(findingOf(reply, 'relay.policy.path').message).toMatch(/SMTP_VS: in data group smtp_relay_allowed \(127\.0\.0\.2\) → SNAT 127\.0\.0\.2/);
+    expect(reply.data.policy).toMatchObject({
+      allowedByDataGroup: true,
+      snatAddress: '127.0.0.2',
+      connector: 'Anonymous Relay',
+      verdict: 'allowed',
+    });
+    expect(findingOf(reply, 'relay.policy.path').message).toMatch(
+      /SMTP_VS: in data group smtp_relay_allowed \(127\.0\.0\.2\) → SNAT 127\.0\.0\.2/,
+    );
   });
 
   it('left nothing in the queue and never sent DATA', async () => {

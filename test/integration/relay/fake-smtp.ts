@@ -69,7 +69,10 @@ export function startFakeSmtp(port: number, script: FakeSmtpScript = {}): Promis
         buffer = buffer.slice(nl + 1);
         received.push(line);
         const verb = (line.split(/[\s:]/)[0] ?? '').toUpperCase();
-        const reply = script.replies && verb in script.replies ? script.replies[verb] : DEFAULT_REPLIES[verb] ?? '502 5.5.2 Error: command not recognized';
+        const reply =
+          script.replies && verb in script.replies
+            ? script.replies[verb]
+            : (DEFAULT_REPLIES[verb] ?? '502 5.5.2 Error: command not recognized');
         if (reply === null || reply === undefined) continue;
         send(reply);
         if (verb === 'QUIT') socket.end();
@@ -78,13 +81,16 @@ export function startFakeSmtp(port: number, script: FakeSmtpScript = {}): Promis
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => resolve({
-      port,
-      received,
-      close: () => new Promise<void>((done) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => done());
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () =>
+      resolve({
+        port,
+        received,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
       }),
-    }));
+    );
   });
 }

@@ -5,7 +5,13 @@ import { createTargetPolicy } from '../../../src/net/policy';
 import { tableResolver } from '../../../src/net/resolver';
 import type { LocalAddressCheck } from '../../../src/smtp/local-address';
 import { probeRelay, type RelayProbeRequest, type RelayProbeResult } from '../../../src/smtp/probe';
-import { ensureLoopbackAddresses, freePort, postfixUnavailableReason, startPostfix, type PostfixInstance } from '../../helpers/postfix';
+import {
+  ensureLoopbackAddresses,
+  freePort,
+  postfixUnavailableReason,
+  startPostfix,
+  type PostfixInstance,
+} from '../../helpers/postfix';
 
 /**
  * The SMTP probe against a real Postfix (test/helpers/postfix.ts): mynetworks = 127.0.0.2/32,
@@ -79,12 +85,19 @@ describeLive('relay probe against a real Postfix', () => {
     expect(result.rcptReply?.code).toBe(250);
     expect(result.banner).toMatch(/^220 /);
     expect(result.ehlo).toContain('PIPELINING');
-    expect(sent(result)).toEqual(['<banner>', 'EHLO [127.0.0.2]', 'MAIL FROM:<probe@contoso.example>', `RCPT TO:<${external}>`, 'RSET', 'QUIT']);
+    expect(sent(result)).toEqual([
+      '<banner>',
+      'EHLO [127.0.0.2]',
+      'MAIL FROM:<probe@contoso.example>',
+      `RCPT TO:<${external}>`,
+      'RSET',
+      'QUIT',
+    ]);
     assertNoData(result);
     expect(await postfix.logMatching(/connect from \S+\[127\.0\.0\.2\]/)).toMatch(/connect from \S+\[127\.0\.0\.2\]/);
   });
 
-  it('binds 127.0.0.3 (not in mynetworks) and gets Postfix\'s real 5.7.1 relay refusal', async () => {
+  it("binds 127.0.0.3 (not in mynetworks) and gets Postfix's real 5.7.1 relay refusal", async () => {
     const result = await probeRelay(request({ client: '127.0.0.3' }), { net });
     expect(result.method).toBe('source-bind');
     expect(result.outcome).toBe('denied');
@@ -92,7 +105,13 @@ describeLive('relay probe against a real Postfix', () => {
     expect(result.rcptReply?.code).toBe(554);
     expect(result.rcptReply?.enhanced).toBe('5.7.1');
     expect(result.rcptReply?.text).toContain('Relay access denied');
-    expect(await postfix.logMatching(/NOQUEUE: reject: RCPT from \S+\[127\.0\.0\.3\]: 554 5\.7\.1 <relay-test@example\.org>: Relay access denied/)).toMatch(/NOQUEUE: reject: RCPT from \S+\[127\.0\.0\.3\]: 554 5\.7\.1 <relay-test@example\.org>: Relay access denied/);
+    expect(
+      await postfix.logMatching(
+        /NOQUEUE: reject: RCPT from \S+\[127\.0\.0\.3\]: 554 5\.7\.1 <relay-test@example\.org>: Relay access denied/,
+      ),
+    ).toMatch(
+      /NOQUEUE: reject: RCPT from \S+\[127\.0\.0\.3\]: 554 5\.7\.1 <relay-test@example\.org>: Relay access denied/,
+    );
     assertNoData(result);
   });
 
@@ -104,24 +123,44 @@ describeLive('relay probe against a real Postfix', () => {
   });
 
   it('speaks for 127.0.0.2 from 127.0.0.1 with XCLIENT ADDR and is accepted', async () => {
-    const result = await probeRelay(request({ client: '127.0.0.2', allowXclient: true }), { net, localAddresses: remoteClients('127.0.0.2') });
+    const result = await probeRelay(request({ client: '127.0.0.2', allowXclient: true }), {
+      net,
+      localAddresses: remoteClients('127.0.0.2'),
+    });
     expect(result.localAddress).toBe('127.0.0.1');
     expect(result.method).toBe('xclient');
     expect(result.xclient).toMatchObject({ offered: true, problem: null });
-    expect(sent(result)).toEqual(['<banner>', 'EHLO [127.0.0.1]', 'XCLIENT ADDR=127.0.0.2', 'EHLO [127.0.0.1]', 'MAIL FROM:<probe@contoso.example>', `RCPT TO:<${external}>`, 'RSET', 'QUIT']);
+    expect(sent(result)).toEqual([
+      '<banner>',
+      'EHLO [127.0.0.1]',
+      'XCLIENT ADDR=127.0.0.2',
+      'EHLO [127.0.0.1]',
+      'MAIL FROM:<probe@contoso.example>',
+      `RCPT TO:<${external}>`,
+      'RSET',
+      'QUIT',
+    ]);
     expect(result.testedAddress).toBe('127.0.0.2');
     expect(result.accepted).toBe(true);
   });
 
   it('speaks for 127.0.0.9 with XCLIENT and is refused: XCLIENT changes what Postfix judges', async () => {
-    const result = await probeRelay(request({ client: '127.0.0.9', allowXclient: true }), { net, localAddresses: remoteClients('127.0.0.9') });
+    const result = await probeRelay(request({ client: '127.0.0.9', allowXclient: true }), {
+      net,
+      localAddresses: remoteClients('127.0.0.9'),
+    });
     expect(result.method).toBe('xclient');
     expect(result.outcome).toBe('denied');
-    expect(await postfix.logMatching(/reject: RCPT from \S+\[127\.0\.0\.9\]/)).toMatch(/reject: RCPT from \S+\[127\.0\.0\.9\]/);
+    expect(await postfix.logMatching(/reject: RCPT from \S+\[127\.0\.0\.9\]/)).toMatch(
+      /reject: RCPT from \S+\[127\.0\.0\.9\]/,
+    );
   });
 
   it('falls back to a direct probe when XCLIENT is off, and says the answer is for its own address', async () => {
-    const result = await probeRelay(request({ client: '127.0.0.2' }), { net, localAddresses: remoteClients('127.0.0.2') });
+    const result = await probeRelay(request({ client: '127.0.0.2' }), {
+      net,
+      localAddresses: remoteClients('127.0.0.2'),
+    });
     expect(result.method).toBe('direct');
     expect(result.xclient).toMatchObject({ offered: true, problem: null });
     expect(result.testedAddress).toBe('127.0.0.1');
@@ -130,15 +169,30 @@ describeLive('relay probe against a real Postfix', () => {
   });
 
   it('records XCLIENT as not offered on the STARTTLS port and goes on directly', async () => {
-    const result = await probeRelay(request({ client: '127.0.0.2', allowXclient: true, target: { host: postfix.host, port: postfix.tlsPort } }), { net, localAddresses: remoteClients('127.0.0.2') });
+    const result = await probeRelay(
+      request({ client: '127.0.0.2', allowXclient: true, target: { host: postfix.host, port: postfix.tlsPort } }),
+      { net, localAddresses: remoteClients('127.0.0.2') },
+    );
     expect(result.xclient).toMatchObject({ offered: false, problem: 'not-offered' });
     expect(result.method).toBe('direct');
     expect(sent(result)).not.toContain('XCLIENT ADDR=127.0.0.2');
   });
 
   it('runs STARTTLS, EHLOs again over TLS and reaches the same relay decision', async () => {
-    const result = await probeRelay(request({ client: '127.0.0.2', startTls: true, target: { host: 'mx.diagbot.test', port: postfix.tlsPort } }), { net });
-    expect(sent(result)).toEqual(['<banner>', 'EHLO [127.0.0.2]', 'STARTTLS', 'EHLO [127.0.0.2]', 'MAIL FROM:<probe@contoso.example>', `RCPT TO:<${external}>`, 'RSET', 'QUIT']);
+    const result = await probeRelay(
+      request({ client: '127.0.0.2', startTls: true, target: { host: 'mx.diagbot.test', port: postfix.tlsPort } }),
+      { net },
+    );
+    expect(sent(result)).toEqual([
+      '<banner>',
+      'EHLO [127.0.0.2]',
+      'STARTTLS',
+      'EHLO [127.0.0.2]',
+      'MAIL FROM:<probe@contoso.example>',
+      `RCPT TO:<${external}>`,
+      'RSET',
+      'QUIT',
+    ]);
     expect(result.tls?.protocol).toMatch(/^TLSv1\.[23]$/);
     expect(result.tls?.authorized).toBe(false); // the test certificate is self-signed
     expect(result.accepted).toBe(true);

@@ -33,7 +33,12 @@ export function writeReplicaConfig(dir: string, lines: readonly string[]): strin
   return file;
 }
 
-export async function startReplica(options: { name: string; configFile: string; databaseUrl: string; slackApiUrl: string }): Promise<Replica> {
+export async function startReplica(options: {
+  name: string;
+  configFile: string;
+  databaseUrl: string;
+  slackApiUrl: string;
+}): Promise<Replica> {
   const port = await freePort(HTTP_PORTS.from, HTTP_PORTS.to, [...taken]);
   taken.add(port);
   const child = spawn(process.execPath, [BIN, '--config', options.configFile, 'serve'], {
@@ -71,12 +76,19 @@ export async function startReplica(options: { name: string; configFile: string; 
       return code;
     },
   };
-  await waitFor(`${options.name} ready`, async () => (await probe(replica.base, '/readyz'))?.status === 200 || !replica.alive(), 30_000);
+  await waitFor(
+    `${options.name} ready`,
+    async () => (await probe(replica.base, '/readyz'))?.status === 200 || !replica.alive(),
+    30_000,
+  );
   if (!replica.alive()) throw new Error(`${options.name} exited at start:\n${output}`);
   return replica;
 }
 
-export async function probe(base: string, path: string): Promise<{ status: number; body: { status: string; components: Record<string, unknown> } } | undefined> {
+export async function probe(
+  base: string,
+  path: string,
+): Promise<{ status: number; body: { status: string; components: Record<string, unknown> } } | undefined> {
   try {
     const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(2000) });
     return { status: res.status, body: (await res.json()) as { status: string; components: Record<string, unknown> } };
@@ -86,7 +98,12 @@ export async function probe(base: string, path: string): Promise<{ status: numbe
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -32,21 +32,44 @@ let names = 0;
 const alive = (): Replica[] => replicas.filter((r) => r.alive());
 const launch = async (): Promise<Replica> => {
   names += 1;
-  const replica = await startReplica({ name: `replica-${names}`, configFile, databaseUrl: url, slackApiUrl: slack.apiUrl });
+  const replica = await startReplica({
+    name: `replica-${names}`,
+    configFile,
+    databaseUrl: url,
+    slackApiUrl: slack.apiUrl,
+  });
   replicas.push(replica);
   return replica;
 };
-const posts = (channel: string): number => slack.calls.filter((c) => c.name === 'chat.postMessage' && c.body.channel === channel).length;
+const posts = (channel: string): number =>
+  slack.calls.filter((c) => c.name === 'chat.postMessage' && c.body.channel === channel).length;
 const logsOf = (): string => replicas.map((r) => `--- ${r.name} (pid ${r.pid})\n${r.output().slice(-6000)}`).join('\n');
 
-async function runsOf(digestId: string): Promise<Array<{ slot: string; state: string; post_state: string; owner: string; attempt: number }>> {
-  return (await store.pool.query('SELECT slot, state, post_state, owner, attempt FROM digest_runs WHERE digest_id = $1 ORDER BY slot_at', [digestId])).rows;
+async function runsOf(
+  digestId: string,
+): Promise<Array<{ slot: string; state: string; post_state: string; owner: string; attempt: number }>> {
+  return (
+    await store.pool.query(
+      'SELECT slot, state, post_state, owner, attempt FROM digest_runs WHERE digest_id = $1 ORDER BY slot_at',
+      [digestId],
+    )
+  ).rows;
 }
 
 async function addDigest(channelId: string, commands: string[]): Promise<string> {
-  const made = await store.digests.create({
-    platform: 'slack', channelId, schedule: '* * * * *', scheduleText: 'every minute', timezone: 'UTC', commands, createdBy: USER, now: new Date(),
-  }, { maxPerChannel: 20 });
+  const made = await store.digests.create(
+    {
+      platform: 'slack',
+      channelId,
+      schedule: '* * * * *',
+      scheduleText: 'every minute',
+      timezone: 'UTC',
+      commands,
+      createdBy: USER,
+      now: new Date(),
+    },
+    { maxPerChannel: 20 },
+  );
   if (!('created' in made)) throw new Error('not created');
   return made.created.id;
 }
@@ -63,10 +86,11 @@ async function startSilentServer(): Promise<{ port: number; close(): Promise<voi
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     port,
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -121,13 +145,25 @@ describePostgres('three replicas on one PostgreSQL database', () => {
   it('3: answers an event_id delivered to two replicas once, and a slash command retried on another replica once', async () => {
     const [a, b, c] = alive();
     const mention = envelope(appMention('help', { channel: 'C0DEDUPE' }), 'Ev0REPLICAS01');
-    const statuses = await Promise.all([a, b].map((r) => sendSigned(`${r!.base}/slack/events`, { json: mention }, { secret: SLACK_SECRET })));
+    const statuses = await Promise.all(
+      [a, b].map((r) => sendSigned(`${r!.base}/slack/events`, { json: mention }, { secret: SLACK_SECRET })),
+    );
     expect(statuses.map((s) => s.status)).toEqual([200, 200]);
     await slack.waitFor((call) => call.name === 'chat.postMessage' && call.body.channel === 'C0DEDUPE', 15_000);
 
     const command = slashCommand('help', slack.responseUrl('retried-1'), { trigger_id: '1111.2222.retried' });
-    expect((await sendSigned(`${b!.base}/slack/events`, { form: { ...command } }, { secret: SLACK_SECRET })).status).toBe(200);
-    expect((await sendSigned(`${c!.base}/slack/events`, { form: { ...command } }, { secret: SLACK_SECRET, headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })).status).toBe(200);
+    expect(
+      (await sendSigned(`${b!.base}/slack/events`, { form: { ...command } }, { secret: SLACK_SECRET })).status,
+    ).toBe(200);
+    expect(
+      (
+        await sendSigned(
+          `${c!.base}/slack/events`,
+          { form: { ...command } },
+          { secret: SLACK_SECRET, headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } },
+        )
+      ).status,
+    ).toBe(200);
     await slack.waitFor((call) => call.name === 'retried-1', 15_000);
     // Both answers would have arrived by now (help answers in milliseconds); exactly one did.
     await sleep(3000);
@@ -139,8 +175,13 @@ describePostgres('three replicas on one PostgreSQL database', () => {
     const answers: string[] = [];
     for (let i = 0; i < 7; i += 1) {
       const replica = alive()[i % 3]!;
-      const command = slashCommand('help', slack.responseUrl(`limit-${i}`), { user_id: 'U0LIMITED', trigger_id: `3333.${i}.limit` });
-      expect((await sendSigned(`${replica.base}/slack/events`, { form: { ...command } }, { secret: SLACK_SECRET })).status).toBe(200);
+      const command = slashCommand('help', slack.responseUrl(`limit-${i}`), {
+        user_id: 'U0LIMITED',
+        trigger_id: `3333.${i}.limit`,
+      });
+      expect(
+        (await sendSigned(`${replica.base}/slack/events`, { form: { ...command } }, { secret: SLACK_SECRET })).status,
+      ).toBe(200);
       const answer = await slack.waitFor((call) => call.name === `limit-${i}`, 15_000);
       answers.push(JSON.stringify(answer.body));
     }
@@ -148,9 +189,14 @@ describePostgres('three replicas on one PostgreSQL database', () => {
     expect(answers[5]).toContain('rate.limited');
     expect(answers[6]).toContain('rate.limited');
     // Another person is not affected.
-    const other = slashCommand('help', slack.responseUrl('limit-other'), { user_id: 'U0SOMEONE', trigger_id: '3333.x.other' });
+    const other = slashCommand('help', slack.responseUrl('limit-other'), {
+      user_id: 'U0SOMEONE',
+      trigger_id: '3333.x.other',
+    });
     await sendSigned(`${alive()[0]!.base}/slack/events`, { form: { ...other } }, { secret: SLACK_SECRET });
-    expect(JSON.stringify((await slack.waitFor((call) => call.name === 'limit-other', 15_000)).body)).not.toContain('rate.limited');
+    expect(JSON.stringify((await slack.waitFor((call) => call.name === 'limit-other', 15_000)).body)).not.toContain(
+      'rate.limited',
+    );
   });
 
   let slots: string | undefined;
@@ -160,25 +206,47 @@ describePostgres('three replicas on one PostgreSQL database', () => {
     const digest = await addDigest('C0SLOTS', ['help']);
     slots = digest;
     // Three checks that each wait for the silent server's 3-second deadline, one at a time: a run lasts ~9 s.
-    slow = await addDigest('C0SLOW', [1, 2, 3].map(() => `cert 127.0.0.1:${silent.port}`));
+    slow = await addDigest(
+      'C0SLOW',
+      [1, 2, 3].map(() => `cert 127.0.0.1:${silent.port}`),
+    );
 
-    const running = await waitFor('the slow digest running', async () => (await runsOf(slow)).find((r) => r.state === 'running'), 90_000, 50);
+    const running = await waitFor(
+      'the slow digest running',
+      async () => (await runsOf(slow)).find((r) => r.state === 'running'),
+      90_000,
+      50,
+    );
     const victim = replicas.find((r) => running.owner.includes(`:${r.pid}:`));
     if (!victim) throw new Error(`no replica owns ${running.owner}`);
     victim.child.kill('SIGKILL');
     await victim.exited;
     await launch();
 
-    const settled = await waitFor('the killed slot settled', async () => {
-      const run = (await runsOf(slow)).find((r) => r.slot === running.slot);
-      return run && run.state === 'finished' && ['posted', 'unknown', 'failed'].includes(run.post_state) ? run : undefined;
-    }, 60_000).catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${logsOf()}`); });
+    const settled = await waitFor(
+      'the killed slot settled',
+      async () => {
+        const run = (await runsOf(slow)).find((r) => r.slot === running.slot);
+        return run && run.state === 'finished' && ['posted', 'unknown', 'failed'].includes(run.post_state)
+          ? run
+          : undefined;
+      },
+      60_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${logsOf()}`);
+    });
     expect(settled.owner).not.toBe(running.owner);
     expect(settled.attempt).toBe(2);
     expect(['posted', 'unknown']).toContain(settled.post_state);
 
-    await waitFor('three posted slots', async () => (await runsOf(digest)).filter((r) => r.post_state === 'posted').length >= 3, 200_000, 500)
-      .catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${logsOf()}`); });
+    await waitFor(
+      'three posted slots',
+      async () => (await runsOf(digest)).filter((r) => r.post_state === 'posted').length >= 3,
+      200_000,
+      500,
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${logsOf()}`);
+    });
     await sleep(2000);
     const slotRuns = await runsOf(digest);
     const posted = slotRuns.filter((r) => r.post_state === 'posted');
@@ -187,7 +255,9 @@ describePostgres('three replicas on one PostgreSQL database', () => {
     expect(new Set(slotRuns.map((r) => r.slot)).size).toBe(slotRuns.length);
     const slowRuns = await runsOf(slow);
     expect(posts('C0SLOW')).toBeGreaterThanOrEqual(slowRuns.filter((r) => r.post_state === 'posted').length);
-    expect(posts('C0SLOW')).toBeLessThanOrEqual(slowRuns.filter((r) => r.post_state === 'posted' || r.post_state === 'unknown').length);
+    expect(posts('C0SLOW')).toBeLessThanOrEqual(
+      slowRuns.filter((r) => r.post_state === 'posted' || r.post_state === 'unknown').length,
+    );
     // The slow digest is done with: its overlapping runs would only slow the rest down.
     await store.digests.setPaused(slow, true, new Date());
   }, 300_000);
@@ -195,26 +265,44 @@ describePostgres('three replicas on one PostgreSQL database', () => {
   it('5: posts a Teams digest added through replica A proactively from replica B', async () => {
     const [a] = alive();
     const post = (activity: object): Promise<Response> =>
-      fetch(`${a!.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      fetch(`${a!.base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
     expect((await post(botAdded(teams.url))).status).toBeLessThan(300);
     expect((await post(channelMention(teams.url, 'digest add "* * * * *" help'))).status).toBeLessThan(300);
-    const digest = await waitFor('the Teams digest in the shared store', async () => (await store.digests.list({ platform: 'teams', channelId: TEAMS_CHANNEL }))[0], 20_000)
-      .catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${JSON.stringify(teams.calls.slice(-3))}\n${logsOf()}`); });
+    const digest = await waitFor(
+      'the Teams digest in the shared store',
+      async () => (await store.digests.list({ platform: 'teams', channelId: TEAMS_CHANNEL }))[0],
+      20_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${JSON.stringify(teams.calls.slice(-3))}\n${logsOf()}`);
+    });
     // A leaves; the others must post it.
     expect(await a!.stop()).toBe(0);
     await launch();
-    const sent = await teams.waitFor((call) => call.kind === 'send' && call.conversationId.startsWith(TEAMS_CHANNEL), 90_000)
-      .catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${logsOf()}`); });
+    const sent = await teams
+      .waitFor((call) => call.kind === 'send' && call.conversationId.startsWith(TEAMS_CHANNEL), 90_000)
+      .catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}\n${logsOf()}`);
+      });
     expect(JSON.stringify(sent.activity)).toContain(`Digest ${digest.id}`);
-    const run = await waitFor('the Teams run recorded as posted', async () => (await runsOf(digest.id)).find((r) => r.post_state === 'posted'), 10_000);
+    const run = await waitFor(
+      'the Teams run recorded as posted',
+      async () => (await runsOf(digest.id)).find((r) => r.post_state === 'posted'),
+      10_000,
+    );
     expect(run.owner).not.toContain(`:${a!.pid}:`);
-    expect(teams.calls.filter((call) => call.kind === 'send' && call.conversationId.startsWith(TEAMS_CHANNEL)).length).toBe(1);
+    expect(
+      teams.calls.filter((call) => call.kind === 'send' && call.conversationId.startsWith(TEAMS_CHANNEL)).length,
+    ).toBe(1);
     await store.digests.remove(digest.id);
   }, 150_000);
 
   it('6: rides out PostgreSQL stopped for 20 s: /readyz tells the truth, checks keep working, the next slot is posted once', async () => {
     // Run on its own (jest -t 6:), the digest of scenario 1 does not exist yet.
-    const digest = slots ?? await addDigest('C0SLOTS', ['help']);
+    const digest = slots ?? (await addDigest('C0SLOTS', ['help']));
     const before = (await runsOf(digest)).filter((r) => r.post_state === 'posted').length;
     await cluster.stop();
     const outageEnds = Date.now() + 20_000;
@@ -233,11 +321,40 @@ describePostgres('three replicas on one PostgreSQL database', () => {
       if (n === 0 && seenNotReady.size > 0) {
         n += 1;
         const target = alive()[0]!;
-        await sendSigned(`${target.base}/slack/events`, { form: { ...slashCommand('digest list', slack.responseUrl('outage-digest'), { user_id: 'U0OUTAGE', trigger_id: '4444.1.outage' }) } }, { secret: SLACK_SECRET });
-        await sendSigned(`${target.base}/slack/events`, { form: { ...slashCommand('explain 0x80070005', slack.responseUrl('outage-explain'), { user_id: 'U0OUTAGE', trigger_id: '4444.2.outage' }) } }, { secret: SLACK_SECRET });
+        await sendSigned(
+          `${target.base}/slack/events`,
+          {
+            form: {
+              ...slashCommand('digest list', slack.responseUrl('outage-digest'), {
+                user_id: 'U0OUTAGE',
+                trigger_id: '4444.1.outage',
+              }),
+            },
+          },
+          { secret: SLACK_SECRET },
+        );
+        await sendSigned(
+          `${target.base}/slack/events`,
+          {
+            form: {
+              ...slashCommand('explain 0x80070005', slack.responseUrl('outage-explain'), {
+                user_id: 'U0OUTAGE',
+                trigger_id: '4444.2.outage',
+              }),
+            },
+          },
+          { secret: SLACK_SECRET },
+        );
         // The first post may be the "checking …" note; the answer replaces it.
         const answer = async (hook: string): Promise<string> =>
-          JSON.stringify((await slack.waitFor((call) => call.name === hook && !JSON.stringify(call.body).includes('"block_id":"interim"'), 15_000)).body);
+          JSON.stringify(
+            (
+              await slack.waitFor(
+                (call) => call.name === hook && !JSON.stringify(call.body).includes('"block_id":"interim"'),
+                15_000,
+              )
+            ).body,
+          );
         unavailable = await answer('outage-digest');
         explained = await answer('outage-explain');
       }
@@ -245,24 +362,42 @@ describePostgres('three replicas on one PostgreSQL database', () => {
     }
     await cluster.start();
     if (alive().length !== 3) throw new Error(`a replica died during the outage:\n${logsOf()}`);
-    expect([...seenNotReady].sort()).toEqual(alive().map((r) => r.name).sort());
+    expect([...seenNotReady].sort()).toEqual(
+      alive()
+        .map((r) => r.name)
+        .sort(),
+    );
     expect([...healthCodes]).toEqual([200]);
     expect(unavailable).toContain('store.unavailable');
     expect(explained).toContain('code.hresult');
     expect(explained).not.toContain('store.unavailable');
 
-    await waitFor('every replica ready again', async () => {
-      const states = await Promise.all(alive().map((r) => probe(r.base, '/readyz')));
-      return states.every((s) => s?.status === 200);
-    }, 30_000).catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${logsOf()}`); });
+    await waitFor(
+      'every replica ready again',
+      async () => {
+        const states = await Promise.all(alive().map((r) => probe(r.base, '/readyz')));
+        return states.every((s) => s?.status === 200);
+      },
+      30_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${logsOf()}`);
+    });
     expect(alive().length).toBe(3);
 
-    await waitFor('the next slot posted', async () => (await runsOf(digest)).filter((r) => r.post_state === 'posted').length > before, 150_000, 500)
-      .catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${logsOf()}`); });
+    await waitFor(
+      'the next slot posted',
+      async () => (await runsOf(digest)).filter((r) => r.post_state === 'posted').length > before,
+      150_000,
+      500,
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${logsOf()}`);
+    });
     await sleep(3000);
     const runs = await runsOf(digest);
     expect(posts('C0SLOTS')).toBeGreaterThanOrEqual(runs.filter((r) => r.post_state === 'posted').length);
-    expect(posts('C0SLOTS')).toBeLessThanOrEqual(runs.filter((r) => r.post_state === 'posted' || r.post_state === 'unknown').length);
+    expect(posts('C0SLOTS')).toBeLessThanOrEqual(
+      runs.filter((r) => r.post_state === 'posted' || r.post_state === 'unknown').length,
+    );
     for (const replica of alive()) expect(await replica.stop()).toBe(0);
   }, 200_000);
 });

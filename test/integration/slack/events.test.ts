@@ -1,6 +1,16 @@
 import { sendSigned } from '../../helpers/slack-capture';
 import { blockKitProblems, findingIds } from '../../unit/slack/block-kit-limits';
-import { appMention, buttonClick, CHANNEL, directMessage, DM_CHANNEL, envelope, homeOpened, messageShortcut, USER } from '../../unit/slack/fixtures';
+import {
+  appMention,
+  buttonClick,
+  CHANNEL,
+  directMessage,
+  DM_CHANNEL,
+  envelope,
+  homeOpened,
+  messageShortcut,
+  USER,
+} from '../../unit/slack/fixtures';
 import { SECRET, startHarness, type Harness } from './harness';
 
 /**
@@ -29,12 +39,17 @@ const inThread = (ts: string) => (c: { kind: string; name: string; body: Record<
   c.kind === 'api' && c.name === 'chat.postMessage' && c.body.thread_ts === ts;
 
 describe('app_mention', () => {
-  it('answers in the mention\'s thread, in valid Block Kit, with unfurls off', async () => {
+  it("answers in the mention's thread, in valid Block Kit, with unfurls off", async () => {
     const mention = appMention('help');
     const { status } = await postEvent(mention);
     expect(status).toBe(200);
     const answer = await h.capture.waitFor((c) => inThread(mention.ts)(c) && c.status === 200);
-    expect(answer.body).toMatchObject({ channel: CHANNEL, thread_ts: mention.ts, unfurl_links: 'false', unfurl_media: 'false' });
+    expect(answer.body).toMatchObject({
+      channel: CHANNEL,
+      thread_ts: mention.ts,
+      unfurl_links: 'false',
+      unfurl_media: 'false',
+    });
     expect(blockKitProblems(answer.body)).toEqual([]);
     expect(findingIds(answer.body.blocks)).toContain('help.command');
     expect(answer.headers.authorization).toBe('Bearer xoxb-test-token');
@@ -55,7 +70,9 @@ describe('app_mention', () => {
   });
 
   it('waits out a 429 Retry-After from chat.postMessage and delivers the answer', async () => {
-    h.capture.script('chat.postMessage', [{ status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } }]);
+    h.capture.script('chat.postMessage', [
+      { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } },
+    ]);
     const mention = appMention('help');
     await postEvent(mention);
     const [limited, delivered] = await h.capture.waitForCount(inThread(mention.ts), 2, 15_000);
@@ -67,7 +84,10 @@ describe('app_mention', () => {
   });
 
   it('retries a 500 from the Web API and delivers the answer once', async () => {
-    h.capture.script('chat.postMessage', [{ status: 500, body: 'internal error' }, { status: 503, body: 'unavailable' }]);
+    h.capture.script('chat.postMessage', [
+      { status: 500, body: 'internal error' },
+      { status: 503, body: 'unavailable' },
+    ]);
     const mention = appMention('help');
     await postEvent(mention);
     const calls = await h.capture.waitForCount(inThread(mention.ts), 3, 15_000);
@@ -89,7 +109,13 @@ describe('direct messages', () => {
   it('an error paste goes to explain, mrkdwn in it escaped, answered in the DM', async () => {
     const dm = directMessage('Error: <!channel> &lt;!here&gt; <https://evil.example|click here> HResult = -2147024891');
     await postEvent(dm);
-    const answer = await h.capture.waitFor((c) => c.name === 'chat.postMessage' && c.body.channel === DM_CHANNEL && c.status === 200 && JSON.stringify(c.body).includes('2147024891'));
+    const answer = await h.capture.waitFor(
+      (c) =>
+        c.name === 'chat.postMessage' &&
+        c.body.channel === DM_CHANNEL &&
+        c.status === 200 &&
+        JSON.stringify(c.body).includes('2147024891'),
+    );
     expect(answer.body.thread_ts).toBeUndefined();
     expect(blockKitProblems(answer.body)).toEqual([]);
     expect(JSON.stringify(answer.body.blocks)).toContain('`explain`');
@@ -104,7 +130,9 @@ describe('direct messages', () => {
     await postEvent(edited);
     const dm = directMessage('help relay');
     await postEvent(dm);
-    const answer = await h.capture.waitFor((c) => c.name === 'chat.postMessage' && c.body.channel === DM_CHANNEL && String(c.body.text).includes('relay'));
+    const answer = await h.capture.waitFor(
+      (c) => c.name === 'chat.postMessage' && c.body.channel === DM_CHANNEL && String(c.body.text).includes('relay'),
+    );
     expect(findingIds(answer.body.blocks)).toContain('help.usage');
     expect(h.completed.filter((e) => e.request.door === 'dm' && e.request.rawText === 'help')).toEqual([]);
   });
@@ -112,7 +140,10 @@ describe('direct messages', () => {
 
 describe('message shortcut "Explain this error"', () => {
   it('explains the message in its thread', async () => {
-    const shortcut = messageShortcut('The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.', h.capture.responseUrl('sc-1'));
+    const shortcut = messageShortcut(
+      'The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.',
+      h.capture.responseUrl('sc-1'),
+    );
     const { status } = await sendSigned(h.events, { payload: shortcut }, { secret: SECRET });
     expect(status).toBe(200);
     const answer = await h.capture.waitFor(inThread(shortcut.message.ts));
@@ -124,7 +155,10 @@ describe('message shortcut "Explain this error"', () => {
 
   it('falls back to an ephemeral answer through the response_url when the bot is not in the channel', async () => {
     h.capture.script('chat.postMessage', [{ status: 200, body: { ok: false, error: 'not_in_channel' } }]);
-    const shortcut = messageShortcut('Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))', h.capture.responseUrl('sc-2'));
+    const shortcut = messageShortcut(
+      'Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))',
+      h.capture.responseUrl('sc-2'),
+    );
     await sendSigned(h.events, { payload: shortcut }, { secret: SECRET });
     const answer = await h.capture.waitFor((c) => c.kind === 'hook' && c.name === 'sc-2');
     expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
@@ -149,7 +183,7 @@ describe('buttons from Reply.actions', () => {
     expect(answer.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
   });
 
-  it('a button on the App Home tab answers in the person\'s DM with the app', async () => {
+  it("a button on the App Home tab answers in the person's DM with the app", async () => {
     const click = buttonClick('help relay', h.capture.responseUrl('btn-3'), { home: true });
     await sendSigned(h.events, { payload: click }, { secret: SECRET });
     const answer = await h.capture.waitFor((c) => c.name === 'chat.postMessage' && c.body.channel === USER);

@@ -68,7 +68,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const metrics = createMetrics({ defaultMetrics: false });
   const completed: CompletedEvent[] = [];
   // Without roles every command is open to everyone: these suites test the door, not the roles.
-  const roles = options.roles ?? { admins: [], operators: [], commands: Object.fromEntries(EVERY_COMMAND.map((name) => [name, 'everyone'])) };
+  const roles = options.roles ?? {
+    admins: [],
+    operators: [],
+    commands: Object.fromEntries(EVERY_COMMAND.map((name) => [name, 'everyone'])),
+  };
 
   let app: App | undefined;
   let serving: Serving | undefined;
@@ -80,7 +84,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       limits: { perUser: OUT_OF_REACH, perChannel: OUT_OF_REACH, concurrentPerTarget: 1000 },
       slack: {
         apiUrl: capture.apiUrl,
-        apiTimeoutMs: 2000, apiRetries: 3, apiRetryMinMs: 20, apiRetryMaxMs: 200,
+        apiTimeoutMs: 2000,
+        apiRetries: 3,
+        apiRetryMinMs: 20,
+        apiRetryMaxMs: 200,
         interimAfterMs: options.interimAfterMs ?? 150,
         bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
         ...(options.concurrentAnswers === undefined ? {} : { concurrentAnswers: options.concurrentAnswers }),
@@ -96,7 +103,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       commands: [...(options.commands ?? []), slowCommand(slow), manyCommand],
       listeners: [(event) => void completed.push(event)],
       secrets: options.secrets,
-      slack: { stopGraceMs: 3000, ...(options.userGroupsTtlMs === undefined ? {} : { userGroups: { ttlMs: options.userGroupsTtlMs } }) },
+      slack: {
+        stopGraceMs: 3000,
+        ...(options.userGroupsTtlMs === undefined ? {} : { userGroups: { ttlMs: options.userGroupsTtlMs } }),
+      },
     });
     try {
       serving = await app.serve();
@@ -137,12 +147,19 @@ function slowCommand(counter: { started: number; finished: number }): Command<{ 
     summary: 'Wait a while, then answer (test command).',
     usage: 'slow --ms <milliseconds>',
     examples: ['slow --ms 500'],
-    args: z.object({ positional: z.array(z.string()).max(0), ms: z.string().regex(/^\d+$/).optional().describe('how long to take') }),
+    args: z.object({
+      positional: z.array(z.string()).max(0),
+      ms: z.string().regex(/^\d+$/).optional().describe('how long to take'),
+    }),
     async run(args, ctx) {
       counter.started += 1;
       await sleep(Math.min(Number(args.ms ?? 500), 10_000), undefined, { signal: ctx.signal });
       counter.finished += 1;
-      return makeReply({ command: 'slow', title: 'done waiting', findings: [{ id: fakeId('slow.done'), severity: 'ok', message: 'Finished.' }] });
+      return makeReply({
+        command: 'slow',
+        title: 'done waiting',
+        findings: [{ id: fakeId('slow.done'), severity: 'ok', message: 'Finished.' }],
+      });
     },
   };
 }
@@ -153,13 +170,21 @@ const manyCommand: Command<{ positional: string[]; count?: string }> = {
   summary: 'Answer with many findings (test command).',
   usage: 'many --count <n>',
   examples: ['many --count 120'],
-  args: z.object({ positional: z.array(z.string()).max(0), count: z.string().regex(/^\d+$/).optional().describe('how many findings') }),
+  args: z.object({
+    positional: z.array(z.string()).max(0),
+    count: z.string().regex(/^\d+$/).optional().describe('how many findings'),
+  }),
   async run(args) {
     const count = Math.min(Number(args.count ?? 100), 500);
     const findings: Finding[] = Array.from({ length: count }, (_, i) => {
       const severity: Severity = i === count - 1 ? 'fail' : 'info';
       return { id: fakeId(`many.f${i}`), severity, message: `Finding ${i} of ${count}.` };
     });
-    return makeReply({ command: 'many', title: `${count} findings`, findings, actions: [{ label: 'Check again', command: `many --count ${count}` }] });
+    return makeReply({
+      command: 'many',
+      title: `${count} findings`,
+      findings,
+      actions: [{ label: 'Check again', command: `many --count ${count}` }],
+    });
   },
 };

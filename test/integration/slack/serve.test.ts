@@ -32,9 +32,15 @@ async function freePort(): Promise<number> {
   throw new Error('no free port in 24500-24999');
 }
 
-function start(port: number, env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function start(
+  port: number,
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const config = join(dir, 'diagbot.yaml');
-  writeFileSync(config, 'http:\n  host: 127.0.0.1\nslack:\n  apiRetryMinMs: 20\n  apiRetryMaxMs: 200\n  apiRetries: 1\nlog:\n  level: info\n');
+  writeFileSync(
+    config,
+    'http:\n  host: 127.0.0.1\nslack:\n  apiRetryMinMs: 20\n  apiRetryMaxMs: 200\n  apiRetries: 1\nlog:\n  level: info\n',
+  );
   const child = spawn(process.execPath, [BIN, '--config', config, 'serve'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -85,9 +91,15 @@ describe('diagbot serve with Slack in HTTP mode', () => {
         return body.components.slack ? body : undefined;
       });
       expect(health.components.slack).toBe(true);
-      expect(capture.calls.some((c) => c.name === 'auth.test' && c.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+      expect(capture.calls.some((c) => c.name === 'auth.test' && c.headers.authorization === `Bearer ${TOKEN}`)).toBe(
+        true,
+      );
 
-      const { status } = await sendSigned(`http://127.0.0.1:${port}/slack/events`, { form: { ...slashCommand('help', capture.responseUrl('serve-1')) } }, { secret: SECRET });
+      const { status } = await sendSigned(
+        `http://127.0.0.1:${port}/slack/events`,
+        { form: { ...slashCommand('help', capture.responseUrl('serve-1')) } },
+        { secret: SECRET },
+      );
       expect(status).toBe(200);
       const answer = await capture.waitFor((c) => c.name === 'serve-1');
       expect(blockKitProblems(answer.body)).toEqual([]);
@@ -109,7 +121,10 @@ describe('diagbot serve with Slack in HTTP mode', () => {
     capture.script('auth.test', [{ status: 200, body: { ok: false, error: 'invalid_auth' } }]);
     const served = start(await freePort());
     const timer = new AbortController();
-    const code = await Promise.race([served.exited, sleep(30_000, 'timeout' as const, { signal: timer.signal }).catch(() => 'timeout' as const)]);
+    const code = await Promise.race([
+      served.exited,
+      sleep(30_000, 'timeout' as const, { signal: timer.signal }).catch(() => 'timeout' as const),
+    ]);
     timer.abort();
     if (code === 'timeout') served.child.kill('SIGKILL');
     expect(code).toBe(3);

@@ -18,10 +18,17 @@ afterAll(async () => {
 });
 
 /** Sends `/diag <text>` with a fresh response_url on the capture server; returns the HTTP answer and the hook id. */
-async function diag(text: string, options: { timestamp?: number; signature?: string } = {}): Promise<{ status: number; body: string; id: string }> {
+async function diag(
+  text: string,
+  options: { timestamp?: number; signature?: string } = {},
+): Promise<{ status: number; body: string; id: string }> {
   hook += 1;
   const id = `cmd-${hook}`;
-  const { status, text: body } = await sendSigned(h.events, { form: { ...slashCommand(text, h.capture.responseUrl(id)) } }, { secret: SECRET, ...options });
+  const { status, text: body } = await sendSigned(
+    h.events,
+    { form: { ...slashCommand(text, h.capture.responseUrl(id)) } },
+    { secret: SECRET, ...options },
+  );
   return { status, body, id };
 }
 
@@ -34,8 +41,12 @@ async function barrier(): Promise<void> {
 }
 
 describe('slash command /diag over HTTP', () => {
-  it('answers Slack\'s URL verification challenge', async () => {
-    const { status, text } = await sendSigned(h.events, { json: { type: 'url_verification', token: 't', challenge: 'c-123' } }, { secret: SECRET });
+  it("answers Slack's URL verification challenge", async () => {
+    const { status, text } = await sendSigned(
+      h.events,
+      { json: { type: 'url_verification', token: 't', challenge: 'c-123' } },
+      { secret: SECRET },
+    );
     expect(status).toBe(200);
     expect(JSON.parse(text)).toEqual({ challenge: 'c-123' });
   });
@@ -84,7 +95,7 @@ describe('slash command /diag over HTTP', () => {
     expect(ids).toHaveLength(130);
   });
 
-  it('escapes mrkdwn from the user\'s own text so it cannot become a broadcast or a link', async () => {
+  it("escapes mrkdwn from the user's own text so it cannot become a broadcast or a link", async () => {
     // Slack sends what the user typed with &, < and > as entities; help reflects the unknown name back.
     const { id } = await diag('help &lt;!channel&gt;');
     const answer = await h.capture.waitFor((c) => c.name === id);
@@ -101,10 +112,13 @@ describe('slash command /diag over HTTP', () => {
   describe('refuses with 401 and runs nothing', () => {
     const cases: Array<[string, () => { timestamp?: number; signature?: string }]> = [
       ['a bad signature', () => ({ signature: `v0=${'0'.repeat(64)}` })],
-      ['a signature made with another secret', () => {
-        const timestamp = Math.floor(Date.now() / 1000);
-        return { timestamp, signature: slackSignature('not-the-secret', timestamp, 'x') };
-      }],
+      [
+        'a signature made with another secret',
+        () => {
+          const timestamp = Math.floor(Date.now() / 1000);
+          return { timestamp, signature: slackSignature('not-the-secret', timestamp, 'x') };
+        },
+      ],
       ['a timestamp more than 5 minutes old', () => ({ timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })],
       ['a timestamp more than 5 minutes in the future', () => ({ timestamp: Math.floor(Date.now() / 1000) + 6 * 60 })],
       ['a timestamp a day in the future', () => ({ timestamp: Math.floor(Date.now() / 1000) + 86_400 })],
@@ -138,7 +152,10 @@ describe('slash command /diag over HTTP', () => {
   it('delivers the answer when the response_url answers 500 or 429 first', async () => {
     hook += 1;
     const id = `cmd-${hook}`;
-    h.capture.script(id, [{ status: 500, body: 'oops' }, { status: 429, headers: { 'retry-after': '0' }, body: 'slow down' }]);
+    h.capture.script(id, [
+      { status: 500, body: 'oops' },
+      { status: 429, headers: { 'retry-after': '0' }, body: 'slow down' },
+    ]);
     await sendSigned(h.events, { form: { ...slashCommand('help', h.capture.responseUrl(id)) } }, { secret: SECRET });
     const calls = await h.capture.waitForCount((c) => c.name === id, 3);
     expect(calls.map((c) => c.status)).toEqual([500, 429, 200]);

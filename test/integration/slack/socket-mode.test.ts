@@ -22,7 +22,12 @@ it('Socket Mode opens its connection through the configured Web API with the app
   capture.script('apps.connections.open', [{ status: 200, body: { ok: false, error: 'invalid_auth' } }]);
   const log = silentLogger();
   const routes: string[] = [];
-  const http = { route: (method: string, path: string): void => void routes.push(`${method} ${path}`), health: createHealthRegistry(), readiness: createHealthRegistry(), readBody };
+  const http = {
+    route: (method: string, path: string): void => void routes.push(`${method} ${path}`),
+    health: createHealthRegistry(),
+    readiness: createHealthRegistry(),
+    readBody,
+  };
   const adapter = createSlackAdapter({
     router: createRouter({ commands: [], log }),
     log,

@@ -34,29 +34,40 @@ function groups(members: Record<string, string[]>): { status: number; body: unkn
 async function diagAs(harness: Harness, user: string, text: string): Promise<string[]> {
   hook += 1;
   const id = `group-${hook}`;
-  const { status } = await sendSigned(harness.events, { form: { ...slashCommand(text, harness.capture.responseUrl(id), { user_id: user }) } }, { secret: SECRET });
+  const { status } = await sendSigned(
+    harness.events,
+    { form: { ...slashCommand(text, harness.capture.responseUrl(id), { user_id: user }) } },
+    { secret: SECRET },
+  );
   expect(status).toBe(200);
   const answer = await harness.capture.waitFor((c) => c.name === id);
   return findingIds(answer.body.blocks);
 }
 
-const listCalls = (harness: Harness): number => harness.capture.calls.filter((c) => c.name === 'usergroups.list').length;
+const listCalls = (harness: Harness): number =>
+  harness.capture.calls.filter((c) => c.name === 'usergroups.list').length;
 
 describe('Slack user groups in roles', () => {
   it('fails closed while Slack cannot say who is in the group (missing scope)', async () => {
     const harness = await start();
-    harness.capture.script('usergroups.list', [{ status: 200, body: { ok: false, error: 'missing_scope', needed: 'usergroups:read' } }]);
+    harness.capture.script('usergroups.list', [
+      { status: 200, body: { ok: false, error: 'missing_scope', needed: 'usergroups:read' } },
+    ]);
     expect(await diagAs(harness, MEMBER, 'audit')).toContain('auth.forbidden');
     expect(listCalls(harness)).toBe(1);
   });
 
-  it('grants the group\'s role to its members, asks once per TTL, and sees a removal after the TTL', async () => {
+  it("grants the group's role to its members, asks once per TTL, and sees a removal after the TTL", async () => {
     const harness = await start();
     harness.capture.script('usergroups.list', [
       groups({ [ADMINS_GROUP]: [MEMBER, 'U0OTHER'], S0HELPDESK: [OUTSIDER] }),
       groups({ [ADMINS_GROUP]: ['U0OTHER'], S0HELPDESK: [OUTSIDER, MEMBER] }),
     ]);
-    const first = await Promise.all([diagAs(harness, MEMBER, 'audit'), diagAs(harness, OUTSIDER, 'audit'), diagAs(harness, MEMBER, 'help')]);
+    const first = await Promise.all([
+      diagAs(harness, MEMBER, 'audit'),
+      diagAs(harness, OUTSIDER, 'audit'),
+      diagAs(harness, MEMBER, 'help'),
+    ]);
     expect(first[0]).not.toContain('auth.forbidden');
     expect(first[1]).toContain('auth.forbidden');
     // Three requests together, one Web API call, for every group's members.

@@ -34,8 +34,10 @@ describePostgres('PostgreSQL store', () => {
         a,
         b,
         audit: a.audit,
-        count: async (table) => Number((await a.pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.n),
-        corruptCommands: async (id, text) => void await a.pool.query('UPDATE digests SET commands = $1 WHERE id = $2', [text, id]),
+        count: async (table) =>
+          Number((await a.pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.n),
+        corruptCommands: async (id, text) =>
+          void (await a.pool.query('UPDATE digests SET commands = $1 WHERE id = $2', [text, id])),
         close: async () => {
           await Promise.all([a.close(), b.close()]);
         },
@@ -66,16 +68,34 @@ describePostgres('PostgreSQL store', () => {
     });
 
     it('counts rate limits and probes per target across replicas', async () => {
-      const rules = { perUser: { points: 3, durationSeconds: 60 }, perChannel: { points: 100, durationSeconds: 60 }, concurrentPerTarget: 2, exemptPlatforms: [] };
-      const [la, lb] = [a, b].map((s) => createLimits(rules, pgLimiterFactory(() => s.pool)));
+      const rules = {
+        perUser: { points: 3, durationSeconds: 60 },
+        perChannel: { points: 100, durationSeconds: 60 },
+        concurrentPerTarget: 2,
+        exemptPlatforms: [],
+      };
+      const [la, lb] = [a, b].map((s) =>
+        createLimits(
+          rules,
+          pgLimiterFactory(() => s.pool),
+        ),
+      );
       const request = chatRequest('cert x', { platform: 'slack', userId: 'U0SHARED', channelId: 'C0SHARED' });
-      const taken = [await la!.take(request), await lb!.take(request), await la!.take(request), await lb!.take(request)];
+      const taken = [
+        await la!.take(request),
+        await lb!.take(request),
+        await la!.take(request),
+        await lb!.take(request),
+      ];
       expect(taken.slice(0, 3)).toEqual([undefined, undefined, undefined]);
       expect(taken[3]).toMatchObject({ scope: 'user', limit: 3 });
       const first = await la!.acquireTarget(request, 'mail.contoso.com');
       const second = await lb!.acquireTarget(request, 'mail.contoso.com');
       expect(isRefusal(first) || isRefusal(second)).toBe(false);
-      expect(await la!.acquireTarget(request, 'mail.contoso.com')).toMatchObject({ scope: 'target', target: 'mail.contoso.com' });
+      expect(await la!.acquireTarget(request, 'mail.contoso.com')).toMatchObject({
+        scope: 'target',
+        target: 'mail.contoso.com',
+      });
       if (!isRefusal(second)) await second.release();
       expect(isRefusal(await la!.acquireTarget(request, 'mail.contoso.com'))).toBe(false);
     });
@@ -91,7 +111,9 @@ describePostgres('PostgreSQL store', () => {
     it('migrates once when several replicas start together, and records the versions', async () => {
       const url = await cluster.createDatabase(`open_${process.pid}_1`);
       const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore(url)));
-      const versions = (await stores[0]!.pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
+      const versions = (
+        await stores[0]!.pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+      ).rows.map((r) => r.version);
       expect(versions).toEqual([1, 2, 3]);
       await Promise.all(stores.map((s) => s.close()));
     });
@@ -100,18 +122,26 @@ describePostgres('PostgreSQL store', () => {
       const url = await cluster.createDatabase(`open_${process.pid}_2`);
       store = await openPostgresStore(url);
       await store.pool.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)");
-      await expect(openPostgresStore(url)).rejects.toThrow(/newer diagbot \(schema version 99; this one knows up to 3\)/);
+      await expect(openPostgresStore(url)).rejects.toThrow(
+        /newer diagbot \(schema version 99; this one knows up to 3\)/,
+      );
     });
 
     it('says what is wrong with a bad password, user, database or port in one line without the password', async () => {
       const good = new URL(cluster.url());
       const variants: Array<[string, RegExp]> = [
-        [Object.assign(new URL(good), { password: 'wrong-secret-pw' }).toString(), /refused the password of user "diagbot"/],
+        [
+          Object.assign(new URL(good), { password: 'wrong-secret-pw' }).toString(),
+          /refused the password of user "diagbot"/,
+        ],
         [Object.assign(new URL(good), { pathname: '/nosuchdb' }).toString(), /the database "nosuchdb" does not exist/],
         [Object.assign(new URL(good), { port: '1' }).toString(), /nothing is listening there/],
       ];
       for (const [url, expected] of variants) {
-        const failure = await openPostgresStore(url, { connectTimeoutMs: 2000 }).then(() => undefined, (error: unknown) => error as Error);
+        const failure = await openPostgresStore(url, { connectTimeoutMs: 2000 }).then(
+          () => undefined,
+          (error: unknown) => error as Error,
+        );
         expect(failure).toEqual(diagErrorWith('store.config'));
         expect(failure?.message).toMatch(expected);
         expect(failure?.message).toMatch(/store\.url \(DIAGBOT_DATABASE_URL\)/);
@@ -123,7 +153,14 @@ describePostgres('PostgreSQL store', () => {
     it('diagbot serve with a wrong password prints one line and exits 78', async () => {
       const wrong = cluster.url().replace(PG_PASSWORD, 'not-the-password');
       const child = spawn(process.execPath, [BIN, 'serve'], {
-        env: { PATH: process.env.PATH ?? '', HOME: '/tmp', DIAGBOT_DATABASE_URL: wrong, PORT: '0', SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: '/tmp',
+          DIAGBOT_DATABASE_URL: wrong,
+          PORT: '0',
+          SLACK_BOT_TOKEN: 'xoxb-x',
+          SLACK_SIGNING_SECRET: 's',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -132,7 +169,11 @@ describePostgres('PostgreSQL store', () => {
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(78);
-      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^diagbot: Cannot use the PostgreSQL database postgres:\/\/diagbot:\*\*\*@127\.0\.0\.1:\d+\/postgres: PostgreSQL refused the password/)]);
+      expect(stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^diagbot: Cannot use the PostgreSQL database postgres:\/\/diagbot:\*\*\*@127\.0\.0\.1:\d+\/postgres: PostgreSQL refused the password/,
+        ),
+      ]);
       expect(stderr + stdout).not.toContain('not-the-password');
     });
 
@@ -143,11 +184,21 @@ describePostgres('PostgreSQL store', () => {
       await cluster.stop();
       try {
         await expect(store.digests.list()).rejects.toMatchObject({ code: 'store.unavailable' });
-        await expect(store.runs.claim({ digestId: 'dx', slot: 's', slotAt: new Date(), kind: 'scheduled', owner: 'o', now: new Date(), posts: true }))
-          .rejects.toMatchObject({ code: 'store.unavailable' });
+        await expect(
+          store.runs.claim({
+            digestId: 'dx',
+            slot: 's',
+            slotAt: new Date(),
+            kind: 'scheduled',
+            owner: 'o',
+            now: new Date(),
+            posts: true,
+          }),
+        ).rejects.toMatchObject({ code: 'store.unavailable' });
         // Once the probe has seen it, calls answer at once instead of waiting for a connection timeout.
         const deadline = Date.now() + 5000;
-        while (store.availability.up() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        while (store.availability.up() && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 100));
         expect(store.availability.up()).toBe(false);
         const started = Date.now();
         await expect(store.runs.lastSlots()).rejects.toMatchObject({ code: 'store.unavailable' });
@@ -157,7 +208,8 @@ describePostgres('PostgreSQL store', () => {
       }
       // The store notices by itself (a probe every second) and answers again; nothing is reopened.
       const deadline = Date.now() + 15_000;
-      while (!store.availability.up() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!store.availability.up() && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(store.availability.up()).toBe(true);
       expect(await store.digests.list()).toEqual([]);
       const check = new Client({ connectionString: url });

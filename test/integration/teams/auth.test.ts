@@ -42,7 +42,11 @@ beforeAll(async () => {
     appId: APP_ID,
     appPassword: 'not-used-by-the-stand-in',
     appType: 'MultiTenant',
-    authOverrides: { channelOpenIdMetadataUrl: tokens.metadataUrl, emulatorOpenIdMetadataUrl: tokens.metadataUrl, credentialsFactory },
+    authOverrides: {
+      channelOpenIdMetadataUrl: tokens.metadataUrl,
+      emulatorOpenIdMetadataUrl: tokens.metadataUrl,
+      credentialsFactory,
+    },
   });
 });
 
@@ -80,13 +84,37 @@ describe('Teams door with an app id', () => {
   const refused: Array<[string, () => Record<string, string>]> = [
     ['no Authorization header', () => ({})],
     ['a token that is not a JWT', () => bearer('not-a-token')],
-    ['a token signed by a key the service does not publish', () => bearer(tokens.channelToken({ aud: APP_ID, serviceurl: capture.url }, { key: tokens.foreignKey }))],
+    [
+      'a token signed by a key the service does not publish',
+      () => bearer(tokens.channelToken({ aud: APP_ID, serviceurl: capture.url }, { key: tokens.foreignKey })),
+    ],
     ['a token for another bot', () => bearer(tokens.channelToken({ aud: 'another-app-id', serviceurl: capture.url }))],
-    ['a token whose serviceurl claim names another service', () => bearer(tokens.channelToken({ aud: APP_ID, serviceurl: 'https://smba.trafficmanager.net/emea/' }))],
+    [
+      'a token whose serviceurl claim names another service',
+      () => bearer(tokens.channelToken({ aud: APP_ID, serviceurl: 'https://smba.trafficmanager.net/emea/' })),
+    ],
     ['a token without a serviceurl claim', () => bearer(tokens.channelToken({ aud: APP_ID }))],
-    ['an expired token', () => bearer(tokens.channelToken({ aud: APP_ID, serviceurl: capture.url, exp: Math.floor(Date.now() / 1000) - 3600, nbf: 0, iat: 0 }))],
-    ['a token from another issuer', () => bearer(tokens.channelToken({ aud: APP_ID, serviceurl: capture.url, iss: 'https://evil.example' }))],
-    ['the right token under another scheme', () => ({ authorization: `Basic ${tokens.channelToken({ aud: APP_ID, serviceurl: capture.url })}` })],
+    [
+      'an expired token',
+      () =>
+        bearer(
+          tokens.channelToken({
+            aud: APP_ID,
+            serviceurl: capture.url,
+            exp: Math.floor(Date.now() / 1000) - 3600,
+            nbf: 0,
+            iat: 0,
+          }),
+        ),
+    ],
+    [
+      'a token from another issuer',
+      () => bearer(tokens.channelToken({ aud: APP_ID, serviceurl: capture.url, iss: 'https://evil.example' })),
+    ],
+    [
+      'the right token under another scheme',
+      () => ({ authorization: `Basic ${tokens.channelToken({ aud: APP_ID, serviceurl: capture.url })}` }),
+    ],
   ];
 
   it.each(refused)('answers 401 and runs nothing for %s', async (_name, headers) => {

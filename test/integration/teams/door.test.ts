@@ -1,6 +1,20 @@
 import { TEAMS_CARD_MAX_BYTES } from '../../../adapters/teams/render';
-import { startBotConnectorCapture, type BotConnectorCapture, type CapturedCall } from '../../helpers/bot-connector-capture';
-import { botAdded, cardSubmit, CHANNEL, channelMention, explainAction, groupChatter, personalMessage, TENANT, USER_AAD } from '../../unit/teams/fixtures';
+import {
+  startBotConnectorCapture,
+  type BotConnectorCapture,
+  type CapturedCall,
+} from '../../helpers/bot-connector-capture';
+import {
+  botAdded,
+  cardSubmit,
+  CHANNEL,
+  channelMention,
+  explainAction,
+  groupChatter,
+  personalMessage,
+  TENANT,
+  USER_AAD,
+} from '../../unit/teams/fixtures';
 import { cardActions, cardFacts, cardFindingIds, cardProblems, cardTexts } from '../../unit/teams/validate-card';
 import { CAPTURE_PORTS, startHarness, type Harness } from './harness';
 
@@ -57,15 +71,33 @@ describe('Teams door (local development mode)', () => {
 
     const card = expectValidCard(message as CapturedCall);
     expect(cardFindingIds(card)).toEqual(['cert.expired', 'cert.cn-not-in-san']);
-    expect(cardFacts(card)).toEqual([{ title: 'Host', value: 'mail.contoso.com' }, { title: 'Words', value: 'mail.contoso.com' }]);
+    expect(cardFacts(card)).toEqual([
+      { title: 'Host', value: 'mail.contoso.com' },
+      { title: 'Words', value: 'mail.contoso.com' },
+    ]);
     // Server text renders as text: the markup is escaped, and reads back exactly.
-    expect(cardTexts(card)).toContain('The certificate for mail.contoso.com expired on 2025-01-01 (<b>not</b> HTML; *not* bold).');
+    expect(cardTexts(card)).toContain(
+      'The certificate for mail.contoso.com expired on 2025-01-01 (<b>not</b> HTML; *not* bold).',
+    );
     const actions = cardActions(card);
-    expect(actions).toContainEqual({ type: 'Action.Submit', title: 'Check again', data: { diagbotCommand: 'probe mail.contoso.com' } });
-    expect(actions.some((a) => a.type === 'Action.OpenUrl' && a.url?.startsWith('https://learn.microsoft.com/'))).toBe(true);
+    expect(actions).toContainEqual({
+      type: 'Action.Submit',
+      title: 'Check again',
+      data: { diagbotCommand: 'probe mail.contoso.com' },
+    });
+    expect(actions.some((a) => a.type === 'Action.OpenUrl' && a.url?.startsWith('https://learn.microsoft.com/'))).toBe(
+      true,
+    );
 
     const [request] = bot.seen;
-    expect(request).toMatchObject({ platform: 'teams', door: 'dm', userId: USER_AAD, teamId: TENANT, channelId: activity.conversation.id, text: 'probe mail.contoso.com' });
+    expect(request).toMatchObject({
+      platform: 'teams',
+      door: 'dm',
+      userId: USER_AAD,
+      teamId: TENANT,
+      channelId: activity.conversation.id,
+      text: 'probe mail.contoso.com',
+    });
   });
 
   it('answers a channel @mention in its thread with the mention removed', async () => {
@@ -75,7 +107,12 @@ describe('Teams door (local development mode)', () => {
     expect(message?.conversationId).toBe(activity.conversation.id);
     const card = expectValidCard(message as CapturedCall);
     expect(cardFindingIds(card)).toContain('cert.expired');
-    expect(bot.seen[0]).toMatchObject({ door: 'mention', channelId: CHANNEL, threadId: activity.id, text: 'probe  "two words"' });
+    expect(bot.seen[0]).toMatchObject({
+      door: 'mention',
+      channelId: CHANNEL,
+      threadId: activity.id,
+      text: 'probe  "two words"',
+    });
     expect(cardFacts(card)).toContainEqual({ title: 'Words', value: 'two words' });
   });
 
@@ -97,23 +134,37 @@ describe('Teams door (local development mode)', () => {
   });
 
   it('answers "Explain this error" with a dialog card in the invoke response', async () => {
-    const html = '<p>Connecting to remote server failed: Access is denied. (0x80070005) &amp; WinRM said&nbsp;<b>no</b></p>';
+    const html =
+      '<p>Connecting to remote server failed: Access is denied. (0x80070005) &amp; WinRM said&nbsp;<b>no</b></p>';
     const response = await bot.post(explainAction(capture.url, html));
     expect(response.status).toBe(200);
-    const task = (response.body as { task: { type: string; value: { card: { contentType: string; content: unknown } } } }).task;
+    const task = (
+      response.body as { task: { type: string; value: { card: { contentType: string; content: unknown } } } }
+    ).task;
     expect(task.type).toBe('continue');
     expect(task.value.card.contentType).toBe('application/vnd.microsoft.card.adaptive');
     const card = task.value.card.content;
     expect(cardProblems(card)).toEqual([]);
     expect(cardFindingIds(card)).toEqual(['code.hresult']);
-    expect(bot.seen[0]).toMatchObject({ door: 'shortcut', text: 'explain Connecting to remote server failed: Access is denied. (0x80070005) & WinRM said no' });
+    expect(bot.seen[0]).toMatchObject({
+      door: 'shortcut',
+      text: 'explain Connecting to remote server failed: Access is denied. (0x80070005) & WinRM said no',
+    });
     // An invoke is answered in the HTTP response, not through the Bot Connector.
     expect(capture.messages()).toEqual([]);
   });
 
   it('answers a button in that dialog by updating the dialog', async () => {
-    const activity = { ...explainAction(capture.url, ''), id: 'f:submit-action', name: 'composeExtension/submitAction' };
-    activity.value = { commandId: 'explainError', commandContext: 'message', data: { diagbotCommand: 'explain 0x80070005' } };
+    const activity = {
+      ...explainAction(capture.url, ''),
+      id: 'f:submit-action',
+      name: 'composeExtension/submitAction',
+    };
+    activity.value = {
+      commandId: 'explainError',
+      commandContext: 'message',
+      data: { diagbotCommand: 'explain 0x80070005' },
+    };
     const response = await bot.post(activity);
     expect(response.status).toBe(200);
     const card = (response.body as { task: { value: { card: { content: unknown } } } }).task.value.card.content;
@@ -121,7 +172,11 @@ describe('Teams door (local development mode)', () => {
   });
 
   it('answers an invoke it does not handle with 501, as botbuilder does', async () => {
-    const response = await bot.post({ ...explainAction(capture.url, 'x'), id: 'f:query', name: 'composeExtension/query' });
+    const response = await bot.post({
+      ...explainAction(capture.url, 'x'),
+      id: 'f:query',
+      name: 'composeExtension/query',
+    });
     expect(response.status).toBe(501);
     expect(bot.seen).toEqual([]);
   });
@@ -147,25 +202,51 @@ describe('Teams door (local development mode)', () => {
     expect((await bot.post(botAdded(capture.url))).status).toBe(200);
     expect(capture.calls).toEqual([]);
 
-    const reply = { command: 'digest', status: 'warn' as const, title: 'Daily digest', findings: [{ id: 'digest.changed' as const, severity: 'warn' as const, message: '1 new finding' }], facts: [], actions: [], data: {} };
+    const reply = {
+      command: 'digest',
+      status: 'warn' as const,
+      title: 'Daily digest',
+      findings: [{ id: 'digest.changed' as const, severity: 'warn' as const, message: '1 new finding' }],
+      facts: [],
+      actions: [],
+      data: {},
+    };
     const result = await bot.teams.post.post({ platform: 'teams', channelId: CHANNEL }, reply);
     const sent = await capture.waitFor((c) => c.kind === 'send');
     expect(sent.conversationId).toBe(CHANNEL);
     expect(result.messageId).toBe(sent.assignedId);
     expect(cardFindingIds(expectValidCard(sent))).toEqual(['digest.changed']);
 
-    const threaded = await bot.teams.post.post({ platform: 'teams', channelId: CHANNEL, threadId: '1715600000000' }, reply);
+    const threaded = await bot.teams.post.post(
+      { platform: 'teams', channelId: CHANNEL, threadId: '1715600000000' },
+      reply,
+    );
     const inThread = await capture.waitFor((c) => c.kind === 'send' && c.assignedId === threaded.messageId);
     expect(inThread.conversationId).toBe(`${CHANNEL};messageid=1715600000000`);
   });
 
   it('refuses to post where it holds no conversation reference', async () => {
-    const reply = { command: 'digest', status: 'ok' as const, title: 't', findings: [], facts: [], actions: [], data: {} };
-    await expect(bot.teams.post.post({ platform: 'teams', channelId: '19:never-seen@thread.tacv2' }, reply)).rejects.toMatchObject({ code: 'teams.no-conversation' });
+    const reply = {
+      command: 'digest',
+      status: 'ok' as const,
+      title: 't',
+      findings: [],
+      facts: [],
+      actions: [],
+      data: {},
+    };
+    await expect(
+      bot.teams.post.post({ platform: 'teams', channelId: '19:never-seen@thread.tacv2' }, reply),
+    ).rejects.toMatchObject({ code: 'teams.no-conversation' });
   });
 
   it('accepts only loopback service URLs without an app id, and runs nothing otherwise', async () => {
-    for (const serviceUrl of ['https://smba.trafficmanager.net/emea/', 'http://10.0.0.5:3978/', 'http://127.0.0.1.nip.io/', 'file:///etc/passwd']) {
+    for (const serviceUrl of [
+      'https://smba.trafficmanager.net/emea/',
+      'http://10.0.0.5:3978/',
+      'http://127.0.0.1.nip.io/',
+      'file:///etc/passwd',
+    ]) {
       const response = await bot.post(personalMessage(serviceUrl, 'probe mail.contoso.com'));
       expect(response.status).toBe(401);
     }
@@ -177,13 +258,17 @@ describe('Teams door (local development mode)', () => {
   it('rejects bodies that are not activities with a clear status', async () => {
     expect((await bot.post('{not json')).status).toBe(400);
     expect((await bot.post({ type: 'message' })).status).toBe(400);
-    const wrongType = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    const wrongType = await fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hi',
+    });
     expect(wrongType.status).toBe(415);
     expect(bot.seen).toEqual([]);
   });
 
   it('reports itself in /healthz', async () => {
-    const health = await (await fetch(`${bot.url}/healthz`)).json() as { components: Record<string, boolean> };
+    const health = (await (await fetch(`${bot.url}/healthz`)).json()) as { components: Record<string, boolean> };
     expect(health.components.teams).toBe(true);
   });
 });

@@ -74,12 +74,20 @@ export async function startHarness(extras: Partial<TeamsAdapterConfig> & Harness
             fix: {
               summary: 'Renew the certificate and bind it to the service.',
               steps: ['Request a new certificate from your CA.', 'Enable-ExchangeCertificate -Services IIS,SMTP'],
-              links: [{ title: 'Renew an Exchange certificate', url: 'https://learn.microsoft.com/exchange/architecture/client-access/renew-certificates' }],
+              links: [
+                {
+                  title: 'Renew an Exchange certificate',
+                  url: 'https://learn.microsoft.com/exchange/architecture/client-access/renew-certificates',
+                },
+              ],
             },
           },
           { id: 'cert.cn-not-in-san', severity: 'warn', message: 'The subject CN is not among the SANs.' },
         ],
-        facts: [{ label: 'Host', value: host }, { label: 'Words', value: args.positional.join(' | ') }],
+        facts: [
+          { label: 'Host', value: host },
+          { label: 'Words', value: args.positional.join(' | ') },
+        ],
         actions: [{ label: 'Check again', command: `probe ${host}` }],
       });
     },
@@ -94,7 +102,11 @@ export async function startHarness(extras: Partial<TeamsAdapterConfig> & Harness
     async run(_args, ctx) {
       seen.push(ctx.request);
       await gate;
-      return makeReply({ command: 'slow', title: 'slow check done', findings: [{ id: fakeId('slow.done'), severity: 'ok', message: 'Finished.' }] });
+      return makeReply({
+        command: 'slow',
+        title: 'slow check done',
+        findings: [{ id: fakeId('slow.done'), severity: 'ok', message: 'Finished.' }],
+      });
     },
   };
 
@@ -111,9 +123,11 @@ export async function startHarness(extras: Partial<TeamsAdapterConfig> & Harness
       return makeReply({
         command: 'explain',
         title: hresult ? `${hresult}: Access is denied` : 'Nothing known in that text',
-        findings: [hresult
-          ? { id: 'code.hresult', severity: 'info', message: `${hresult} is E_ACCESSDENIED.` }
-          : { id: 'explain.no-match', severity: 'info', message: 'No known code or message.' }],
+        findings: [
+          hresult
+            ? { id: 'code.hresult', severity: 'info', message: `${hresult} is E_ACCESSDENIED.` }
+            : { id: 'explain.no-match', severity: 'info', message: 'No known code or message.' },
+        ],
         facts: [{ label: 'Text', value: args.text }],
         actions: hresult ? [{ label: 'Explain again', command: `explain ${hresult}` }] : [],
       });

@@ -2,7 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePortInRange, startBotConnectorCapture, type BotConnectorCapture } from '../../helpers/bot-connector-capture';
+import {
+  freePortInRange,
+  startBotConnectorCapture,
+  type BotConnectorCapture,
+} from '../../helpers/bot-connector-capture';
 import { BIN, runCli } from '../../helpers/cli';
 import { personalMessage } from '../../unit/teams/fixtures';
 import { cardFindingIds, cardProblems } from '../../unit/teams/validate-card';
@@ -63,7 +67,14 @@ describe('diagbot serve', () => {
     writeFileSync(config, 'http:\n  host: 127.0.0.1\nteams:\n  allowUnauthenticated: true\n');
     const child = spawn(process.execPath, [BIN, '--config', config, 'serve'], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: String(port), DIAGBOT_DB: join(dir, 'diagbot.db'), NODE_ENV: 'development', DIAGBOT_LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        PORT: String(port),
+        DIAGBOT_DB: join(dir, 'diagbot.db'),
+        NODE_ENV: 'development',
+        DIAGBOT_LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -72,7 +83,9 @@ describe('diagbot serve', () => {
     try {
       let health: { components?: Record<string, boolean> } = {};
       for (let i = 0; i < 200 && health.components?.teams !== true; i += 1) {
-        health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.json() as Promise<typeof health>).catch(() => ({}));
+        health = await fetch(`http://127.0.0.1:${port}/healthz`)
+          .then((r) => r.json() as Promise<typeof health>)
+          .catch(() => ({}));
         if (health.components?.teams !== true) await new Promise((r) => setTimeout(r, 100));
       }
       expect(health.components?.teams).toBe(true);
@@ -97,7 +110,12 @@ describe('diagbot serve', () => {
     const secret = 'Zq8~teams-client-secret-value';
     const result = await runCli(['serve'], {
       cwd: dir,
-      env: { NODE_ENV: 'production', MICROSOFT_APP_PASSWORD: secret, PORT: String(await freePortInRange(BOT_PORTS)), DIAGBOT_DB: join(dir, 'refused.db') },
+      env: {
+        NODE_ENV: 'production',
+        MICROSOFT_APP_PASSWORD: secret,
+        PORT: String(await freePortInRange(BOT_PORTS)),
+        DIAGBOT_DB: join(dir, 'refused.db'),
+      },
     });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('MICROSOFT_APP_ID');

@@ -31,9 +31,17 @@ export async function startTokenService(ports: [number, number]): Promise<TokenS
   const server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     if (req.url === '/v1/.well-known/openidconfiguration') {
-      res.end(JSON.stringify({ issuer: CHANNEL_ISSUER, jwks_uri: `${base}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+      res.end(
+        JSON.stringify({
+          issuer: CHANNEL_ISSUER,
+          jwks_uri: `${base}/v1/.well-known/keys`,
+          id_token_signing_alg_values_supported: ['RS256'],
+        }),
+      );
     } else if (req.url === '/v1/.well-known/keys') {
-      res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
+      res.end(
+        JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }),
+      );
     } else {
       res.statusCode = 404;
       res.end('{}');
@@ -50,12 +58,15 @@ export async function startTokenService(ports: [number, number]): Promise<TokenS
       const header = { alg: 'RS256', typ: 'JWT', kid: options.kid ?? kid };
       const payload = { iss: CHANNEL_ISSUER, nbf: now - 60, iat: now - 60, exp: now + 3600, ...claims };
       const signing = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
-      const signature = createSign('RSA-SHA256').update(signing).sign(options.key ?? privateKey);
+      const signature = createSign('RSA-SHA256')
+        .update(signing)
+        .sign(options.key ?? privateKey);
       return `${signing}.${b64url(signature)}`;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -23,7 +23,10 @@ afterEach(async () => {
 });
 
 const build = async (overrides: Parameters<typeof createApp>[1] = {}): Promise<App> =>
-  (app = await createApp(parseConfig({ store: { path: join(dir, 'diagbot.db') } }), { log: captureLogger(), ...overrides }));
+  (app = await createApp(parseConfig({ store: { path: join(dir, 'diagbot.db') } }), {
+    log: captureLogger(),
+    ...overrides,
+  }));
 
 it('answers help without opening or creating a database (the terminal)', async () => {
   const built = await build({ quiet: true });
@@ -48,7 +51,7 @@ it('opens the store once: the digest and its audit row land in the same file, cl
   }
 });
 
-it('runs a digest\'s checks through its own router (runText), listeners and metrics included', async () => {
+it("runs a digest's checks through its own router (runText), listeners and metrics included", async () => {
   const events: CompletedEvent[] = [];
   const metrics = createMetrics({ defaultMetrics: false });
   const built = await build({ metrics, listeners: [(event) => void events.push(event)] });
@@ -58,19 +61,24 @@ it('runs a digest\'s checks through its own router (runText), listeners and metr
   expect(run.command).toBe('digest');
   const checks = events.filter((event) => event.request.platform === 'digest').map((event) => event.command);
   expect(checks.sort()).toEqual(['explain', 'help']);
-  expect((await metrics.render()).body).toMatch(/diagbot_commands_total\{command="help",status="ok",platform="digest"\} 1/);
+  expect((await metrics.render()).body).toMatch(
+    /diagbot_commands_total\{command="help",status="ok",platform="digest"\} 1/,
+  );
 });
 
-it.each([[true], [false]])('scrubs the configured secrets from a digest check\'s stored result (scrubbing: %s)', async (scrubbing) => {
-  const secret = 'sup3r-secret-value-42';
-  const built = await build(scrubbing ? { secrets: [secret] } : {});
-  const added = await built.router.handle(chatRequest(`digest add daily 08:00 explain ${secret}`));
-  const id = (added.data.digest as { id: string }).id;
-  await built.router.handle(chatRequest(`digest run ${id}`));
-  const store = await built.store.open();
-  const [last] = await store.runs.recent(id, 1);
-  const results = await store.runs.results(last?.id ?? -1);
-  expect(results).toHaveLength(1);
-  // The control (no secret configured) shows the check does echo the text, so the scrubbed case means something.
-  expect(JSON.stringify(results).includes(secret)).toBe(!scrubbing);
-});
+it.each([[true], [false]])(
+  "scrubs the configured secrets from a digest check's stored result (scrubbing: %s)",
+  async (scrubbing) => {
+    const secret = 'sup3r-secret-value-42';
+    const built = await build(scrubbing ? { secrets: [secret] } : {});
+    const added = await built.router.handle(chatRequest(`digest add daily 08:00 explain ${secret}`));
+    const id = (added.data.digest as { id: string }).id;
+    await built.router.handle(chatRequest(`digest run ${id}`));
+    const store = await built.store.open();
+    const [last] = await store.runs.recent(id, 1);
+    const results = await store.runs.results(last?.id ?? -1);
+    expect(results).toHaveLength(1);
+    // The control (no secret configured) shows the check does echo the text, so the scrubbed case means something.
+    expect(JSON.stringify(results).includes(secret)).toBe(!scrubbing);
+  },
+);

@@ -22,16 +22,23 @@ describe('loadConfig', () => {
 
   it('lets the environment override the file', () => {
     const path = file('override.yaml', 'targets:\n  allow: [10.0.0.0/8]\nhttp:\n  port: 4000\n');
-    const config = loadConfig({ file: path, env: { DIAGBOT_TARGETS_ALLOW: '127.0.0.0/8, contoso.local', PORT: '5000' } });
+    const config = loadConfig({
+      file: path,
+      env: { DIAGBOT_TARGETS_ALLOW: '127.0.0.0/8, contoso.local', PORT: '5000' },
+    });
     expect(config.targets.allow).toEqual(['127.0.0.0/8', 'contoso.local']);
     expect(config.http.port).toBe(5000);
   });
 
   it('reads the resolvers of `mail` from DIAGBOT_DNS_SERVERS and refuses a name', () => {
     expect(loadConfig({ env: {} }).dns).toEqual({ servers: [], timeoutMs: 3000 });
-    expect(loadConfig({ env: { DIAGBOT_DNS_SERVERS: '10.0.0.53, 10.0.0.54:5353,[2001:db8::53]:53,2001:db8::54' } }).dns.servers)
-      .toEqual(['10.0.0.53', '10.0.0.54:5353', '[2001:db8::53]:53', '2001:db8::54']);
-    expect(() => loadConfig({ env: { DIAGBOT_DNS_SERVERS: 'dns.contoso.com' } })).toThrow(/DIAGBOT_DNS_SERVERS|dns\.servers/);
+    expect(
+      loadConfig({ env: { DIAGBOT_DNS_SERVERS: '10.0.0.53, 10.0.0.54:5353,[2001:db8::53]:53,2001:db8::54' } }).dns
+        .servers,
+    ).toEqual(['10.0.0.53', '10.0.0.54:5353', '[2001:db8::53]:53', '2001:db8::54']);
+    expect(() => loadConfig({ env: { DIAGBOT_DNS_SERVERS: 'dns.contoso.com' } })).toThrow(
+      /DIAGBOT_DNS_SERVERS|dns\.servers/,
+    );
   });
 
   it('takes the file from DIAGBOT_CONFIG', () => {
@@ -68,10 +75,14 @@ describe('loadConfig', () => {
   });
 
   it('says when the file cannot be read', () => {
-    expect(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} })).toThrow(/Cannot read the configuration file/);
+    expect(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} })).toThrow(
+      /Cannot read the configuration file/,
+    );
   });
 
   it('accepts the documented example file', () => {
-    expect(() => loadConfig({ file: join(__dirname, '..', '..', '..', 'diagbot.example.yaml'), env: {} })).not.toThrow();
+    expect(() =>
+      loadConfig({ file: join(__dirname, '..', '..', '..', 'diagbot.example.yaml'), env: {} }),
+    ).not.toThrow();
   });
 });

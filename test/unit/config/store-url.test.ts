@@ -22,8 +22,10 @@ it('leaves store.url unset by default (SQLite) and takes it from DIAGBOT_DATABAS
 });
 
 it('accepts a URL without a password in the file, and refuses one with a password there without echoing it', () => {
-  expect(loadConfig({ file: file('ok.yaml', 'store:\n  url: postgresql://diagbot@db.contoso.com/diagbot\n'), env: {} }).store.url)
-    .toBe('postgresql://diagbot@db.contoso.com/diagbot');
+  expect(
+    loadConfig({ file: file('ok.yaml', 'store:\n  url: postgresql://diagbot@db.contoso.com/diagbot\n'), env: {} }).store
+      .url,
+  ).toBe('postgresql://diagbot@db.contoso.com/diagbot');
   const withPassword = file('bad.yaml', 'store:\n  url: postgres://diagbot:hunter2@db.contoso.com/diagbot\n');
   expect(() => loadConfig({ file: withPassword, env: {} })).toThrow(diagErrorWith('config.invalid'));
   expect(() => loadConfig({ file: withPassword, env: {} })).toThrow(/DIAGBOT_DATABASE_URL/);
@@ -35,5 +37,7 @@ it('accepts a URL without a password in the file, and refuses one with a passwor
 });
 
 it('refuses something that is not a postgres:// URL, naming the variable', () => {
-  expect(() => loadConfig({ env: { DIAGBOT_DATABASE_URL: 'mysql://db/diagbot' } })).toThrow(/store\.url \(or DIAGBOT_DATABASE_URL\).*postgres:\/\//);
+  expect(() => loadConfig({ env: { DIAGBOT_DATABASE_URL: 'mysql://db/diagbot' } })).toThrow(
+    /store\.url \(or DIAGBOT_DATABASE_URL\).*postgres:\/\//,
+  );
 });

@@ -6,7 +6,11 @@ import { captureLogger } from '../../helpers/logger';
 describe('DiagError', () => {
   it('carries a code, a message, a cause, a fix and data', () => {
     const cause = new Error('ECONNREFUSED');
-    const error = new DiagError('net.refused', 'mail.contoso.com:25 refused the connection.', { cause, fix: { summary: 'Check the port.' }, data: { step: 'connect' } });
+    const error = new DiagError('net.refused', 'mail.contoso.com:25 refused the connection.', {
+      cause,
+      fix: { summary: 'Check the port.' },
+      data: { step: 'connect' },
+    });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('DiagError');
     expect(error.code).toBe('net.refused');
@@ -35,12 +39,26 @@ describe('DiagError', () => {
 describe('replyForError: the one error → Reply translation', () => {
   it('makes a finding error an error Reply with its id, message, fix and data', () => {
     const log = captureLogger();
-    const reply = replyForError('cert', new DiagError('net.timeout', 'The TLS handshake took longer than 5 s.', { fix: { summary: 'Check the port.' }, data: { step: 'tls' } }), { correlationId: 'c1', log });
+    const reply = replyForError(
+      'cert',
+      new DiagError('net.timeout', 'The TLS handshake took longer than 5 s.', {
+        fix: { summary: 'Check the port.' },
+        data: { step: 'tls' },
+      }),
+      { correlationId: 'c1', log },
+    );
     expect(reply).toEqual({
       command: 'cert',
       status: 'error',
       title: 'cert: The TLS handshake took longer than 5 s.',
-      findings: [{ id: 'net.timeout', severity: 'error', message: 'The TLS handshake took longer than 5 s.', fix: { summary: 'Check the port.' } }],
+      findings: [
+        {
+          id: 'net.timeout',
+          severity: 'error',
+          message: 'The TLS handshake took longer than 5 s.',
+          fix: { summary: 'Check the port.' },
+        },
+      ],
       facts: [],
       actions: [],
       data: { step: 'tls' },
@@ -64,7 +82,7 @@ describe('replyForError: the one error → Reply translation', () => {
 });
 
 describe('exitCodeOfError: the one code → exit code map', () => {
-  it('exits 64 for the program\'s command line, 78 for an unusable database, 3 for anything else', () => {
+  it("exits 64 for the program's command line, 78 for an unusable database, 3 for anything else", () => {
     expect(exitCodeOfError(new DiagError('args.program', 'unknown option --x'))).toBe(64);
     expect(exitCodeOfError(new DiagError('store.config', 'Cannot use the PostgreSQL database'))).toBe(78);
     expect(exitCodeOfError(new DiagError('config.invalid', 'timeouts.connectMs: must be positive'))).toBe(EXIT.error);

@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INTERNAL_ERROR_CODES } from '../../../src/core/errors';
 import {
-  CODE_FINDING_KINDS, CONTRACT_FINDING_IDS, EXTRA_FINDING_IDS, isFindingId, type FindingId,
+  CODE_FINDING_KINDS,
+  CONTRACT_FINDING_IDS,
+  EXTRA_FINDING_IDS,
+  isFindingId,
+  type FindingId,
 } from '../../../src/core/finding-ids';
 
 /**
@@ -35,10 +39,16 @@ interface ContractIds {
 
 function readContract(text: string): ContractIds {
   // The shared errors: the first backticked word of each `·` item (their explanations name no ids).
-  const shared = paragraphs(text, /^## Errors every command shares/m)
-    .flatMap((paragraph) => paragraph.split('·').map((item) => idsIn(item)[0]).filter((id): id is string => id !== undefined));
+  const shared = paragraphs(text, /^## Errors every command shares/m).flatMap((paragraph) =>
+    paragraph
+      .split('·')
+      .map((item) => idsIn(item)[0])
+      .filter((id): id is string => id !== undefined),
+  );
   // A command's list: every backticked dotted word (the prose around them names data keys such as `data`).
-  const lists = paragraphs(text, /^Finding ids:/m).flatMap(idsIn).filter((id) => id.includes('.'));
+  const lists = paragraphs(text, /^Finding ids:/m)
+    .flatMap(idsIn)
+    .filter((id) => id.includes('.'));
   const all = [...shared, ...lists];
   const codeIds = all.filter((id) => id.startsWith('code.'));
   const kbEntries = paragraphs(text, /^Knowledge-base ids/m).flatMap(idsIn);
@@ -52,7 +62,9 @@ const describeContract = available ? describe : describe.skip;
 // skips rather than fail a build on a missing document; the typecheck still holds every id to the union.
 
 describeContract('FindingId and contracts/reply.md', () => {
-  const contract = available ? readContract(readFileSync(CONTRACT, 'utf8')) : { ids: new Set<string>(), codeIds: [], kbEntries: [] };
+  const contract = available
+    ? readContract(readFileSync(CONTRACT, 'utf8'))
+    : { ids: new Set<string>(), codeIds: [], kbEntries: [] };
 
   it('reads a plausible number of ids out of the document (the parser still fits it)', () => {
     expect(contract.ids.size).toBeGreaterThan(80);

@@ -10,8 +10,14 @@ describe('normaliseSlack', () => {
     ['<@U0123ABC> cert mail.contoso.com', 'cert mail.contoso.com'],
     ['<!channel> help', 'help'],
     ['<!subteam^S123|@admins> help', 'help'],
-    ['explain 5.7.1 &lt;user@contoso.com&gt;: Relay access denied &amp; more', 'explain 5.7.1 <user@contoso.com>: Relay access denied & more'],
-    ['ou \u201CCN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local\u201D', 'ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local"'],
+    [
+      'explain 5.7.1 &lt;user@contoso.com&gt;: Relay access denied &amp; more',
+      'explain 5.7.1 <user@contoso.com>: Relay access denied & more',
+    ],
+    [
+      'ou \u201CCN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local\u201D',
+      'ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local"',
+    ],
     ['/diag cert mail.contoso.com', 'cert mail.contoso.com'],
     ['see <#C024BE91L|ops> now', 'see #ops now'],
   ])('%s', (input, expected) => {
@@ -27,7 +33,10 @@ describe('normaliseTeams', () => {
   it.each([
     ['<at>diagbot</at> cert mail.contoso.com', 'cert mail.contoso.com'],
     ['<at id="0">diag bot</at>&nbsp;help', 'help'],
-    ['<p>explain An IIS directory entry couldn&#39;t be created.</p><p>HResult = -2147024891</p>', "explain An IIS directory entry couldn't be created.\nHResult = -2147024891"],
+    [
+      '<p>explain An IIS directory entry couldn&#39;t be created.</p><p>HResult = -2147024891</p>',
+      "explain An IIS directory entry couldn't be created.\nHResult = -2147024891",
+    ],
     ['explain first<br>second<br/>third', 'explain first\nsecond\nthird'],
     ['<div><span>cert</span> <b>mail.contoso.com</b></div>', 'cert mail.contoso.com'],
     ['ou &quot;CN=Doe\\, Jane,DC=contoso,DC=local&quot;', 'ou "CN=Doe\\, Jane,DC=contoso,DC=local"'],

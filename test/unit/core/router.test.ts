@@ -9,7 +9,13 @@ import { chatRequest } from '../../helpers/requests';
 import { fakeId } from '../../helpers/finding-id';
 
 /** A command that echoes what the parser gave it, so the tests see exactly what a handler receives. */
-const probe: Command<{ positional: string[]; starttls?: 'smtp' | 'imap' | 'pop3' | 'none'; name?: string; policyOnly?: boolean; tag?: string[] }> = {
+const probe: Command<{
+  positional: string[];
+  starttls?: 'smtp' | 'imap' | 'pop3' | 'none';
+  name?: string;
+  policyOnly?: boolean;
+  tag?: string[];
+}> = {
   name: 'probe',
   summary: 'Echo the parsed arguments.',
   usage: 'probe <host> [--starttls smtp|imap|pop3|none] [--name N] [--policy-only]',
@@ -22,7 +28,12 @@ const probe: Command<{ positional: string[]; starttls?: 'smtp' | 'imap' | 'pop3'
     tag: z.array(z.string()).optional().describe('repeatable'),
   }),
   async run(args) {
-    return makeReply({ command: 'probe', title: 'parsed', findings: [{ id: fakeId('probe.ok'), severity: 'ok', message: 'ok' }], data: { args } });
+    return makeReply({
+      command: 'probe',
+      title: 'parsed',
+      findings: [{ id: fakeId('probe.ok'), severity: 'ok', message: 'ok' }],
+      data: { args },
+    });
   },
 };
 
@@ -45,7 +56,8 @@ const failing: Command<{ positional: string[] }> = {
   examples: ['boom diag'],
   args: z.object({ positional: z.array(z.string()) }),
   async run(args) {
-    if (args.positional[0] === 'diag') throw new DiagError('net.timeout', 'Timed out waiting for the banner.', { data: { step: 'banner' } });
+    if (args.positional[0] === 'diag')
+      throw new DiagError('net.timeout', 'Timed out waiting for the banner.', { data: { step: 'banner' } });
     if (args.positional[0] === 'usage') throw usageError('bad host', 'boom diag');
     throw new Error('secret internal detail');
   },
@@ -146,7 +158,9 @@ describe('router: fallback to explain', () => {
 
   it('sends an error paste in a DM or mention to the fallback', async () => {
     for (const door of ['dm', 'mention'] as const) {
-      const reply = await r.handle(chatRequest('550 5.7.1 Unable to relay: access denied', { door, platform: 'slack' }));
+      const reply = await r.handle(
+        chatRequest('550 5.7.1 Unable to relay: access denied', { door, platform: 'slack' }),
+      );
       expect(reply.command).toBe('explain');
       expect(reply.data.text).toBe('550 5.7.1 Unable to relay: access denied');
     }
@@ -173,12 +187,14 @@ describe('router: failures become Replies', () => {
     expect(JSON.stringify(reply)).not.toContain('secret internal detail');
     const id = reply.data.correlationId as string;
     expect(reply.findings[0]?.message).toContain(id);
-    expect(log.lines.some((l) => l.level === 'error' && (l.obj as { correlationId?: string }).correlationId === id)).toBe(true);
+    expect(
+      log.lines.some((l) => l.level === 'error' && (l.obj as { correlationId?: string }).correlationId === id),
+    ).toBe(true);
   });
 });
 
 describe('router: roles and hooks', () => {
-  it('refuses a command above the caller\'s role and hides it from help', async () => {
+  it("refuses a command above the caller's role and hides it from help", async () => {
     const { router: r } = router({ hooks: { roleOf: () => 'everyone' } });
     const refused = await r.handle(chatRequest('danger'));
     expect(refused.findings[0]?.id).toBe('auth.forbidden');
@@ -191,9 +207,15 @@ describe('router: roles and hooks', () => {
     const events: string[] = [];
     const { router: r } = router({
       hooks: {
-        admit: async (_req, command) => (command.name === 'probe'
-          ? makeReply({ command: 'probe', status: 'error', title: 'slow down', findings: [{ id: 'rate.limited', severity: 'error', message: 'later' }] })
-          : undefined),
+        admit: async (_req, command) =>
+          command.name === 'probe'
+            ? makeReply({
+                command: 'probe',
+                status: 'error',
+                title: 'slow down',
+                findings: [{ id: 'rate.limited', severity: 'error', message: 'later' }],
+              })
+            : undefined,
         completed: (event) => void events.push(`${event.command}:${event.reply.status}`),
       },
     });

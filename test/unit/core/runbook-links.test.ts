@@ -17,30 +17,49 @@ function reply(findings: Finding[]): Reply {
 
 describe('withRunbookLinks', () => {
   it('appends the runbook to the links of a finding that has a fix, after the vendor links', () => {
-    const input = reply([{ id: 'cert.expired', severity: 'fail', message: 'expired', fix: { summary: 'Renew it.', steps: ['Renew.'], links: [DOC] } }]);
+    const input = reply([
+      {
+        id: 'cert.expired',
+        severity: 'fail',
+        message: 'expired',
+        fix: { summary: 'Renew it.', steps: ['Renew.'], links: [DOC] },
+      },
+    ]);
     const out = withRunbookLinks(input, { 'cert.expired': RUNBOOK });
-    expect(out.findings[0]?.fix).toEqual({ summary: 'Renew it.', steps: ['Renew.'], links: [DOC, { title: 'Your runbook', url: RUNBOOK }] });
+    expect(out.findings[0]?.fix).toEqual({
+      summary: 'Renew it.',
+      steps: ['Renew.'],
+      links: [DOC, { title: 'Your runbook', url: RUNBOOK }],
+    });
     expect(out.status).toBe('fail');
   });
 
   it('adds links to a fix that had none', () => {
-    const out = withRunbookLinks(reply([{ id: fakeId('a'), severity: 'warn', message: 'm', fix: { summary: 'Do it.' } }]), { a: RUNBOOK });
+    const out = withRunbookLinks(
+      reply([{ id: fakeId('a'), severity: 'warn', message: 'm', fix: { summary: 'Do it.' } }]),
+      { a: RUNBOOK },
+    );
     expect(out.findings[0]?.fix).toEqual({ summary: 'Do it.', links: [{ title: 'Your runbook', url: RUNBOOK }] });
   });
 
   it('creates a fix pointing at the runbook when the finding has none', () => {
-    const out = withRunbookLinks(reply([{ id: 'code.hresult', severity: 'info', message: 'decoded' }]), { 'code.hresult': RUNBOOK });
+    const out = withRunbookLinks(reply([{ id: 'code.hresult', severity: 'info', message: 'decoded' }]), {
+      'code.hresult': RUNBOOK,
+    });
     expect(out.findings[0]).toEqual({
       id: 'code.hresult',
       severity: 'info',
       message: 'decoded',
-      fix: { summary: 'See your organisation\'s runbook.', links: [{ title: 'Your runbook', url: RUNBOOK }] },
+      fix: { summary: "See your organisation's runbook.", links: [{ title: 'Your runbook', url: RUNBOOK }] },
     });
   });
 
   it('touches only the findings whose id has a runbook', () => {
     const other: Finding = { id: 'cert.ok', severity: 'ok', message: 'fine' };
-    const out = withRunbookLinks(reply([other, { id: 'cert.expired', severity: 'fail', message: 'x', fix: { summary: 's' } }]), { 'cert.expired': RUNBOOK });
+    const out = withRunbookLinks(
+      reply([other, { id: 'cert.expired', severity: 'fail', message: 'x', fix: { summary: 's' } }]),
+      { 'cert.expired': RUNBOOK },
+    );
     expect(out.findings[0]).toBe(other);
     expect(out.findings[1]?.fix?.links).toEqual([{ title: 'Your runbook', url: RUNBOOK }]);
   });
@@ -53,7 +72,14 @@ describe('withRunbookLinks', () => {
   });
 
   it('never adds a URL the fix already links to, and applying it twice changes nothing more', () => {
-    const already = reply([{ id: fakeId('a'), severity: 'fail', message: 'x', fix: { summary: 's', links: [{ title: 'Runbook', url: RUNBOOK }] } }]);
+    const already = reply([
+      {
+        id: fakeId('a'),
+        severity: 'fail',
+        message: 'x',
+        fix: { summary: 's', links: [{ title: 'Runbook', url: RUNBOOK }] },
+      },
+    ]);
     expect(withRunbookLinks(already, { a: RUNBOOK })).toBe(already);
     const once = withRunbookLinks(reply([{ id: fakeId('a'), severity: 'fail', message: 'x' }]), { a: RUNBOOK });
     expect(withRunbookLinks(once, { a: RUNBOOK })).toBe(once);
@@ -68,7 +94,10 @@ describe('withRunbookLinks', () => {
   });
 
   it('ignores keys inherited from Object.prototype', () => {
-    const input = reply([{ id: fakeId('constructor'), severity: 'fail', message: 'x' }, { id: fakeId('toString'), severity: 'warn', message: 'y' }]);
+    const input = reply([
+      { id: fakeId('constructor'), severity: 'fail', message: 'x' },
+      { id: fakeId('toString'), severity: 'warn', message: 'y' },
+    ]);
     expect(withRunbookLinks(input, {})).toBe(input);
   });
 
@@ -76,31 +105,53 @@ describe('withRunbookLinks', () => {
     const id = fc.constantFrom('cert.expired', 'relay.open', 'ou.disabled', 'kb.x', 'usage');
     const url = fc.constantFrom('https://a.test/1', 'https://b.test/2', DOC.url);
     const link = fc.record({ title: fc.string({ maxLength: 8 }), url });
-    const fix = fc.option(fc.record({ summary: fc.string({ maxLength: 8 }), links: fc.option(fc.array(link, { maxLength: 3 }), { nil: undefined }) }), { nil: undefined });
-    const finding = fc.record({ id, severity: fc.constantFrom('ok', 'info', 'warn', 'fail', 'error' as const), message: fc.string({ maxLength: 8 }), fix })
-      .map((f): Finding => (f.fix === undefined ? { id: f.id, severity: f.severity, message: f.message } : {
-        id: f.id, severity: f.severity, message: f.message, fix: f.fix.links === undefined ? { summary: f.fix.summary } : { summary: f.fix.summary, links: f.fix.links },
-      }));
+    const fix = fc.option(
+      fc.record({
+        summary: fc.string({ maxLength: 8 }),
+        links: fc.option(fc.array(link, { maxLength: 3 }), { nil: undefined }),
+      }),
+      { nil: undefined },
+    );
+    const finding = fc
+      .record({
+        id,
+        severity: fc.constantFrom('ok', 'info', 'warn', 'fail', 'error' as const),
+        message: fc.string({ maxLength: 8 }),
+        fix,
+      })
+      .map((f): Finding =>
+        f.fix === undefined
+          ? { id: f.id, severity: f.severity, message: f.message }
+          : {
+              id: f.id,
+              severity: f.severity,
+              message: f.message,
+              fix:
+                f.fix.links === undefined ? { summary: f.fix.summary } : { summary: f.fix.summary, links: f.fix.links },
+            },
+      );
     const runbooks = fc.dictionary(id, url);
-    fc.assert(fc.property(fc.array(finding, { maxLength: 6 }), runbooks, (findings, books) => {
-      const input = reply(findings);
-      const out = withRunbookLinks(input, books);
-      expect(out.status).toBe(input.status);
-      expect(out.findings).toHaveLength(findings.length);
-      out.findings.forEach((after, i) => {
-        const before = findings[i] as Finding;
-        const wanted = Object.hasOwn(books, before.id) ? books[before.id] : undefined;
-        if (wanted === undefined) {
-          expect(after).toBe(before);
-          return;
-        }
-        const urls = (after.fix?.links ?? []).map((l) => l.url);
-        const had = (before.fix?.links ?? []).filter((l) => l.url === wanted).length;
-        expect(urls.filter((u) => u === wanted)).toHaveLength(Math.max(had, 1));
-        expect(after.fix?.links?.slice(0, before.fix?.links?.length ?? 0)).toEqual(before.fix?.links ?? []);
-      });
-      expect(withRunbookLinks(out, books)).toBe(out);
-    }));
+    fc.assert(
+      fc.property(fc.array(finding, { maxLength: 6 }), runbooks, (findings, books) => {
+        const input = reply(findings);
+        const out = withRunbookLinks(input, books);
+        expect(out.status).toBe(input.status);
+        expect(out.findings).toHaveLength(findings.length);
+        out.findings.forEach((after, i) => {
+          const before = findings[i] as Finding;
+          const wanted = Object.hasOwn(books, before.id) ? books[before.id] : undefined;
+          if (wanted === undefined) {
+            expect(after).toBe(before);
+            return;
+          }
+          const urls = (after.fix?.links ?? []).map((l) => l.url);
+          const had = (before.fix?.links ?? []).filter((l) => l.url === wanted).length;
+          expect(urls.filter((u) => u === wanted)).toHaveLength(Math.max(had, 1));
+          expect(after.fix?.links?.slice(0, before.fix?.links?.length ?? 0)).toEqual(before.fix?.links ?? []);
+        });
+        expect(withRunbookLinks(out, books)).toBe(out);
+      }),
+    );
   });
 });
 
@@ -120,13 +171,28 @@ const check: Command<{ positional: string[] }> = {
       case 'crash':
         throw new Error('internal detail');
       default:
-        return makeReply({ command: 'check', title: 'ran', findings: [{ id: fakeId('check.fail'), severity: 'fail', message: 'it failed', fix: { summary: 'Fix it.', links: [DOC] } }] });
+        return makeReply({
+          command: 'check',
+          title: 'ran',
+          findings: [
+            {
+              id: fakeId('check.fail'),
+              severity: 'fail',
+              message: 'it failed',
+              fix: { summary: 'Fix it.', links: [DOC] },
+            },
+          ],
+        });
     }
   },
 };
 
 const admin: Command<{ positional: string[] }> = {
-  name: 'admin-only', summary: 'Admins only.', usage: 'admin-only', examples: ['admin-only'], minRole: 'admin',
+  name: 'admin-only',
+  summary: 'Admins only.',
+  usage: 'admin-only',
+  examples: ['admin-only'],
+  minRole: 'admin',
   args: z.object({ positional: z.array(z.string()) }),
   async run() {
     return makeReply({ command: 'admin-only', title: 'ran', findings: [] });
@@ -147,7 +213,12 @@ function router(runbooks?: Record<string, string>) {
     commands: [check, admin],
     log: captureLogger(),
     runbooks,
-    hooks: { roleOf: () => 'everyone', completed: (event) => { events.push(event); } },
+    hooks: {
+      roleOf: () => 'everyone',
+      completed: (event) => {
+        events.push(event);
+      },
+    },
   });
   return { events, ask: (text: string) => r.handle(chatRequest(text)) };
 }
@@ -186,6 +257,8 @@ describe('the router adds runbook links to every reply', () => {
 
   it('adds nothing without runbooks, or for ids that have none', async () => {
     expect(runbookUrls(await router().ask('check ok'), 'check.fail')).toEqual([]);
-    expect(runbookUrls(await router({ 'other.id': 'https://wiki.contoso.test/x' }).ask('check ok'), 'check.fail')).toEqual([]);
+    expect(
+      runbookUrls(await router({ 'other.id': 'https://wiki.contoso.test/x' }).ask('check ok'), 'check.fail'),
+    ).toEqual([]);
   });
 });

@@ -34,7 +34,10 @@ describe('tokenize', () => {
 
 describe('splitCommandName', () => {
   it('lower-cases the name and keeps the rest verbatim', () => {
-    expect(splitCommandName('EXPLAIN  line one\n  line two')).toEqual({ name: 'explain', rest: ' line one\n  line two' });
+    expect(splitCommandName('EXPLAIN  line one\n  line two')).toEqual({
+      name: 'explain',
+      rest: ' line one\n  line two',
+    });
     expect(splitCommandName('   ')).toEqual({ name: '', rest: '' });
   });
 });

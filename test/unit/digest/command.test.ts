@@ -27,19 +27,32 @@ function build(options: { digest?: Record<string, unknown>; storeFile?: string }
   const log = memoryLogger();
   let opened: Promise<Store> | undefined;
   const deps = {
-    config, log, now: clock.now,
+    config,
+    log,
+    now: clock.now,
     net: { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts },
     store: () => (opened ??= Promise.resolve().then(() => (store = openSqliteStore(file)))),
   };
-  const roleOf = (request: ChatRequest): Role => (request.userId === 'U0ADMIN' || request.platform === 'cli' ? 'admin' : 'everyone');
+  const roleOf = (request: ChatRequest): Role =>
+    request.userId === 'U0ADMIN' || request.platform === 'cli' ? 'admin' : 'everyone';
   router = createRouter({
     commands: [...testCommands(new Map(), { waiting: [] }), createDigestCommand(deps), createHelpCommand()],
-    log, now: clock.now, hooks: { roleOf },
+    log,
+    now: clock.now,
+    hooks: { roleOf },
   });
 }
 
 const say = (text: string, over: Partial<ChatRequest> = {}): Promise<Reply> =>
-  router.handle({ platform: 'slack', door: 'command', userId: 'U0ADMIN', channelId: 'C0OPS', rawText: text, text, ...over });
+  router.handle({
+    platform: 'slack',
+    door: 'command',
+    userId: 'U0ADMIN',
+    channelId: 'C0OPS',
+    rawText: text,
+    text,
+    ...over,
+  });
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'diagbot-digest-cmd-'));
@@ -57,19 +70,29 @@ async function added(text = 'digest add daily 08:00 --tz Europe/London probe a; 
   return (reply.data.digest as { id: string }).id;
 }
 
-it('adds a digest for an admin and answers with the contract\'s data.digest', async () => {
+it("adds a digest for an admin and answers with the contract's data.digest", async () => {
   const reply = await say('digest add weekly mon,fri 09:15 --tz america/new_york probe a; probe "b c"');
   expect(reply.status).toBe('ok');
   expect(reply.data.digest).toMatchObject({
-    channel: 'slack:C0OPS', schedule: 'weekly mon,fri 09:15', timezone: 'America/New_York', commands: ['probe a', 'probe "b c"'],
+    channel: 'slack:C0OPS',
+    schedule: 'weekly mon,fri 09:15',
+    timezone: 'America/New_York',
+    commands: ['probe a', 'probe "b c"'],
     nextRun: '2026-01-05T14:15:00.000Z',
   });
-  expect(reply.facts.find((f) => f.label === 'Next run')?.value).toBe('2026-01-05 09:15 America/New_York (2026-01-05T14:15:00.000Z)');
+  expect(reply.facts.find((f) => f.label === 'Next run')?.value).toBe(
+    '2026-01-05 09:15 America/New_York (2026-01-05T14:15:00.000Z)',
+  );
 });
 
 it('refuses add, pause, resume and remove to someone who is not an admin, but lets them list, show and run', async () => {
   const id = await added();
-  for (const text of ['digest add daily 08:00 probe a', `digest pause ${id}`, `digest resume ${id}`, `digest remove ${id}`]) {
+  for (const text of [
+    'digest add daily 08:00 probe a',
+    `digest pause ${id}`,
+    `digest resume ${id}`,
+    `digest remove ${id}`,
+  ]) {
     const reply = await say(text, { userId: 'U0MEMBER' });
     expect(reply.findings[0]?.id).toBe('auth.forbidden');
   }
@@ -79,7 +102,12 @@ it('refuses add, pause, resume and remove to someone who is not an admin, but le
 });
 
 it('refuses a bad schedule or time zone at add with digest.bad-schedule and a fix with links', async () => {
-  for (const text of ['digest add daily 8am probe a', 'digest add "0 8 * *" probe a', 'digest add daily 08:00 --tz Europe/Lndon probe a', 'digest add "* * * * *" probe a']) {
+  for (const text of [
+    'digest add daily 8am probe a',
+    'digest add "0 8 * *" probe a',
+    'digest add daily 08:00 --tz Europe/Lndon probe a',
+    'digest add "* * * * *" probe a',
+  ]) {
     const reply = await say(text);
     expect(reply.status).toBe('error');
     expect(reply.findings[0]?.id).toBe('digest.bad-schedule');
@@ -87,14 +115,14 @@ it('refuses a bad schedule or time zone at add with digest.bad-schedule and a fi
   }
 });
 
-it('refuses a bad check at add with that command\'s own usage error, naming the check', async () => {
+it("refuses a bad check at add with that command's own usage error, naming the check", async () => {
   const reply = await say('digest add daily 08:00 probe a; probe');
   expect(reply.findings[0]).toMatchObject({ id: 'usage' });
   expect(reply.findings[0]?.message).toMatch(/^Check 2 \(`probe`\): probe takes one key/);
   expect((await say('digest add daily 08:00 nosuch thing')).findings[0]?.message).toMatch(/`nosuch` is not a command/);
   expect((await say('digest add daily 08:00 digest list')).findings[0]?.message).toMatch(/cannot contain `digest`/);
   expect((await say('digest add daily 08:00 probe a --color red')).findings[0]?.message).toMatch(/no option --color/);
-  expect((await say('digest list'))).toMatchObject({ title: '0 digest(s) in this channel' });
+  expect(await say('digest list')).toMatchObject({ title: '0 digest(s) in this channel' });
 });
 
 it('enforces the checks-per-digest and digests-per-channel limits from config', async () => {
@@ -105,7 +133,9 @@ it('enforces the checks-per-digest and digests-per-channel limits from config', 
   expect(third.findings[0]).toMatchObject({ id: 'digest.limit' });
   expect(third.findings[0]?.message).toMatch(/already has 2 digests/);
   // Another channel has its own allowance.
-  expect((await say('digest add daily 09:00 probe a', { channelId: 'C0OTHER' })).findings[0]?.id).toBe('digest.created');
+  expect((await say('digest add daily 09:00 probe a', { channelId: 'C0OTHER' })).findings[0]?.id).toBe(
+    'digest.created',
+  );
 });
 
 it('keeps digests per channel: another channel can neither see nor touch them; the terminal sees all', async () => {
@@ -115,7 +145,9 @@ it('keeps digests per channel: another channel can neither see nor touch them; t
   expect((list.data.digests as Array<{ id: string }>).map((d) => d.id)).toEqual([id]);
   for (const sub of ['show', 'run', 'pause', 'resume', 'remove']) {
     expect((await say(`digest ${sub} ${id}`, { channelId: 'C0OTHER' })).findings[0]?.id).toBe('digest.not-found');
-    expect((await say(`digest ${sub} ${id}`, { platform: 'teams', channelId: 'C0OPS' })).findings[0]?.id).toBe('digest.not-found');
+    expect((await say(`digest ${sub} ${id}`, { platform: 'teams', channelId: 'C0OPS' })).findings[0]?.id).toBe(
+      'digest.not-found',
+    );
   }
   const all = await say('digest list', { platform: 'cli', door: 'terminal', userId: 'local', channelId: 'terminal' });
   expect((all.data.digests as unknown[]).length).toBe(2);
@@ -144,7 +176,9 @@ it('pauses, resumes and removes', async () => {
 it('answers usage for nonsense and refuses digest commands inside a digest run', async () => {
   expect((await say('digest frobnicate')).findings[0]).toMatchObject({ id: 'usage' });
   expect((await say('digest show')).findings[0]?.message).toMatch(/needs a digest id/);
-  expect((await say('digest list', { platform: 'digest', door: 'schedule' })).findings[0]?.message).toMatch(/cannot run `digest`/);
+  expect((await say('digest list', { platform: 'digest', door: 'schedule' })).findings[0]?.message).toMatch(
+    /cannot run `digest`/,
+  );
 });
 
 it('turns a damaged database into a clear store.unavailable answer', async () => {

@@ -86,10 +86,19 @@ export function testCommands(state: ProbeState, gate: { waiting: Array<() => voi
     usage: 'slow',
     examples: ['slow'],
     args: z.object({ positional: z.array(z.string()).max(0) }),
-    run: (_args, ctx) => new Promise<Reply>((resolve, reject) => {
-      gate.waiting.push(() => resolve(makeReply({ command: 'slow', title: 'slow done', findings: [{ id: fakeId('slow.ok'), severity: 'ok', message: 'done' }] })));
-      ctx.signal.addEventListener('abort', () => reject(new DiagError('net.timeout', 'aborted')), { once: true });
-    }),
+    run: (_args, ctx) =>
+      new Promise<Reply>((resolve, reject) => {
+        gate.waiting.push(() =>
+          resolve(
+            makeReply({
+              command: 'slow',
+              title: 'slow done',
+              findings: [{ id: fakeId('slow.ok'), severity: 'ok', message: 'done' }],
+            }),
+          ),
+        );
+        ctx.signal.addEventListener('abort', () => reject(new DiagError('net.timeout', 'aborted')), { once: true });
+      }),
   };
   return [probe, slow];
 }
@@ -104,7 +113,12 @@ export interface Harness {
   log: Array<{ level: string; msg?: string; obj: object }>;
   /** Opens one more connection to the same file (another "instance"). */
   open(): SqliteStore;
-  instance(options?: { clock?: FakeClock; port?: RecordingPort; settings?: Partial<DigestSettings>; owner?: string }): Instance;
+  instance(options?: {
+    clock?: FakeClock;
+    port?: RecordingPort;
+    settings?: Partial<DigestSettings>;
+    owner?: string;
+  }): Instance;
   addDigest(over?: Partial<NewDigest>): Promise<DigestRecord>;
   close(): Promise<void>;
 }
@@ -139,7 +153,14 @@ export function harness(start: string): Harness {
   const main = open();
   let count = 0;
   return {
-    dir, file, clock, state, gate, router, log: lines, open,
+    dir,
+    file,
+    clock,
+    state,
+    gate,
+    router,
+    log: lines,
+    open,
     instance(options = {}) {
       count += 1;
       const store = open();
@@ -161,10 +182,20 @@ export function harness(start: string): Harness {
       return made;
     },
     async addDigest(over = {}) {
-      const made = await main.digests.create({
-        platform: 'slack', channelId: 'C0OPS', schedule: '0 8 * * *', scheduleText: 'daily 08:00', timezone: 'UTC',
-        commands: ['probe a'], createdBy: 'U0ADMIN', now: clock.now(), ...over,
-      }, { maxPerChannel: 100 });
+      const made = await main.digests.create(
+        {
+          platform: 'slack',
+          channelId: 'C0OPS',
+          schedule: '0 8 * * *',
+          scheduleText: 'daily 08:00',
+          timezone: 'UTC',
+          commands: ['probe a'],
+          createdBy: 'U0ADMIN',
+          now: clock.now(),
+          ...over,
+        },
+        { maxPerChannel: 100 },
+      );
       if (!('created' in made)) throw new Error('digest limit in a test');
       return made.created;
     },

@@ -19,7 +19,7 @@ describe('splitSubcommand', () => {
 });
 
 describe('parseAdd', () => {
-  it('reads the issue\'s example: quoted cron, then checks separated by ;', () => {
+  it("reads the issue's example: quoted cron, then checks separated by ;", () => {
     expect(parseAdd(' "0 8 * * 1-5" cert mail.contoso.com; cert smtp.contoso.com:25; relay 203.0.113.9')).toEqual({
       pattern: '0 8 * * 1-5',
       scheduleText: '"0 8 * * 1-5"',
@@ -28,15 +28,25 @@ describe('parseAdd', () => {
     });
   });
 
-  it('takes --tz before or after the schedule, and keeps the checks\' own flags and quotes', () => {
+  it("takes --tz before or after the schedule, and keeps the checks' own flags and quotes", () => {
     const expected = ['cert mail.contoso.com --starttls smtp', 'ou "IT Professionals"', 'explain "a; b"'];
     const tail = 'cert mail.contoso.com --starttls smtp; ou "IT Professionals"; explain "a; b"';
-    expect(parseAdd(`daily 08:00 --tz Europe/London ${tail}`)).toMatchObject({ timezone: 'Europe/London', commands: expected });
-    expect(parseAdd(`--tz=America/New_York weekly mon 09:00 ${tail}`)).toMatchObject({ timezone: 'America/New_York', pattern: '0 9 * * 1', commands: expected });
+    expect(parseAdd(`daily 08:00 --tz Europe/London ${tail}`)).toMatchObject({
+      timezone: 'Europe/London',
+      commands: expected,
+    });
+    expect(parseAdd(`--tz=America/New_York weekly mon 09:00 ${tail}`)).toMatchObject({
+      timezone: 'America/New_York',
+      pattern: '0 9 * * 1',
+      commands: expected,
+    });
   });
 
   it('accepts an unquoted five-field pattern and line breaks between checks', () => {
-    expect(parseAdd('0 8 * * 1-5 cert a.contoso.com\ncert b.contoso.com\n\n')).toMatchObject({ pattern: '0 8 * * 1-5', commands: ['cert a.contoso.com', 'cert b.contoso.com'] });
+    expect(parseAdd('0 8 * * 1-5 cert a.contoso.com\ncert b.contoso.com\n\n')).toMatchObject({
+      pattern: '0 8 * * 1-5',
+      commands: ['cert a.contoso.com', 'cert b.contoso.com'],
+    });
   });
 
   it.each([
@@ -62,15 +72,19 @@ describe('parseAdd', () => {
 describe('splitCommands', () => {
   it('property: joining checks with ; and splitting gives them back (checks without ; or quotes)', () => {
     const check = fc.stringMatching(/^[a-z][a-z0-9 .:-]{0,30}[a-z0-9]$/);
-    fc.assert(fc.property(fc.array(check, { minLength: 1, maxLength: 8 }), (checks) => {
-      expect(splitCommands(checks.join('; '))).toEqual(checks.map((c) => c.trim()));
-    }));
+    fc.assert(
+      fc.property(fc.array(check, { minLength: 1, maxLength: 8 }), (checks) => {
+        expect(splitCommands(checks.join('; '))).toEqual(checks.map((c) => c.trim()));
+      }),
+    );
   });
 
   it('property: a ; inside quotes never splits', () => {
-    fc.assert(fc.property(fc.stringMatching(/^[a-z ;]{1,20}$/), (inner) => {
-      expect(splitCommands(`explain "${inner}"; help`)).toEqual([`explain "${inner}"`, 'help']);
-    }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z ;]{1,20}$/), (inner) => {
+        expect(splitCommands(`explain "${inner}"; help`)).toEqual([`explain "${inner}"`, 'help']);
+      }),
+    );
   });
 });
 

@@ -21,19 +21,33 @@ afterEach(async () => {
 function chat(hh: Harness, instance: Instance, changed: () => void): (text: string) => Promise<Reply> {
   const config = parseConfig({});
   const deps = {
-    config, log: memoryLogger(), now: hh.clock.now,
+    config,
+    log: memoryLogger(),
+    now: hh.clock.now,
     net: { policy: createTargetPolicy(config.targets), resolver: systemResolver, timeouts: config.timeouts },
     store: () => Promise.resolve(instance.store),
     digestsChanged: changed,
   };
   const router: Router = createRouter({
     commands: [...testCommands(hh.state, hh.gate), createDigestCommand(deps)],
-    log: deps.log, now: hh.clock.now, hooks: { roleOf: () => 'admin' },
+    log: deps.log,
+    now: hh.clock.now,
+    hooks: { roleOf: () => 'admin' },
   });
-  return (text) => router.handle({ platform: 'slack', door: 'command', userId: 'U0ADMIN', channelId: 'C0OPS', rawText: text, text } satisfies ChatRequest);
+  return (text) =>
+    router.handle({
+      platform: 'slack',
+      door: 'command',
+      userId: 'U0ADMIN',
+      channelId: 'C0OPS',
+      rawText: text,
+      text,
+    } satisfies ChatRequest);
 }
 
-async function start(at: string): Promise<{ hh: Harness; instance: Instance; say: (text: string) => Promise<Reply>; refreshes: () => number }> {
+async function start(
+  at: string,
+): Promise<{ hh: Harness; instance: Instance; say: (text: string) => Promise<Reply>; refreshes: () => number }> {
   const hh = harness(at);
   h = hh;
   const instance = hh.instance();

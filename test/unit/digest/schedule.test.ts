@@ -24,7 +24,11 @@ describe('readSchedule', () => {
   });
 
   it('takes a quoted cron pattern as one word', () => {
-    expect(readSchedule([{ value: ' 0  8 * * 1-5 ', quoted: true }])).toEqual({ pattern: '0 8 * * 1-5', text: '"0  8 * * 1-5"', used: 1 });
+    expect(readSchedule([{ value: ' 0  8 * * 1-5 ', quoted: true }])).toEqual({
+      pattern: '0 8 * * 1-5',
+      text: '"0  8 * * 1-5"',
+      used: 1,
+    });
   });
 
   it.each([
@@ -76,37 +80,51 @@ describe('compileSchedule', () => {
     expect((caught as Error).message).toMatch(message);
   });
 
-  it('property: each next slot is later than the last and, outside a DST gap, at the pattern\'s local time', () => {
-    const zones = ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC', 'America/Sao_Paulo'];
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 23 }), fc.constantFrom(...zones),
-      fc.integer({ min: 0, max: 3 * 365 }),
-      (minute, hour, zone, dayOffset) => {
-        const schedule = compileSchedule(`${minute} ${hour} * * *`, zone, { minIntervalMinutes: 0, now: NOW });
-        let cursor = new Date(Date.UTC(2025, 0, 1) + dayOffset * 86_400_000);
-        const seenDays = new Set<string>();
-        for (let i = 0; i < 5; i += 1) {
-          const next = schedule.next(cursor) as Date;
-          expect(next.getTime()).toBeGreaterThan(cursor.getTime());
-          const t = localTime(next, zone);
-          const day = `${t.year}-${t.month}-${t.day}`;
-          // Once a local day, whatever the clocks did.
-          expect(seenDays.has(day)).toBe(false);
-          seenDays.add(day);
-          if (t.hour !== hour || t.minute !== minute) {
-            // Only a slot moved out of a spring-forward gap may differ, and only to a later time that day.
-            expect(t.hour * 60 + t.minute).toBeGreaterThan(hour * 60 + minute);
-            expect(t.hour * 60 + t.minute - (hour * 60 + minute)).toBeLessThanOrEqual(60);
+  it("property: each next slot is later than the last and, outside a DST gap, at the pattern's local time", () => {
+    const zones = [
+      'Europe/London',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kolkata',
+      'UTC',
+      'America/Sao_Paulo',
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.constantFrom(...zones),
+        fc.integer({ min: 0, max: 3 * 365 }),
+        (minute, hour, zone, dayOffset) => {
+          const schedule = compileSchedule(`${minute} ${hour} * * *`, zone, { minIntervalMinutes: 0, now: NOW });
+          let cursor = new Date(Date.UTC(2025, 0, 1) + dayOffset * 86_400_000);
+          const seenDays = new Set<string>();
+          for (let i = 0; i < 5; i += 1) {
+            const next = schedule.next(cursor) as Date;
+            expect(next.getTime()).toBeGreaterThan(cursor.getTime());
+            const t = localTime(next, zone);
+            const day = `${t.year}-${t.month}-${t.day}`;
+            // Once a local day, whatever the clocks did.
+            expect(seenDays.has(day)).toBe(false);
+            seenDays.add(day);
+            if (t.hour !== hour || t.minute !== minute) {
+              // Only a slot moved out of a spring-forward gap may differ, and only to a later time that day.
+              expect(t.hour * 60 + t.minute).toBeGreaterThan(hour * 60 + minute);
+              expect(t.hour * 60 + t.minute - (hour * 60 + minute)).toBeLessThanOrEqual(60);
+            }
+            cursor = next;
           }
-          cursor = next;
-        }
-      },
-    ), { numRuns: 300 });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('latestSlotIn finds only the newest due slot', () => {
     const schedule = compileSchedule('0 8 * * *', 'UTC', { minIntervalMinutes: 5, now: NOW });
-    expect(latestSlotIn(schedule, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-04T09:00:00Z'))?.toISOString()).toBe('2026-01-04T08:00:00.000Z');
+    expect(
+      latestSlotIn(schedule, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-04T09:00:00Z'))?.toISOString(),
+    ).toBe('2026-01-04T08:00:00.000Z');
     expect(latestSlotIn(schedule, new Date('2026-01-04T08:00:00Z'), new Date('2026-01-04T09:00:00Z'))).toBeUndefined();
   });
 });

@@ -11,7 +11,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function postedLocalTimes(start: string, end: string, schedule: string, timezone: string): Promise<{ local: string[]; kinds: string[] }> {
+async function postedLocalTimes(
+  start: string,
+  end: string,
+  schedule: string,
+  timezone: string,
+): Promise<{ local: string[]; kinds: string[] }> {
   h = harness(start);
   await h.addDigest({ schedule, scheduleText: `"${schedule}"`, timezone });
   const { scheduler, port } = h.instance();
@@ -26,7 +31,12 @@ async function postedLocalTimes(start: string, end: string, schedule: string, ti
 
 describe('Europe/London', () => {
   it('spring forward: 01:30 does not exist on 30 March, so that slot runs once at 02:00 BST', async () => {
-    const { local, kinds } = await postedLocalTimes('2025-03-28T12:00:00Z', '2025-04-01T12:00:00Z', '30 1 * * *', 'Europe/London');
+    const { local, kinds } = await postedLocalTimes(
+      '2025-03-28T12:00:00Z',
+      '2025-04-01T12:00:00Z',
+      '30 1 * * *',
+      'Europe/London',
+    );
     expect(local).toEqual([
       '2025-03-29 01:30 Europe/London',
       '2025-03-30 02:00 Europe/London',
@@ -37,7 +47,12 @@ describe('Europe/London', () => {
   });
 
   it('fall back: 01:30 happens twice on 26 October; the digest runs once', async () => {
-    const { local } = await postedLocalTimes('2025-10-24T12:00:00Z', '2025-10-28T12:00:00Z', '30 1 * * *', 'Europe/London');
+    const { local } = await postedLocalTimes(
+      '2025-10-24T12:00:00Z',
+      '2025-10-28T12:00:00Z',
+      '30 1 * * *',
+      'Europe/London',
+    );
     expect(local).toEqual([
       '2025-10-25 01:30 Europe/London',
       '2025-10-26 01:30 Europe/London',
@@ -53,13 +68,23 @@ describe('Europe/London', () => {
     await scheduler.start();
     await h.clock.advanceTo('2025-04-01T12:00:00Z');
     await scheduler.idle();
-    expect(port.slots()).toEqual(['2025-03-29T08:00:00.000Z', '2025-03-30T07:00:00.000Z', '2025-03-31T07:00:00.000Z', '2025-04-01T07:00:00.000Z']);
+    expect(port.slots()).toEqual([
+      '2025-03-29T08:00:00.000Z',
+      '2025-03-30T07:00:00.000Z',
+      '2025-03-31T07:00:00.000Z',
+      '2025-04-01T07:00:00.000Z',
+    ]);
   });
 });
 
 describe('America/New_York', () => {
   it('spring forward: 02:30 does not exist on 9 March, so that slot runs once at 03:00 EDT', async () => {
-    const { local } = await postedLocalTimes('2025-03-07T12:00:00Z', '2025-03-11T12:00:00Z', '30 2 * * *', 'America/New_York');
+    const { local } = await postedLocalTimes(
+      '2025-03-07T12:00:00Z',
+      '2025-03-11T12:00:00Z',
+      '30 2 * * *',
+      'America/New_York',
+    );
     expect(local).toEqual([
       '2025-03-08 02:30 America/New_York',
       '2025-03-09 03:00 America/New_York',
@@ -69,7 +94,12 @@ describe('America/New_York', () => {
   });
 
   it('fall back: 01:30 happens twice on 2 November; the digest runs once', async () => {
-    const { local } = await postedLocalTimes('2025-10-31T12:00:00Z', '2025-11-04T12:00:00Z', '30 1 * * *', 'America/New_York');
+    const { local } = await postedLocalTimes(
+      '2025-10-31T12:00:00Z',
+      '2025-11-04T12:00:00Z',
+      '30 1 * * *',
+      'America/New_York',
+    );
     expect(local).toEqual([
       '2025-11-01 01:30 America/New_York',
       '2025-11-02 01:30 America/New_York',
@@ -79,7 +109,12 @@ describe('America/New_York', () => {
   });
 
   it('weekdays only, across the change: no weekend posts, Monday at 08:00 EDT', async () => {
-    const { local } = await postedLocalTimes('2025-03-06T14:00:00Z', '2025-03-11T14:00:00Z', '0 8 * * 1-5', 'America/New_York');
+    const { local } = await postedLocalTimes(
+      '2025-03-06T14:00:00Z',
+      '2025-03-11T14:00:00Z',
+      '0 8 * * 1-5',
+      'America/New_York',
+    );
     expect(local).toEqual([
       '2025-03-07 08:00 America/New_York',
       '2025-03-10 08:00 America/New_York',
@@ -96,7 +131,10 @@ it('a digest in each zone, side by side, each at its own local time', async () =
   await scheduler.start();
   await h.clock.advanceTo('2025-03-31T00:00:00Z');
   await scheduler.idle();
-  const byChannel = (channel: string): string[] => port.posts.filter((p) => p.destination.channelId === channel).map((p) => String((p.reply.data.run as { slot: string }).slot));
+  const byChannel = (channel: string): string[] =>
+    port.posts
+      .filter((p) => p.destination.channelId === channel)
+      .map((p) => String((p.reply.data.run as { slot: string }).slot));
   expect(byChannel('C0OPS')).toEqual(['2025-03-29T09:00:00.000Z', '2025-03-30T08:00:00.000Z']);
   expect(byChannel('C0NY')).toEqual(['2025-03-29T13:00:00.000Z', '2025-03-30T13:00:00.000Z']);
 });

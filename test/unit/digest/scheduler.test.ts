@@ -11,8 +11,20 @@ afterEach(async () => {
 });
 
 const runsOf = (hh: Harness, digestId: string) =>
-  hh.open().db.prepare('SELECT slot, kind, state, attempt, post_state AS post, post_attempts AS attempts, skip_reason AS skip FROM digest_runs WHERE digest_id = ? ORDER BY slot_at, id').all(digestId) as
-    Array<{ slot: string; kind: string; state: string; attempt: number; post: string; attempts: number; skip: string | null }>;
+  hh
+    .open()
+    .db.prepare(
+      'SELECT slot, kind, state, attempt, post_state AS post, post_attempts AS attempts, skip_reason AS skip FROM digest_runs WHERE digest_id = ? ORDER BY slot_at, id',
+    )
+    .all(digestId) as Array<{
+    slot: string;
+    kind: string;
+    state: string;
+    attempt: number;
+    post: string;
+    attempts: number;
+    skip: string | null;
+  }>;
 
 it('skips (and records) a slot that comes due while the previous run is still going, then carries on', async () => {
   h = harness('2026-01-05T07:58:00Z');
@@ -98,11 +110,16 @@ it('two instances on one SQLite file: each slot is posted exactly once', async (
   await Promise.all([a.scheduler.start(), b.scheduler.start()]);
   await h.clock.advanceTo('2026-01-05T13:00:00Z');
   await Promise.all([a.scheduler.idle(), b.scheduler.idle()]);
-  const posted = [...a.port.posts, ...b.port.posts].map((p) => `${p.destination.channelId} ${String((p.reply.data.run as { slot: string }).slot)}`);
+  const posted = [...a.port.posts, ...b.port.posts].map(
+    (p) => `${p.destination.channelId} ${String((p.reply.data.run as { slot: string }).slot)}`,
+  );
   // 07:15 … 13:00 every 15 minutes, and 07:20 … 12:40 every 20 minutes.
   expect(posted.length).toBe(24 + 18);
   expect(new Set(posted).size).toBe(posted.length);
-  for (const digest of digests) expect(runsOf(h, digest.id).every((r) => r.state === 'finished' && r.post === 'posted' && r.attempt === 1)).toBe(true);
+  for (const digest of digests)
+    expect(runsOf(h, digest.id).every((r) => r.state === 'finished' && r.post === 'posted' && r.attempt === 1)).toBe(
+      true,
+    );
 });
 
 it('an instance that dies mid-run is taken over after its lease: the slot finishes once and posts once', async () => {
@@ -133,7 +150,15 @@ it('an instance that dies mid-run is taken over after its lease: the slot finish
   expect(b.port.slots()).toEqual(['2026-01-05T08:00:00.000Z']);
   expect(a.port.posts).toEqual([]);
   const runs = runsOf(h, digest.id);
-  expect(runs).toEqual([expect.objectContaining({ slot: '2026-01-05T08:00:00.000Z', state: 'finished', attempt: 2, post: 'posted', attempts: 1 })]);
+  expect(runs).toEqual([
+    expect.objectContaining({
+      slot: '2026-01-05T08:00:00.000Z',
+      state: 'finished',
+      attempt: 2,
+      post: 'posted',
+      attempts: 1,
+    }),
+  ]);
   expect(h.log.some((l) => l.msg?.includes('taking over'))).toBe(true);
 });
 
@@ -142,7 +167,10 @@ it('retries a failed post with backoff, records the attempts, and posts once', a
   const digest = await h.addDigest({ schedule: '0 8 * * *' });
   const port = new RecordingPort();
   port.failNext(new Error('socket hang up'), new Error('HTTP 503'));
-  const { scheduler } = h.instance({ port, settings: { post: { attempts: 5, initialDelayMs: 1000, maxDelayMs: 10_000 } } });
+  const { scheduler } = h.instance({
+    port,
+    settings: { post: { attempts: 5, initialDelayMs: 1000, maxDelayMs: 10_000 } },
+  });
   await scheduler.start();
   await h.clock.advanceTo('2026-01-05T08:00:00Z');
   expect(port.attempts.map((x) => x.ok)).toEqual([false]);
@@ -158,7 +186,10 @@ it('gives up after the last attempt, keeps the results, and `show` can still rea
   const digest = await h.addDigest({ schedule: '0 8 * * *' });
   const port = new RecordingPort();
   port.failNext(new Error('a'), new Error('b'), new Error('not_in_channel'));
-  const { scheduler, store } = h.instance({ port, settings: { post: { attempts: 3, initialDelayMs: 100, maxDelayMs: 100 } } });
+  const { scheduler, store } = h.instance({
+    port,
+    settings: { post: { attempts: 3, initialDelayMs: 100, maxDelayMs: 100 } },
+  });
   await scheduler.start();
   await h.clock.advanceTo('2026-01-05T08:05:00Z');
   await scheduler.idle();
@@ -173,7 +204,12 @@ it('does not retry a post the port refuses with an explained DiagError (e.g. Tea
   h = harness('2026-01-05T07:59:00Z');
   const digest = await h.addDigest({ schedule: '0 8 * * *', platform: 'teams', channelId: '19:abc@thread.tacv2' });
   const port = new RecordingPort('teams');
-  port.failNext(new DiagError('teams.no-conversation', 'diagbot cannot post to that conversation: it has not been added there yet.'));
+  port.failNext(
+    new DiagError(
+      'teams.no-conversation',
+      'diagbot cannot post to that conversation: it has not been added there yet.',
+    ),
+  );
   const { scheduler } = h.instance({ port });
   await scheduler.start();
   await h.clock.advanceTo('2026-01-05T08:30:00Z');
@@ -182,7 +218,7 @@ it('does not retry a post the port refuses with an explained DiagError (e.g. Tea
   expect(runsOf(h, digest.id)[0]).toMatchObject({ post: 'failed', attempts: 1 });
 });
 
-it('records a failed post when no door for the digest\'s platform is running', async () => {
+it("records a failed post when no door for the digest's platform is running", async () => {
   h = harness('2026-01-05T07:59:00Z');
   const digest = await h.addDigest({ schedule: '0 8 * * *', platform: 'teams', channelId: '19:x' });
   const { scheduler } = h.instance({ port: new RecordingPort('slack') });
@@ -196,7 +232,12 @@ it('records a failed post when no door for the digest\'s platform is running', a
 it('posts NEW findings in full, summarises continuing ones, then reports them RESOLVED', async () => {
   h = harness('2026-01-05T07:59:00Z');
   await h.addDigest({ schedule: '0 8 * * *', commands: ['probe a', 'probe b'] });
-  const expiring: Finding = { id: 'cert.expiring-soon', severity: 'warn', message: 'expires in 12 days', fix: { summary: 'Renew it.', links: [{ title: 'docs', url: 'https://learn.microsoft.com/' }] } };
+  const expiring: Finding = {
+    id: 'cert.expiring-soon',
+    severity: 'warn',
+    message: 'expires in 12 days',
+    fix: { summary: 'Renew it.', links: [{ title: 'docs', url: 'https://learn.microsoft.com/' }] },
+  };
   const { scheduler, port } = h.instance();
   await scheduler.start();
   await h.clock.advanceTo('2026-01-05T08:01:00Z');
@@ -208,10 +249,22 @@ it('posts NEW findings in full, summarises continuing ones, then reports them RE
   await scheduler.idle();
   const changes = port.posts.map((p) => p.reply.data.changes);
   expect(changes).toEqual([
-    [{ command: 'probe a', new: [], resolved: [] }, { command: 'probe b', new: [], resolved: [] }],
-    [{ command: 'probe a', new: ['cert.expiring-soon'], resolved: [] }, { command: 'probe b', new: [], resolved: [] }],
-    [{ command: 'probe a', new: [], resolved: [] }, { command: 'probe b', new: [], resolved: [] }],
-    [{ command: 'probe a', new: [], resolved: ['cert.expiring-soon'] }, { command: 'probe b', new: [], resolved: [] }],
+    [
+      { command: 'probe a', new: [], resolved: [] },
+      { command: 'probe b', new: [], resolved: [] },
+    ],
+    [
+      { command: 'probe a', new: ['cert.expiring-soon'], resolved: [] },
+      { command: 'probe b', new: [], resolved: [] },
+    ],
+    [
+      { command: 'probe a', new: [], resolved: [] },
+      { command: 'probe b', new: [], resolved: [] },
+    ],
+    [
+      { command: 'probe a', new: [], resolved: ['cert.expiring-soon'] },
+      { command: 'probe b', new: [], resolved: [] },
+    ],
   ]);
   const [, day2, day3, day4] = port.posts.map((p) => p.reply);
   expect(day2?.findings.find((f) => f.id === 'cert.expiring-soon')?.fix?.links?.length).toBe(1);

@@ -18,9 +18,12 @@ describe('classifyUserName', () => {
 
 describe('userFilter', () => {
   it('limits the search to normal user accounts and the attributes the name can be', () => {
-    expect(userFilter(classes, classifyUserName('jdoe')).toString()).toBe('(&(sAMAccountType=805306368)(sAMAccountName=jdoe))');
-    expect(userFilter(classes, classifyUserName('jdoe@contoso.com')).toString())
-      .toBe('(&(sAMAccountType=805306368)(|(userPrincipalName=jdoe@contoso.com)(mail=jdoe@contoso.com)))');
+    expect(userFilter(classes, classifyUserName('jdoe')).toString()).toBe(
+      '(&(sAMAccountType=805306368)(sAMAccountName=jdoe))',
+    );
+    expect(userFilter(classes, classifyUserName('jdoe@contoso.com')).toString()).toBe(
+      '(&(sAMAccountType=805306368)(|(userPrincipalName=jdoe@contoso.com)(mail=jdoe@contoso.com)))',
+    );
   });
 
   it.each([
@@ -41,7 +44,10 @@ describe('userFilter', () => {
   });
 
   it('escapes a DN a second time inside a filter: the DN escape \\, becomes \\5c,', () => {
-    const filter = new EqualityFilter({ attribute: 'distinguishedName', value: 'CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local' });
+    const filter = new EqualityFilter({
+      attribute: 'distinguishedName',
+      value: 'CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=local',
+    });
     expect(filter.toString()).toBe('(distinguishedName=CN=Doe\\5c, Jane,OU=Engineers,DC=contoso,DC=local)');
   });
 });

@@ -44,7 +44,9 @@ describe('ou with a DN (parsed offline)', () => {
     expect(ids(reply)).toEqual(['ou.found', 'ou.default-container']);
     expect(reply.data.parentType).toBe('container');
     const fix = reply.findings[1]?.fix;
-    expect(fix?.steps?.join('\n')).toContain("Move-ADObject -Identity 'CN=Clint Boessen,CN=Users,DC=4Logic,DC=local' -TargetPath 'OU=<your OU>,DC=4Logic,DC=local'");
+    expect(fix?.steps?.join('\n')).toContain(
+      "Move-ADObject -Identity 'CN=Clint Boessen,CN=Users,DC=4Logic,DC=local' -TargetPath 'OU=<your OU>,DC=4Logic,DC=local'",
+    );
     expect(fix?.steps?.join('\n')).toContain('redirusr');
     expect(fix?.links?.some((l) => l.url.startsWith('https://learn.microsoft.com/'))).toBe(true);
   });
@@ -66,29 +68,42 @@ describe('ou with a DN (parsed offline)', () => {
     expect(reply.data.dn).toBe('CN=Jane Doe,OU=IT Professionals,DC=contoso,DC=local');
   });
 
-  it('adds the organisation\'s runbook link from config.links (through the router)', async () => {
+  it("adds the organisation's runbook link from config.links (through the router)", async () => {
     const config = parseConfig({ links: { 'ou.default-container': 'https://wiki.contoso.com/ad/move-users' } });
     const reply = await ou('"CN=a,CN=Users,DC=contoso,DC=local"', config);
-    expect(reply.findings[1]?.fix?.links).toContainEqual({ title: 'Your runbook', url: 'https://wiki.contoso.com/ad/move-users' });
+    expect(reply.findings[1]?.fix?.links).toContainEqual({
+      title: 'Your runbook',
+      url: 'https://wiki.contoso.com/ad/move-users',
+    });
   });
 
   it('gives the parent of any DN, escaped or not (general case)', async () => {
-    const printable = (v: string): boolean => [...v].every((ch) => ch.charCodeAt(0) >= 0x20 && !(ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f));
+    const printable = (v: string): boolean =>
+      [...v].every((ch) => ch.charCodeAt(0) >= 0x20 && !(ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f));
     const value = fc.string({ minLength: 1, maxLength: 12 }).filter((v) => /[\p{L}\p{N}]/u.test(v) && printable(v));
     const kind = fc.constantFrom('OU', 'CN', 'DC');
-    await fc.assert(fc.asyncProperty(value, fc.array(fc.tuple(kind, value), { minLength: 1, maxLength: 5 }), async (leaf, parents) => {
-      const dn = `CN=${escapeDnValue(leaf)},${parents.map(([t, v]) => `${t}=${escapeDnValue(v)}`).join(',')}`;
-      const reply = await ou(quoteDn(dn));
-      const parent = parseDn(dn).slice(1);
-      if (parents[0]?.[0] === 'DC' && parents.length === parents.filter(([t]) => t === 'DC').length) {
-        expect(reply.data.parentType).toBe('domain');
-      }
-      expect(reply.status).not.toBe('error');
-      expect(dnEquals(reply.data.parentDn as string, parent)).toBe(true);
-      expect(reply.data.parentDn).toBe(formatDn(parent));
-      expect(reply.data.canonicalPath).toBe(canonicalName(parent));
-      expect(reply.data.parentType).toBe(parents[0]?.[0] === 'OU' ? 'ou' : parents[0]?.[0] === 'DC' ? 'domain' : 'container');
-    }), { numRuns: Number(process.env.FUZZ_RUNS ?? 200) });
+    await fc.assert(
+      fc.asyncProperty(
+        value,
+        fc.array(fc.tuple(kind, value), { minLength: 1, maxLength: 5 }),
+        async (leaf, parents) => {
+          const dn = `CN=${escapeDnValue(leaf)},${parents.map(([t, v]) => `${t}=${escapeDnValue(v)}`).join(',')}`;
+          const reply = await ou(quoteDn(dn));
+          const parent = parseDn(dn).slice(1);
+          if (parents[0]?.[0] === 'DC' && parents.length === parents.filter(([t]) => t === 'DC').length) {
+            expect(reply.data.parentType).toBe('domain');
+          }
+          expect(reply.status).not.toBe('error');
+          expect(dnEquals(reply.data.parentDn as string, parent)).toBe(true);
+          expect(reply.data.parentDn).toBe(formatDn(parent));
+          expect(reply.data.canonicalPath).toBe(canonicalName(parent));
+          expect(reply.data.parentType).toBe(
+            parents[0]?.[0] === 'OU' ? 'ou' : parents[0]?.[0] === 'DC' ? 'domain' : 'container',
+          );
+        },
+      ),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
+    );
   });
 });
 

@@ -1,5 +1,14 @@
 import {
-  canonicalName, dnEquals, dnKind, escapeDnValue, formatDn, leafName, normaliseDn, parentDn, parseDn, rdnPairs,
+  canonicalName,
+  dnEquals,
+  dnKind,
+  escapeDnValue,
+  formatDn,
+  leafName,
+  normaliseDn,
+  parentDn,
+  parseDn,
+  rdnPairs,
 } from '../../../src/dn';
 
 describe('escapeDnValue', () => {
@@ -44,8 +53,9 @@ describe('parents, kinds and canonical names', () => {
 
   it('builds AD canonical names from the domain down', () => {
     expect(canonicalName(mvp)).toBe('4Logic.local/IT Professionals/Engineers/Microsoft MVPs/Clint Boessen');
-    expect(canonicalName(parseDn('CN=Doe\\, Jane,OU=Engineers,OU=IT Professionals,DC=contoso,DC=local')))
-      .toBe('contoso.local/IT Professionals/Engineers/Doe, Jane');
+    expect(canonicalName(parseDn('CN=Doe\\, Jane,OU=Engineers,OU=IT Professionals,DC=contoso,DC=local'))).toBe(
+      'contoso.local/IT Professionals/Engineers/Doe, Jane',
+    );
     expect(canonicalName(parseDn('OU=A/B,DC=contoso,DC=local'))).toBe('contoso.local/A\\/B');
     expect(canonicalName(parseDn('DC=contoso,DC=local'))).toBe('contoso.local');
     expect(canonicalName(parseDn('CN=Jane,O=Contoso,C=US'))).toBe('US/Contoso/Jane');
@@ -56,7 +66,10 @@ describe('parents, kinds and canonical names', () => {
   it('lists RDN pairs leaf first and names the leaf', () => {
     const dn = parseDn('CN=Jane+UID=jdoe,OU=Eng,DC=x');
     expect(rdnPairs(dn)).toEqual([
-      { type: 'CN', value: 'Jane' }, { type: 'UID', value: 'jdoe' }, { type: 'OU', value: 'Eng' }, { type: 'DC', value: 'x' },
+      { type: 'CN', value: 'Jane' },
+      { type: 'UID', value: 'jdoe' },
+      { type: 'OU', value: 'Eng' },
+      { type: 'DC', value: 'x' },
     ]);
     expect(leafName(dn)).toBe('Jane+jdoe');
   });

@@ -18,16 +18,34 @@ describe('parseDn', () => {
   it('reads the founding case leaf first', () => {
     const dn = parseDn('CN=Clint Boessen,OU=Microsoft MVPs,OU=Engineers,OU=IT Professionals,DC=4Logic,DC=local');
     expect(dn.map((rdn) => `${rdn[0]?.type}=${rdn[0]?.value}`)).toEqual([
-      'CN=Clint Boessen', 'OU=Microsoft MVPs', 'OU=Engineers', 'OU=IT Professionals', 'DC=4Logic', 'DC=local',
+      'CN=Clint Boessen',
+      'OU=Microsoft MVPs',
+      'OU=Engineers',
+      'OU=IT Professionals',
+      'DC=4Logic',
+      'DC=local',
     ]);
   });
 
   it('keeps an escaped comma inside the value instead of splitting there', () => {
-    expect(values('CN=Boessen\\, Clint,OU=Engineers,DC=contoso,DC=local')).toEqual([['Boessen, Clint'], ['Engineers'], ['contoso'], ['local']]);
+    expect(values('CN=Boessen\\, Clint,OU=Engineers,DC=contoso,DC=local')).toEqual([
+      ['Boessen, Clint'],
+      ['Engineers'],
+      ['contoso'],
+      ['local'],
+    ]);
   });
 
   it.each([
-    ['\\,', ','], ['\\+', '+'], ['\\"', '"'], ['\\\\', '\\'], ['\\<', '<'], ['\\>', '>'], ['\\;', ';'], ['\\=', '='], ['\\#', '#'],
+    ['\\,', ','],
+    ['\\+', '+'],
+    ['\\"', '"'],
+    ['\\\\', '\\'],
+    ['\\<', '<'],
+    ['\\>', '>'],
+    ['\\;', ';'],
+    ['\\=', '='],
+    ['\\#', '#'],
   ])('decodes the escape %s', (escape, literal) => {
     expect(values(`CN=a${escape}b,DC=x`)[0]).toEqual([`a${literal}b`]);
   });

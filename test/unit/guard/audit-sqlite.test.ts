@@ -7,8 +7,15 @@ import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
 import { captureLogger } from '../../helpers/logger';
 
 const row = (at: string, userId: string, extra: Partial<AuditRow> = {}): AuditRow => ({
-  at, platform: 'slack', userId, channelId: 'C0CHANNEL', command: 'cert', status: 'ok', durationMs: 7,
-  correlationId: `id-${at}-${userId}`, ...extra,
+  at,
+  platform: 'slack',
+  userId,
+  channelId: 'C0CHANNEL',
+  command: 'cert',
+  status: 'ok',
+  durationMs: 7,
+  correlationId: `id-${at}-${userId}`,
+  ...extra,
 });
 
 describe('the SQLite audit store', () => {
@@ -19,8 +26,14 @@ describe('the SQLite audit store', () => {
     await audit.append(row('2026-03-02T10:00:00.000Z', 'U0BOB', { status: 'error', outcome: 'rate.limited' }));
     await audit.append(row('2026-03-02T11:00:00.000Z', 'u0alice'));
     const all = await audit.query({});
-    expect(all.map((r) => r.at)).toEqual(['2026-03-02T11:00:00.000Z', '2026-03-02T10:00:00.000Z', '2026-03-01T10:00:00.000Z']);
-    expect(all[2]).toEqual(row('2026-03-01T10:00:00.000Z', 'U0ALICE', { teamId: 'T0', target: 'mail.contoso.com:443' }));
+    expect(all.map((r) => r.at)).toEqual([
+      '2026-03-02T11:00:00.000Z',
+      '2026-03-02T10:00:00.000Z',
+      '2026-03-01T10:00:00.000Z',
+    ]);
+    expect(all[2]).toEqual(
+      row('2026-03-01T10:00:00.000Z', 'U0ALICE', { teamId: 'T0', target: 'mail.contoso.com:443' }),
+    );
     expect(all[1]).toEqual(row('2026-03-02T10:00:00.000Z', 'U0BOB', { status: 'error', outcome: 'rate.limited' }));
     expect((await audit.query({ userId: 'U0ALICE' })).map((r) => r.userId)).toEqual(['u0alice', 'U0ALICE']);
     expect(await audit.query({ since: new Date('2026-03-02T00:00:00Z'), limit: 1 })).toHaveLength(1);
@@ -47,7 +60,11 @@ describe('the SQLite audit store', () => {
       let store: SqliteStore | undefined;
       return {
         store: async () => (store ??= opened[opened.push(openSqliteStore(path)) - 1] as SqliteStore),
-        path, create, retentionDays: 30, now: () => new Date('2026-03-02T12:00:00Z'), log: captureLogger(),
+        path,
+        create,
+        retentionDays: 30,
+        now: () => new Date('2026-03-02T12:00:00Z'),
+        log: captureLogger(),
       };
     };
 

@@ -14,11 +14,22 @@ describe('audit rows', () => {
     const rows = audit.rows();
     expect(rows).toHaveLength(4);
     expect(rows[0]).toMatchObject({
-      platform: 'slack', userId: 'U0USER001', teamId: 'T0TEAM', channelId: 'C0CHANNEL',
-      command: 'cert', target: 'mail.contoso.com:993', status: 'ok',
+      platform: 'slack',
+      userId: 'U0USER001',
+      teamId: 'T0TEAM',
+      channelId: 'C0CHANNEL',
+      command: 'cert',
+      target: 'mail.contoso.com:993',
+      status: 'ok',
     });
     expect(rows[0]).not.toHaveProperty('outcome');
-    expect(rows[1]).toMatchObject({ platform: 'teams', command: 'relay', target: 'mail.contoso.com:25', status: 'error', outcome: 'auth.forbidden' });
+    expect(rows[1]).toMatchObject({
+      platform: 'teams',
+      command: 'relay',
+      target: 'mail.contoso.com:25',
+      status: 'error',
+      outcome: 'auth.forbidden',
+    });
     expect(rows[2]).toMatchObject({ command: 'usage', status: 'error', outcome: 'usage' });
     expect(rows[2]).not.toHaveProperty('target');
     expect(rows[3]).toMatchObject({ command: 'cert', status: 'error', outcome: 'net.refused' });
@@ -30,14 +41,16 @@ describe('audit rows', () => {
     expect(new Set(rows.map((r) => r.correlationId)).size).toBe(4);
   });
 
-  it('refuses a port outside the command\'s list with policy.denied, before the probe, and records it', async () => {
+  it("refuses a port outside the command's list with policy.denied, before the probe, and records it", async () => {
     const { router, stubs, audit } = await harness({ ports: { cert: [8443] } });
     const refused = await router.handle(request('slack', 'U0USER001', 'cert mail.contoso.com:8080'));
     expect(refused.findings[0]).toMatchObject({ id: 'policy.denied', message: expect.stringContaining('port 8080') });
     expect(refused.findings[0]?.fix?.summary).toContain('targets.ports.cert');
     expect(refused.data.allowedPorts).toEqual(expect.arrayContaining([443, 25, 8443]));
     expect((await router.handle(request('slack', 'U0USER001', 'cert mail.contoso.com:8443'))).status).toBe('ok');
-    expect(idOf(await router.handle(request('slack', IDS.slackOperator, 'relay mail.contoso.com:443')))).toBe('policy.denied');
+    expect(idOf(await router.handle(request('slack', IDS.slackOperator, 'relay mail.contoso.com:443')))).toBe(
+      'policy.denied',
+    );
     expect(stubs.cert.runs).toBe(1);
     expect(stubs.relay.runs).toBe(0);
     expect(audit.rows().map((r) => r.outcome)).toEqual(['policy.denied', undefined, 'policy.denied']);
@@ -45,7 +58,12 @@ describe('audit rows', () => {
 
   it('refuses a literal address outside the policy before the handler runs, however it is spelled', async () => {
     const { router, stubs } = await harness();
-    for (const text of ['cert 2130706433', 'cert 0x7f.1:443', 'cert [::ffff:169.254.169.254]', 'cert 0251.0376.0251.0376']) {
+    for (const text of [
+      'cert 2130706433',
+      'cert 0x7f.1:443',
+      'cert [::ffff:169.254.169.254]',
+      'cert 0251.0376.0251.0376',
+    ]) {
       const reply = await router.handle(request('slack', 'U0USER001', text));
       expect(reply.findings[0]?.id).toBe('policy.denied');
     }
@@ -82,8 +100,15 @@ describe('the audit command', () => {
   const NOW = new Date('2026-03-02T12:00:00Z');
   const row = (minutesAgo: number, userId: string, extra: Partial<AuditRow> = {}): AuditRow => ({
     at: new Date(NOW.getTime() - minutesAgo * 60_000).toISOString(),
-    platform: 'slack', userId, channelId: 'C0CHANNEL', command: 'cert', target: 'mail.contoso.com:443',
-    status: 'ok', durationMs: 12, correlationId: `00000000-0000-4000-8000-${String(minutesAgo).padStart(12, '0')}`, ...extra,
+    platform: 'slack',
+    userId,
+    channelId: 'C0CHANNEL',
+    command: 'cert',
+    target: 'mail.contoso.com:443',
+    status: 'ok',
+    durationMs: 12,
+    correlationId: `00000000-0000-4000-8000-${String(minutesAgo).padStart(12, '0')}`,
+    ...extra,
   });
 
   async function seeded(): Promise<ReturnType<typeof harness>> {
@@ -107,7 +132,9 @@ describe('the audit command', () => {
     const rows = reply.data.rows as AuditRow[];
     expect(rows.map((r) => r.userId)).toEqual(['U0ALICE', 'U0BOB', 'U0ALICE']);
     expect(reply.findings[0]?.message).toContain('auth.forbidden ×1');
-    expect(reply.findings.filter((f) => f.id === 'audit.entry')[2]?.message).toContain('relay mail.contoso.com:443 · error (auth.forbidden)');
+    expect(reply.findings.filter((f) => f.id === 'audit.entry')[2]?.message).toContain(
+      'relay mail.contoso.com:443 · error (auth.forbidden)',
+    );
   });
 
   it('filters by user (any case, a leading @ ignored) and span', async () => {
@@ -118,7 +145,14 @@ describe('the audit command', () => {
     const week = await h.router.handle(request('slack', IDS.slackAdmin, 'audit --since 7d --limit 3'));
     expect((week.data.rows as AuditRow[]).map((r) => r.userId)).toEqual([IDS.slackAdmin, 'U0ALICE', 'U0BOB']);
     const dated = await h.router.handle(request('slack', IDS.slackAdmin, 'audit --since 2026-02-01'));
-    expect((dated.data.rows as AuditRow[]).map((r) => r.userId)).toEqual([IDS.slackAdmin, IDS.slackAdmin, 'U0ALICE', 'U0BOB', 'U0ALICE', 'U0OLD']);
+    expect((dated.data.rows as AuditRow[]).map((r) => r.userId)).toEqual([
+      IDS.slackAdmin,
+      IDS.slackAdmin,
+      'U0ALICE',
+      'U0BOB',
+      'U0ALICE',
+      'U0OLD',
+    ]);
   });
 
   it('says so when nothing matches', async () => {
@@ -127,12 +161,15 @@ describe('the audit command', () => {
     expect(reply.findings[0]?.message).toMatch(/No commands were recorded since .* by U0NOBODY/);
   });
 
-  it.each(['audit --since yesterday', 'audit --since 5x', 'audit --limit many', 'audit everything', 'audit --user'])('%s is a usage error with an example', async (text) => {
-    const h = await seeded();
-    const reply = await h.router.handle(request('slack', IDS.slackAdmin, text));
-    expect(reply.findings[0]?.id).toBe('usage');
-    expect(reply.findings[0]?.fix?.summary).toContain('audit');
-  });
+  it.each(['audit --since yesterday', 'audit --since 5x', 'audit --limit many', 'audit everything', 'audit --user'])(
+    '%s is a usage error with an example',
+    async (text) => {
+      const h = await seeded();
+      const reply = await h.router.handle(request('slack', IDS.slackAdmin, text));
+      expect(reply.findings[0]?.id).toBe('usage');
+      expect(reply.findings[0]?.fix?.summary).toContain('audit');
+    },
+  );
 });
 
 describe('parseSince', () => {

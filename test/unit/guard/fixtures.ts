@@ -45,17 +45,28 @@ function stub(name: string, options: { defaultPort?: number; roleFor?: (words: s
         open();
       };
     },
-    targetOf: options.defaultPort === undefined ? undefined : (args): CommandTarget | undefined => {
-      const [host] = args.positional;
-      return host === undefined ? undefined : parseTarget(host, options.defaultPort as number, `${name} mail.contoso.com`);
-    },
+    targetOf:
+      options.defaultPort === undefined
+        ? undefined
+        : (args): CommandTarget | undefined => {
+            const [host] = args.positional;
+            return host === undefined
+              ? undefined
+              : parseTarget(host, options.defaultPort as number, `${name} mail.contoso.com`);
+          },
     roleFor: options.roleFor ? (args): Role => (options.roleFor as (w: string[]) => Role)(args.positional) : undefined,
     async run(args) {
       command.runs += 1;
-      if (options.defaultPort !== undefined && args.positional.length === 0) throw usageError(`${name} needs a host`, `${name} mail.contoso.com`);
+      if (options.defaultPort !== undefined && args.positional.length === 0)
+        throw usageError(`${name} needs a host`, `${name} mail.contoso.com`);
       if (gate) await gate;
-      if (args.positional[0]?.startsWith('fail.')) throw new DiagError('net.refused', `${args.positional[0]} refused the connection.`);
-      return makeReply({ command: name, title: `${name} ran`, findings: [{ id: fakeId(`${name}.ok`), severity: 'ok', message: 'ran' }] });
+      if (args.positional[0]?.startsWith('fail.'))
+        throw new DiagError('net.refused', `${args.positional[0]} refused the connection.`);
+      return makeReply({
+        command: name,
+        title: `${name} ran`,
+        findings: [{ id: fakeId(`${name}.ok`), severity: 'ok', message: 'ran' }],
+      });
     },
   };
   return command;
@@ -67,7 +78,9 @@ export function stubCommands(): Record<'cert' | 'relay' | 'ou' | 'explain' | 'di
     relay: stub('relay', { defaultPort: 25 }),
     ou: stub('ou'),
     explain: stub('explain'),
-    digest: stub('digest', { roleFor: (words) => (words[0] === 'add' || words[0] === 'remove' ? 'admin' : 'everyone') }),
+    digest: stub('digest', {
+      roleFor: (words) => (words[0] === 'add' || words[0] === 'remove' ? 'admin' : 'everyone'),
+    }),
   };
 }
 
@@ -84,7 +97,12 @@ export const ROLES: GuardOptions['roles'] = {
   operators: [`slack:${IDS.slackOperator}`, IDS.teamsOperator.toUpperCase()],
 };
 
-export function request(platform: Platform, userId: string, text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
+export function request(
+  platform: Platform,
+  userId: string,
+  text: string,
+  extra: Partial<ChatRequest> = {},
+): ChatRequest {
   return {
     platform,
     door: platform === 'cli' ? 'terminal' : 'command',
@@ -105,14 +123,16 @@ export interface Harness {
 }
 
 /** The app as createApp builds it (guard hooks, audit recorder, secret scrub), with the stub commands. */
-export async function harness(options: {
-  roles?: GuardOptions['roles'];
-  limits?: Partial<LimitRules>;
-  ports?: GuardOptions['ports'];
-  allow?: string[];
-  secrets?: string[];
-  now?: () => Date;
-} = {}): Promise<Harness> {
+export async function harness(
+  options: {
+    roles?: GuardOptions['roles'];
+    limits?: Partial<LimitRules>;
+    ports?: GuardOptions['ports'];
+    allow?: string[];
+    secrets?: string[];
+    now?: () => Date;
+  } = {},
+): Promise<Harness> {
   const stubs = stubCommands();
   const audit = createMemoryAuditStore();
   const log = captureLogger();
@@ -126,7 +146,15 @@ export async function harness(options: {
     audit,
     now: options.now,
     secrets: options.secrets,
-    onlyCommands: () => [stubs.cert, stubs.relay, stubs.ou, stubs.explain, stubs.digest, createAuditCommand({ audit }), createHelpCommand()],
+    onlyCommands: () => [
+      stubs.cert,
+      stubs.relay,
+      stubs.ou,
+      stubs.explain,
+      stubs.digest,
+      createAuditCommand({ audit }),
+      createHelpCommand(),
+    ],
   });
   return { router: app.router, stubs, audit, log };
 }

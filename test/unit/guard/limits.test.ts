@@ -37,7 +37,9 @@ describe('rate limits through the router', () => {
   });
 
   it('limits a channel across its people', async () => {
-    const { router } = await harness({ limits: { perUser: { points: 10, durationSeconds: 60 }, perChannel: { points: 4, durationSeconds: 120 } } });
+    const { router } = await harness({
+      limits: { perUser: { points: 10, durationSeconds: 60 }, perChannel: { points: 4, durationSeconds: 120 } },
+    });
     const users = ['U0A', 'U0B', 'U0C', 'U0D'];
     for (const user of users) expect((await router.handle(request('slack', user, 'help'))).status).toBe('ok');
     const refused = await router.handle(request('slack', 'U0E', 'help'));
@@ -56,7 +58,9 @@ describe('rate limits through the router', () => {
   });
 
   it('does not limit the terminal (the local operator) by default', async () => {
-    const { router } = await harness({ limits: { perUser: { points: 1, durationSeconds: 60 }, perChannel: { points: 1, durationSeconds: 60 } } });
+    const { router } = await harness({
+      limits: { perUser: { points: 1, durationSeconds: 60 }, perChannel: { points: 1, durationSeconds: 60 } },
+    });
     for (let i = 0; i < 25; i += 1) expect((await router.handle(request('cli', 'local', 'help'))).status).toBe('ok');
   });
 
@@ -84,8 +88,11 @@ describe('rate limits through the router', () => {
 
   it('gives a slot back when the probe fails', async () => {
     const { router } = await harness({ limits: { concurrentPerTarget: 1 } });
-    for (let i = 0; i < 3; i += 1) expect(idOf(await router.handle(request('slack', 'U0A', 'cert fail.contoso.com')))).toBe('net.refused');
-    expect((await router.handle(request('slack', 'U0A', 'cert fail.contoso.com:443'))).findings[0]?.id).toBe('net.refused');
+    for (let i = 0; i < 3; i += 1)
+      expect(idOf(await router.handle(request('slack', 'U0A', 'cert fail.contoso.com')))).toBe('net.refused');
+    expect((await router.handle(request('slack', 'U0A', 'cert fail.contoso.com:443'))).findings[0]?.id).toBe(
+      'net.refused',
+    );
   });
 });
 

@@ -9,7 +9,11 @@ const PEOPLE: Array<{ who: string; role: Role; make: (text: string) => ChatReque
   { who: 'slack stranger', role: 'everyone', make: (t) => request('slack', 'U0NOBODY1', t) },
   { who: 'slack operator', role: 'operator', make: (t) => request('slack', IDS.slackOperator, t) },
   { who: 'slack admin', role: 'admin', make: (t) => request('slack', IDS.slackAdmin, t) },
-  { who: 'slack admin by user group', role: 'admin', make: (t) => request('slack', 'U0GROUPIE', t, { userGroups: ['S0OTHER', IDS.slackGroupAdmins] }) },
+  {
+    who: 'slack admin by user group',
+    role: 'admin',
+    make: (t) => request('slack', 'U0GROUPIE', t, { userGroups: ['S0OTHER', IDS.slackGroupAdmins] }),
+  },
   { who: 'teams stranger', role: 'everyone', make: (t) => request('teams', '0c1d2e3f-0000-4000-8000-000000000001', t) },
   { who: 'teams operator (id in another case)', role: 'operator', make: (t) => request('teams', IDS.teamsOperator, t) },
   { who: 'teams admin', role: 'admin', make: (t) => request('teams', IDS.teamsAdmin.toUpperCase(), t) },
@@ -52,18 +56,21 @@ describe('permission matrix (Slack, Teams, terminal × every command)', () => {
     expect(rows[0]?.outcome).toBe(allowed ? undefined : 'auth.forbidden');
   });
 
-  it.each(PEOPLE.map((p) => [p.who, p] as const))('help shows %s only the commands they may run', async (_who, person) => {
-    const { router } = await harness();
-    const reply = await router.handle(person.make('help'));
-    const listed = (reply.data.commands as Array<{ name: string }>).map((c) => c.name).sort();
-    const expected = ['cert', 'relay', 'ou', 'explain', 'digest', 'audit', 'help']
-      .filter((name) => roleAllows(person.role, DEFAULT_MIN_ROLES[name] ?? 'everyone'))
-      .sort();
-    expect(listed).toEqual(expected);
-    // Asking for help on a hidden command does not reveal it either.
-    const hidden = await router.handle(person.make('help audit'));
-    expect(hidden.status === 'error').toBe(!roleAllows(person.role, 'admin'));
-  });
+  it.each(PEOPLE.map((p) => [p.who, p] as const))(
+    'help shows %s only the commands they may run',
+    async (_who, person) => {
+      const { router } = await harness();
+      const reply = await router.handle(person.make('help'));
+      const listed = (reply.data.commands as Array<{ name: string }>).map((c) => c.name).sort();
+      const expected = ['cert', 'relay', 'ou', 'explain', 'digest', 'audit', 'help']
+        .filter((name) => roleAllows(person.role, DEFAULT_MIN_ROLES[name] ?? 'everyone'))
+        .sort();
+      expect(listed).toEqual(expected);
+      // Asking for help on a hidden command does not reveal it either.
+      const hidden = await router.handle(person.make('help audit'));
+      expect(hidden.status === 'error').toBe(!roleAllows(person.role, 'admin'));
+    },
+  );
 });
 
 describe('roles from configuration', () => {

@@ -2,7 +2,6 @@ import { captureStream as capture } from '../../helpers/logger';
 import { createLogger, secretScrubber } from '../../../src/log/logger';
 import { scrubDeep } from '../../../src/guard/scrub';
 
-
 describe('secret scrubbing', () => {
   const password = 'Pa"ss\\w0rd-Bind-42';
   const token = 'xoxb-9999-TokenWithCase';
@@ -37,9 +36,15 @@ describe('secret scrubbing', () => {
   });
 
   it('scrubs every string of a reply-shaped value, keeping its shape', () => {
-    const value = { title: `t ${token}`, findings: [{ id: 'x', message: token.toUpperCase() }], data: { n: 1, ok: true, list: [token, null] } };
+    const value = {
+      title: `t ${token}`,
+      findings: [{ id: 'x', message: token.toUpperCase() }],
+      data: { n: 1, ok: true, list: [token, null] },
+    };
     expect(scrubDeep(value, secretScrubber([token]))).toEqual({
-      title: 't [Redacted]', findings: [{ id: 'x', message: '[Redacted]' }], data: { n: 1, ok: true, list: ['[Redacted]', null] },
+      title: 't [Redacted]',
+      findings: [{ id: 'x', message: '[Redacted]' }],
+      data: { n: 1, ok: true, list: ['[Redacted]', null] },
     });
   });
 });

@@ -34,7 +34,9 @@ describe('a header block pasted anywhere gets the headers analysis', () => {
   it('leaves error pastes to explain', async () => {
     const reply = await router.handle(chatRequest('explain 550 5.7.1 Unable to relay'));
     expect(reply.command).toBe('explain');
-    const dm = await router.handle(chatRequest('Received: from one line only; and an error 0x80070005', { door: 'dm' }));
+    const dm = await router.handle(
+      chatRequest('Received: from one line only; and an error 0x80070005', { door: 'dm' }),
+    );
     expect(dm.command).toBe('explain');
   });
 });

@@ -10,13 +10,69 @@ const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? '') || 300);
 const MB = 1024 * 1024;
 
 const pieces = fc.constantFrom(
-  'Received:', 'Received: from', ' by ', ' with ESMTPS', ' id ', ' for <a@b>', ';', '; Sat, 5 Dec 2026 10:00:00 +0000', '; 31 Feb 99 25:61 Q',
-  '(', ')', '((', '[', ']', '<', '>', '\\', '"', '\n', '\r\n', '\n\t', '\n ', '\n\n', 'Authentication-Results:', 'ARC-Seal: i=', 'cv=', 'spf=', 'dkim=',
-  'dmarc=', 'compauth=fail reason=', 'header.d=', 'smtp.mailfrom=', 'Received-SPF: ', 'DKIM-Signature: d=', '; s=', 'X-Forefront-Antispam-Report: ',
-  'SFV:', 'SCL:', 'CAT:', 'BCL:', 'X-Spam-Status: Yes, score=', 'tests=[', 'X-Spamd-Result: default: True [', ' / ', 'X-Greylist: delayed ',
-  '=?UTF-8?B?', '=?iso-8859-1?Q?', '?=', '2603:10b6::1', '192.0.2.1', 'TLSv1.3', 'version=TLS1_2, cipher=', 'From: ', 'Date: ', '@', '::', '\u0000', '\uffff', '🎁',
+  'Received:',
+  'Received: from',
+  ' by ',
+  ' with ESMTPS',
+  ' id ',
+  ' for <a@b>',
+  ';',
+  '; Sat, 5 Dec 2026 10:00:00 +0000',
+  '; 31 Feb 99 25:61 Q',
+  '(',
+  ')',
+  '((',
+  '[',
+  ']',
+  '<',
+  '>',
+  '\\',
+  '"',
+  '\n',
+  '\r\n',
+  '\n\t',
+  '\n ',
+  '\n\n',
+  'Authentication-Results:',
+  'ARC-Seal: i=',
+  'cv=',
+  'spf=',
+  'dkim=',
+  'dmarc=',
+  'compauth=fail reason=',
+  'header.d=',
+  'smtp.mailfrom=',
+  'Received-SPF: ',
+  'DKIM-Signature: d=',
+  '; s=',
+  'X-Forefront-Antispam-Report: ',
+  'SFV:',
+  'SCL:',
+  'CAT:',
+  'BCL:',
+  'X-Spam-Status: Yes, score=',
+  'tests=[',
+  'X-Spamd-Result: default: True [',
+  ' / ',
+  'X-Greylist: delayed ',
+  '=?UTF-8?B?',
+  '=?iso-8859-1?Q?',
+  '?=',
+  '2603:10b6::1',
+  '192.0.2.1',
+  'TLSv1.3',
+  'version=TLS1_2, cipher=',
+  'From: ',
+  'Date: ',
+  '@',
+  '::',
+  '\u0000',
+  '\uffff',
+  '🎁',
 );
-const headerish = fc.array(fc.oneof(pieces, fc.string({ maxLength: 20 })), { maxLength: 300 }).map((parts) => parts.join(''));
+const headerish = fc
+  .array(fc.oneof(pieces, fc.string({ maxLength: 20 })), { maxLength: 300 })
+  .map((parts) => parts.join(''));
 
 function check(reply: Reply): void {
   expect(reply.command).toBe('headers');
@@ -31,15 +87,31 @@ function check(reply: Reply): void {
 
 describe('headers: any text gives a Reply', () => {
   it('random text', async () => {
-    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 4000, unit: 'binary' }), async (text) => check(await analyseHeadersReply(text))), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 4000, unit: 'binary' }), async (text) =>
+        check(await analyseHeadersReply(text)),
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it('text made of header pieces', async () => {
-    await fc.assert(fc.asyncProperty(headerish, async (text) => check(await analyseHeadersReply(text))), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(headerish, async (text) => check(await analyseHeadersReply(text))),
+      { numRuns: RUNS },
+    );
   });
 
   it('pastes up to 1 MB', async () => {
-    const big = fc.tuple(headerish.filter((t) => t.length > 0), fc.integer({ min: 64 * 1024, max: MB })).map(([unit, size]) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size));
-    await fc.assert(fc.asyncProperty(big, async (text) => check(await analyseHeadersReply(text))), { numRuns: Math.min(RUNS, 25) });
+    const big = fc
+      .tuple(
+        headerish.filter((t) => t.length > 0),
+        fc.integer({ min: 64 * 1024, max: MB }),
+      )
+      .map(([unit, size]) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size));
+    await fc.assert(
+      fc.asyncProperty(big, async (text) => check(await analyseHeadersReply(text))),
+      { numRuns: Math.min(RUNS, 25) },
+    );
   });
 });

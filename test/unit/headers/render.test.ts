@@ -13,7 +13,13 @@ function manyHops(count: number): string {
   const lines: string[] = [];
   for (let i = count; i > 0; i -= 1) {
     const minute = String(Math.floor(i / 60) % 60).padStart(2, '0');
-    lines.push(received(`relay${i - 1}.contoso.com`, `relay${i}.contoso.com`, `Sat, 5 Dec 2026 1${Math.floor(i / 3600)}:${minute}:${String(i % 60).padStart(2, '0')} +0000`));
+    lines.push(
+      received(
+        `relay${i - 1}.contoso.com`,
+        `relay${i}.contoso.com`,
+        `Sat, 5 Dec 2026 1${Math.floor(i / 3600)}:${minute}:${String(i % 60).padStart(2, '0')} +0000`,
+      ),
+    );
   }
   return `${lines.join('\n')}\n${fixture('exchange-online-junk.txt')}`;
 }
@@ -41,12 +47,14 @@ describe.each(cases)('%s', (_name, paste) => {
     expect(fields).toContain(reply.facts[0]?.label.replace(/[<>&]/g, '') ?? '');
   });
 
-  it('renders to an Adaptive Card within Teams\' size, the hop table as a FactSet', () => {
+  it("renders to an Adaptive Card within Teams' size, the hop table as a FactSet", () => {
     const card = renderCard(reply);
     expect(cardProblems(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThanOrEqual(TEAMS_CARD_MAX_BYTES);
     expect(cardFindingIds(card).length).toBeGreaterThan(0);
     const facts = cardFacts(card).map((f) => f.title);
-    expect(facts.filter((t) => /^\d+\. .+ → /.test(t)).length).toBe(Math.min(12, reply.facts.filter((f) => /^\d+\. /.test(f.label)).length));
+    expect(facts.filter((t) => /^\d+\. .+ → /.test(t)).length).toBe(
+      Math.min(12, reply.facts.filter((f) => /^\d+\. /.test(f.label)).length),
+    );
   });
 });

@@ -28,8 +28,14 @@ it('turns /readyz to 503 with the reason while a component is not ready, and bac
 
   http.readiness.set('store', false, 'database unreachable');
   http.health.set('scheduler', false, 'cannot reach the store');
-  expect(await get('/readyz')).toEqual({ status: 503, body: { status: 'not-ready', components: { store: false }, problems: { store: 'database unreachable' } } });
-  expect(await get('/healthz')).toEqual({ status: 200, body: { status: 'degraded', components: { scheduler: false }, problems: { scheduler: 'cannot reach the store' } } });
+  expect(await get('/readyz')).toEqual({
+    status: 503,
+    body: { status: 'not-ready', components: { store: false }, problems: { store: 'database unreachable' } },
+  });
+  expect(await get('/healthz')).toEqual({
+    status: 200,
+    body: { status: 'degraded', components: { scheduler: false }, problems: { scheduler: 'cannot reach the store' } },
+  });
 
   http.readiness.set('store', true, 'ignored when ready');
   expect(await get('/readyz')).toEqual({ status: 200, body: { status: 'ready', components: { store: true } } });

@@ -17,7 +17,8 @@ describe('top-1 accuracy over the fixtures', () => {
         total += 1;
         const result = explainer.explain(text);
         const top = result.matches[0];
-        if (top?.entry.id !== c.id) misses.push(`${c.id} <- ${top ? `${top.entry.id} (${top.confidence})` : 'no match'}: ${text.slice(0, 80)}`);
+        if (top?.entry.id !== c.id)
+          misses.push(`${c.id} <- ${top ? `${top.entry.id} (${top.confidence})` : 'no match'}: ${text.slice(0, 80)}`);
       }
     }
     const accuracy = (total - misses.length) / total;
@@ -39,7 +40,8 @@ describe('top-1 accuracy over the fixtures', () => {
 
   it('answers with confidence at or above the threshold for every match it returns', () => {
     for (const c of cases.slice(0, 20)) {
-      for (const m of explainer.explain(c.positive[0] as string).matches) expect(m.confidence).toBeGreaterThanOrEqual(MATCH_THRESHOLD);
+      for (const m of explainer.explain(c.positive[0] as string).matches)
+        expect(m.confidence).toBeGreaterThanOrEqual(MATCH_THRESHOLD);
     }
   });
 });
@@ -104,7 +106,11 @@ describe('unrelated texts', () => {
 
 describe('variants unlike the fixtures', () => {
   it('matches the trust error whatever the URL, host or cmdlet', () => {
-    for (const [cmdlet, host] of [['Test-OwaConnectivity', 'owa.fabrikam.net'], ['Test-EcpConnectivity', 'ecp.northwind.local'], ['Invoke-WebRequest', 'api.adatum.co.uk']] as const) {
+    for (const [cmdlet, host] of [
+      ['Test-OwaConnectivity', 'owa.fabrikam.net'],
+      ['Test-EcpConnectivity', 'ecp.northwind.local'],
+      ['Invoke-WebRequest', 'api.adatum.co.uk'],
+    ] as const) {
       const text = `${cmdlet} -URL https://${host}/x\nThe underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.`;
       const result = explainer.explain(text);
       expect(result.matches[0]?.entry.id).toBe('tls.trust-relationship');
@@ -113,14 +119,22 @@ describe('variants unlike the fixtures', () => {
   });
 
   it('matches the IIS access-denied case for any server name and virtual-directory cmdlet', () => {
-    for (const [server, cmdlet] of [['EX01', 'Get-OabVirtualDirectory'], ['SYD-CAS-07', 'Get-WebServicesVirtualDirectory'], ['LONMBX2', 'Get-AutodiscoverVirtualDirectory']] as const) {
+    for (const [server, cmdlet] of [
+      ['EX01', 'Get-OabVirtualDirectory'],
+      ['SYD-CAS-07', 'Get-WebServicesVirtualDirectory'],
+      ['LONMBX2', 'Get-AutodiscoverVirtualDirectory'],
+    ] as const) {
       const text = `An IIS directory entry couldn't be created. The error message is Access is denied.\n. HResult = -2147024891\n+ CategoryInfo : NotInstalled: (${server}\\EWS (Default Web Site):ADObjectId) [${cmdlet}], IISGeneralCOMException`;
       expect(explainer.explain(text).matches[0]?.entry.id).toBe('exchange.ems-iis-access-denied');
     }
   });
 
   it('reads an AD bind sub-code in any client spelling', () => {
-    for (const [data, id] of [['52e', 'ldap.bind-52e-invalid-credentials'], ['775', 'ldap.bind-775-account-locked'], ['533', 'ldap.bind-533-account-disabled']] as const) {
+    for (const [data, id] of [
+      ['52e', 'ldap.bind-52e-invalid-credentials'],
+      ['775', 'ldap.bind-775-account-locked'],
+      ['533', 'ldap.bind-533-account-disabled'],
+    ] as const) {
       const java = `[LDAP: error code 49 - 80090308: LdapErr: DSID-0C09042F, comment: AcceptSecurityContext error, data ${data}, v2580]`;
       const openldap = `ldap_bind: Invalid credentials (49)\n\tadditional info: 80090308: LdapErr: DSID-0C090447, comment: AcceptSecurityContext error, data ${data.toUpperCase()}, v3839`;
       expect(explainer.explain(java).matches[0]?.entry.id).toBe(id);
@@ -129,14 +143,20 @@ describe('variants unlike the fixtures', () => {
   });
 
   it('survives an error pasted in the middle of a long log', () => {
-    const noise = Array.from({ length: 40 }, (_v, i) => `2025-11-20T10:${String(i).padStart(2, '0')}:00Z INFO worker-${i} processed batch ${i * 17} in ${i + 3}ms`).join('\n');
+    const noise = Array.from(
+      { length: 40 },
+      (_v, i) =>
+        `2025-11-20T10:${String(i).padStart(2, '0')}:00Z INFO worker-${i} processed batch ${i * 17} in ${i + 3}ms`,
+    ).join('\n');
     const text = `${noise}\nERROR Remote Server returned '550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain'\n${noise}`;
     expect(explainer.explain(text).matches[0]?.entry.id).toBe('smtp.unable-to-relay');
   });
 
   it('matches a bare code with its entry', () => {
     expect(explainer.explain('0x800706BA').matches[0]?.entry.id).toBe('rpc.server-unavailable');
-    expect(explainer.explain('what does 5.7.64 mean?').matches[0]?.entry.id).toBe('exo.tenant-attribution-relay-denied');
+    expect(explainer.explain('what does 5.7.64 mean?').matches[0]?.entry.id).toBe(
+      'exo.tenant-attribution-relay-denied',
+    );
     expect(explainer.explain('data 775').matches[0]?.entry.id).toBe('ldap.bind-775-account-locked');
   });
 

@@ -14,7 +14,11 @@ function entry(id: string, generic = false): KbEntry {
   return { id, generic } as unknown as KbEntry;
 }
 
-function match(id: string, score: number, opts: { phrase?: boolean; specificCodes?: string[]; generic?: boolean } = {}): Match {
+function match(
+  id: string,
+  score: number,
+  opts: { phrase?: boolean; specificCodes?: string[]; generic?: boolean } = {},
+): Match {
   const signals: Signal[] = [];
   if (opts.phrase) signals.push({ kind: 'phrase', detail: `${id} phrase`, score: 1 });
   for (const code of opts.specificCodes ?? []) signals.push({ kind: 'code', detail: code, score: 0.9 });
@@ -39,12 +43,18 @@ const none = contrastOf({});
 
 describe('principle 1: specific evidence before generic', () => {
   it('puts the entry explaining a specific code first when the top rests on class codes only', () => {
-    const ranked = [match('generic-401', 2.7), match('aadsts-700027', 1.5, { phrase: true, specificCodes: ['aadsts:700027'] })];
+    const ranked = [
+      match('generic-401', 2.7),
+      match('aadsts-700027', 1.5, { phrase: true, specificCodes: ['aadsts:700027'] }),
+    ];
     expect(preferSpecific(ranked).map((m) => m.entry.id)).toEqual(['aadsts-700027', 'generic-401']);
   });
 
   it('leaves a top with a phrase of its own in place (the neighbour step weighs it)', () => {
-    const ranked = [match('phrase-top', 2.7, { phrase: true }), match('coded', 1.5, { phrase: true, specificCodes: ['jet:-1018'] })];
+    const ranked = [
+      match('phrase-top', 2.7, { phrase: true }),
+      match('coded', 1.5, { phrase: true, specificCodes: ['jet:-1018'] }),
+    ];
     expect(preferSpecific(ranked).map((m) => m.entry.id)).toEqual(['phrase-top', 'coded']);
   });
 
@@ -86,10 +96,22 @@ describe('principle 2: neighbours are told apart by what differs', () => {
 
 describe('principle 3: the SMTP direction', () => {
   it.each([
-    ['Nov 20 09:13:44 mx postfix/smtpd[7777]: NOQUEUE: reject: RCPT from unknown[203.0.113.45]: 554 5.7.1 Service unavailable', 'inbound'],
-    ['2025-11-20 10:02:11 H=(pc-44) [203.0.113.45] F=<a@b.example> rejected RCPT <x@contoso.com>: JunkMail rejected', 'inbound'],
-    ['sendmail[2231]: wB19001: ruleset=check_rcpt, arg1=<x@y.example>, relay=[192.0.2.1], reject=550 5.7.1 Relaying denied', 'inbound'],
-    ['postfix/smtp[7777]: 4A1B2C: to=<x@fabrikam.com>, status=bounced (host mx.fabrikam.com[198.51.100.20] said: 554 5.7.1 blocked (in reply to RCPT TO command))', 'outbound'],
+    [
+      'Nov 20 09:13:44 mx postfix/smtpd[7777]: NOQUEUE: reject: RCPT from unknown[203.0.113.45]: 554 5.7.1 Service unavailable',
+      'inbound',
+    ],
+    [
+      '2025-11-20 10:02:11 H=(pc-44) [203.0.113.45] F=<a@b.example> rejected RCPT <x@contoso.com>: JunkMail rejected',
+      'inbound',
+    ],
+    [
+      'sendmail[2231]: wB19001: ruleset=check_rcpt, arg1=<x@y.example>, relay=[192.0.2.1], reject=550 5.7.1 Relaying denied',
+      'inbound',
+    ],
+    [
+      'postfix/smtp[7777]: 4A1B2C: to=<x@fabrikam.com>, status=bounced (host mx.fabrikam.com[198.51.100.20] said: 554 5.7.1 blocked (in reply to RCPT TO command))',
+      'outbound',
+    ],
     ["Remote Server returned '550 5.7.1 Your IP 192.0.2.10 is listed on bl.spamcop.net'", 'outbound'],
     ['SMTP error from remote mail server after RCPT TO:<bob@fabrikam.com>: 550 5.7.1 Mail refused', 'outbound'],
     ['554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org', undefined],
@@ -98,13 +120,17 @@ describe('principle 3: the SMTP direction', () => {
   });
 
   it('reads a log holding both sides as neither', () => {
-    expect(smtpDirection('reject: RCPT from x[192.0.2.1]: 554 blocked\nhost mx.example.net[198.51.100.2] said: 550 no')).toBeUndefined();
+    expect(
+      smtpDirection('reject: RCPT from x[192.0.2.1]: 554 blocked\nhost mx.example.net[198.51.100.2] said: 550 no'),
+    ).toBeUndefined();
   });
 });
 
 describe('URL paths and named hosts are evidence', () => {
   it('keeps the path of a URL as hidden words, outside the sequence of tokens', () => {
-    const prepared = prepareText('Outlook failed: https://mail.contoso.com/mapi/emsmdb/?MailboxId=0f3a@contoso.com returned 401');
+    const prepared = prepareText(
+      'Outlook failed: https://mail.contoso.com/mapi/emsmdb/?MailboxId=0f3a@contoso.com returned 401',
+    );
     expect(prepared.hidden).toEqual(['', 'mapi', 'emsmdb']);
     expect(prepared.tokens).toContain('xurl');
     expect(prepared.tokens).not.toContain('emsmdb');
@@ -112,7 +138,9 @@ describe('URL paths and named hosts are evidence', () => {
 
   it('names a block list and Microsoft 365 by their hosts', () => {
     expect(prepareText('550 5.7.1 listed on bl.spamcop.net').hidden).toEqual(['', 'spamcop']);
-    expect(prepareText('[outlook.office365.com] Connecting to remote server outlook.office365.com failed').hidden).toContain('office365');
+    expect(
+      prepareText('[outlook.office365.com] Connecting to remote server outlook.office365.com failed').hidden,
+    ).toContain('office365');
     expect(prepareText('connect to mx.contoso.com failed').hidden).toEqual([]);
   });
 });
@@ -123,9 +151,18 @@ describe('the principles on the built-in knowledge base', () => {
   const top = (text: string): string | undefined => explainer.explain(text).matches[0]?.entry.id;
 
   it.each([
-    ['Connect-ExchangeOnline : AADSTS700027: Client assertion failed signature validation. The remote server returned an error: (401) Unauthorized.', 'aad.certificate-not-registered-700027'],
-    ['Invoke-RestMethod : The remote server returned an error: (401) Unauthorized. {"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}', 'aad.invalid-secret-7000215'],
-    ['HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error="invalid_token"\nAADSTS50126: Error validating credentials due to invalid username or password.', 'aad.invalid-password-50126'],
+    [
+      'Connect-ExchangeOnline : AADSTS700027: Client assertion failed signature validation. The remote server returned an error: (401) Unauthorized.',
+      'aad.certificate-not-registered-700027',
+    ],
+    [
+      'Invoke-RestMethod : The remote server returned an error: (401) Unauthorized. {"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}',
+      'aad.invalid-secret-7000215',
+    ],
+    [
+      'HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer error="invalid_token"\nAADSTS50126: Error validating credentials due to invalid username or password.',
+      'aad.invalid-password-50126',
+    ],
   ])('a specific AADSTS code beats the generic 401 entry: %s', (text, id) => {
     const result = explainer.explain(text);
     expect(result.matches[0]?.entry.id).toBe(id);
@@ -133,33 +170,65 @@ describe('the principles on the built-in knowledge base', () => {
   });
 
   it('still answers a bare 401 with the generic entry', () => {
-    expect(top('Invoke-WebRequest : The remote server returned an error: (401) Unauthorized.')).toBe('http.unauthorized-401');
+    expect(top('Invoke-WebRequest : The remote server returned an error: (401) Unauthorized.')).toBe(
+      'http.unauthorized-401',
+    );
   });
 
   it('tells our server refusing a block-listed client from a remote server refusing us', () => {
-    const ours = explainer.explain('Dec  3 07:11:52 mx2 postfix/smtpd[9911]: NOQUEUE: reject: RCPT from unknown[198.51.100.201]: 554 5.7.1 Service unavailable; Client host [198.51.100.201] blocked using bl.spamcop.net; from=<x@y.example> to=<sales@contoso.com> proto=ESMTP helo=<a>');
+    const ours = explainer.explain(
+      'Dec  3 07:11:52 mx2 postfix/smtpd[9911]: NOQUEUE: reject: RCPT from unknown[198.51.100.201]: 554 5.7.1 Service unavailable; Client host [198.51.100.201] blocked using bl.spamcop.net; from=<x@y.example> to=<sales@contoso.com> proto=ESMTP helo=<a>',
+    );
     expect(ours.direction).toBe('inbound');
     expect(ours.matches[0]?.entry.id).toBe('postfix.dnsbl-rejected-client');
     expect([...ours.matches, ...ours.related].map((m) => m.entry.id)).not.toContain('smtp.rbl-blocked');
     expect(ours.followUps.filter((f) => f.startsWith('relay'))).toEqual([]);
 
-    const theirs = explainer.explain('Dec  3 07:11:52 web4 postfix/smtp[1203]: 9F8E7D: to=<bob@fabrikam.com>, relay=mx1.fabrikam.com[203.0.113.80]:25, status=bounced (host mx1.fabrikam.com[203.0.113.80] said: 550 5.7.1 Service unavailable; Client host [192.0.2.44] blocked using zen.spamhaus.org (in reply to RCPT TO command))');
+    const theirs = explainer.explain(
+      'Dec  3 07:11:52 web4 postfix/smtp[1203]: 9F8E7D: to=<bob@fabrikam.com>, relay=mx1.fabrikam.com[203.0.113.80]:25, status=bounced (host mx1.fabrikam.com[203.0.113.80] said: 550 5.7.1 Service unavailable; Client host [192.0.2.44] blocked using zen.spamhaus.org (in reply to RCPT TO command))',
+    );
     expect(theirs.direction).toBe('outbound');
     expect(theirs.matches[0]?.entry.id).toBe('smtp.rbl-blocked');
     expect(theirs.followUps.filter((f) => f.startsWith('relay'))).toEqual([]);
   });
 
   it('tells near-neighbour errors apart by the words that differ', () => {
-    expect(top('kinit: Cannot find KDC for realm "AD.FABRIKAM.NET" while getting initial credentials')).toBe('linux.kinit-cannot-find-kdc');
-    expect(top("kinit: Cannot contact any KDC for realm 'AD.FABRIKAM.NET' while getting initial credentials")).toBe('linux.kinit-cannot-contact-kdc');
-    expect(top('mail2 postfix/smtpd[301]: warning: xsasl_cyrus_server_get_mechanism_list: no mechanism available\nmail2 postfix/smtpd[301]: fatal: no SASL authentication mechanisms')).toBe('postfix.smtpd-cyrus-sasl-no-mechanisms');
-    expect(top('mail2 postfix/smtpd[301]: warning: SASL: Connect to private/auth failed: Permission denied\nmail2 postfix/smtpd[301]: fatal: no SASL authentication mechanisms')).toBe('postfix.dovecot-sasl-socket');
-    expect(top('New-PSSession : [outlook.office365.com] Connecting to remote server outlook.office365.com failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic.')).toBe('exo.remote-powershell-retired');
-    expect(top('New-PSSession : [mbx01.fabrikam.net] Connecting to remote server mbx01.fabrikam.net failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic.')).toBe('winrm.access-denied');
+    expect(top('kinit: Cannot find KDC for realm "AD.FABRIKAM.NET" while getting initial credentials')).toBe(
+      'linux.kinit-cannot-find-kdc',
+    );
+    expect(top("kinit: Cannot contact any KDC for realm 'AD.FABRIKAM.NET' while getting initial credentials")).toBe(
+      'linux.kinit-cannot-contact-kdc',
+    );
+    expect(
+      top(
+        'mail2 postfix/smtpd[301]: warning: xsasl_cyrus_server_get_mechanism_list: no mechanism available\nmail2 postfix/smtpd[301]: fatal: no SASL authentication mechanisms',
+      ),
+    ).toBe('postfix.smtpd-cyrus-sasl-no-mechanisms');
+    expect(
+      top(
+        'mail2 postfix/smtpd[301]: warning: SASL: Connect to private/auth failed: Permission denied\nmail2 postfix/smtpd[301]: fatal: no SASL authentication mechanisms',
+      ),
+    ).toBe('postfix.dovecot-sasl-socket');
+    expect(
+      top(
+        'New-PSSession : [outlook.office365.com] Connecting to remote server outlook.office365.com failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic.',
+      ),
+    ).toBe('exo.remote-powershell-retired');
+    expect(
+      top(
+        'New-PSSession : [mbx01.fabrikam.net] Connecting to remote server mbx01.fabrikam.net failed with the following error message : Access is denied. For more information, see the about_Remote_Troubleshooting Help topic.',
+      ),
+    ).toBe('winrm.access-denied');
   });
 
   it('gives a Sendmail refusal of 5.1.8 the Sendmail entry and an Exchange Online 5.1.8 NDR the EXO one', () => {
-    expect(top('Dec  4 11:20:09 gw sendmail[881]: 4B4BK9x0: ruleset=check_mail, arg1=<noreply@billing.internal>, relay=app7 [10.9.8.7], reject=553 5.1.8 <noreply@billing.internal>... Domain of sender address noreply@billing.internal does not exist')).toBe('sendmail.sender-domain-unresolvable');
-    expect(top("Remote Server returned '550 5.1.8 Access denied, bad outbound sender. AS(42004)'")).toBe('exo.restricted-sender');
+    expect(
+      top(
+        'Dec  4 11:20:09 gw sendmail[881]: 4B4BK9x0: ruleset=check_mail, arg1=<noreply@billing.internal>, relay=app7 [10.9.8.7], reject=553 5.1.8 <noreply@billing.internal>... Domain of sender address noreply@billing.internal does not exist',
+      ),
+    ).toBe('sendmail.sender-domain-unresolvable');
+    expect(top("Remote Server returned '550 5.1.8 Access denied, bad outbound sender. AS(42004)'")).toBe(
+      'exo.restricted-sender',
+    );
   });
 });

@@ -12,8 +12,14 @@ const of = (text: string, kind: DecodedCode['kind']): DecodedCode[] => decodeCod
 describe('ESE / JET errors', () => {
   it.each([
     ['Database recovery failed with error -1018 (JET_errReadVerifyFailure)', -1018],
-    ['MapiExceptionJetErrorReadVerifyFailure: Unable to mount database. (hr=0x80004005, ec=-1018) StoreEc: 0xFFFFFC06', -1018],
-    ['Failed to mount database "DB01". Error: An Active Manager operation failed. Error: The database action failed. Error: Operation failed with message: MapiExceptionDatabaseError: Unable to mount database. (hr=0x80004005, ec=-550)', -550],
+    [
+      'MapiExceptionJetErrorReadVerifyFailure: Unable to mount database. (hr=0x80004005, ec=-1018) StoreEc: 0xFFFFFC06',
+      -1018,
+    ],
+    [
+      'Failed to mount database "DB01". Error: An Active Manager operation failed. Error: The database action failed. Error: Operation failed with message: MapiExceptionDatabaseError: Unable to mount database. (hr=0x80004005, ec=-550)',
+      -550,
+    ],
     ['eseutil /mh shows State: Dirty Shutdown; mount fails with JET_errDatabaseDirtyShutdown', -550],
     ['Information Store (4420) DB02: Database recovery/restore failed with unexpected error -1216.', -1216],
     ['Log file E00.log is missing; recovery stopped with error -528 on database DB03', -528],
@@ -38,7 +44,10 @@ describe('Exchange Online enhanced status codes', () => {
     ['451 4.7.500 Server busy. Please try again later from [203.0.113.9]. (AS843)', /throttled/],
     ['550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP.', /tenant has exceeded/],
     ['550 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.', /SMTP AUTH/],
-    ['Remote Server returned 550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup', /not found by SMTP address/],
+    [
+      'Remote Server returned 550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup',
+      /not found by SMTP address/,
+    ],
     ['554 5.6.211 Invalid MIME Content: Single text value size (32768) exceeded', /MIME/],
     ['550 5.7.520 Access denied, Your organization does not allow external forwarding.', /forwarding/],
   ])('%s', (text, meaning) => {
@@ -55,7 +64,10 @@ describe('Exchange Online enhanced status codes', () => {
 
 describe('AADSTS', () => {
   it('decodes the code with its meaning, and an unknown one without inventing a meaning', () => {
-    const [code] = of('AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication', 'aadsts');
+    const [code] = of(
+      'AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication',
+      'aadsts',
+    );
     expect(code).toMatchObject({ value: '50076', keys: ['aadsts:50076'] });
     expect(code?.meaning).toMatch(/multi-factor/);
     expect(of('AADSTS99999: something', 'aadsts')[0]?.meaning).toMatch(/look the number up/);
@@ -64,12 +76,24 @@ describe('AADSTS', () => {
 
 describe('Kerberos', () => {
   it.each([
-    ['An account failed to log on. Event ID 4771 Kerberos pre-authentication failed. Failure Code: 0x18', 'kdc:0x18', 'KDC_ERR_PREAUTH_FAILED'],
-    ['A Kerberos authentication ticket (TGT) was requested. Event 4768 Result Code: 0x6', 'kdc:0x6', 'KDC_ERR_C_PRINCIPAL_UNKNOWN'],
+    [
+      'An account failed to log on. Event ID 4771 Kerberos pre-authentication failed. Failure Code: 0x18',
+      'kdc:0x18',
+      'KDC_ERR_PREAUTH_FAILED',
+    ],
+    [
+      'A Kerberos authentication ticket (TGT) was requested. Event 4768 Result Code: 0x6',
+      'kdc:0x6',
+      'KDC_ERR_C_PRINCIPAL_UNKNOWN',
+    ],
     ['4769 A Kerberos service ticket was requested. Failure Code: 0xE', 'kdc:0xe', 'KDC_ERR_ETYPE_NOTSUPP'],
     ['kinit: Preauthentication failed while getting initial credentials', 'kdc:0x18', 'KDC_ERR_PREAUTH_FAILED'],
     ['kinit: Clock skew too great while getting initial credentials', 'kdc:0x25', 'KRB_AP_ERR_SKEW'],
-    ['The Kerberos client received a KRB_AP_ERR_MODIFIED error from the server host/web01.contoso.com', 'kdc:0x29', 'KRB_AP_ERR_MODIFIED'],
+    [
+      'The Kerberos client received a KRB_AP_ERR_MODIFIED error from the server host/web01.contoso.com',
+      'kdc:0x29',
+      'KRB_AP_ERR_MODIFIED',
+    ],
   ])('%s → %s', (text, key, name) => {
     const code = of(text, 'kdc').find((c) => c.keys[0] === key);
     expect(code?.name).toBe(name);
@@ -86,18 +110,25 @@ describe('Kerberos', () => {
 
 describe('SSPI, WinHTTP and Schannel', () => {
   it('gives SEC_E codes their own kind with both keys', () => {
-    const [code] = of('The certificate chain was issued by an authority that is not trusted. (Exception from HRESULT: 0x80090325)', 'sspi');
+    const [code] = of(
+      'The certificate chain was issued by an authority that is not trusted. (Exception from HRESULT: 0x80090325)',
+      'sspi',
+    );
     expect(code).toMatchObject({ name: 'SEC_E_UNTRUSTED_ROOT', keys: ['sspi:0x80090325', 'hresult:0x80090325'] });
     expect(code?.meaning).toMatch(/not trusted/);
   });
 
   it('gives WinHTTP numbers the WinHTTP name and key, also inside an HRESULT', () => {
-    expect(of('WinHttpSendRequest failed with error 12175', 'winhttp')[0]).toMatchObject({ name: 'ERROR_WINHTTP_SECURE_FAILURE', keys: ['winhttp:12175', 'win32:12175'] });
+    expect(of('WinHttpSendRequest failed with error 12175', 'winhttp')[0]).toMatchObject({
+      name: 'ERROR_WINHTTP_SECURE_FAILURE',
+      keys: ['winhttp:12175', 'win32:12175'],
+    });
     expect(decodeCodes('Exception from HRESULT: 0x80072F8F')[0]?.keys).toContain('winhttp:12175');
   });
 
   it('decodes Schannel event ids and the alert inside them', () => {
-    const text = 'Log Name: System Source: Schannel Event ID: 36887 A fatal alert was received from the remote endpoint. The TLS protocol defined fatal alert code is 40.';
+    const text =
+      'Log Name: System Source: Schannel Event ID: 36887 A fatal alert was received from the remote endpoint. The TLS protocol defined fatal alert code is 40.';
     expect(of(text, 'schannel').map((c) => c.keys[0])).toEqual(['schannel:event:36887']);
     expect(of(text, 'tls').map((c) => c.keys[0])).toEqual(['tls:alert:40']);
     expect(of('invoice 36887 paid in full', 'schannel')).toEqual([]);
@@ -124,24 +155,39 @@ describe('a bare number is not a Windows error without context', () => {
   });
 });
 
-describe('follow-ups only against the admin\'s own systems', () => {
-  it.each(['contoso-com.mail.protection.outlook.com', 'outlook.office365.com', 'smtp.office365.com', 'gmail-smtp-in.l.google.com', 'zen.spamhaus.org', 'b.barracudacentral.org', 'learn.microsoft.com', 'login.microsoftonline.com', 'd1234.cloudfront.net', 'myapp.azurewebsites.net', 'contoso.onmicrosoft.com'])(
-    '%s is a third party',
-    (host) => expect(isThirdPartyHost(host)).toBe(true),
-  );
+describe("follow-ups only against the admin's own systems", () => {
+  it.each([
+    'contoso-com.mail.protection.outlook.com',
+    'outlook.office365.com',
+    'smtp.office365.com',
+    'gmail-smtp-in.l.google.com',
+    'zen.spamhaus.org',
+    'b.barracudacentral.org',
+    'learn.microsoft.com',
+    'login.microsoftonline.com',
+    'd1234.cloudfront.net',
+    'myapp.azurewebsites.net',
+    'contoso.onmicrosoft.com',
+  ])('%s is a third party', (host) => expect(isThirdPartyHost(host)).toBe(true));
 
-  it.each(['mail.contoso.com', 'ex01.contoso.local', 'smtp.fabrikam.co.uk', 'outlook-gw.contoso.com'])('%s is not', (host) => {
-    expect(isThirdPartyHost(host)).toBe(false);
-  });
+  it.each(['mail.contoso.com', 'ex01.contoso.local', 'smtp.fabrikam.co.uk', 'outlook-gw.contoso.com'])(
+    '%s is not',
+    (host) => {
+      expect(isThirdPartyHost(host)).toBe(false);
+    },
+  );
 
   it('never offers relay against Microsoft or Google addresses, or the server that rejected us', () => {
     expect(isThirdPartyIp('40.107.22.51')).toBe(true);
     expect(isThirdPartyIp('142.250.27.26')).toBe(true);
     expect(isThirdPartyIp('10.1.20.33')).toBe(false);
-    const text = 'postfix/smtp[1234]: 4F1A2: to=<bob@fabrikam.com>, relay=mx.fabrikam.com[198.51.100.25]:25, status=bounced (host mx.fabrikam.com[198.51.100.25] said: 550 5.7.1 rejected)';
+    const text =
+      'postfix/smtp[1234]: 4F1A2: to=<bob@fabrikam.com>, relay=mx.fabrikam.com[198.51.100.25]:25, status=bounced (host mx.fabrikam.com[198.51.100.25] said: 550 5.7.1 rejected)';
     const prepared = prepareText(text);
     expect(fillFollowUps(['relay {ip}'], prepared.entities, prepared.text)).toEqual([]);
-    const eop = prepareText('Client host [40.107.22.51] reported 451 4.7.500 from contoso-com.mail.protection.outlook.com');
+    const eop = prepareText(
+      'Client host [40.107.22.51] reported 451 4.7.500 from contoso-com.mail.protection.outlook.com',
+    );
     expect(fillFollowUps(['relay {ip}', 'cert {host}', 'mail {domain}'], eop.entities, eop.text)).toEqual([]);
   });
 
@@ -151,14 +197,22 @@ describe('follow-ups only against the admin\'s own systems', () => {
   });
 
   it('still offers relay for an own client address and cert for an own host', () => {
-    const prepared = prepareText('NOQUEUE: reject: RCPT from unknown[10.1.20.33]: 554 5.7.1 <bob@gmail.com>: Relay access denied; helo app01.contoso.local');
-    expect(fillFollowUps(['relay {ip}', 'mail {domain}'], prepared.entities, prepared.text)).toEqual(['relay 10.1.20.33', 'mail contoso.local']);
+    const prepared = prepareText(
+      'NOQUEUE: reject: RCPT from unknown[10.1.20.33]: 554 5.7.1 <bob@gmail.com>: Relay access denied; helo app01.contoso.local',
+    );
+    expect(fillFollowUps(['relay {ip}', 'mail {domain}'], prepared.entities, prepared.text)).toEqual([
+      'relay 10.1.20.33',
+      'mail contoso.local',
+    ]);
   });
 });
 
 describe('platform of the paste', () => {
   it.each([
-    ['Nov 20 10:14:03 mx1 postfix/smtpd[2211]: warning: SASL authentication failure: cannot connect to saslauthd server', 'linux'],
+    [
+      'Nov 20 10:14:03 mx1 postfix/smtpd[2211]: warning: SASL authentication failure: cannot connect to saslauthd server',
+      'linux',
+    ],
     ['PS C:\\> Mount-Database DB01\n+ CategoryInfo : InvalidOperation', 'windows'],
     ['Log Name: Application Source: MSExchangeTransport Event ID: 15004', 'windows'],
     ['0x80090325', undefined],
@@ -177,21 +231,31 @@ describe('right or silent', () => {
   });
 
   it('keeps every returned match at or above the diagnosis threshold, runner-ups only when close', () => {
-    const result = explainer.explain("Remote Server returned '550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain'");
+    const result = explainer.explain(
+      "Remote Server returned '550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain'",
+    );
     expect(result.band).toBe('diagnosis');
     const [top, ...others] = result.matches;
     for (const other of others) expect(other.score).toBeGreaterThanOrEqual((top?.score ?? 0) * 0.75);
   });
 
   it('puts the codes the diagnosis names first', () => {
-    const result = explainer.explain('Error 0x80070005 while reading. The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)');
+    const result = explainer.explain(
+      'Error 0x80070005 while reading. The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)',
+    );
     expect(result.matches[0]?.entry.id).toBe('rpc.server-unavailable');
     expect(result.codes[0]?.value).toBe('0x800706BA');
   });
 });
 
 describe('the DM fallback recognises the new code families', () => {
-  it.each(['JET_errReadVerifyFailure', 'StoreEc: 0xFFFFFC06', 'SEC_E_UNTRUSTED_ROOT', 'ERROR_WINHTTP_SECURE_FAILURE', 'KDC_ERR_PREAUTH_FAILED'])('%s', (text) => {
+  it.each([
+    'JET_errReadVerifyFailure',
+    'StoreEc: 0xFFFFFC06',
+    'SEC_E_UNTRUSTED_ROOT',
+    'ERROR_WINHTTP_SECURE_FAILURE',
+    'KDC_ERR_PREAUTH_FAILED',
+  ])('%s', (text) => {
     expect(looksLikeError(text)).toBe(true);
   });
 });
@@ -209,7 +273,8 @@ describe('a decode never contradicts the diagnosis on top', () => {
         if (!top) continue;
         const named = new Set(top.signals.filter((s) => s.kind === 'code').map((s) => s.detail));
         const first = result.codes[0];
-        if (named.size > 0 && first && ![...named].some((k) => first.keys.includes(k) || k.includes('-'))) wrong.push(`${top.entry.id}: first code ${first.keys[0]}`);
+        if (named.size > 0 && first && ![...named].some((k) => first.keys.includes(k) || k.includes('-')))
+          wrong.push(`${top.entry.id}: first code ${first.keys[0]}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -8,15 +8,27 @@ const one = (text: string, kind?: DecodedCode['kind']): DecodedCode => {
 };
 
 describe('HRESULT decoding', () => {
-  it.each(['-2147024891', '2147942405', '0x80070005', '80070005h', '0X80070005', 'HResult = -2147024891', 'failed with 2147942405.'])(
-    '%s → 0x80070005 E_ACCESSDENIED with Win32 5 inside',
-    (text) => {
-      const code = one(text);
-      expect(code).toMatchObject({ kind: 'hresult', value: '0x80070005', name: 'E_ACCESSDENIED' });
-      expect(code.parts).toMatchObject({ severity: 'failure', facility: 7, facilityName: 'WIN32', code: 5, win32: 5, win32Name: 'ERROR_ACCESS_DENIED' });
-      expect(code.keys).toEqual(['hresult:0x80070005', 'win32:5']);
-    },
-  );
+  it.each([
+    '-2147024891',
+    '2147942405',
+    '0x80070005',
+    '80070005h',
+    '0X80070005',
+    'HResult = -2147024891',
+    'failed with 2147942405.',
+  ])('%s → 0x80070005 E_ACCESSDENIED with Win32 5 inside', (text) => {
+    const code = one(text);
+    expect(code).toMatchObject({ kind: 'hresult', value: '0x80070005', name: 'E_ACCESSDENIED' });
+    expect(code.parts).toMatchObject({
+      severity: 'failure',
+      facility: 7,
+      facilityName: 'WIN32',
+      code: 5,
+      win32: 5,
+      win32Name: 'ERROR_ACCESS_DENIED',
+    });
+    expect(code.keys).toEqual(['hresult:0x80070005', 'win32:5']);
+  });
 
   it('names an HRESULT_FROM_WIN32 value by the Win32 code inside', () => {
     const code = one('The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)');
@@ -25,7 +37,10 @@ describe('HRESULT decoding', () => {
   });
 
   it('prefers the MAPI name for Outlook facility-ITF codes', () => {
-    expect(one("reported error (0x8004010F)")).toMatchObject({ name: 'MAPI_E_NOT_FOUND', parts: { facilityName: 'ITF' } });
+    expect(one('reported error (0x8004010F)')).toMatchObject({
+      name: 'MAPI_E_NOT_FOUND',
+      parts: { facilityName: 'ITF' },
+    });
   });
 
   it('decodes every spelling of the same value alike (property over the generated table)', () => {
@@ -63,7 +78,10 @@ describe('HRESULT decoding', () => {
 describe('NTSTATUS and Win32 decoding', () => {
   it('decodes NTSTATUS values from event logs', () => {
     const codes = decodeCodes('Status: 0xC000006D Sub Status: 0xC000006A');
-    expect(codes.map((c) => [c.kind, c.name])).toEqual([['ntstatus', 'STATUS_LOGON_FAILURE'], ['ntstatus', 'STATUS_WRONG_PASSWORD']]);
+    expect(codes.map((c) => [c.kind, c.name])).toEqual([
+      ['ntstatus', 'STATUS_LOGON_FAILURE'],
+      ['ntstatus', 'STATUS_WRONG_PASSWORD'],
+    ]);
     expect(codes[0]?.parts).toMatchObject({ severity: 'error' });
   });
 
@@ -103,14 +121,20 @@ describe('LDAP decoding', () => {
   ])('reads result 49 with AD sub-code 52e from %s', (text) => {
     const ldap = one(text, 'ldap');
     expect(ldap).toMatchObject({ value: '49', name: 'LDAP_INVALID_CREDENTIALS' });
-    expect(ldap.parts).toMatchObject({ rfcName: 'invalidCredentials', adData: '52e', win32: 1326, win32Name: 'ERROR_LOGON_FAILURE' });
+    expect(ldap.parts).toMatchObject({
+      rfcName: 'invalidCredentials',
+      adData: '52e',
+      win32: 1326,
+      win32Name: 'ERROR_LOGON_FAILURE',
+    });
     expect(ldap.keys).toEqual(expect.arrayContaining(['ldap:49', 'ldap-data:52e', 'win32:1326']));
     expect(ldap.meaning).toMatch(/password/);
   });
 
   it('reads a bare AD sub-code asked about on its own, but not "data 52e" inside unrelated text', () => {
     expect(one('data 52e', 'ldap').parts).toMatchObject({ adData: '52e', win32Name: 'ERROR_LOGON_FAILURE' });
-    const log = 'Exported the data 52e7 rows to the warehouse, then copied data 123 files; the nightly batch finished on time without any problems.';
+    const log =
+      'Exported the data 52e7 rows to the warehouse, then copied data 123 files; the nightly batch finished on time without any problems.';
     expect(decodeCodes(log)).toEqual([]);
   });
 
@@ -119,7 +143,10 @@ describe('LDAP decoding', () => {
   });
 
   it('decodes the AD extended error prefix as the Win32 code it is', () => {
-    expect(one('00002028: LdapErr: DSID-0C090259, comment: The server requires binds', 'win32')).toMatchObject({ value: '8232', name: 'ERROR_DS_STRONG_AUTH_REQUIRED' });
+    expect(one('00002028: LdapErr: DSID-0C090259, comment: The server requires binds', 'win32')).toMatchObject({
+      value: '8232',
+      name: 'ERROR_DS_STRONG_AUTH_REQUIRED',
+    });
   });
 
   it('reads the OpenLDAP client code for an unreachable server', () => {
@@ -141,7 +168,8 @@ describe('SMTP decoding', () => {
   });
 
   it('does not read version numbers as status codes in texts about something else', () => {
-    const log = 'Upgraded the build agents from node 20.1.0 and npm 5.1.2 to the latest release; tests are green again after the change.';
+    const log =
+      'Upgraded the build agents from node 20.1.0 and npm 5.1.2 to the latest release; tests are green again after the change.';
     expect(decodeCodes(log).filter((c) => c.kind === 'smtp')).toEqual([]);
   });
 
@@ -169,7 +197,11 @@ describe('HTTP decoding', () => {
 
 describe('TLS decoding', () => {
   it.each([
-    ['verify error:num=20:unable to get local issuer certificate', 'verify:20', 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY'],
+    [
+      'verify error:num=20:unable to get local issuer certificate',
+      'verify:20',
+      'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    ],
     ["code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'", 'verify:21', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
     ['self signed certificate in certificate chain', 'verify:19', 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN'],
     ['Error: self-signed certificate', 'verify:18', 'X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT'],

@@ -43,7 +43,12 @@ it('explains every fixture and unrelated text exactly as the explainer built fro
   expect(texts.length).toBeGreaterThan(100);
   const answer = (explainer: ReturnType<typeof createExplainer>, text: string): unknown => {
     const r = explainer.explain(text);
-    return { matches: r.matches.map((m) => [m.entry.id, m.score, m.confidence]), closest: r.closest?.entry.id, codes: r.codes.map((c) => c.keys), followUps: r.followUps };
+    return {
+      matches: r.matches.map((m) => [m.entry.id, m.score, m.confidence]),
+      closest: r.closest?.entry.id,
+      codes: r.codes.map((c) => c.keys),
+      followUps: r.followUps,
+    };
   };
   for (const text of texts) expect(answer(fromBuild, text)).toEqual(answer(fromYaml, text));
 });

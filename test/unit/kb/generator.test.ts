@@ -19,9 +19,12 @@ describe('the generated code-name table', () => {
   // The headers come from Debian's mingw-w64-common package, which CI does not install: the committed table is
   // what the tests and the product use. Where the headers are present, the table must be what the script makes.
   const run = existsSync(HEADERS) ? it : it.skip;
-  if (!existsSync(HEADERS)) console.log(`generator drift check skipped: ${HEADERS} not installed (apt-get install mingw-w64-common)`);
+  if (!existsSync(HEADERS))
+    console.log(`generator drift check skipped: ${HEADERS} not installed (apt-get install mingw-w64-common)`);
   run('matches a fresh run of the generator over the installed headers', () => {
-    const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-codes.js'), '--check'], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-codes.js'), '--check'], {
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

@@ -32,8 +32,10 @@ describe('the built-in knowledge base', () => {
     for (const entry of kb.entries) {
       expect({ id: entry.id, causes: entry.causes.length > 0 }).toEqual({ id: entry.id, causes: true });
       expect({ id: entry.id, steps: entry.fix.steps.length > 0 }).toEqual({ id: entry.id, steps: true });
-      expect({ id: entry.id, links: entry.links.every((l) => l.url.startsWith('https://')) && entry.links.length > 0 })
-        .toEqual({ id: entry.id, links: true });
+      expect({
+        id: entry.id,
+        links: entry.links.every((l) => l.url.startsWith('https://')) && entry.links.length > 0,
+      }).toEqual({ id: entry.id, links: true });
     }
   });
 
@@ -102,32 +104,54 @@ describe('loading a bad knowledge-base file', () => {
   });
 
   it('rejects a code signature that is not kind:value', () => {
-    const bad = good.replace('test.good', 'test.bad-code').replace('phrases: ["something went wrong here"]', 'codes: ["0x80070005"]');
+    const bad = good
+      .replace('test.good', 'test.bad-code')
+      .replace('phrases: ["something went wrong here"]', 'codes: ["0x80070005"]');
     expect(load({ 'codes.yaml': `entries:${bad}` })).toThrow(/codes\.yaml: entry test\.bad-code: signatures\.codes/);
   });
 
   it('rejects an unquoted hex code that YAML read as a number, and accepts a platform step', () => {
-    const hex = good.replace('test.good', 'test.hex').replace('phrases: ["something went wrong here"]', 'phrases: ["something went wrong here"]\n      exclude: [0xC0000234]');
-    expect(load({ 'hex.yaml': `entries:${hex}` })).toThrow(/hex\.yaml: entry test\.hex: signatures\.exclude\.0: quote codes/);
-    const platform = good.replace('test.good', 'test.platform').replace('steps: [Run the command]', 'steps: [Run the command, { text: "postconf -n", platform: linux }]');
+    const hex = good
+      .replace('test.good', 'test.hex')
+      .replace(
+        'phrases: ["something went wrong here"]',
+        'phrases: ["something went wrong here"]\n      exclude: [0xC0000234]',
+      );
+    expect(load({ 'hex.yaml': `entries:${hex}` })).toThrow(
+      /hex\.yaml: entry test\.hex: signatures\.exclude\.0: quote codes/,
+    );
+    const platform = good
+      .replace('test.good', 'test.platform')
+      .replace('steps: [Run the command]', 'steps: [Run the command, { text: "postconf -n", platform: linux }]');
     expect(load({ 'p.yaml': `entries:${platform}` })).not.toThrow();
-    const unknown = good.replace('test.good', 'test.platform2').replace('steps: [Run the command]', 'steps: [{ text: "run it", platform: macos }]');
+    const unknown = good
+      .replace('test.good', 'test.platform2')
+      .replace('steps: [Run the command]', 'steps: [{ text: "run it", platform: macos }]');
     expect(load({ 'p2.yaml': `entries:${unknown}` })).toThrow(/entry test\.platform2: fix\.steps\.0/);
   });
 
   it('rejects an entry with no phrase and no code', () => {
-    const bad = good.replace('test.good', 'test.empty').replace('phrases: ["something went wrong here"]', 'keywords: [word]');
+    const bad = good
+      .replace('test.good', 'test.empty')
+      .replace('phrases: ["something went wrong here"]', 'keywords: [word]');
     expect(load({ 'empty.yaml': `entries:${bad}` })).toThrow(/entry test\.empty: .*phrase or code/);
   });
 
   it('rejects a regular expression that does not compile', () => {
-    const bad = good.replace('test.good', 'test.regex').replace('phrases: ["something went wrong here"]', 'phrases: [x y]\n      patterns: [{ regex: "(unclosed", weight: 0.5 }]');
+    const bad = good
+      .replace('test.good', 'test.regex')
+      .replace(
+        'phrases: ["something went wrong here"]',
+        'phrases: [x y]\n      patterns: [{ regex: "(unclosed", weight: 0.5 }]',
+      );
     expect(load({ 're.yaml': `entries:${bad}` })).toThrow(diagErrorWith('knowledge-base.invalid'));
     expect(load({ 're.yaml': `entries:${bad}` })).toThrow(/re\.yaml: entry test\.regex: pattern \(unclosed/);
   });
 
   it('rejects the same id in two files', () => {
-    expect(load({ 'a.yaml': `entries:${good}`, 'b.yaml': `entries:${good}` })).toThrow(/b\.yaml: entry test\.good: the id is already used in a\.yaml/);
+    expect(load({ 'a.yaml': `entries:${good}`, 'b.yaml': `entries:${good}` })).toThrow(
+      /b\.yaml: entry test\.good: the id is already used in a\.yaml/,
+    );
   });
 
   it('rejects YAML that does not parse, naming the file', () => {
@@ -135,9 +159,13 @@ describe('loading a bad knowledge-base file', () => {
   });
 
   it('rejects follow-ups that are not diagbot commands or use unknown placeholders', () => {
-    const notCommand = good.replace('test.good', 'test.follow').replace('    links:', '    followUps: ["rm -rf {host}"]\n    links:');
+    const notCommand = good
+      .replace('test.good', 'test.follow')
+      .replace('    links:', '    followUps: ["rm -rf {host}"]\n    links:');
     expect(load({ 'f.yaml': `entries:${notCommand}` })).toThrow(/entry test\.follow: followUps\.0/);
-    const unknown = good.replace('test.good', 'test.follow2').replace('    links:', '    followUps: ["cert {server}"]\n    links:');
+    const unknown = good
+      .replace('test.good', 'test.follow2')
+      .replace('    links:', '    followUps: ["cert {server}"]\n    links:');
     expect(load({ 'g.yaml': `entries:${unknown}` })).toThrow(/placeholders are/);
   });
 

@@ -23,7 +23,9 @@ describe('no regular expression can backtrack catastrophically (static check wit
   });
 
   it('every knowledge-base pattern is safe', () => {
-    const patterns = loadKnowledgeBase().entries.flatMap((e) => e.signatures.patterns.map((p) => ({ id: e.id, regex: p.regex })));
+    const patterns = loadKnowledgeBase().entries.flatMap((e) =>
+      e.signatures.patterns.map((p) => ({ id: e.id, regex: p.regex })),
+    );
     expect(patterns.length).toBeGreaterThan(0);
     const unsafe = patterns.filter((p) => !safeRegex(new RegExp(p.regex, 'i')));
     expect(unsafe).toEqual([]);

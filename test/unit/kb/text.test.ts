@@ -6,7 +6,8 @@ import { decodePercent, joinConsoleWraps, MAX_TEXT, prepareText } from '../../..
 describe('text preparation', () => {
   it('joins lines a console cut mid-word, but keeps prose line breaks', () => {
     const width = 80;
-    const core = 'The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.';
+    const core =
+      'The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.';
     // Pad so that the console's 80th column falls inside "relationship".
     const message = `${'x'.repeat(width - core.indexOf('relationship') - 5)} ${core}`;
     const wrapped = [message.slice(0, width), message.slice(width)].join('\n');
@@ -33,7 +34,24 @@ describe('text preparation', () => {
     const { tokens } = prepareText(
       'Trace ID {0f6d1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b} from 10.1.2.3 to https://mail.contoso.com/owa for jane@contoso.com in C:\\inetpub\\web.config after 123456 ms',
     );
-    expect(tokens).toEqual(['trace', 'id', 'xguid', 'from', 'xip', 'to', 'xurl', 'for', 'xemail', 'in', 'xpath', 'web', 'config', 'after', 'xnum', 'ms']);
+    expect(tokens).toEqual([
+      'trace',
+      'id',
+      'xguid',
+      'from',
+      'xip',
+      'to',
+      'xurl',
+      'for',
+      'xemail',
+      'in',
+      'xpath',
+      'web',
+      'config',
+      'after',
+      'xnum',
+      'ms',
+    ]);
   });
 
   it('caps the analysed text at 64 KB and says so', () => {
@@ -60,7 +78,8 @@ describe('entities', () => {
   });
 
   it('finds DNs with spaces and escaped commas, and stops at the end of the DN', () => {
-    const text = 'Bind as "CN=Doe\\, Jane,OU=IT Professionals,OU=Engineers,DC=contoso,DC=local" failed; base OU=Staff,DC=fabrikam,DC=com.';
+    const text =
+      'Bind as "CN=Doe\\, Jane,OU=IT Professionals,OU=Engineers,DC=contoso,DC=local" failed; base OU=Staff,DC=fabrikam,DC=com.';
     expect(findDns(text).map((d) => d.dn)).toEqual([
       'CN=Doe\\, Jane,OU=IT Professionals,OU=Engineers,DC=contoso,DC=local',
       'OU=Staff,DC=fabrikam,DC=com',
@@ -81,7 +100,9 @@ describe('entities', () => {
 
 describe('follow-ups', () => {
   it('fills templates from the entities, URL hosts first, documentation hosts never', () => {
-    const { entities } = prepareText('see https://go.microsoft.com/fwlink and https://mail.contoso.com/EWS/Exchange.asmx; also owa.contoso.com');
+    const { entities } = prepareText(
+      'see https://go.microsoft.com/fwlink and https://mail.contoso.com/EWS/Exchange.asmx; also owa.contoso.com',
+    );
     expect(fillFollowUps(['cert {host}'], entities)).toEqual(['cert mail.contoso.com', 'cert owa.contoso.com']);
   });
 
@@ -97,7 +118,9 @@ describe('follow-ups', () => {
   });
 
   it('offers relay for the client IP of a relay denial', () => {
-    const { entities } = prepareText('NOQUEUE: reject: RCPT from unknown[10.1.20.33]: 554 5.7.1 <bob@gmail.com>: Relay access denied');
+    const { entities } = prepareText(
+      'NOQUEUE: reject: RCPT from unknown[10.1.20.33]: 554 5.7.1 <bob@gmail.com>: Relay access denied',
+    );
     expect(fillFollowUps(['relay {ip}'], entities)).toEqual(['relay 10.1.20.33']);
   });
 });
@@ -114,7 +137,15 @@ describe('looksLikeError', () => {
     expect(looksLikeError(text)).toBe(true);
   });
 
-  it.each(['hello', 'hi there, how are you?', 'thanks!', 'can you look at mail.contoso.com later', '', 'error', 'v1.2.3'])('false for %j', (text) => {
+  it.each([
+    'hello',
+    'hi there, how are you?',
+    'thanks!',
+    'can you look at mail.contoso.com later',
+    '',
+    'error',
+    'v1.2.3',
+  ])('false for %j', (text) => {
     expect(looksLikeError(text)).toBe(false);
   });
 

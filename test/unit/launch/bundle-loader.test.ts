@@ -7,15 +7,16 @@ import type { Script } from 'node:vm';
  * bin/bundle-loader.js: bin/diagbot.js runs the bundle (with its code cache) only while it is current, and
  * dist/src/main.js otherwise. Plain JS in bin/, loaded as the launcher loads it.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { loadBundle, loadChunk, chunkFile, BUNDLE_FILE, CACHE_FILE, COMPILED_MAIN } = require('../../../bin/bundle-loader') as {
-  loadBundle: (root: string) => { exports: Record<string, unknown>; script: Script; cacheUsed: boolean } | undefined;
-  loadChunk: (name: string, root: string) => unknown;
-  chunkFile: (name: string) => string;
-  BUNDLE_FILE: string;
-  CACHE_FILE: string;
-  COMPILED_MAIN: string;
-};
+const { loadBundle, loadChunk, chunkFile, BUNDLE_FILE, CACHE_FILE, COMPILED_MAIN } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../../../bin/bundle-loader') as {
+    loadBundle: (root: string) => { exports: Record<string, unknown>; script: Script; cacheUsed: boolean } | undefined;
+    loadChunk: (name: string, root: string) => unknown;
+    chunkFile: (name: string) => string;
+    BUNDLE_FILE: string;
+    CACHE_FILE: string;
+    COMPILED_MAIN: string;
+  };
 
 let root: string;
 const write = (path: string, text: string | Buffer): void => {

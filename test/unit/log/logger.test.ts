@@ -13,7 +13,10 @@ describe('createLogger', () => {
   it('redacts secret fields by name at any depth', () => {
     const out = capture();
     const log = createLogger({ level: 'info', destination: out.stream });
-    log.info({ password: 'hunter2-pw', config: { slack: { botToken: 'xoxb-abc' } }, headers: { authorization: 'Bearer t0k' } }, 'x');
+    log.info(
+      { password: 'hunter2-pw', config: { slack: { botToken: 'xoxb-abc' } }, headers: { authorization: 'Bearer t0k' } },
+      'x',
+    );
     const text = out.text();
     expect(text).not.toContain('hunter2-pw');
     expect(text).not.toContain('xoxb-abc');

@@ -4,12 +4,32 @@ import type { CompletedEvent } from '../../../src/core/router';
 import { createMetrics } from '../../../src/metrics';
 import { fakeId } from '../../helpers/finding-id';
 
-const request = (platform: ChatRequest['platform']): ChatRequest => ({ platform, door: 'command', userId: 'U1', channelId: 'C1', rawText: 'x', text: 'x' });
+const request = (platform: ChatRequest['platform']): ChatRequest => ({
+  platform,
+  door: 'command',
+  userId: 'U1',
+  channelId: 'C1',
+  rawText: 'x',
+  text: 'x',
+});
 
-function event(command: string, platform: ChatRequest['platform'], durationMs: number, findings: string[]): CompletedEvent {
+function event(
+  command: string,
+  platform: ChatRequest['platform'],
+  durationMs: number,
+  findings: string[],
+): CompletedEvent {
   const reply = findings.includes('net.timeout')
     ? errorReply(command, { id: 'net.timeout', severity: 'error', message: 'TLS handshake timed out' })
-    : makeReply({ command, title: 't', findings: findings.map((id) => ({ id: fakeId(id), severity: id.endsWith('fail') ? 'fail' : 'ok', message: 'm' })) });
+    : makeReply({
+        command,
+        title: 't',
+        findings: findings.map((id) => ({
+          id: fakeId(id),
+          severity: id.endsWith('fail') ? 'fail' : 'ok',
+          message: 'm',
+        })),
+      });
   return { request: request(platform), command, reply, durationMs, correlationId: 'c' };
 }
 

@@ -1,6 +1,14 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
-import { asciiHostname, canonicalIp, embeddedIpv4, formatIpv6, ipv6Bytes, looksNumeric, parseLooseIpv4 } from '../../../src/net/address';
+import {
+  asciiHostname,
+  canonicalIp,
+  embeddedIpv4,
+  formatIpv6,
+  ipv6Bytes,
+  looksNumeric,
+  parseLooseIpv4,
+} from '../../../src/net/address';
 import { parseTarget } from '../../../src/net/target';
 
 const dotted = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
@@ -26,28 +34,56 @@ describe('canonicalIp: IPv4 spellings', () => {
     expect(canonicalIp(input)).toEqual({ address, family: 4 });
   });
 
-  it.each(['256.1.1.1', '1.2.3.256', '08.1.1.1', '0x', '1..2', '1.2.3.4.5', '0x100000000', '4294967296', '1.2.65536', 'mail.contoso.com', '', '.', 'x1', '1e3', '-1', '99999999999999999999'])(
-    '%s is not an address',
-    (input) => {
-      expect(canonicalIp(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '256.1.1.1',
+    '1.2.3.256',
+    '08.1.1.1',
+    '0x',
+    '1..2',
+    '1.2.3.4.5',
+    '0x100000000',
+    '4294967296',
+    '1.2.65536',
+    'mail.contoso.com',
+    '',
+    '.',
+    'x1',
+    '1e3',
+    '-1',
+    '99999999999999999999',
+  ])('%s is not an address', (input) => {
+    expect(canonicalIp(input)).toBeUndefined();
+  });
 
   it('reads any 32-bit number as the resolver does, in decimal, hex and octal', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => {
-      const want = { address: dotted(n), family: 4 };
-      expect(canonicalIp(String(n))).toEqual(want);
-      expect(canonicalIp(`0x${n.toString(16)}`)).toEqual(want);
-      expect(canonicalIp(`0${n.toString(8)}`)).toEqual(want);
-      expect(parseLooseIpv4(dotted(n))).toBe(n);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => {
+        const want = { address: dotted(n), family: 4 };
+        expect(canonicalIp(String(n))).toEqual(want);
+        expect(canonicalIp(`0x${n.toString(16)}`)).toEqual(want);
+        expect(canonicalIp(`0${n.toString(8)}`)).toEqual(want);
+        expect(parseLooseIpv4(dotted(n))).toBe(n);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('reads mixed per-part bases in dotted quads', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), fc.array(fc.constantFrom('dec', 'hex', 'oct'), { minLength: 4, maxLength: 4 }), (bytes, bases) => {
-      const text = bytes.map((b, i) => (bases[i] === 'hex' ? `0x${b.toString(16)}` : bases[i] === 'oct' ? `0${b.toString(8)}` : String(b))).join('.');
-      expect(canonicalIp(text)?.address).toBe(bytes.join('.'));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }),
+        fc.array(fc.constantFrom('dec', 'hex', 'oct'), { minLength: 4, maxLength: 4 }),
+        (bytes, bases) => {
+          const text = bytes
+            .map((b, i) =>
+              bases[i] === 'hex' ? `0x${b.toString(16)}` : bases[i] === 'oct' ? `0${b.toString(8)}` : String(b),
+            )
+            .join('.');
+          expect(canonicalIp(text)?.address).toBe(bytes.join('.'));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -79,24 +115,32 @@ describe('canonicalIp: IPv6', () => {
   });
 
   it('writes any IPv6 address in one canonical text that Node reads back to the same bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
-      const text = formatIpv6(bytes);
-      expect(isIP(text)).toBe(6);
-      expect(Array.from(ipv6Bytes(text) as Uint8Array)).toEqual(Array.from(bytes));
-      // Long form with leading zeros reads as the same canonical text.
-      const long = Array.from({ length: 8 }, (_v, i) => (((bytes[i * 2] as number) << 8) | (bytes[i * 2 + 1] as number)).toString(16).padStart(4, '0')).join(':');
-      expect(canonicalIp(long)).toEqual(canonicalIp(text));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (bytes) => {
+        const text = formatIpv6(bytes);
+        expect(isIP(text)).toBe(6);
+        expect(Array.from(ipv6Bytes(text) as Uint8Array)).toEqual(Array.from(bytes));
+        // Long form with leading zeros reads as the same canonical text.
+        const long = Array.from({ length: 8 }, (_v, i) =>
+          (((bytes[i * 2] as number) << 8) | (bytes[i * 2 + 1] as number)).toString(16).padStart(4, '0'),
+        ).join(':');
+        expect(canonicalIp(long)).toEqual(canonicalIp(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('reads every IPv4-mapped spelling of any address as that IPv4 address', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => {
-      const hi = Math.floor(n / 65536).toString(16);
-      const lo = (n % 65536).toString(16);
-      expect(canonicalIp(`::ffff:${dotted(n)}`)?.address).toBe(dotted(n));
-      expect(canonicalIp(`[::ffff:${hi}:${lo}]`)?.address).toBe(dotted(n));
-      expect(canonicalIp(`0:0:0:0:0:FFFF:${hi}:${lo}`)?.address).toBe(dotted(n));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => {
+        const hi = Math.floor(n / 65536).toString(16);
+        const lo = (n % 65536).toString(16);
+        expect(canonicalIp(`::ffff:${dotted(n)}`)?.address).toBe(dotted(n));
+        expect(canonicalIp(`[::ffff:${hi}:${lo}]`)?.address).toBe(dotted(n));
+        expect(canonicalIp(`0:0:0:0:0:FFFF:${hi}:${lo}`)?.address).toBe(dotted(n));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('finds the IPv4 address in NAT64 and 6to4 addresses', () => {
@@ -119,7 +163,11 @@ describe('parseTarget with trick spellings', () => {
   });
 
   it('drops a trailing dot and case from names', () => {
-    expect(parseTarget('MAIL.Contoso.COM.:25', 443, 'x')).toMatchObject({ host: 'mail.contoso.com', port: 25, isIp: false });
+    expect(parseTarget('MAIL.Contoso.COM.:25', 443, 'x')).toMatchObject({
+      host: 'mail.contoso.com',
+      port: 25,
+      isIp: false,
+    });
   });
 
   it.each([
@@ -135,7 +183,15 @@ describe('parseTarget with trick spellings', () => {
     expect(asciiHostname('bad\u0000näme.example')).toBe('bad\u0000näme.example');
   });
 
-  it.each(['10.0.0.300', '0x7f.0x0.0x0.0x100', 'mail.123', '1.2.3.4.5', 'mail.contoso.com..', '%31%32%37.0.0.1', 'exa mple.com'])('%s is a usage error', (input) => {
+  it.each([
+    '10.0.0.300',
+    '0x7f.0x0.0x0.0x100',
+    'mail.123',
+    '1.2.3.4.5',
+    'mail.contoso.com..',
+    '%31%32%37.0.0.1',
+    'exa mple.com',
+  ])('%s is a usage error', (input) => {
     expect(() => parseTarget(input, 443, 'cert mail.contoso.com')).toThrow(expect.objectContaining({ code: 'usage' }));
   });
 

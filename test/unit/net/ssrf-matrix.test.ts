@@ -45,28 +45,121 @@ const CASES: Case[] = [
   { name: 'link-local with a URL zone id', input: 'https://[fe80::1%25eth0]/', expect: 'policy.denied' },
   { name: 'link-local with a zone id', input: '[fe80::1%eth0]:443', expect: 'policy.denied' },
   // metadata under broad allows
-  { name: 'metadata under 0.0.0.0/0', input: '169.254.169.254', rules: { allow: ['0.0.0.0/0'] }, expect: 'policy.denied' },
-  { name: 'hex metadata under link-local allow', input: '0xa9fea9fe', rules: { allow: ['169.254.0.0/16'] }, expect: 'policy.denied' },
-  { name: 'mapped metadata under ::/0 and 0.0.0.0/0', input: '[::ffff:169.254.169.254]', rules: { allow: ['::/0', '0.0.0.0/0'] }, expect: 'policy.denied' },
-  { name: 'AWS IPv6 metadata written long', input: '[fd00:ec2:0:0:0:0:0:254]', rules: { allow: ['::/0'] }, expect: 'policy.denied' },
-  { name: 'ECS credentials endpoint', input: '169.254.170.2', rules: { allow: ['169.254.0.0/16'] }, expect: 'policy.denied' },
-  { name: 'Azure WireServer under a broad allow', input: '168.63.129.16', rules: { allow: ['0.0.0.0/0'] }, expect: 'policy.denied' },
+  {
+    name: 'metadata under 0.0.0.0/0',
+    input: '169.254.169.254',
+    rules: { allow: ['0.0.0.0/0'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'hex metadata under link-local allow',
+    input: '0xa9fea9fe',
+    rules: { allow: ['169.254.0.0/16'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'mapped metadata under ::/0 and 0.0.0.0/0',
+    input: '[::ffff:169.254.169.254]',
+    rules: { allow: ['::/0', '0.0.0.0/0'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'AWS IPv6 metadata written long',
+    input: '[fd00:ec2:0:0:0:0:0:254]',
+    rules: { allow: ['::/0'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'ECS credentials endpoint',
+    input: '169.254.170.2',
+    rules: { allow: ['169.254.0.0/16'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'Azure WireServer under a broad allow',
+    input: '168.63.129.16',
+    rules: { allow: ['0.0.0.0/0'] },
+    expect: 'policy.denied',
+  },
   { name: 'Alibaba metadata', input: '100.100.100.200', expect: 'policy.denied' },
-  { name: 'metadata name with a trailing dot, suffix allowed', input: 'metadata.google.internal.', rules: { allow: ['internal'] }, dns: { 'metadata.google.internal': ['10.0.0.5'] }, expect: 'policy.denied' },
-  { name: 'metadata name in capitals', input: 'METADATA.Google.Internal', dns: { 'metadata.google.internal': ['169.254.169.254'] }, expect: 'policy.denied' },
-  { name: 'metadata named exactly in allow', input: '169.254.169.254', rules: { allow: ['169.254.169.254/32'] }, expect: 'allowed' },
-  { name: 'metadata named exactly as mapped IPv6 in allow', input: '[::ffff:a9fe:a9fe]', rules: { allow: ['::ffff:169.254.169.254/128'] }, expect: 'allowed' },
+  {
+    name: 'metadata name with a trailing dot, suffix allowed',
+    input: 'metadata.google.internal.',
+    rules: { allow: ['internal'] },
+    dns: { 'metadata.google.internal': ['10.0.0.5'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'metadata name in capitals',
+    input: 'METADATA.Google.Internal',
+    dns: { 'metadata.google.internal': ['169.254.169.254'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'metadata named exactly in allow',
+    input: '169.254.169.254',
+    rules: { allow: ['169.254.169.254/32'] },
+    expect: 'allowed',
+  },
+  {
+    name: 'metadata named exactly as mapped IPv6 in allow',
+    input: '[::ffff:a9fe:a9fe]',
+    rules: { allow: ['::ffff:169.254.169.254/128'] },
+    expect: 'allowed',
+  },
   // names resolving to denied addresses (every answer is checked)
-  { name: 'name with one loopback answer among public ones', input: 'evil.test', dns: { 'evil.test': [PUBLIC, '127.0.0.1'] }, expect: 'policy.denied' },
-  { name: 'name answering IPv4-mapped loopback', input: 'evil.test', dns: { 'evil.test': ['::ffff:127.0.0.1'] }, expect: 'policy.denied' },
-  { name: 'name answering metadata under 0.0.0.0/0', input: 'evil.test', rules: { allow: ['0.0.0.0/0'] }, dns: { 'evil.test': ['169.254.169.254'] }, expect: 'policy.denied' },
-  { name: 'name answering a decimal address', input: 'evil.test', dns: { 'evil.test': ['2130706433'] }, expect: 'policy.denied' },
+  {
+    name: 'name with one loopback answer among public ones',
+    input: 'evil.test',
+    dns: { 'evil.test': [PUBLIC, '127.0.0.1'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'name answering IPv4-mapped loopback',
+    input: 'evil.test',
+    dns: { 'evil.test': ['::ffff:127.0.0.1'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'name answering metadata under 0.0.0.0/0',
+    input: 'evil.test',
+    rules: { allow: ['0.0.0.0/0'] },
+    dns: { 'evil.test': ['169.254.169.254'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'name answering a decimal address',
+    input: 'evil.test',
+    dns: { 'evil.test': ['2130706433'] },
+    expect: 'policy.denied',
+  },
   // the order of the rules
-  { name: 'explicit allow opens loopback', input: '127.0.0.1:25', rules: { allow: ['127.0.0.0/8'] }, expect: 'allowed' },
-  { name: 'deny wins over allow', input: '0x7f.1', rules: { allow: ['127.0.0.0/8'], deny: ['127.0.0.1/32'] }, expect: 'policy.denied' },
-  { name: 'denied suffix with a trailing dot and capitals', input: 'MAIL.Contoso.com.', rules: { deny: ['contoso.com'] }, dns: { 'mail.contoso.com': [PUBLIC] }, expect: 'policy.denied' },
+  {
+    name: 'explicit allow opens loopback',
+    input: '127.0.0.1:25',
+    rules: { allow: ['127.0.0.0/8'] },
+    expect: 'allowed',
+  },
+  {
+    name: 'deny wins over allow',
+    input: '0x7f.1',
+    rules: { allow: ['127.0.0.0/8'], deny: ['127.0.0.1/32'] },
+    expect: 'policy.denied',
+  },
+  {
+    name: 'denied suffix with a trailing dot and capitals',
+    input: 'MAIL.Contoso.com.',
+    rules: { deny: ['contoso.com'] },
+    dns: { 'mail.contoso.com': [PUBLIC] },
+    expect: 'policy.denied',
+  },
   { name: 'private address by default', input: '10.0.0.5:443', expect: 'allowed' },
-  { name: 'public name by default', input: 'mail.example.org', dns: { 'mail.example.org': [PUBLIC, '2001:db8::25'] }, expect: 'allowed' },
+  {
+    name: 'public name by default',
+    input: 'mail.example.org',
+    dns: { 'mail.example.org': [PUBLIC, '2001:db8::25'] },
+    expect: 'allowed',
+  },
   // text that is no address at all
   { name: 'out-of-range dotted quad', input: '10.0.0.300', expect: 'usage' },
   { name: 'out-of-range hex parts', input: '0x7f.0x0.0x0.0x100', expect: 'usage' },
@@ -142,9 +235,17 @@ describe('DNS rebinding', () => {
 describe('ports per command', () => {
   const ports = createPortPolicy({ cert: [8443], ou: [389] });
   it.each([
-    ['cert', 443, true], ['cert', 3269, true], ['cert', 8443, true], ['cert', 8080, false], ['cert', 22, false],
-    ['relay', 25, true], ['relay', 2525, true], ['relay', 443, false], ['relay', 6379, false],
-    ['ou', 389, true], ['ou', 636, false],
+    ['cert', 443, true],
+    ['cert', 3269, true],
+    ['cert', 8443, true],
+    ['cert', 8080, false],
+    ['cert', 22, false],
+    ['relay', 25, true],
+    ['relay', 2525, true],
+    ['relay', 443, false],
+    ['relay', 6379, false],
+    ['ou', 389, true],
+    ['ou', 636, false],
   ] as const)('%s to port %i: %s', (command, port, allowed) => {
     expect(ports.check(command, port).allowed).toBe(allowed);
   });
@@ -165,11 +266,19 @@ describe('policy configuration', () => {
     expect(policy.check('127.0.0.9').allowed).toBe(true);
     expect(policy.check('::ffff:127.0.0.200').allowed).toBe(true);
     expect(policy.check('127.0.1.9').allowed).toBe(false);
-    expect(() => createTargetPolicy({ allow: ['::ffff:127.0.0.0/64'], deny: [] })).toThrow(diagErrorWith('config.invalid'));
+    expect(() => createTargetPolicy({ allow: ['::ffff:127.0.0.0/64'], deny: [] })).toThrow(
+      diagErrorWith('config.invalid'),
+    );
   });
 
   it('knows metadata however it is written', () => {
-    for (const spelling of ['169.254.169.254', '2852039166', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe', 'FD00:EC2::254']) {
+    for (const spelling of [
+      '169.254.169.254',
+      '2852039166',
+      '::ffff:a9fe:a9fe',
+      '64:ff9b::a9fe:a9fe',
+      'FD00:EC2::254',
+    ]) {
       expect(isMetadataTarget(spelling)).toBe(true);
     }
     expect(isMetadataTarget('10.0.0.5', 'metadata.google.internal.')).toBe(true);
@@ -177,7 +286,10 @@ describe('policy configuration', () => {
   });
 
   it('denies names under a denied suffix whatever they resolve to, and says why', () => {
-    const decision = createTargetPolicy({ allow: ['0.0.0.0/0'], deny: ['corp.internal'] }).check(PUBLIC, 'hr.CORP.internal.');
+    const decision = createTargetPolicy({ allow: ['0.0.0.0/0'], deny: ['corp.internal'] }).check(
+      PUBLIC,
+      'hr.CORP.internal.',
+    );
     expect(decision).toEqual({ allowed: false, reason: expect.stringContaining('corp.internal') });
   });
 });

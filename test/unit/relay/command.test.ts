@@ -57,8 +57,16 @@ describe('relay: bad input is a clear usage error', () => {
   });
 
   it('accepts `to` before `via`, IPv6 clients and bracketed IPv6 servers', () => {
-    const command = createRelayCommand({ config: parseConfig({ relay: TOPOLOGY }), net: undefined as never, log: undefined as never, now: () => new Date() });
-    const args = parseArgs(command, 'relay 2001:db8::5 to someone@example.org via [2001:db8::25]:587'.slice('relay '.length));
+    const command = createRelayCommand({
+      config: parseConfig({ relay: TOPOLOGY }),
+      net: undefined as never,
+      log: undefined as never,
+      now: () => new Date(),
+    });
+    const args = parseArgs(
+      command,
+      'relay 2001:db8::5 to someone@example.org via [2001:db8::25]:587'.slice('relay '.length),
+    );
     const target = (input: Parameters<NonNullable<typeof command.targetOf>>[0]): string | undefined => {
       const named = command.targetOf?.(input);
       return named ? formatTarget(named) : undefined;
@@ -80,32 +88,62 @@ describe('relay --policy-only', () => {
       'client 10.0.6.9 → SMTP_VS: in data group smtp_relay_allowed (10.0.6.0/24) → SNAT 10.0.0.200 → connector "Anonymous Relay" (10.0.0.200), anonymous relay allowed ⇒ anonymous relay allowed.',
     );
     expect(reply.data).toMatchObject({
-      client: '10.0.6.9', method: 'policy-only', accepted: null, transcript: [],
-      policy: { allowedByDataGroup: true, snatAddress: '10.0.0.200', connector: 'Anonymous Relay', anonymousRelay: true, verdict: 'allowed' },
+      client: '10.0.6.9',
+      method: 'policy-only',
+      accepted: null,
+      transcript: [],
+      policy: {
+        allowedByDataGroup: true,
+        snatAddress: '10.0.0.200',
+        connector: 'Anonymous Relay',
+        anonymousRelay: true,
+        verdict: 'allowed',
+      },
     });
   });
 
   it('tells an outsider how to get in: the exact tmsh command', async () => {
     const reply = await relayApp({ relay: TOPOLOGY }).ask('relay 10.1.2.3 --policy-only');
     const path = findingOf(reply, 'relay.policy.path');
-    expect(path.message).toMatch(/not in data group smtp_relay_allowed → SNAT automap → 10\.0\.0\.100 → connector "Default Frontend"/);
-    expect(path.fix?.steps).toEqual(['On the BIG-IP: tmsh modify ltm data-group internal smtp_relay_allowed records add { 10.1.2.3/32 }']);
+    expect(path.message).toMatch(
+      /not in data group smtp_relay_allowed → SNAT automap → 10\.0\.0\.100 → connector "Default Frontend"/,
+    );
+    expect(path.fix?.steps).toEqual([
+      'On the BIG-IP: tmsh modify ltm data-group internal smtp_relay_allowed records add { 10.1.2.3/32 }',
+    ]);
     expect(reply.actions).toContainEqual({ label: 'Probe live', command: 'relay 10.1.2.3 via smtp.contoso.com:25' });
   });
 
   it('fails on the automap open-relay trap whoever asks, and says why the outsider is allowed', async () => {
-    const trap = { ...TOPOLOGY, connectors: [TOPOLOGY.connectors[0], { name: 'Anonymous Relay', remoteIpRanges: ['10.0.0.0/24'], anonymousRelay: true }] };
-    const reply = await relayApp({ relay: trap, links: { 'relay.policy.automap-open-relay': 'https://wiki.contoso.example/f5-relay' } }).ask('relay 192.0.2.44 --policy-only');
+    const trap = {
+      ...TOPOLOGY,
+      connectors: [
+        TOPOLOGY.connectors[0],
+        { name: 'Anonymous Relay', remoteIpRanges: ['10.0.0.0/24'], anonymousRelay: true },
+      ],
+    };
+    const reply = await relayApp({
+      relay: trap,
+      links: { 'relay.policy.automap-open-relay': 'https://wiki.contoso.example/f5-relay' },
+    }).ask('relay 192.0.2.44 --policy-only');
     expect(reply.status).toBe('fail');
     const finding = findingOf(reply, 'relay.policy.automap-open-relay');
-    expect(finding.message).toMatch(/Everyone can relay: SMTP_VS SNATs clients outside smtp_relay_allowed to 10\.0\.0\.100/);
+    expect(finding.message).toMatch(
+      /Everyone can relay: SMTP_VS SNATs clients outside smtp_relay_allowed to 10\.0\.0\.100/,
+    );
     expect(finding.fix?.links).toContainEqual({ title: 'Your runbook', url: 'https://wiki.contoso.example/f5-relay' });
     expect(findingOf(reply, 'relay.policy.path').message).toMatch(/not because of the data group/);
   });
 
   it('warns when no connector takes the address, with both ways to fix it', async () => {
-    const reply = await relayApp({ relay: { connectors: [{ name: 'Internal', remoteIpRanges: ['10.0.0.0/8'] }, { name: 'Relay', remoteIpRanges: ['10.9.9.9'], anonymousRelay: true }] } })
-      .ask('relay 2001:db8::77 --policy-only');
+    const reply = await relayApp({
+      relay: {
+        connectors: [
+          { name: 'Internal', remoteIpRanges: ['10.0.0.0/8'] },
+          { name: 'Relay', remoteIpRanges: ['10.9.9.9'], anonymousRelay: true },
+        ],
+      },
+    }).ask('relay 2001:db8::77 --policy-only');
     expect(reply.status).toBe('warn');
     const finding = findingOf(reply, 'relay.policy.no-connector');
     expect(finding.fix?.steps?.[0]).toMatch(/^If it should relay — .*'Relay'.*Add='2001:db8::77'/);
@@ -113,7 +151,12 @@ describe('relay --policy-only', () => {
   });
 
   it('lists relay in help with its usage', async () => {
-    const command = createRelayCommand({ config: parseConfig({}), net: undefined as never, log: undefined as never, now: () => new Date() });
+    const command = createRelayCommand({
+      config: parseConfig({}),
+      net: undefined as never,
+      log: undefined as never,
+      now: () => new Date(),
+    });
     expect(command.usage).toBe('relay <client-ip> [via host[:port]] [to address] [--tls] [--policy-only]');
     expect(command.examples).toContain('relay 10.1.2.3 --policy-only');
   });

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { bigIntToIp, ipToBigInt, isPublicAddress, parseIpRange, rangeSize, subtractAddress } from '../../../src/relay/ip-range';
+import {
+  bigIntToIp,
+  ipToBigInt,
+  isPublicAddress,
+  parseIpRange,
+  rangeSize,
+  subtractAddress,
+} from '../../../src/relay/ip-range';
 import { diagErrorWith } from '../../helpers/diag-error';
 
 describe('parseIpRange', () => {
@@ -48,30 +55,52 @@ describe('parseIpRange', () => {
 describe('address arithmetic', () => {
   it('round-trips any IPv4 and IPv6 address', () => {
     fc.assert(fc.property(fc.ipV4(), (ip) => bigIntToIp((ipToBigInt(ip) as { value: bigint }).value, 4) === ip));
-    fc.assert(fc.property(fc.ipV6(), (ip) => {
-      const parsed = ipToBigInt(ip);
-      if (!parsed || parsed.family !== 6) return true; // IPv4-mapped forms canonicalise to IPv4
-      return ipToBigInt(bigIntToIp(parsed.value, 6))?.value === parsed.value;
-    }));
+    fc.assert(
+      fc.property(fc.ipV6(), (ip) => {
+        const parsed = ipToBigInt(ip);
+        if (!parsed || parsed.family !== 6) return true; // IPv4-mapped forms canonicalise to IPv4
+        return ipToBigInt(bigIntToIp(parsed.value, 6))?.value === parsed.value;
+      }),
+    );
   });
 
   it('compresses IPv6 as RFC 5952 says', () => {
-    expect(bigIntToIp((ipToBigInt('2001:0db8:0000:0000:0001:0000:0000:0001') as { value: bigint }).value, 6)).toBe('2001:db8::1:0:0:1');
+    expect(bigIntToIp((ipToBigInt('2001:0db8:0000:0000:0001:0000:0000:0001') as { value: bigint }).value, 6)).toBe(
+      '2001:db8::1:0:0:1',
+    );
     expect(bigIntToIp(0n, 6)).toBe('::');
     expect(bigIntToIp(1n, 6)).toBe('::1');
   });
 
   it('cuts one address out of a range, leaving exact pieces', () => {
     const range = parseIpRange('10.0.0.0/24');
-    expect(subtractAddress(range, (ipToBigInt('10.0.0.100') as { value: bigint }).value)).toEqual(['10.0.0.0-10.0.0.99', '10.0.0.101-10.0.0.255']);
-    expect(subtractAddress(range, (ipToBigInt('10.0.0.0') as { value: bigint }).value)).toEqual(['10.0.0.1-10.0.0.255']);
+    expect(subtractAddress(range, (ipToBigInt('10.0.0.100') as { value: bigint }).value)).toEqual([
+      '10.0.0.0-10.0.0.99',
+      '10.0.0.101-10.0.0.255',
+    ]);
+    expect(subtractAddress(range, (ipToBigInt('10.0.0.0') as { value: bigint }).value)).toEqual([
+      '10.0.0.1-10.0.0.255',
+    ]);
     expect(subtractAddress(parseIpRange('10.0.0.7'), (ipToBigInt('10.0.0.7') as { value: bigint }).value)).toEqual([]);
-    expect(subtractAddress(parseIpRange('10.0.0.6-10.0.0.7'), (ipToBigInt('10.0.0.7') as { value: bigint }).value)).toEqual(['10.0.0.6']);
+    expect(
+      subtractAddress(parseIpRange('10.0.0.6-10.0.0.7'), (ipToBigInt('10.0.0.7') as { value: bigint }).value),
+    ).toEqual(['10.0.0.6']);
   });
 
   it('tells public addresses from private, loopback and documentation ones', () => {
     for (const ip of ['8.8.8.8', '52.96.0.1', '2a01:111::1']) expect(isPublicAddress(ip)).toBe(true);
-    for (const ip of ['10.1.2.3', '172.16.5.5', '192.168.0.1', '127.0.0.2', '100.64.1.1', '203.0.113.9', 'fd00::1', '::1', 'fe80::1', 'not-an-ip']) {
+    for (const ip of [
+      '10.1.2.3',
+      '172.16.5.5',
+      '192.168.0.1',
+      '127.0.0.2',
+      '100.64.1.1',
+      '203.0.113.9',
+      'fd00::1',
+      '::1',
+      'fe80::1',
+      'not-an-ip',
+    ]) {
       expect(isPublicAddress(ip)).toBe(false);
     }
   });

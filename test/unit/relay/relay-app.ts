@@ -9,7 +9,10 @@ import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
 
 /** The relay command behind a real router, built from a config object the way src/main.ts builds it. */
-export function relayApp(config: Record<string, unknown>, options: RelayCommandOptions & { stepMs?: number } = {}): { router: Router; ask(text: string): Promise<Reply> } {
+export function relayApp(
+  config: Record<string, unknown>,
+  options: RelayCommandOptions & { stepMs?: number } = {},
+): { router: Router; ask(text: string): Promise<Reply> } {
   const parsed = parseConfig({ targets: { allow: ['127.0.0.0/8'], deny: [] }, ...config });
   const net: NetContext = {
     policy: createTargetPolicy({ allow: ['127.0.0.0/8'], deny: [] }),

@@ -18,14 +18,22 @@ describe('relay configuration', () => {
   it('fills the probe defaults when relay is absent', () => {
     const config = parseConfig({});
     expect(config.relay.connectors).toEqual([]);
-    expect(config.relay.probe).toEqual({ sender: 'relay-probe@example.com', externalRecipient: 'relay-test@example.org', localDomains: [], allowXclient: false, extraPorts: [] });
+    expect(config.relay.probe).toEqual({
+      sender: 'relay-probe@example.com',
+      externalRecipient: 'relay-test@example.org',
+      localDomains: [],
+      allowXclient: false,
+      extraPorts: [],
+    });
   });
 
   it('names the connector and the value of a bad range', () => {
-    const message = relayError({ connectors: [
-      { name: 'Default Frontend', remoteIpRanges: ['0.0.0.0-255.255.255.255'] },
-      { name: 'Anonymous Relay', remoteIpRanges: ['10.0.0.200', '10.0.0.300'], anonymousRelay: true },
-    ] });
+    const message = relayError({
+      connectors: [
+        { name: 'Default Frontend', remoteIpRanges: ['0.0.0.0-255.255.255.255'] },
+        { name: 'Anonymous Relay', remoteIpRanges: ['10.0.0.200', '10.0.0.300'], anonymousRelay: true },
+      ],
+    });
     expect(message).toContain('relay.connectors.1.remoteIpRanges.1');
     expect(message).toContain('connector "Anonymous Relay"');
     expect(message).toContain('"10.0.0.300"');
@@ -41,7 +49,11 @@ describe('relay configuration', () => {
 
   it('names the data group and the value of a bad member', () => {
     const message = relayError({
-      loadBalancer: { dataGroup: { name: 'smtp_relay_allowed', members: ['10.0.5.20', '10.0.5.'] }, relaySnat: '10.0.0.200', defaultSnat: '10.0.0.100' },
+      loadBalancer: {
+        dataGroup: { name: 'smtp_relay_allowed', members: ['10.0.5.20', '10.0.5.'] },
+        relaySnat: '10.0.0.200',
+        defaultSnat: '10.0.0.100',
+      },
       connectors: [{ name: 'A', remoteIpRanges: ['10.0.0.200'], anonymousRelay: true }],
     });
     expect(message).toContain('data group "smtp_relay_allowed"');
@@ -49,9 +61,26 @@ describe('relay configuration', () => {
   });
 
   it('refuses automap without self IPs, bad SNAT addresses, duplicate connectors and bad probe settings', () => {
-    expect(relayError({ loadBalancer: { dataGroup: { name: 'g' }, relaySnat: '10.0.0.200' }, connectors: [{ name: 'A', remoteIpRanges: ['10.0.0.0/8'] }] })).toMatch(/selfIps.*automap/s);
-    expect(relayError({ loadBalancer: { dataGroup: { name: 'g' }, relaySnat: 'snat-1', defaultSnat: 'none' }, connectors: [{ name: 'A', remoteIpRanges: ['10.0.0.0/8'] }] })).toMatch(/relaySnat: "snat-1" is not an IP address/);
-    expect(relayError({ connectors: [{ name: 'A', remoteIpRanges: ['10.0.0.0/8'] }, { name: 'a', remoteIpRanges: ['10.0.0.1'] }] })).toMatch(/two connectors are named "a"/);
+    expect(
+      relayError({
+        loadBalancer: { dataGroup: { name: 'g' }, relaySnat: '10.0.0.200' },
+        connectors: [{ name: 'A', remoteIpRanges: ['10.0.0.0/8'] }],
+      }),
+    ).toMatch(/selfIps.*automap/s);
+    expect(
+      relayError({
+        loadBalancer: { dataGroup: { name: 'g' }, relaySnat: 'snat-1', defaultSnat: 'none' },
+        connectors: [{ name: 'A', remoteIpRanges: ['10.0.0.0/8'] }],
+      }),
+    ).toMatch(/relaySnat: "snat-1" is not an IP address/);
+    expect(
+      relayError({
+        connectors: [
+          { name: 'A', remoteIpRanges: ['10.0.0.0/8'] },
+          { name: 'a', remoteIpRanges: ['10.0.0.1'] },
+        ],
+      }),
+    ).toMatch(/two connectors are named "a"/);
     expect(relayError({ probe: { externalRecipient: 'not-an-address' } })).toMatch(/relay\.probe\.externalRecipient/);
     expect(relayError({ probe: { extraPorts: [70000] } })).toMatch(/relay\.probe\.extraPorts/);
   });
@@ -60,21 +89,24 @@ describe('relay configuration', () => {
     const dir = mkdtempSync(join(tmpdir(), 'diagbot-relay-config-'));
     try {
       const good = join(dir, 'good.yaml');
-      writeFileSync(good, [
-        'relay:',
-        '  target: { host: smtp.contoso.com, port: 25 }',
-        '  loadBalancer:',
-        '    name: SMTP_VS',
-        '    dataGroup: { name: smtp_relay_allowed, members: [10.0.5.20, 10.0.6.0/24] }',
-        '    relaySnat: 10.0.0.200',
-        '    defaultSnat: automap',
-        '    selfIps: [10.0.0.100]',
-        '    expectedConnections: 20000',
-        '  connectors:',
-        '    - { name: Default Frontend, remoteIpRanges: ["0.0.0.0-255.255.255.255"], anonymousRelay: false }',
-        '    - { name: Anonymous Relay, remoteIpRanges: [10.0.0.200], anonymousRelay: true }',
-        '  probe: { sender: relay-probe@contoso.com, allowXclient: true }',
-      ].join('\n'));
+      writeFileSync(
+        good,
+        [
+          'relay:',
+          '  target: { host: smtp.contoso.com, port: 25 }',
+          '  loadBalancer:',
+          '    name: SMTP_VS',
+          '    dataGroup: { name: smtp_relay_allowed, members: [10.0.5.20, 10.0.6.0/24] }',
+          '    relaySnat: 10.0.0.200',
+          '    defaultSnat: automap',
+          '    selfIps: [10.0.0.100]',
+          '    expectedConnections: 20000',
+          '  connectors:',
+          '    - { name: Default Frontend, remoteIpRanges: ["0.0.0.0-255.255.255.255"], anonymousRelay: false }',
+          '    - { name: Anonymous Relay, remoteIpRanges: [10.0.0.200], anonymousRelay: true }',
+          '  probe: { sender: relay-probe@contoso.com, allowXclient: true }',
+        ].join('\n'),
+      );
       const config = loadConfig({ file: good, env: {} });
       expect(config.relay.target).toEqual({ host: 'smtp.contoso.com', port: 25 });
       expect(config.relay.loadBalancer?.dataGroup.members).toEqual(['10.0.5.20', '10.0.6.0/24']);
@@ -82,7 +114,9 @@ describe('relay configuration', () => {
 
       const bad = join(dir, 'bad.yaml');
       writeFileSync(bad, 'relay:\n  connectors:\n    - { name: Printers, remoteIpRanges: [10.1.1.1-10.1.1.0] }\n');
-      expect(() => loadConfig({ file: bad, env: {} })).toThrow(/connector "Printers": "10\.1\.1\.1-10\.1\.1\.0" ends before it starts/);
+      expect(() => loadConfig({ file: bad, env: {} })).toThrow(
+        /connector "Printers": "10\.1\.1\.1-10\.1\.1\.0" ends before it starts/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

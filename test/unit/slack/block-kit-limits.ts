@@ -51,7 +51,8 @@ export function blockKitProblems(message: { text?: unknown; blocks?: unknown }, 
     switch (block.type) {
       case 'header':
         textObject(block.text, 150, where, problems);
-        if ((block.text as Json | undefined)?.type !== 'plain_text') problems.push(`${where}: header must be plain_text`);
+        if ((block.text as Json | undefined)?.type !== 'plain_text')
+          problems.push(`${where}: header must be plain_text`);
         break;
       case 'section': {
         const fields = block.fields as unknown[] | undefined;
@@ -65,7 +66,8 @@ export function blockKitProblems(message: { text?: unknown; blocks?: unknown }, 
       }
       case 'context': {
         const elements = block.elements as unknown[];
-        if (!Array.isArray(elements) || elements.length < 1 || elements.length > 10) problems.push(`${where}: context elements`);
+        if (!Array.isArray(elements) || elements.length < 1 || elements.length > 10)
+          problems.push(`${where}: context elements`);
         else elements.forEach((element, j) => textObject(element, 3000, `${where} element ${j}`, problems));
         break;
       }
@@ -82,7 +84,8 @@ export function blockKitProblems(message: { text?: unknown; blocks?: unknown }, 
           if (typeof actionId !== 'string' || actionId.length > 255) problems.push(`${where}: action_id`);
           else if (actionIds.has(actionId)) problems.push(`${where}: duplicate action_id ${actionId}`);
           else actionIds.add(actionId);
-          if (typeof element.value === 'string' && element.value.length > 2000) problems.push(`${where}: value over 2000`);
+          if (typeof element.value === 'string' && element.value.length > 2000)
+            problems.push(`${where}: value over 2000`);
         }
         break;
       }

@@ -10,7 +10,12 @@ describe('adapters/slack boundary', () => {
     const source = readFileSync(join(dir, file), 'utf8');
     const specifiers = [...source.matchAll(/(?:from|import\()\s*'([^']+)'/g)].map((m) => m[1] as string);
     for (const spec of specifiers) {
-      const allowed = spec.startsWith('./') || spec.startsWith('../../src/core/') || spec.startsWith('@slack/') || spec === 'zod' || spec.startsWith('node:');
+      const allowed =
+        spec.startsWith('./') ||
+        spec.startsWith('../../src/core/') ||
+        spec.startsWith('@slack/') ||
+        spec === 'zod' ||
+        spec.startsWith('node:');
       expect({ file, spec, allowed }).toEqual({ file, spec, allowed: true });
     }
     expect(source).not.toMatch(/process\.env/);

@@ -1,4 +1,11 @@
-import type { BlockAction, ButtonAction, EnvelopedEvent, MessageShortcut, SlashCommand, types as Slack } from '@slack/bolt';
+import type {
+  BlockAction,
+  ButtonAction,
+  EnvelopedEvent,
+  MessageShortcut,
+  SlashCommand,
+  types as Slack,
+} from '@slack/bolt';
 
 /**
  * Payloads shaped as Slack documents them (api.slack.com: slash commands, Events API, interactivity), ids
@@ -45,7 +52,9 @@ export function envelope<E>(event: E, eventId: string): EnvelopedEvent<E> {
     type: 'event_callback',
     event_id: eventId,
     event_time: 1700001000,
-    authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: BOT_USER, is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      { enterprise_id: null, team_id: TEAM, user_id: BOT_USER, is_bot: true, is_enterprise_install: false },
+    ],
     is_ext_shared_channel: false,
   } satisfies EnvelopedEvent<E>;
 }
@@ -64,7 +73,10 @@ export function appMention(text: string, overrides: Partial<Slack.AppMentionEven
   } satisfies Slack.AppMentionEvent;
 }
 
-export function directMessage(text: string, overrides: Partial<Slack.GenericMessageEvent> = {}): Slack.GenericMessageEvent {
+export function directMessage(
+  text: string,
+  overrides: Partial<Slack.GenericMessageEvent> = {},
+): Slack.GenericMessageEvent {
   const ts = nextTs();
   return {
     type: 'message',
@@ -81,7 +93,11 @@ export function directMessage(text: string, overrides: Partial<Slack.GenericMess
   } satisfies Slack.GenericMessageEvent;
 }
 
-export function messageShortcut(messageText: string, responseUrl: string, message: Partial<MessageShortcut['message']> = {}): MessageShortcut {
+export function messageShortcut(
+  messageText: string,
+  responseUrl: string,
+  message: Partial<MessageShortcut['message']> = {},
+): MessageShortcut {
   const ts = nextTs();
   return {
     type: 'message_action',
@@ -129,10 +145,22 @@ export function buttonClick(
     ...base,
     container: { type: 'message', message_ts: messageTs, channel_id: CHANNEL, is_ephemeral: where.ephemeral ?? false },
     channel: { id: CHANNEL, name: 'mail-ops' },
-    message: { type: 'message', user: BOT_USER, ts: messageTs, text: '[OK] help', ...(where.threadTs ? { thread_ts: where.threadTs } : {}) },
+    message: {
+      type: 'message',
+      user: BOT_USER,
+      ts: messageTs,
+      text: '[OK] help',
+      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+    },
   } satisfies BlockAction<ButtonAction>;
 }
 
 export function homeOpened(): Slack.AppHomeOpenedEvent {
-  return { type: 'app_home_opened', user: USER, channel: DM_CHANNEL, tab: 'home', event_ts: nextTs() } satisfies Slack.AppHomeOpenedEvent;
+  return {
+    type: 'app_home_opened',
+    user: USER,
+    channel: DM_CHANNEL,
+    tab: 'home',
+    event_ts: nextTs(),
+  } satisfies Slack.AppHomeOpenedEvent;
 }

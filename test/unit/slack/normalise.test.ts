@@ -1,6 +1,23 @@
-import { fromBlockAction, fromDirectMessage, fromMention, fromMessageShortcut, fromSlashCommand, takePublicSwitch } from '../../../adapters/slack/normalise';
+import {
+  fromBlockAction,
+  fromDirectMessage,
+  fromMention,
+  fromMessageShortcut,
+  fromSlashCommand,
+  takePublicSwitch,
+} from '../../../adapters/slack/normalise';
 import type { ChatRequest } from '../../../src/core/chat-request';
-import { appMention, buttonClick, CHANNEL, directMessage, DM_CHANNEL, messageShortcut, slashCommand, TEAM, USER } from './fixtures';
+import {
+  appMention,
+  buttonClick,
+  CHANNEL,
+  directMessage,
+  DM_CHANNEL,
+  messageShortcut,
+  slashCommand,
+  TEAM,
+  USER,
+} from './fixtures';
 
 const HOOK = 'https://hooks.slack.com/commands/T0CONTOSO/1/abc';
 
@@ -20,9 +37,18 @@ describe('Slack payload → ChatRequest', () => {
   it('slash command: user, team, channel, text; `--public` taken off either end', () => {
     const { request, public: isPublic } = fromSlashCommand(slashCommand('cert mail.contoso.com --public', HOOK));
     expectValidRequest(request);
-    expect(request).toMatchObject({ door: 'command', userId: USER, teamId: TEAM, channelId: CHANNEL, text: 'cert mail.contoso.com' });
+    expect(request).toMatchObject({
+      door: 'command',
+      userId: USER,
+      teamId: TEAM,
+      channelId: CHANNEL,
+      text: 'cert mail.contoso.com',
+    });
     expect(isPublic).toBe(true);
-    expect(fromSlashCommand(slashCommand('--public relay 10.0.0.5', HOOK))).toMatchObject({ public: true, request: { text: 'relay 10.0.0.5' } });
+    expect(fromSlashCommand(slashCommand('--public relay 10.0.0.5', HOOK))).toMatchObject({
+      public: true,
+      request: { text: 'relay 10.0.0.5' },
+    });
     expect(fromSlashCommand(slashCommand('relay 10.0.0.5', HOOK)).public).toBe(false);
   });
 
@@ -32,7 +58,12 @@ describe('Slack payload → ChatRequest', () => {
   });
 
   it('slash command text as Slack escapes it: entities decoded, links unwrapped', () => {
-    const { request } = fromSlashCommand(slashCommand('explain Smith &amp; Sons &lt;mail&gt; at <https://mail.contoso.com/owa|mail.contoso.com/owa> for <@U0OTHER01|bob>', HOOK));
+    const { request } = fromSlashCommand(
+      slashCommand(
+        'explain Smith &amp; Sons &lt;mail&gt; at <https://mail.contoso.com/owa|mail.contoso.com/owa> for <@U0OTHER01|bob>',
+        HOOK,
+      ),
+    );
     expectValidRequest(request);
     expect(request.text).toBe('explain Smith & Sons <mail> at https://mail.contoso.com/owa for');
   });
@@ -46,7 +77,9 @@ describe('Slack payload → ChatRequest', () => {
   });
 
   it('DM: any text, line breaks and code fences kept as text', () => {
-    const request = fromDirectMessage(directMessage('```\nAn IIS directory entry couldn\'t be created.\nHResult = -2147024891\n```'));
+    const request = fromDirectMessage(
+      directMessage("```\nAn IIS directory entry couldn't be created.\nHResult = -2147024891\n```"),
+    );
     expectValidRequest(request);
     expect(request).toMatchObject({ door: 'dm', channelId: DM_CHANNEL, threadId: undefined });
     expect(request.text).toBe("An IIS directory entry couldn't be created.\nHResult = -2147024891");
@@ -56,20 +89,44 @@ describe('Slack payload → ChatRequest', () => {
     const shortcut = messageShortcut('Could not establish trust relationship for the SSL/TLS secure channel', HOOK);
     const request = fromMessageShortcut(shortcut, 'explain');
     expectValidRequest(request);
-    expect(request).toMatchObject({ door: 'shortcut', threadId: shortcut.message.ts, text: 'explain Could not establish trust relationship for the SSL/TLS secure channel' });
+    expect(request).toMatchObject({
+      door: 'shortcut',
+      threadId: shortcut.message.ts,
+      text: 'explain Could not establish trust relationship for the SSL/TLS secure channel',
+    });
     // Without an explain command the text goes to the router as it is (its fallback decides).
-    expect(fromMessageShortcut(shortcut).text).toBe('Could not establish trust relationship for the SSL/TLS secure channel');
+    expect(fromMessageShortcut(shortcut).text).toBe(
+      'Could not establish trust relationship for the SSL/TLS secure channel',
+    );
   });
 
   it('shortcut on a bot alert with no text reads its attachments', () => {
-    const shortcut = messageShortcut('', HOOK, { attachments: [{ title: 'Queue alert', text: '451 4.4.0 Primary target IP address responded with: "421 4.2.1 Unable to connect."', fallback: 'x' }] });
-    expect(fromMessageShortcut(shortcut, 'explain').text).toBe('explain Queue alert\n451 4.4.0 Primary target IP address responded with: "421 4.2.1 Unable to connect."');
+    const shortcut = messageShortcut('', HOOK, {
+      attachments: [
+        {
+          title: 'Queue alert',
+          text: '451 4.4.0 Primary target IP address responded with: "421 4.2.1 Unable to connect."',
+          fallback: 'x',
+        },
+      ],
+    });
+    expect(fromMessageShortcut(shortcut, 'explain').text).toBe(
+      'explain Queue alert\n451 4.4.0 Primary target IP address responded with: "421 4.2.1 Unable to connect."',
+    );
   });
 
   it('button: the value is the command text; a Home tab button answers in the DM', () => {
-    const inThread = fromBlockAction(buttonClick('cert mail.contoso.com', HOOK, { threadTs: '1699999999.000200' }), 'cert mail.contoso.com');
+    const inThread = fromBlockAction(
+      buttonClick('cert mail.contoso.com', HOOK, { threadTs: '1699999999.000200' }),
+      'cert mail.contoso.com',
+    );
     expectValidRequest(inThread);
-    expect(inThread).toMatchObject({ door: 'action', channelId: CHANNEL, threadId: '1699999999.000200', text: 'cert mail.contoso.com' });
+    expect(inThread).toMatchObject({
+      door: 'action',
+      channelId: CHANNEL,
+      threadId: '1699999999.000200',
+      text: 'cert mail.contoso.com',
+    });
     const home = fromBlockAction(buttonClick('help relay', HOOK, { home: true }), 'help relay');
     expect(home).toMatchObject({ channelId: USER, threadId: undefined });
   });

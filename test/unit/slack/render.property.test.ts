@@ -12,7 +12,20 @@ const runs = Number(process.env.FUZZ_RUNS ?? 150);
 
 const hostile = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 60 }),
-  fc.constantFrom('<!channel>', '<!here|here>', '<@U0ADMIN01>', '<#C123|general>', '<https://evil.example|click>', '&amp;', '&', '&lt;', '>', '*bold*', '`code`', '😀'.repeat(40)),
+  fc.constantFrom(
+    '<!channel>',
+    '<!here|here>',
+    '<@U0ADMIN01>',
+    '<#C123|general>',
+    '<https://evil.example|click>',
+    '&amp;',
+    '&',
+    '&lt;',
+    '>',
+    '*bold*',
+    '`code`',
+    '😀'.repeat(40),
+  ),
   fc.string({ maxLength: 4000 }),
 );
 const text = fc.array(hostile, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(' '));
@@ -20,10 +33,20 @@ const severity = fc.constantFrom<Severity>('ok', 'info', 'warn', 'fail', 'error'
 const status = fc.constantFrom<Status>('ok', 'warn', 'fail', 'error');
 const link = fc.record({ title: text, url: fc.oneof(fc.webUrl(), text, fc.constant('mailto:postmaster@contoso.com')) });
 const finding = fc.record({
-  id: fc.oneof(fc.constantFrom<FindingId>('cert.expired', 'relay.open', 'kb.tls.trust-relationship', 'usage'), fc.string({ minLength: 1, maxLength: 300 }).map(fakeId)),
+  id: fc.oneof(
+    fc.constantFrom<FindingId>('cert.expired', 'relay.open', 'kb.tls.trust-relationship', 'usage'),
+    fc.string({ minLength: 1, maxLength: 300 }).map(fakeId),
+  ),
   severity,
   message: text,
-  fix: fc.option(fc.record({ summary: text, steps: fc.option(fc.array(text, { maxLength: 6 }), { nil: undefined }), links: fc.option(fc.array(link, { maxLength: 4 }), { nil: undefined }) }), { nil: undefined }),
+  fix: fc.option(
+    fc.record({
+      summary: text,
+      steps: fc.option(fc.array(text, { maxLength: 6 }), { nil: undefined }),
+      links: fc.option(fc.array(link, { maxLength: 4 }), { nil: undefined }),
+    }),
+    { nil: undefined },
+  ),
 });
 /** Small lists most of the time, and lists far past a limit often enough (fast-check alone keeps arrays short). */
 const sized = <T>(item: fc.Arbitrary<T>, small: number, big: number): fc.Arbitrary<T[]> =>
@@ -34,7 +57,17 @@ const reply: fc.Arbitrary<Reply> = fc.record({
   title: text,
   findings: sized(finding, 8, 160),
   facts: sized(fc.record({ label: text, value: text }), 6, 45),
-  actions: sized(fc.record({ label: text, command: fc.oneof({ weight: 4, arbitrary: text }, { weight: 1, arbitrary: fc.string({ minLength: 1900, maxLength: 2100 }) }) }), 4, 60),
+  actions: sized(
+    fc.record({
+      label: text,
+      command: fc.oneof(
+        { weight: 4, arbitrary: text },
+        { weight: 1, arbitrary: fc.string({ minLength: 1900, maxLength: 2100 }) },
+      ),
+    }),
+    4,
+    60,
+  ),
   data: fc.constant({}),
 });
 

@@ -15,7 +15,9 @@ const certReply = (): Reply =>
         fix: {
           summary: 'Renew the certificate and bind it to the service.',
           steps: ['New-ExchangeCertificate …', 'Enable-ExchangeCertificate -Services IIS,SMTP'],
-          links: [{ title: 'Renew an Exchange certificate', url: 'https://learn.microsoft.com/exchange/renew?a=1&b=2' }],
+          links: [
+            { title: 'Renew an Exchange certificate', url: 'https://learn.microsoft.com/exchange/renew?a=1&b=2' },
+          ],
         },
       },
       { id: 'cert.ok', severity: 'ok', message: 'The chain is trusted.' },
@@ -24,7 +26,11 @@ const certReply = (): Reply =>
     actions: [{ label: 'Check again', command: 'cert mail.contoso.com:443' }],
   });
 
-const finding = (i: number, severity: Severity = 'info'): Finding => ({ id: fakeId(`test.f${i}`), severity, message: `finding number ${i}` });
+const finding = (i: number, severity: Severity = 'info'): Finding => ({
+  id: fakeId(`test.f${i}`),
+  severity,
+  message: `finding number ${i}`,
+});
 
 describe('renderReply', () => {
   it('renders header, one section per finding (id in block_id), facts as fields, buttons and a context line', () => {
@@ -50,13 +56,22 @@ describe('renderReply', () => {
     const reply = makeReply({
       command: 'explain',
       title: 'Error <!channel> & <@U123>',
-      findings: [{ id: 'explain.no-match', severity: 'info', message: 'You pasted: <!here> <https://evil.example|click me> &amp;' }],
+      findings: [
+        {
+          id: 'explain.no-match',
+          severity: 'info',
+          message: 'You pasted: <!here> <https://evil.example|click me> &amp;',
+        },
+      ],
       facts: [{ label: '<!channel>', value: '<#C123|general>' }],
     });
     const { main } = renderReply(reply);
     expect(blockKitProblems(main)).toEqual([]);
     // Plain-text objects (the header) are shown as typed and never parsed; mrkdwn objects must be escaped.
-    expect(main.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: '✅ OK · Error <!channel> & <@U123>' } });
+    expect(main.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { type: 'plain_text', text: '✅ OK · Error <!channel> & <@U123>' },
+    });
     const json = JSON.stringify([main.text, ...main.blocks.slice(1)]);
     expect(json).not.toContain('<!channel>');
     expect(json).not.toContain('<!here>');
@@ -70,7 +85,14 @@ describe('renderReply', () => {
     const reply = makeReply({
       command: 'x',
       title: 't',
-      findings: [{ id: fakeId('x.y'), severity: 'fail', message: 'm', fix: { summary: 's', links: [{ title: 'run me', url: 'javascript:alert(1)' }] } }],
+      findings: [
+        {
+          id: fakeId('x.y'),
+          severity: 'fail',
+          message: 'm',
+          fix: { summary: 's', links: [{ title: 'run me', url: 'javascript:alert(1)' }] },
+        },
+      ],
     });
     const { main } = renderReply(reply);
     expect(JSON.stringify(main.blocks[1])).toContain('run me (javascript:alert(1))');
@@ -79,7 +101,12 @@ describe('renderReply', () => {
 
   it('cuts a reply too big for one message, worst findings first, and carries the rest in follow-ups', () => {
     const findings = Array.from({ length: 130 }, (_, i) => finding(i, i === 120 ? 'fail' : 'info'));
-    const reply = makeReply({ command: 'many', title: 'many findings', findings, actions: [{ label: 'again', command: 'many' }] });
+    const reply = makeReply({
+      command: 'many',
+      title: 'many findings',
+      findings,
+      actions: [{ label: 'again', command: 'many' }],
+    });
     const { main, rest } = renderReply(reply);
     expect(blockKitProblems(main)).toEqual([]);
     for (const message of rest) expect(blockKitProblems(message)).toEqual([]);
@@ -93,7 +120,11 @@ describe('renderReply', () => {
   });
 
   it('says "in the next message" when follow-ups go below (response_url)', () => {
-    const reply = makeReply({ command: 'many', title: 't', findings: Array.from({ length: 60 }, (_, i) => finding(i)) });
+    const reply = makeReply({
+      command: 'many',
+      title: 't',
+      findings: Array.from({ length: 60 }, (_, i) => finding(i)),
+    });
     expect(JSON.stringify(renderReply(reply, { continuation: 'below' }).main)).toContain('in the next message');
   });
 

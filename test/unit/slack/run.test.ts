@@ -8,12 +8,21 @@ import type { Router } from '../../../src/core/router';
 import { silentLogger } from '../../../src/log/logger';
 
 const log = silentLogger();
-const request: ChatRequest = { platform: 'slack', door: 'command', userId: 'U1', channelId: 'C1', rawText: 'x', text: 'cert mail.contoso.com' };
+const request: ChatRequest = {
+  platform: 'slack',
+  door: 'command',
+  userId: 'U1',
+  channelId: 'C1',
+  rawText: 'x',
+  text: 'cert mail.contoso.com',
+};
 
 /** A router whose reply is released by the test (no command runs: the point is the adapter's sequencing). */
 function gatedRouter(): Router & { release(): void; seen: ChatRequest[] } {
   let release: () => void = () => undefined;
-  const gate = new Promise<void>((r) => { release = r; });
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
   const seen: ChatRequest[] = [];
   return {
     seen,
@@ -22,7 +31,11 @@ function gatedRouter(): Router & { release(): void; seen: ChatRequest[] } {
     async handle(req) {
       seen.push(req);
       await gate;
-      return makeReply({ command: 'cert', title: 'done', findings: [{ id: 'cert.ok', severity: 'ok', message: 'ok' }] });
+      return makeReply({
+        command: 'cert',
+        title: 'done',
+        findings: [{ id: 'cert.ok', severity: 'ok', message: 'ok' }],
+      });
     },
   };
 }
@@ -40,19 +53,35 @@ describe('answer', () => {
   it('shows "checking …" when the check is slow, then the answer; a command\'s own interim goes through respond', async () => {
     const router = gatedRouter();
     const target = recordingTarget();
-    const done = answer({ router, log, interimAfterMs: 10, tasks: createTaskTracker(log) }, request, target, {}, new AbortController().signal);
+    const done = answer(
+      { router, log, interimAfterMs: 10, tasks: createTaskTracker(log) },
+      request,
+      target,
+      {},
+      new AbortController().signal,
+    );
     await sleep(50);
     await router.seen[0]?.respond?.(makeReply({ command: 'cert', title: 'halfway', findings: [] }));
     router.release();
     await done;
-    expect(target.events).toEqual(['interim:⏳ checking `cert mail.contoso.com` …', 'interim:[OK] halfway', 'final:[OK] done']);
+    expect(target.events).toEqual([
+      'interim:⏳ checking `cert mail.contoso.com` …',
+      'interim:[OK] halfway',
+      'final:[OK] done',
+    ]);
   });
 
   it('shows no interim when the answer comes first', async () => {
     const router = gatedRouter();
     router.release();
     const target = recordingTarget();
-    await answer({ router, log, interimAfterMs: 5000, tasks: createTaskTracker(log) }, request, target, {}, new AbortController().signal);
+    await answer(
+      { router, log, interimAfterMs: 5000, tasks: createTaskTracker(log) },
+      request,
+      target,
+      {},
+      new AbortController().signal,
+    );
     expect(target.events).toEqual(['final:[OK] done']);
   });
 });
@@ -83,12 +112,15 @@ describe('task tracker', () => {
     const tasks = createTaskTracker(log, { concurrency: 1 });
     let aborted = false;
     let queuedRan = false;
-    tasks.track((signal) => new Promise<void>((resolve) => {
-      signal.addEventListener('abort', () => {
-        aborted = true;
-        resolve();
-      });
-    }));
+    tasks.track(
+      (signal) =>
+        new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            resolve();
+          });
+        }),
+    );
     tasks.track(async () => {
       queuedRan = true;
     });
@@ -142,7 +174,9 @@ describe('acknowledgements first', () => {
 
   it('lets an answer start at once when nothing arrived recently', async () => {
     const gate = createAckGate(60);
-    await expect(Promise.race([gate.idle(10_000).then(() => 'idle'), sleep(20).then(() => 'waited')])).resolves.toBe('idle');
+    await expect(Promise.race([gate.idle(10_000).then(() => 'idle'), sleep(20).then(() => 'waited')])).resolves.toBe(
+      'idle',
+    );
   });
 
   it('but not for longer than maxDeferMs, so steady traffic cannot starve the answers', async () => {

@@ -1,6 +1,12 @@
 import { renderReply, type SlackMessage } from '../../../adapters/slack/render';
 import {
-  conversationTarget, createPostPort, fallbackTarget, isAllowedResponseUrl, postToResponseUrl, responseUrlTarget, type ChatApi,
+  conversationTarget,
+  createPostPort,
+  fallbackTarget,
+  isAllowedResponseUrl,
+  postToResponseUrl,
+  responseUrlTarget,
+  type ChatApi,
 } from '../../../adapters/slack/send';
 import { makeReply } from '../../../src/core/reply';
 import { silentLogger } from '../../../src/log/logger';
@@ -8,10 +14,20 @@ import { fakeId } from '../../helpers/finding-id';
 
 const policy = { timeoutMs: 200, retries: 2, retryMinMs: 1, retryMaxMs: 5 };
 const msg = (text: string): SlackMessage => ({ text, blocks: [] });
-const big = makeReply({ command: 'many', title: 't', findings: Array.from({ length: 70 }, (_, i) => ({ id: fakeId(`x.${i}`), severity: 'info' as const, message: `m${i}` })) });
+const big = makeReply({
+  command: 'many',
+  title: 't',
+  findings: Array.from({ length: 70 }, (_, i) => ({
+    id: fakeId(`x.${i}`),
+    severity: 'info' as const,
+    message: `m${i}`,
+  })),
+});
 
 /** A recording ChatApi (a fake of the Web API; the integration tests use the real client against a capture server). */
-function recordingApi(failWith?: string): ChatApi & { calls: Array<{ method: string; args: Record<string, unknown> }> } {
+function recordingApi(
+  failWith?: string,
+): ChatApi & { calls: Array<{ method: string; args: Record<string, unknown> }> } {
   const calls: Array<{ method: string; args: Record<string, unknown> }> = [];
   let n = 0;
   return {
@@ -35,7 +51,11 @@ describe('response_url target', () => {
     const target = responseUrlTarget(async (b) => void bodies.push(b as Record<string, unknown>), { public: false });
     await target.interim(msg('checking'));
     await target.final(renderReply(big, { continuation: 'below' }));
-    expect(bodies.map((b) => [b.response_type, b.replace_original])).toEqual([['ephemeral', false], ['ephemeral', true], ['ephemeral', false]]);
+    expect(bodies.map((b) => [b.response_type, b.replace_original])).toEqual([
+      ['ephemeral', false],
+      ['ephemeral', true],
+      ['ephemeral', false],
+    ]);
   });
 
   it('--public: removes the ephemeral interim, then posts in the channel', async () => {
@@ -50,12 +70,17 @@ describe('response_url target', () => {
   it('keeps order even when the interim is still being sent', async () => {
     const order: string[] = [];
     let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => { release = r; });
-    const target = responseUrlTarget(async (b) => {
-      const text = (b as { text: string }).text;
-      if (text === 'checking') await gate;
-      order.push(text);
-    }, { public: false });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const target = responseUrlTarget(
+      async (b) => {
+        const text = (b as { text: string }).text;
+        if (text === 'checking') await gate;
+        order.push(text);
+      },
+      { public: false },
+    );
     const interim = target.interim(msg('checking'));
     const final = target.final({ main: msg('answer'), rest: [] });
     release();
@@ -85,10 +110,17 @@ describe('conversation target', () => {
   it('falls back to the response_url when the bot is not in the channel, and only then', async () => {
     const bodies: object[] = [];
     const fallback = responseUrlTarget(async (b) => void bodies.push(b), { public: false });
-    await fallbackTarget(conversationTarget(recordingApi('not_in_channel'), 'C1', '1.0'), fallback, silentLogger()).final({ main: msg('a'), rest: [] });
+    await fallbackTarget(
+      conversationTarget(recordingApi('not_in_channel'), 'C1', '1.0'),
+      fallback,
+      silentLogger(),
+    ).final({ main: msg('a'), rest: [] });
     expect(bodies).toHaveLength(1);
     await expect(
-      fallbackTarget(conversationTarget(recordingApi('invalid_blocks'), 'C1', '1.0'), fallback, silentLogger()).final({ main: msg('a'), rest: [] }),
+      fallbackTarget(conversationTarget(recordingApi('invalid_blocks'), 'C1', '1.0'), fallback, silentLogger()).final({
+        main: msg('a'),
+        rest: [],
+      }),
     ).rejects.toThrow('invalid_blocks');
     expect(bodies).toHaveLength(1);
   });
@@ -125,7 +157,9 @@ describe('postToResponseUrl', () => {
 
   it('does not retry an expired or used response_url (404), and gives up after the retries', async () => {
     const expired = scriptedFetch([{ status: 404 }]);
-    await expect(postToResponseUrl('https://hooks.slack.com/x', {}, policy, expired.fn)).rejects.toThrow('answered 404');
+    await expect(postToResponseUrl('https://hooks.slack.com/x', {}, policy, expired.fn)).rejects.toThrow(
+      'answered 404',
+    );
     expect(expired.seen).toHaveLength(1);
     const down = scriptedFetch([{ status: 503 }, { status: 503 }, { status: 503 }, { status: 200 }]);
     await expect(postToResponseUrl('https://hooks.slack.com/x', {}, policy, down.fn)).rejects.toThrow('answered 503');
@@ -149,7 +183,10 @@ describe('post port', () => {
     const port = createPostPort(() => api);
     const { messageId } = await port.post({ platform: 'slack', channelId: 'C9' }, big);
     expect(messageId).toBe('1.1');
-    expect(api.calls.map((c) => [c.args.channel, c.args.thread_ts])).toEqual([['C9', undefined], ['C9', '1.1']]);
+    expect(api.calls.map((c) => [c.args.channel, c.args.thread_ts])).toEqual([
+      ['C9', undefined],
+      ['C9', '1.1'],
+    ]);
     await expect(port.post({ platform: 'teams', channelId: 'x' }, big)).rejects.toThrow('cannot post to teams');
   });
 });

@@ -18,7 +18,13 @@ const router = createRouter({ commands: [], log });
 /** The host port with the real registries and body reader; routes are recorded instead of served. */
 function recordingHost(): HttpHost & { routes: string[] } {
   const routes: string[] = [];
-  return { routes, route: (method, path) => void routes.push(`${method} ${path}`), health: createHealthRegistry(), readiness: createHealthRegistry(), readBody };
+  return {
+    routes,
+    route: (method, path) => void routes.push(`${method} ${path}`),
+    health: createHealthRegistry(),
+    readiness: createHealthRegistry(),
+    readBody,
+  };
 }
 
 describe('Slack transport choice', () => {
@@ -28,7 +34,7 @@ describe('Slack transport choice', () => {
     expect(() => chooseMode({})).toThrow(/SLACK_APP_TOKEN.*SLACK_SIGNING_SECRET/);
   });
 
-  it('builds Bolt\'s SocketModeReceiver or HTTPReceiver accordingly', () => {
+  it("builds Bolt's SocketModeReceiver or HTTPReceiver accordingly", () => {
     const common = { logger: boltLogger(log), clientOptions: {}, bodyLimitBytes: 1024, arrivals: new WeakMap() };
     expect(createReceiver({ ...common, appToken: 'xapp-1-A1-1-abc' }).receiver).toBeInstanceOf(SocketModeReceiver);
     expect(createReceiver({ ...common, signingSecret: 'secret' }).receiver).toBeInstanceOf(HTTPReceiver);
@@ -36,7 +42,14 @@ describe('Slack transport choice', () => {
 
   it('Socket Mode registers no /slack/events route; HTTP mode registers it on start only', async () => {
     const socketHost = recordingHost();
-    const socket = createSlackAdapter({ router, log, http: socketHost, botToken: 'xoxb-test', appToken: 'xapp-1-A1-1-abc', signingSecret: 'also-set' });
+    const socket = createSlackAdapter({
+      router,
+      log,
+      http: socketHost,
+      botToken: 'xoxb-test',
+      appToken: 'xapp-1-A1-1-abc',
+      signingSecret: 'also-set',
+    });
     expect(socket.mode).toBe('socket');
     expect(socketHost.routes).toEqual([]);
     expect(socketHost.health.snapshot()).toEqual({ slack: false });
@@ -49,6 +62,8 @@ describe('Slack transport choice', () => {
   });
 
   it('HTTP mode without the shared server is a wiring error', () => {
-    expect(() => createSlackAdapter({ router, log, botToken: 'xoxb-test', signingSecret: 'secret' })).toThrow('shared HTTP server');
+    expect(() => createSlackAdapter({ router, log, botToken: 'xoxb-test', signingSecret: 'secret' })).toThrow(
+      'shared HTTP server',
+    );
   });
 });

@@ -18,12 +18,15 @@ describe('classifyRcpt', () => {
     ['550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain', 'denied'],
     ['550 5.7.64 TenantAttribution; Relay Access Denied', 'denied'],
     ['550 5.7.1 Unable to relay', 'denied'],
-    ['553 sorry, that domain isn\'t in my list of allowed rcpthosts (#5.7.1)', 'denied'],
+    ["553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", 'denied'],
     ['550 relay not permitted', 'denied'],
     ['530 5.7.1 Client was not authenticated', 'auth-required'],
     ['550 5.7.57 SMTP; Client was not authenticated to send anonymous mail during MAIL FROM', 'auth-required'],
     ['530 5.7.0 Authentication required', 'auth-required'],
-    ['550 5.1.1 <relay-test@example.org>: Recipient address rejected: User unknown in relay recipient table', 'recipient-rejected'],
+    [
+      '550 5.1.1 <relay-test@example.org>: Recipient address rejected: User unknown in relay recipient table',
+      'recipient-rejected',
+    ],
     ['450 4.1.8 <probe@nowhere.invalid>: Sender address rejected: Domain not found', 'sender-rejected'],
     ['450 4.2.0 <relay-test@example.org>: Recipient address rejected: Greylisted', 'temporary'],
     ['452 4.3.1 Insufficient system storage', 'temporary'],
@@ -35,7 +38,9 @@ describe('classifyRcpt', () => {
   });
 
   it('does not read a relay refusal into an address that merely contains "relay"', () => {
-    expect(classifyRcpt(reply('550 5.1.1 <relay@example.org>: Recipient address rejected: User unknown'))).toBe('recipient-rejected');
+    expect(classifyRcpt(reply('550 5.1.1 <relay@example.org>: Recipient address rejected: User unknown'))).toBe(
+      'recipient-rejected',
+    );
     expect(classifyRcpt(reply('450 4.2.0 relay-test@example.org greylisted, try later'))).toBe('temporary');
   });
 });

@@ -62,7 +62,11 @@ describe('readSmtpReply', () => {
     const lines = new LineSocket(socket);
     const pending = readSmtpReply(lines, 'the reply to RCPT TO', 1000);
     feed('554-5.7.1 <x@example.org>: Relay access denied\r\n554 5.7.1 see the docs\r\n');
-    expect(await pending).toMatchObject({ code: 554, enhanced: '5.7.1', lines: ['5.7.1 <x@example.org>: Relay access denied', '5.7.1 see the docs'] });
+    expect(await pending).toMatchObject({
+      code: 554,
+      enhanced: '5.7.1',
+      lines: ['5.7.1 <x@example.org>: Relay access denied', '5.7.1 see the docs'],
+    });
     lines.close();
   });
 

@@ -15,7 +15,8 @@ storeContract(async () => {
     b,
     audit: createSqliteAuditStore(a.db),
     count: async (table) => a.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number,
-    corruptCommands: async (id, text) => void a.db.prepare('UPDATE digests SET commands = ? WHERE id = ?').run(text, id),
+    corruptCommands: async (id, text) =>
+      void a.db.prepare('UPDATE digests SET commands = ? WHERE id = ?').run(text, id),
     close: async () => {
       a.close();
       b.close();

@@ -18,8 +18,15 @@ const open = (file = join(dir, 'diagbot.db'), migrations?: readonly Migration[])
 };
 const T0 = new Date('2026-03-01T08:00:00Z');
 const digestInput = (over: Partial<NewDigest> = {}): NewDigest => ({
-  platform: 'slack', channelId: 'C0MAIL', schedule: '0 8 * * *', scheduleText: 'daily 08:00', timezone: 'Europe/London',
-  commands: ['cert mail.contoso.com', 'relay 203.0.113.9'], createdBy: 'U0ADMIN', now: T0, ...over,
+  platform: 'slack',
+  channelId: 'C0MAIL',
+  schedule: '0 8 * * *',
+  scheduleText: 'daily 08:00',
+  timezone: 'Europe/London',
+  commands: ['cert mail.contoso.com', 'relay 203.0.113.9'],
+  createdBy: 'U0ADMIN',
+  now: T0,
+  ...over,
 });
 
 beforeEach(() => {
@@ -51,7 +58,9 @@ describe('opening', () => {
 
   it('refuses a corrupt file with a clear error and leaves its bytes alone', () => {
     const file = join(dir, 'diagbot.db');
-    const garbage = Buffer.from('this is not an sqlite database, it is a text file that happens to be here\n'.repeat(40));
+    const garbage = Buffer.from(
+      'this is not an sqlite database, it is a text file that happens to be here\n'.repeat(40),
+    );
     writeFileSync(file, garbage);
     let caught: unknown;
     try {
@@ -69,7 +78,7 @@ describe('opening', () => {
   it('refuses a database another program made, without touching its tables', () => {
     const file = join(dir, 'other.db');
     const other = new BetterSqlite3(file);
-    other.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)");
+    other.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5)');
     other.close();
     expect(() => open(file)).toThrow(/tables diagbot did not create \(invoices\)/);
     const check = new BetterSqlite3(file);
@@ -81,7 +90,9 @@ describe('opening', () => {
     const file = join(dir, 'newer.db');
     open(file).close();
     const raw = new BetterSqlite3(file);
-    raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'from the future', Date.now());
+    raw
+      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+      .run(999, 'from the future', Date.now());
     raw.close();
     expect(() => open(file)).toThrow(/newer diagbot \(schema version 999/);
   });
@@ -96,7 +107,10 @@ describe('migrations', () => {
     const file = join(dir, 'grow.db');
     open(file).close();
     const next = (MIGRATIONS.at(-1)?.version ?? 0) + 1;
-    const longer: Migration[] = [...MIGRATIONS, { version: next, name: 'notes', up: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)' }];
+    const longer: Migration[] = [
+      ...MIGRATIONS,
+      { version: next, name: 'notes', up: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)' },
+    ];
     const store = open(file, longer);
     expect(store.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'notes'").pluck().get()).toBe(1);
     store.close();
@@ -106,7 +120,10 @@ describe('migrations', () => {
 
   it('rolls a failing migration back completely', () => {
     const file = join(dir, 'fail.db');
-    const broken: Migration[] = [...MIGRATIONS, { version: 500, name: 'half', up: 'CREATE TABLE half (id INTEGER); CREATE TABLE half (id INTEGER);' }];
+    const broken: Migration[] = [
+      ...MIGRATIONS,
+      { version: 500, name: 'half', up: 'CREATE TABLE half (id INTEGER); CREATE TABLE half (id INTEGER);' },
+    ];
     expect(() => open(file, broken)).toThrow(diagErrorWith('store.failed'));
     const raw = new BetterSqlite3(file);
     expect(raw.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
@@ -115,17 +132,25 @@ describe('migrations', () => {
   });
 
   it('rejects a list whose versions do not increase', () => {
-    expect(() => open(join(dir, 'x.db'), [{ version: 2, name: 'b', up: '' }, { version: 1, name: 'a', up: '' }])).toThrow(/increasing/);
+    expect(() =>
+      open(join(dir, 'x.db'), [
+        { version: 2, name: 'b', up: '' },
+        { version: 1, name: 'a', up: '' },
+      ]),
+    ).toThrow(/increasing/);
   });
 });
 
 describe('digests', () => {
   it('enforces the per-channel limit inside the insert transaction', async () => {
     const store = open();
-    for (let i = 0; i < 3; i += 1) expect('created' in (await store.digests.create(digestInput(), { maxPerChannel: 3 }))).toBe(true);
+    for (let i = 0; i < 3; i += 1)
+      expect('created' in (await store.digests.create(digestInput(), { maxPerChannel: 3 }))).toBe(true);
     expect(await store.digests.create(digestInput(), { maxPerChannel: 3 })).toEqual({ limitReached: 3 });
     // Another channel has its own allowance.
-    expect('created' in (await store.digests.create(digestInput({ channelId: 'C0OTHER' }), { maxPerChannel: 3 }))).toBe(true);
+    expect('created' in (await store.digests.create(digestInput({ channelId: 'C0OTHER' }), { maxPerChannel: 3 }))).toBe(
+      true,
+    );
     expect((await store.digests.list({ platform: 'slack', channelId: 'C0MAIL' })).length).toBe(3);
     expect((await store.digests.list()).length).toBe(4);
   });
@@ -140,7 +165,15 @@ describe('digests', () => {
     const resumed = await store.digests.setPaused(id, false, later);
     expect(resumed?.paused).toBe(false);
     expect(resumed?.activeSince.toISOString()).toBe(later.toISOString());
-    await store.runs.claim({ digestId: id, slot: 's1', slotAt: T0, kind: 'scheduled', owner: 'a', now: T0, posts: true });
+    await store.runs.claim({
+      digestId: id,
+      slot: 's1',
+      slotAt: T0,
+      kind: 'scheduled',
+      owner: 'a',
+      now: T0,
+      posts: true,
+    });
     expect(await store.digests.remove(id)).toBe(true);
     expect(await store.digests.get(id)).toBeUndefined();
     expect(store.db.prepare('SELECT COUNT(*) FROM digest_runs').pluck().get()).toBe(0);
@@ -152,7 +185,9 @@ describe('digests', () => {
     const made = await store.digests.create(digestInput(), { maxPerChannel: 20 });
     if (!('created' in made)) throw new Error('not created');
     store.db.prepare("UPDATE digests SET commands = '{not json' WHERE id = ?").run(made.created.id);
-    await expect(store.digests.get(made.created.id)).rejects.toThrow(new RegExp(`digests row \\(id ${made.created.id}\\).*commands`));
+    await expect(store.digests.get(made.created.id)).rejects.toThrow(
+      new RegExp(`digests row \\(id ${made.created.id}\\).*commands`),
+    );
   });
 });
 
@@ -160,15 +195,27 @@ describe('conversation references', () => {
   it('saves, replaces and loads a Teams reference as JSON', async () => {
     const store = open();
     expect(await store.conversations.load('teams', '19:abc@thread.tacv2')).toBeUndefined();
-    await store.conversations.save('teams', '19:abc@thread.tacv2', { serviceUrl: 'https://smba.example/', conversation: { id: '19:abc' }, n: 1 });
-    await store.conversations.save('teams', '19:abc@thread.tacv2', { serviceUrl: 'https://smba.example/', conversation: { id: '19:abc' }, n: 2 });
-    expect(await store.conversations.load('teams', '19:abc@thread.tacv2')).toEqual({ serviceUrl: 'https://smba.example/', conversation: { id: '19:abc' }, n: 2 });
+    await store.conversations.save('teams', '19:abc@thread.tacv2', {
+      serviceUrl: 'https://smba.example/',
+      conversation: { id: '19:abc' },
+      n: 1,
+    });
+    await store.conversations.save('teams', '19:abc@thread.tacv2', {
+      serviceUrl: 'https://smba.example/',
+      conversation: { id: '19:abc' },
+      n: 2,
+    });
+    expect(await store.conversations.load('teams', '19:abc@thread.tacv2')).toEqual({
+      serviceUrl: 'https://smba.example/',
+      conversation: { id: '19:abc' },
+      n: 2,
+    });
     expect(await store.conversations.load('slack', '19:abc@thread.tacv2')).toBeUndefined();
   });
 });
 
 describe('busy database', () => {
-  it('waits for another connection\'s write lock without failing', async () => {
+  it("waits for another connection's write lock without failing", async () => {
     const file = join(dir, 'busy.db');
     const store = open(file);
     const other = new BetterSqlite3(file);
@@ -196,10 +243,30 @@ describe('a reply survives storage', () => {
     const store = open();
     const made = await store.digests.create(digestInput(), { maxPerChannel: 20 });
     if (!('created' in made)) throw new Error('not created');
-    const claim = await store.runs.claim({ digestId: made.created.id, slot: 'x', slotAt: T0, kind: 'scheduled', owner: 'me', now: T0, posts: true });
+    const claim = await store.runs.claim({
+      digestId: made.created.id,
+      slot: 'x',
+      slotAt: T0,
+      kind: 'scheduled',
+      owner: 'me',
+      now: T0,
+      posts: true,
+    });
     if (claim.outcome !== 'claimed') throw new Error('not claimed');
-    const reply = makeReply({ command: 'cert', title: 'ok', findings: [{ id: 'cert.ok', severity: 'ok', message: 'fine' }], data: { daysRemaining: 40 } });
-    expect(await store.runs.finish(claim.run.id, 'me', { results: [{ position: 0, command: 'cert a', reply }], reply, status: 'ok', now: T0 })).toBe(true);
+    const reply = makeReply({
+      command: 'cert',
+      title: 'ok',
+      findings: [{ id: 'cert.ok', severity: 'ok', message: 'fine' }],
+      data: { daysRemaining: 40 },
+    });
+    expect(
+      await store.runs.finish(claim.run.id, 'me', {
+        results: [{ position: 0, command: 'cert a', reply }],
+        reply,
+        status: 'ok',
+        now: T0,
+      }),
+    ).toBe(true);
     expect(await store.runs.results(claim.run.id)).toEqual([{ position: 0, command: 'cert a', reply }]);
     expect((await store.runs.get(claim.run.id))?.reply).toEqual(reply);
   });

@@ -21,28 +21,53 @@ describe('checkAuthSettings', () => {
   });
 
   it('refuses Teams secrets without an app id, naming them', () => {
-    expect(() => checkAuthSettings({ appPassword: 's' })).toThrow(/MICROSOFT_APP_PASSWORD is set but MICROSOFT_APP_ID is not/);
+    expect(() => checkAuthSettings({ appPassword: 's' })).toThrow(
+      /MICROSOFT_APP_PASSWORD is set but MICROSOFT_APP_ID is not/,
+    );
   });
 
   it('checks each app type for what it needs', () => {
     expect(checkAuthSettings({ appId: 'id', appPassword: 's' })).toBe('authenticated');
-    expect(checkAuthSettings({ appId: 'id', appPassword: 's', appType: 'SingleTenant', tenantId: 't' })).toBe('authenticated');
+    expect(checkAuthSettings({ appId: 'id', appPassword: 's', appType: 'SingleTenant', tenantId: 't' })).toBe(
+      'authenticated',
+    );
     expect(checkAuthSettings({ appId: 'id', appType: 'UserAssignedMSI', tenantId: 't' })).toBe('authenticated');
     expect(() => checkAuthSettings({ appId: 'id' })).toThrow(/needs MICROSOFT_APP_PASSWORD/);
-    expect(() => checkAuthSettings({ appId: 'id', appPassword: 's', appType: 'SingleTenant' })).toThrow(/needs MICROSOFT_APP_TENANT_ID/);
-    expect(() => checkAuthSettings({ appId: 'id', appPassword: 's', appType: 'UserAssignedMSI', tenantId: 't' })).toThrow(/takes no MICROSOFT_APP_PASSWORD/);
-    expect(() => checkAuthSettings({ appId: 'id', appType: 'UserAssignedMSI' })).toThrow(diagErrorWith('config.invalid'));
+    expect(() => checkAuthSettings({ appId: 'id', appPassword: 's', appType: 'SingleTenant' })).toThrow(
+      /needs MICROSOFT_APP_TENANT_ID/,
+    );
+    expect(() =>
+      checkAuthSettings({ appId: 'id', appPassword: 's', appType: 'UserAssignedMSI', tenantId: 't' }),
+    ).toThrow(/takes no MICROSOFT_APP_PASSWORD/);
+    expect(() => checkAuthSettings({ appId: 'id', appType: 'UserAssignedMSI' })).toThrow(
+      diagErrorWith('config.invalid'),
+    );
   });
 });
 
 describe('isLoopbackServiceUrl', () => {
   it.each([
-    'http://127.0.0.1:3979/', 'http://localhost:3979', 'https://127.5.6.7/', 'http://[::1]:9000/', 'http://127.1/', 'http://0x7f.0.0.1/', 'http://[::ffff:127.0.0.1]/',
+    'http://127.0.0.1:3979/',
+    'http://localhost:3979',
+    'https://127.5.6.7/',
+    'http://[::1]:9000/',
+    'http://127.1/',
+    'http://0x7f.0.0.1/',
+    'http://[::ffff:127.0.0.1]/',
   ])('accepts %s', (url) => expect(isLoopbackServiceUrl(url)).toBe(true));
 
   it.each([
-    'https://smba.trafficmanager.net/emea/', 'http://10.0.0.1/', 'http://169.254.169.254/', 'http://127.0.0.1.nip.io/', 'http://localhost.evil.example/',
-    'file:///etc/passwd', 'ftp://127.0.0.1/', 'not a url', '', 'http://[::ffff:10.0.0.1]/', 'http://0.0.0.0/',
+    'https://smba.trafficmanager.net/emea/',
+    'http://10.0.0.1/',
+    'http://169.254.169.254/',
+    'http://127.0.0.1.nip.io/',
+    'http://localhost.evil.example/',
+    'file:///etc/passwd',
+    'ftp://127.0.0.1/',
+    'not a url',
+    '',
+    'http://[::ffff:10.0.0.1]/',
+    'http://0.0.0.0/',
   ])('refuses %s', (url) => expect(isLoopbackServiceUrl(url)).toBe(false));
 });
 

@@ -22,7 +22,8 @@ function sources(dir: string): string[] {
   return out;
 }
 
-const SDK = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]((?:botbuilder|botframework-)[^'"]*)['"]/gm;
+const SDK =
+  /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]((?:botbuilder|botframework-)[^'"]*)['"]/gm;
 
 function sdkImports(file: string): string[] {
   return [...readFileSync(join(root, file), 'utf8').matchAll(SDK)].map((m) => m[1] as string);
@@ -31,13 +32,15 @@ function sdkImports(file: string): string[] {
 const all = sources('.').map((f) => relative('.', f).split(sep).join('/'));
 
 describe('botbuilder stays inside adapters/teams', () => {
-  it('finds the sources it checks, and sees the adapter\'s own imports', () => {
+  it("finds the sources it checks, and sees the adapter's own imports", () => {
     expect(all).toContain('src/main.ts');
     expect(sdkImports('adapters/teams/index.ts')).toContain('botbuilder');
   });
 
   it('is imported by no file outside adapters/teams', () => {
-    const outside = all.filter((f) => !f.startsWith('adapters/teams/') && f !== BASELINE).flatMap((f) => sdkImports(f).map((spec) => `${f} imports ${spec}`));
+    const outside = all
+      .filter((f) => !f.startsWith('adapters/teams/') && f !== BASELINE)
+      .flatMap((f) => sdkImports(f).map((spec) => `${f} imports ${spec}`));
     expect(outside).toEqual([]);
   });
 

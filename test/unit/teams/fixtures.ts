@@ -69,7 +69,12 @@ export function groupChatter(serviceUrl: string): TeamsActivity {
     channelId: 'msteams',
     serviceUrl,
     from,
-    conversation: { isGroup: true, conversationType: 'groupChat', tenantId: TENANT, id: '19:meeting_scrubbed@thread.v2' },
+    conversation: {
+      isGroup: true,
+      conversationType: 'groupChat',
+      tenantId: TENANT,
+      id: '19:meeting_scrubbed@thread.v2',
+    },
     recipient,
     entities: [clientInfo],
     channelData: { tenant: { id: TENANT } },
@@ -105,7 +110,12 @@ export function explainAction(serviceUrl: string, html: string): TeamsActivity {
     channelId: 'msteams',
     serviceUrl,
     from,
-    conversation: { isGroup: true, conversationType: 'channel', tenantId: TENANT, id: `${CHANNEL};messageid=1715670000000` },
+    conversation: {
+      isGroup: true,
+      conversationType: 'channel',
+      tenantId: TENANT,
+      id: `${CHANNEL};messageid=1715670000000`,
+    },
     recipient,
     value: {
       commandId: 'explainError',

@@ -19,7 +19,10 @@ type Manifest = {
   id: string;
   icons: { color: string; outline: string };
   bots: Array<{ botId: string; scopes: string[]; commandLists: Array<{ commands: Array<{ title: string }> }> }>;
-  composeExtensions: Array<{ botId: string; commands: Array<{ id: string; type: string; context: string[]; fetchTask: boolean }> }>;
+  composeExtensions: Array<{
+    botId: string;
+    commands: Array<{ id: string; type: string; context: string[]; fetchTask: boolean }>;
+  }>;
   validDomains: string[];
   developer: Record<string, string>;
 };
@@ -27,7 +30,9 @@ type Manifest = {
 const template = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
-const validate = ajv.compile(JSON.parse(readFileSync(join(dir, 'schema', 'MicrosoftTeams.v1.22.schema.json'), 'utf8')) as object);
+const validate = ajv.compile(
+  JSON.parse(readFileSync(join(dir, 'schema', 'MicrosoftTeams.v1.22.schema.json'), 'utf8')) as object,
+);
 
 /** A minimal PNG reader (any filter type), independent of the writer in scripts/package-teams.js. */
 function decodePng(png: Buffer): { width: number; height: number; colorType: number; pixels: Buffer } {
@@ -63,7 +68,12 @@ function decodePng(png: Buffer): { width: number; height: number; colorType: num
       const b = y > 0 ? (pixels[(y - 1) * stride + x] as number) : 0;
       const c = x >= channels && y > 0 ? (pixels[(y - 1) * stride + x - channels] as number) : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
       const predictor = [0, a, b, (a + b) >> 1, paeth][filter] as number;
       pixels[y * stride + x] = (byte + predictor) & 0xff;
     }
@@ -113,7 +123,14 @@ describe('manifest/teams/manifest.json', () => {
     expect(Number(template.manifestVersion)).toBeGreaterThanOrEqual(1.22);
     const [bot] = template.bots;
     expect(bot?.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
-    expect(bot?.commandLists[0]?.commands.map((c) => c.title)).toEqual(['help', 'cert', 'relay', 'ou', 'explain', 'digest']);
+    expect(bot?.commandLists[0]?.commands.map((c) => c.title)).toEqual([
+      'help',
+      'cert',
+      'relay',
+      'ou',
+      'explain',
+      'digest',
+    ]);
     const [action] = template.composeExtensions[0]?.commands ?? [];
     expect(action).toMatchObject({ id: EXPLAIN_ACTION_ID, type: 'action', context: ['message'], fetchTask: true });
   });
@@ -151,7 +168,9 @@ describe('npm run package:teams', () => {
     expect(() => buildManifest(template, { domain: 'diagbot.contoso.com' })).toThrow(/MICROSOFT_APP_ID/);
     expect(() => buildManifest(template, { appId: 'bot', domain: 'diagbot.contoso.com' })).toThrow(/GUID/);
     expect(() => buildManifest(template, { appId: APP_ID })).toThrow(/teams\.domain/);
-    expect(() => buildManifest(template, { appId: APP_ID, domain: 'https://diagbot.contoso.com/' })).toThrow(/host name/);
+    expect(() => buildManifest(template, { appId: APP_ID, domain: 'https://diagbot.contoso.com/' })).toThrow(
+      /host name/,
+    );
   });
 
   it('builds a zip with the manifest and both icons at its root', () => {

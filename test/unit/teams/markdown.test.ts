@@ -13,8 +13,13 @@ const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>
 /** What Markdown makes of `escaped`: the tags it produced (besides paragraphs and line breaks) and the text a reader sees. */
 function rendered(escaped: string): { tags: string[]; text: string } {
   const html = markdown.render(escaped);
-  const tags = [...html.matchAll(/<\/?([a-z0-9]+)[^>]*>/g)].map((m) => m[1] as string).filter((t) => !['p', 'br'].includes(t));
-  const text = html.replace(/<[^>]*>/g, ' ').replace(/&(amp|lt|gt|quot);/g, (e) => ENTITIES[e] ?? e).replace(/\u200B/g, '');
+  const tags = [...html.matchAll(/<\/?([a-z0-9]+)[^>]*>/g)]
+    .map((m) => m[1] as string)
+    .filter((t) => !['p', 'br'].includes(t));
+  const text = html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot);/g, (e) => ENTITIES[e] ?? e)
+    .replace(/\u200B/g, '');
   return { tags, text };
 }
 
@@ -74,12 +79,48 @@ describe('escapeMarkdown', () => {
 
   it('is reversible and renders literally, for any text', () => {
     const cleaned = (s: string): string => stripControl(s).replace(/\u200B/g, '');
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => expectLiteral(cleaned(text))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => expectLiteral(cleaned(text))),
+      { numRuns: 500 },
+    );
   });
 
   it('is reversible and renders literally, for text made of Markdown punctuation', () => {
-    const unit = fc.constantFrom('*', '_', '`', '~', '[', ']', '(', ')', '<', '>', '&', '#', '-', '+', '=', '!', '\\', ':', ';', '.', '1', 'a', ' ', '\n', 'amp', 'http://x');
-    fc.assert(fc.property(fc.array(unit, { maxLength: 40 }).map((parts) => parts.join('')), expectLiteral), { numRuns: 3000 });
+    const unit = fc.constantFrom(
+      '*',
+      '_',
+      '`',
+      '~',
+      '[',
+      ']',
+      '(',
+      ')',
+      '<',
+      '>',
+      '&',
+      '#',
+      '-',
+      '+',
+      '=',
+      '!',
+      '\\',
+      ':',
+      ';',
+      '.',
+      '1',
+      'a',
+      ' ',
+      '\n',
+      'amp',
+      'http://x',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(unit, { maxLength: 40 }).map((parts) => parts.join('')),
+        expectLiteral,
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 

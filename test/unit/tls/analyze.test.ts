@@ -12,10 +12,20 @@ const root = createRoot('Unit Root CA');
 const inter = createIntermediate(root, 'Unit Issuing CA', { aiaCaIssuers: 'http://pki.contoso.test/root.crt' });
 const store: TrustStore = trustStoreFromPems([root.certPem]);
 
-async function analyze(sent: Issued[], options: Partial<AnalyzeOptions> = {}, trust: TrustStore = store): Promise<CertAnalysis> {
+async function analyze(
+  sent: Issued[],
+  options: Partial<AnalyzeOptions> = {},
+  trust: TrustStore = store,
+): Promise<CertAnalysis> {
   const forge = await loadForge();
   const parsed: ParsedCert[] = sent.map((c) => parseCertificate(forge, c.certDer));
-  return analyzeChain(parsed, trust, { reference: 'mail.contoso.test', now: new Date(), expiryWarningDays: 30, chainSource: 'wire', ...options });
+  return analyzeChain(parsed, trust, {
+    reference: 'mail.contoso.test',
+    now: new Date(),
+    expiryWarningDays: 30,
+    chainSource: 'wire',
+    ...options,
+  });
 }
 const ids = (analysis: CertAnalysis): string[] => analysis.issues.map((i) => i.id).sort();
 
@@ -49,7 +59,10 @@ describe('analyzeChain: trust', () => {
   it('names the AIA URL of the certificate whose issuer is missing', async () => {
     const leaf = createLeaf(inter, { dns: ['mail.contoso.test'], aiaCaIssuers: 'http://pki.contoso.test/issuing.crt' });
     const a = await analyze([leaf]);
-    expect(a.issues[0]).toMatchObject({ id: 'cert.untrusted.missing-intermediate', aiaUrls: ['http://pki.contoso.test/issuing.crt'] });
+    expect(a.issues[0]).toMatchObject({
+      id: 'cert.untrusted.missing-intermediate',
+      aiaUrls: ['http://pki.contoso.test/issuing.crt'],
+    });
   });
 
   it('builds the path from a chain sent out of order, and notices unrelated extras', async () => {
@@ -94,22 +107,40 @@ describe('analyzeChain: trust', () => {
 describe('analyzeChain: dates', () => {
   it('reports expired, not yet valid and expiring soon with days, for the leaf and for an intermediate', async () => {
     const now = Date.now();
-    const expired = createLeaf(inter, { dns: ['mail.contoso.test'], notBefore: new Date(now - 400 * DAY), notAfter: new Date(now - 3 * DAY - 1000) });
+    const expired = createLeaf(inter, {
+      dns: ['mail.contoso.test'],
+      notBefore: new Date(now - 400 * DAY),
+      notAfter: new Date(now - 3 * DAY - 1000),
+    });
     const a = await analyze([expired, inter]);
     expect(ids(a)).toEqual(['cert.expired']);
     expect(a.issues[0]).toMatchObject({ cert: { role: 'leaf', depth: 0 }, daysAgo: 3 });
     expect(a.daysRemaining).toBe(-4);
 
-    const future = createLeaf(inter, { dns: ['mail.contoso.test'], notBefore: new Date(now + 5 * DAY), notAfter: new Date(now + 400 * DAY) });
+    const future = createLeaf(inter, {
+      dns: ['mail.contoso.test'],
+      notBefore: new Date(now + 5 * DAY),
+      notAfter: new Date(now + 400 * DAY),
+    });
     expect((await analyze([future, inter])).issues[0]).toMatchObject({ id: 'cert.not-yet-valid', daysUntil: 5 });
 
     const soon = createLeaf(inter, { dns: ['mail.contoso.test'], notAfter: new Date(now + 12 * DAY + 3600_000) });
-    expect((await analyze([soon, inter])).issues).toEqual([expect.objectContaining({ id: 'cert.expiring-soon', daysRemaining: 12, thresholdDays: 30 })]);
+    expect((await analyze([soon, inter])).issues).toEqual([
+      expect.objectContaining({ id: 'cert.expiring-soon', daysRemaining: 12, thresholdDays: 30 }),
+    ]);
     expect((await analyze([soon, inter], { expiryWarningDays: 7 })).issues).toEqual([]);
 
-    const oldInter = createIntermediate(root, 'Old Issuing CA', { notBefore: new Date(now - 900 * DAY), notAfter: new Date(now - DAY) });
+    const oldInter = createIntermediate(root, 'Old Issuing CA', {
+      notBefore: new Date(now - 900 * DAY),
+      notAfter: new Date(now - DAY),
+    });
     const leaf = createLeaf(oldInter, { dns: ['mail.contoso.test'] });
-    expect((await analyze([leaf, oldInter])).issues).toEqual([expect.objectContaining({ id: 'cert.expired', cert: expect.objectContaining({ role: 'intermediate', depth: 1 }) })]);
+    expect((await analyze([leaf, oldInter])).issues).toEqual([
+      expect.objectContaining({
+        id: 'cert.expired',
+        cert: expect.objectContaining({ role: 'intermediate', depth: 1 }),
+      }),
+    ]);
   });
 
   it('judges dates against the given clock, not the wall clock', async () => {
@@ -127,7 +158,13 @@ describe('analyzeChain: names', () => {
   it('lists the names the certificate carries in a mismatch', async () => {
     const leaf = createLeaf(inter, { dns: ['a.contoso.test', '*.b.contoso.test'], ips: ['10.0.0.5'] });
     const a = await analyze([leaf, inter], { reference: 'b.contoso.test' });
-    expect(a.issues).toEqual([expect.objectContaining({ id: 'cert.name-mismatch', carried: ['a.contoso.test', '*.b.contoso.test', '10.0.0.5'], usedCommonName: false })]);
+    expect(a.issues).toEqual([
+      expect.objectContaining({
+        id: 'cert.name-mismatch',
+        carried: ['a.contoso.test', '*.b.contoso.test', '10.0.0.5'],
+        usedCommonName: false,
+      }),
+    ]);
     expect((await analyze([leaf, inter], { reference: 'x.b.contoso.test' })).issues).toEqual([]);
     expect((await analyze([leaf, inter], { reference: '10.0.0.5' })).nameMatch).toBe('san-ip');
   });
@@ -145,15 +182,25 @@ describe('analyzeChain: names', () => {
     const fqdn = createLeaf(inter, { dns: ['mail.contoso.test'] });
     const short = await analyze([fqdn, inter], { reference: 'mail' });
     expect(ids(short)).toEqual(['cert.name-mismatch', 'cert.short-name']);
-    expect(short.issues.find((i) => i.id === 'cert.short-name')).toMatchObject({ requestedIsShort: true, fullNames: ['mail.contoso.test'] });
+    expect(short.issues.find((i) => i.id === 'cert.short-name')).toMatchObject({
+      requestedIsShort: true,
+      fullNames: ['mail.contoso.test'],
+    });
     const carried = createLeaf(inter, { dns: ['mail', 'mail.contoso.test'] });
-    expect((await analyze([carried, inter], { reference: 'mail' })).issues).toEqual([expect.objectContaining({ id: 'cert.short-name', shortNamesCarried: ['mail'] })]);
+    expect((await analyze([carried, inter], { reference: 'mail' })).issues).toEqual([
+      expect.objectContaining({ id: 'cert.short-name', shortNamesCarried: ['mail'] }),
+    ]);
   });
 
   it('compares the Outlook Anywhere principal name with the subject CN, not the SAN', async () => {
-    const leaf = createLeaf(inter, { subject: { CN: 'mail.contoso.test' }, dns: ['mail.contoso.test', 'owa.contoso.test'] });
+    const leaf = createLeaf(inter, {
+      subject: { CN: 'mail.contoso.test' },
+      dns: ['mail.contoso.test', 'owa.contoso.test'],
+    });
     expect(ids(await analyze([leaf, inter], { expr: 'MAIL.contoso.test' }))).toEqual([]);
-    expect((await analyze([leaf, inter], { expr: 'owa.contoso.test' })).issues).toEqual([expect.objectContaining({ id: 'cert.principal-name-mismatch', subjectCN: 'mail.contoso.test' })]);
+    expect((await analyze([leaf, inter], { expr: 'owa.contoso.test' })).issues).toEqual([
+      expect.objectContaining({ id: 'cert.principal-name-mismatch', subjectCN: 'mail.contoso.test' }),
+    ]);
     const noCn = createLeaf(inter, { subject: {}, dns: ['mail.contoso.test'] });
     expect((await analyze([noCn, inter], { expr: 'mail.contoso.test' })).issues[0]).toMatchObject({ subjectCN: null });
   });
@@ -166,13 +213,17 @@ describe('analyzeChain: strength', () => {
     expect(a.issues).toEqual([expect.objectContaining({ id: 'cert.weak-key', keyType: 'rsa', keyBits: 1024 })]);
 
     const sha1 = createLeaf(inter, { dns: ['mail.contoso.test'], hash: 'sha1' });
-    expect((await analyze([sha1, inter])).issues).toEqual([expect.objectContaining({ id: 'cert.weak-signature', algorithm: 'sha1WithRSAEncryption' })]);
+    expect((await analyze([sha1, inter])).issues).toEqual([
+      expect.objectContaining({ id: 'cert.weak-signature', algorithm: 'sha1WithRSAEncryption' }),
+    ]);
     const md5 = createLeaf(inter, { dns: ['mail.contoso.test'], hash: 'md5' });
     expect((await analyze([md5, inter])).issues[0]).toMatchObject({ algorithm: 'md5WithRSAEncryption' });
 
     const sha1Inter = createIntermediate(root, 'SHA-1 Issuing CA', { hash: 'sha1' });
     const leaf = createLeaf(sha1Inter, { dns: ['mail.contoso.test'] });
-    expect((await analyze([leaf, sha1Inter])).issues).toEqual([expect.objectContaining({ id: 'cert.weak-signature', cert: expect.objectContaining({ role: 'intermediate' }) })]);
+    expect((await analyze([leaf, sha1Inter])).issues).toEqual([
+      expect.objectContaining({ id: 'cert.weak-signature', cert: expect.objectContaining({ role: 'intermediate' }) }),
+    ]);
   });
 
   it('accepts ECDSA P-256 end to end, and reads its key and signature', async () => {
@@ -180,7 +231,11 @@ describe('analyzeChain: strength', () => {
     const leaf = createLeaf(ecRoot, { dns: ['mail.contoso.test'], key: { type: 'ec' } });
     const a = await analyze([leaf], {}, trustStoreFromPems([ecRoot.certPem]));
     expect(ids(a)).toEqual([]);
-    expect(a.chain[0]).toMatchObject({ keyType: 'ec (prime256v1)', keyBits: 256, signatureAlgorithm: 'ecdsa-with-SHA256' });
+    expect(a.chain[0]).toMatchObject({
+      keyType: 'ec (prime256v1)',
+      keyBits: 256,
+      signatureAlgorithm: 'ecdsa-with-SHA256',
+    });
     const sha1Ec = createLeaf(ecRoot, { dns: ['mail.contoso.test'], key: { type: 'ec' }, hash: 'sha1' });
     expect(ids(await analyze([sha1Ec], {}, trustStoreFromPems([ecRoot.certPem])))).toEqual(['cert.weak-signature']);
   });

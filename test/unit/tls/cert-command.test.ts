@@ -14,7 +14,11 @@ import { chatRequest } from '../../helpers/requests';
 // table, the target policy). The real handshakes are in test/integration/cert.
 function setup(links: Record<string, string> = {}) {
   const config = parseConfig({ links });
-  const net = { policy: createTargetPolicy(config.targets), resolver: tableResolver({ 'mail.contoso.test': ['192.0.2.10'] }), timeouts: { connectMs: 200, stepMs: 200 } };
+  const net = {
+    policy: createTargetPolicy(config.targets),
+    resolver: tableResolver({ 'mail.contoso.test': ['192.0.2.10'] }),
+    timeouts: { connectMs: 200, stepMs: 200 },
+  };
   const command = createCertCommand({ config, net, log: captureLogger(), now: () => new Date() });
   const router = createRouter({ commands: [command], log: captureLogger(), runbooks: config.links });
   return { command, ask: (text: string): Promise<Reply> => router.handle(chatRequest(text)) };
@@ -45,10 +49,15 @@ describe('cert: bad input is a clear usage error with an example', () => {
 
 describe('cert: checks that stop before the handshake', () => {
   it('refuses loopback under the default policy (policy.denied), with the runbook link when configured', async () => {
-    const reply = await setup({ 'policy.denied': 'https://wiki.contoso.test/runbooks/diagbot-targets' }).ask('cert 127.0.0.1:443');
+    const reply = await setup({ 'policy.denied': 'https://wiki.contoso.test/runbooks/diagbot-targets' }).ask(
+      'cert 127.0.0.1:443',
+    );
     expect(reply.status).toBe('error');
     expect(reply.findings[0]).toMatchObject({ id: 'policy.denied', severity: 'error' });
-    expect(reply.findings[0]?.fix?.links).toContainEqual({ title: 'Your runbook', url: 'https://wiki.contoso.test/runbooks/diagbot-targets' });
+    expect(reply.findings[0]?.fix?.links).toContainEqual({
+      title: 'Your runbook',
+      url: 'https://wiki.contoso.test/runbooks/diagbot-targets',
+    });
     expect(reply.data).toMatchObject({ host: '127.0.0.1', port: 443, mode: 'tls' });
   });
 
@@ -62,8 +71,15 @@ describe('cert: checks that stop before the handshake', () => {
 describe('cert: configuration problems', () => {
   it('an unreadable tls.extraCaFiles entry is config.invalid naming the file, before any connection', async () => {
     const config = parseConfig({ tls: { extraCaFiles: ['/nonexistent/diagbot-root.pem'] } });
-    const net = { policy: createTargetPolicy(config.targets), resolver: tableResolver({}), timeouts: { connectMs: 200, stepMs: 200 } };
-    const router = createRouter({ commands: [createCertCommand({ config, net, log: captureLogger(), now: () => new Date() })], log: captureLogger() });
+    const net = {
+      policy: createTargetPolicy(config.targets),
+      resolver: tableResolver({}),
+      timeouts: { connectMs: 200, stepMs: 200 },
+    };
+    const router = createRouter({
+      commands: [createCertCommand({ config, net, log: captureLogger(), now: () => new Date() })],
+      log: captureLogger(),
+    });
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const reply = await router.handle(chatRequest('cert mail.contoso.test'));
       expect(reply.findings[0]).toMatchObject({ id: 'config.invalid' });
@@ -92,6 +108,12 @@ describe('cert: the command as data', () => {
   it('documents every flag in help', () => {
     const help = commandHelp(setup().command);
     const options = help.findings.filter((f) => f.id === 'help.option').map((f) => f.message);
-    expect(options).toEqual(expect.arrayContaining([expect.stringMatching(/^--name <value> — /), expect.stringMatching(/^--expr <value> — /), expect.stringMatching(/^--starttls <value> — /)]));
+    expect(options).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^--name <value> — /),
+        expect.stringMatching(/^--expr <value> — /),
+        expect.stringMatching(/^--starttls <value> — /),
+      ]),
+    );
   });
 });

@@ -28,14 +28,20 @@ describe('createLimiter', () => {
     const limiter = createLimiter(3);
     let running = 0;
     let peak = 0;
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => limiter.run(async () => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setImmediate(resolve));
-      running -= 1;
-      if (i === 7) throw new Error('one fails');
-      return i;
-    }).catch(() => -1)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        limiter
+          .run(async () => {
+            running += 1;
+            peak = Math.max(peak, running);
+            await new Promise((resolve) => setImmediate(resolve));
+            running -= 1;
+            if (i === 7) throw new Error('one fails');
+            return i;
+          })
+          .catch(() => -1),
+      ),
+    );
     expect(peak).toBe(3);
     expect(results.filter((r) => r === -1)).toHaveLength(1);
     expect(limiter.active).toBe(0);

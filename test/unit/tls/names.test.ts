@@ -24,19 +24,23 @@ describe('dnsNameMatches (RFC 6125 §6.4)', () => {
   const domain = fc.array(label, { minLength: 2, maxLength: 4 }).map((labels) => labels.join('.'));
 
   it('a wildcard matches exactly one extra label, never the bare domain or two levels down (property)', () => {
-    fc.assert(fc.property(domain, label, label, (parent, first, second) => {
-      const pattern = `*.${parent}`;
-      expect(dnsNameMatches(pattern, `${first}.${parent}`)).toBe(true);
-      expect(dnsNameMatches(pattern, parent)).toBe(false);
-      expect(dnsNameMatches(pattern, `${second}.${first}.${parent}`)).toBe(false);
-    }));
+    fc.assert(
+      fc.property(domain, label, label, (parent, first, second) => {
+        const pattern = `*.${parent}`;
+        expect(dnsNameMatches(pattern, `${first}.${parent}`)).toBe(true);
+        expect(dnsNameMatches(pattern, parent)).toBe(false);
+        expect(dnsNameMatches(pattern, `${second}.${first}.${parent}`)).toBe(false);
+      }),
+    );
   });
 
   it('an exact name matches itself in any case and nothing with another label (property)', () => {
-    fc.assert(fc.property(domain, label, (name, extra) => {
-      expect(dnsNameMatches(name.toUpperCase(), name)).toBe(true);
-      expect(dnsNameMatches(name, `${extra}.${name}`)).toBe(false);
-    }));
+    fc.assert(
+      fc.property(domain, label, (name, extra) => {
+        expect(dnsNameMatches(name.toUpperCase(), name)).toBe(true);
+        expect(dnsNameMatches(name, `${extra}.${name}`)).toBe(false);
+      }),
+    );
   });
 });
 
@@ -44,12 +48,17 @@ describe('matchIdentity', () => {
   it('uses DNS SANs and ignores the CN once a DNS SAN exists', () => {
     const names = { dns: ['mail.contoso.com'], ips: [], commonNames: ['legacy.contoso.com'] };
     expect(matchIdentity('mail.contoso.com', names)).toMatchObject({ matched: true, by: 'san-dns' });
-    expect(matchIdentity('legacy.contoso.com', names)).toMatchObject({ matched: false, by: 'none', usedCommonName: false });
+    expect(matchIdentity('legacy.contoso.com', names)).toMatchObject({
+      matched: false,
+      by: 'none',
+      usedCommonName: false,
+    });
   });
 
   it('falls back to the CN only when there is no DNS SAN (an IP SAN does not count)', () => {
-    expect(matchIdentity('mail.contoso.com', { dns: [], ips: ['10.0.0.5'], commonNames: ['mail.contoso.com'] }))
-      .toMatchObject({ matched: true, by: 'subject-cn', usedCommonName: true });
+    expect(
+      matchIdentity('mail.contoso.com', { dns: [], ips: ['10.0.0.5'], commonNames: ['mail.contoso.com'] }),
+    ).toMatchObject({ matched: true, by: 'subject-cn', usedCommonName: true });
   });
 
   it('matches an address only against iPAddress SANs, in any spelling of IPv6', () => {
@@ -70,7 +79,9 @@ describe('matchIdentity', () => {
 
 describe('commonNamesMissingFromSan', () => {
   it('lists CNs the SAN list does not repeat, and none when there are no SANs', () => {
-    expect(commonNamesMissingFromSan({ dns: ['a.contoso.com'], ips: [], commonNames: ['b.contoso.com'] })).toEqual(['b.contoso.com']);
+    expect(commonNamesMissingFromSan({ dns: ['a.contoso.com'], ips: [], commonNames: ['b.contoso.com'] })).toEqual([
+      'b.contoso.com',
+    ]);
     expect(commonNamesMissingFromSan({ dns: ['A.contoso.com'], ips: [], commonNames: ['a.contoso.com'] })).toEqual([]);
     expect(commonNamesMissingFromSan({ dns: [], ips: ['10.0.0.5'], commonNames: ['10.0.0.5'] })).toEqual([]);
     expect(commonNamesMissingFromSan({ dns: [], ips: [], commonNames: ['b.contoso.com'] })).toEqual([]);

@@ -6,11 +6,15 @@ import { createIntermediate, createLeaf, createRoot } from '../../helpers/pki';
 const u24 = (n: number): Buffer => Buffer.from([(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
 const u16 = (n: number): Buffer => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
 const handshake = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type]), u24(body.length), body]);
-const record = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type, 3, 3]), u16(body.length), body]);
+const record = (type: number, body: Buffer): Buffer =>
+  Buffer.concat([Buffer.from([type, 3, 3]), u16(body.length), body]);
 
 /** A TLS 1.2 ServerHello (no supported_versions extension) for suite 0xc02f. */
 function serverHello12(): Buffer {
-  return handshake(2, Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 7), Buffer.from([0]), u16(0xc02f), Buffer.from([0]), u16(0)]));
+  return handshake(
+    2,
+    Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 7), Buffer.from([0]), u16(0xc02f), Buffer.from([0]), u16(0)]),
+  );
 }
 
 function certificate12(ders: Buffer[]): Buffer {
@@ -25,14 +29,23 @@ const leaf = createLeaf(inter, { dns: ['mail.contoso.test'] });
 describe('extractCertificates (TLS 1.2, clear text)', () => {
   it('returns the certificates in the order sent, whatever that order is', () => {
     for (const order of [[leaf, inter, root], [leaf, root, inter], [leaf]]) {
-      const bytes = Buffer.concat([record(22, serverHello12()), record(22, certificate12(order.map((c) => c.certDer)))]);
-      expect(extractCertificates(bytes, undefined)?.map((d) => d.toString('hex'))).toEqual(order.map((c) => c.certDer.toString('hex')));
+      const bytes = Buffer.concat([
+        record(22, serverHello12()),
+        record(22, certificate12(order.map((c) => c.certDer))),
+      ]);
+      expect(extractCertificates(bytes, undefined)?.map((d) => d.toString('hex'))).toEqual(
+        order.map((c) => c.certDer.toString('hex')),
+      );
     }
   });
 
   it('reassembles a Certificate message split across records and records split across reads', () => {
     const messages = Buffer.concat([serverHello12(), certificate12([leaf.certDer, inter.certDer])]);
-    const records = Buffer.concat([record(22, messages.subarray(0, 50)), record(22, messages.subarray(50, 900)), record(22, messages.subarray(900))]);
+    const records = Buffer.concat([
+      record(22, messages.subarray(0, 50)),
+      record(22, messages.subarray(50, 900)),
+      record(22, messages.subarray(900)),
+    ]);
     const capture = new HandshakeCapture();
     for (let i = 0; i < records.length; i += 97) capture.push(records.subarray(i, i + 97));
     expect(capture.certificates()).toHaveLength(2);
@@ -43,9 +56,26 @@ describe('extractCertificates (TLS 1.2, clear text)', () => {
     expect(extractCertificates(record(21, Buffer.from([2, 40])), undefined)).toBeUndefined();
     const full = Buffer.concat([record(22, serverHello12()), record(22, certificate12([leaf.certDer]))]);
     expect(extractCertificates(full.subarray(0, full.length - 10), undefined)).toBeUndefined();
-    const hello13 = handshake(2, Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 1), Buffer.from([0]), u16(0x1301), Buffer.from([0]), u16(6), u16(43), u16(2), u16(0x0304)]));
-    expect(extractCertificates(Buffer.concat([record(22, hello13), record(23, Buffer.alloc(64, 9))]), undefined)).toBeUndefined();
-    expect(extractCertificates(Buffer.concat([record(22, hello13), record(23, Buffer.alloc(64, 9))]), Buffer.alloc(32, 3))).toBeUndefined();
+    const hello13 = handshake(
+      2,
+      Buffer.concat([
+        Buffer.from([3, 3]),
+        Buffer.alloc(32, 1),
+        Buffer.from([0]),
+        u16(0x1301),
+        Buffer.from([0]),
+        u16(6),
+        u16(43),
+        u16(2),
+        u16(0x0304),
+      ]),
+    );
+    expect(
+      extractCertificates(Buffer.concat([record(22, hello13), record(23, Buffer.alloc(64, 9))]), undefined),
+    ).toBeUndefined();
+    expect(
+      extractCertificates(Buffer.concat([record(22, hello13), record(23, Buffer.alloc(64, 9))]), Buffer.alloc(32, 3)),
+    ).toBeUndefined();
   });
 
   it('bounds what it keeps', () => {
@@ -57,7 +87,13 @@ describe('extractCertificates (TLS 1.2, clear text)', () => {
 
 describe('parseCertificate (DER fields Node 20 does not expose)', () => {
   it('reads SANs of both kinds, the CN, the AIA URL and the signature algorithm', async () => {
-    const cert = createLeaf(inter, { subject: { CN: 'Mail Server', O: 'Contoso' }, dns: ['mail.contoso.test', '*.contoso.test'], ips: ['10.0.0.5', '2001:db8:0:0:0:0:0:1'], aiaCaIssuers: 'http://pki.contoso.test/issuing.crt', hash: 'sha384' });
+    const cert = createLeaf(inter, {
+      subject: { CN: 'Mail Server', O: 'Contoso' },
+      dns: ['mail.contoso.test', '*.contoso.test'],
+      ips: ['10.0.0.5', '2001:db8:0:0:0:0:0:1'],
+      aiaCaIssuers: 'http://pki.contoso.test/issuing.crt',
+      hash: 'sha384',
+    });
     const parsed = parseCertificate(await loadForge(), cert.certDer);
     expect(parsed.details).toMatchObject({
       subject: 'CN=Mail Server, O=Contoso',
@@ -75,9 +111,20 @@ describe('parseCertificate (DER fields Node 20 does not expose)', () => {
   });
 
   it('reads a CN with non-ASCII characters and an ECDSA P-384 key', async () => {
-    const cert = createLeaf(undefined, { subject: { CN: 'Zürich Mail' }, dns: ['zh.contoso.test'], key: { type: 'ec', curve: 'P-384' }, hash: 'sha384' });
+    const cert = createLeaf(undefined, {
+      subject: { CN: 'Zürich Mail' },
+      dns: ['zh.contoso.test'],
+      key: { type: 'ec', curve: 'P-384' },
+      hash: 'sha384',
+    });
     const parsed = parseCertificate(await loadForge(), cert.certDer);
-    expect(parsed.details).toMatchObject({ subjectCN: 'Zürich Mail', keyType: 'ec (secp384r1)', keyBits: 384, signatureAlgorithm: 'ecdsa-with-SHA384', selfSigned: true });
+    expect(parsed.details).toMatchObject({
+      subjectCN: 'Zürich Mail',
+      keyType: 'ec (secp384r1)',
+      keyBits: 384,
+      signatureAlgorithm: 'ecdsa-with-SHA384',
+      selfSigned: true,
+    });
   });
 
   it('throws on bytes that are not a certificate', async () => {
