@@ -63,7 +63,10 @@ export function createAuditCommand(deps: { audit?: AuditStore }): Command<AuditA
       const store = deps.audit;
       if (!store) {
         throw new DiagError('audit.unavailable', 'The audit trail is not available in this run of diagbot.', {
-          fix: { summary: 'Check `store.path` (DIAGBOT_DB), or `store.url` (DIAGBOT_DATABASE_URL) for PostgreSQL, and the start-up log.' },
+          fix: {
+            summary:
+              'Check `store.path` (DIAGBOT_DB), or `store.url` (DIAGBOT_DATABASE_URL) for PostgreSQL, and the start-up log.',
+          },
         });
       }
       const sinceText = args.since ?? '24h';

@@ -263,7 +263,10 @@ async function openStore(deps: CommandDeps): Promise<Store> {
   } catch (error) {
     if (isDiagError(error, 'store.failed', 'store.config')) {
       throw new DiagError('store.unavailable', error.message, {
-        fix: { summary: 'Check store.path (DIAGBOT_DB) and the file it names, or store.url (DIAGBOT_DATABASE_URL) for PostgreSQL; the logs have the details.' },
+        fix: {
+          summary:
+            'Check store.path (DIAGBOT_DB) and the file it names, or store.url (DIAGBOT_DATABASE_URL) for PostgreSQL; the logs have the details.',
+        },
       });
     }
     throw error;
