@@ -8,6 +8,7 @@ import { MAIL_SECTIONS, type MailSection } from '../src/mail/issues';
 import type { MailPosture } from '../src/mail/check';
 import type { CommandDeps } from './deps';
 import { buildFindings } from './mail/findings';
+import type { MailTexts } from './mail/texts';
 import { createMailEngine, type MailEngine } from './mail/wiring';
 
 const EXAMPLE = 'mail contoso.com';
@@ -129,8 +130,8 @@ function facts(posture: MailPosture): Fact[] {
   return out;
 }
 
-function buildReply(input: MailInput, posture: MailPosture, digestAvailable: boolean): Reply {
-  const { findings, headline } = buildFindings(posture.issues, input.domain);
+function buildReply(input: MailInput, posture: MailPosture, digestAvailable: boolean, texts: MailTexts): Reply {
+  const { findings, headline } = buildFindings(posture.issues, input.domain, texts);
   const actions: Action[] = [{ label: 'Check again', command: commandText(input) }];
   for (const host of posture.mx.slice(0, 3))
     if (host.starttls === true) actions.push({ label: `Certificate of ${host.host}`, command: `cert ${host.host}:25` });
@@ -184,6 +185,8 @@ export function createMailCommand(deps: CommandDeps & { mailEngine?: MailEngine 
     args: mailInput,
     targetOf: (input) => ({ host: input.domain }),
     async run(input, ctx) {
+      // The texts load with the first run, like the engine, so `help` never reads them.
+      const texts = await (await import('./mail/texts')).loadMailTexts();
       for (const port of [25, 443]) {
         if (!ports.check('mail', port).allowed)
           throw new DiagError('policy.denied', `Port ${port} is not in the mail command's port list (targets.ports).`);
@@ -195,7 +198,7 @@ export function createMailCommand(deps: CommandDeps & { mailEngine?: MailEngine 
       );
       const digestAvailable =
         ctx.request.platform !== 'digest' && ctx.visibleCommands().some((c) => c.name === 'digest');
-      return buildReply(input, posture, digestAvailable);
+      return buildReply(input, posture, digestAvailable, texts);
     },
   };
 }

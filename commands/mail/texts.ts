@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { loadDataFile } from '../../src/core/data-file';
+import type { MailIssueId } from '../../src/mail/issues';
+
+/*
+ * What `mail` says lives in texts.yaml beside this file, where a writer can edit it; this module is its shape.
+ * Every finding's fields are exactly the texts commands/mail/findings.ts picks, so a missing case fails at load,
+ * and every issue id of the engine must have an entry (a compile error otherwise).
+ */
+
+const text = z.string().min(1);
+const fixText = z.strictObject({
+  summary: text,
+  steps: z.array(text).min(1).optional(),
+  /** Names from `links`. */
+  links: z.array(z.string()).min(1).optional(),
+});
+/** A text whose words differ by case: one text per named case. */
+const cases = <const K extends string, T extends z.ZodType>(names: readonly K[], item: T) =>
+  z.strictObject(Object.fromEntries(names.map((name) => [name, item])) as Record<K, T>);
+const finding = <H extends z.ZodType, M extends z.ZodType, F extends z.ZodType>(headline: H, message: M, fix: F) =>
+  z.strictObject({ headline, message, fix });
+/** A finding with `parts`: pieces of a sentence, filled first and given to the texts as a placeholder. */
+const withParts = <H extends z.ZodType, M extends z.ZodType, F extends z.ZodType, P extends z.ZodRawShape>(
+  headline: H,
+  message: M,
+  fix: F,
+  parts: P,
+) => z.strictObject({ headline, message, fix, parts: z.strictObject(parts) });
+const plain = finding(text, text, fixText);
+const publishOrNot = cases(['publish', 'noPublish'], fixText);
+
+const findings = {
+  'mail.mx.none': plain,
+  'mail.mx.null': plain,
+  'mail.mx.implicit': plain,
+  'mail.mx.cname': plain,
+  'mail.mx.ip-literal': plain,
+  'mail.mx.unresolvable': withParts(text, text, fixText, { why: cases(['nxdomain', 'nodata'], text) }),
+  'policy.denied': plain,
+  'net.dns': plain,
+  'mail.mx.unreachable': plain,
+  'mail.starttls.missing': plain,
+  'mail.starttls.cert': finding(text, cases(['trusted', 'untrusted'], text), fixText),
+  'mail.dane.mismatch': finding(text, cases(['unusable', 'usable'], text), publishOrNot),
+  'mail.dane.unsigned': withParts(text, text, fixText, {
+    unsigned: cases(['tlsa', 'mx'], text),
+    zone: cases(['tlsa', 'mx'], text),
+  }),
+  'mail.dane.bogus': plain,
+  'mail.dane.rollover': finding(text, text, publishOrNot),
+  'mail.mta-sts.missing': plain,
+  'mail.mta-sts.testing': plain,
+  'mail.mta-sts.mx-not-covered': withParts(text, text, fixText, { noPatterns: text, hostStep: text }),
+  'mail.mta-sts.policy-unreachable': plain,
+  'mail.mta-sts.invalid': finding(
+    cases(['txt', 'policy'], text),
+    cases(['txt', 'policy'], text),
+    cases(['txt', 'policy'], fixText),
+  ),
+  'mail.tls-rpt.missing': plain,
+  'mail.tls-rpt.invalid': plain,
+  'mail.spf.missing': plain,
+  'mail.spf.multiple': plain,
+  'mail.spf.syntax': plain,
+  'mail.spf.too-many-lookups': finding(text, cases(['heavy', 'noIncludes'], text), fixText),
+  'mail.spf.void-lookups': plain,
+  'mail.spf.permissive': withParts(text, text, fixText, { effect: cases(['pass', 'neutral'], text) }),
+  'mail.spf.macros': z.strictObject({ headline: text, message: text }),
+  'mail.dkim.missing': finding(
+    cases(['named', 'common'], text),
+    cases(['named', 'common'], text),
+    cases(['named', 'common'], fixText),
+  ),
+  'mail.dkim.weak-key': withParts(text, text, fixText, { judgement: cases(['below1024', 'atLeast1024'], text) }),
+  'mail.dkim.revoked': plain,
+  'mail.dkim.testing': plain,
+  'mail.dkim.invalid': plain,
+  'mail.dmarc.missing': plain,
+  'mail.dmarc.invalid': plain,
+  'mail.dmarc.none': plain,
+  'mail.dmarc.external-rua-unauthorized': withParts(text, text, fixText, {
+    who: cases(['one', 'many'], text),
+    domainStep: text,
+  }),
+} satisfies Record<MailIssueId, z.ZodType>;
+
+export const mailTextsSchema = z
+  .strictObject({
+    phrases: z.strictObject({ again: text, listMore: text, bulletMore: text, more: text }),
+    findings: z.strictObject({ 'mail.ok': z.strictObject({ headline: text, message: text }), ...findings }),
+    links: z.record(z.string(), z.strictObject({ title: text, url: z.url() })),
+  })
+  .superRefine((doc, ctx) => {
+    // Every link a fix names is defined in `links`.
+    const visit = (node: unknown, path: PropertyKey[]): void => {
+      if (node === null || typeof node !== 'object') return;
+      if ('summary' in node && 'links' in node && Array.isArray(node.links)) {
+        node.links.forEach((name: string, i) => {
+          if (!Object.hasOwn(doc.links, name)) {
+            ctx.addIssue({ code: 'custom', path: [...path, 'links', i], message: `no link named ${name} in links` });
+          }
+        });
+        return;
+      }
+      for (const [key, value] of Object.entries(node)) visit(value, [...path, key]);
+    };
+    visit(doc.findings, ['findings']);
+  });
+
+/** The same schema under the name scripts/compile-data.js looks for: the build validates texts.yaml with it. */
+export { mailTextsSchema as dataFileSchema };
+
+export type MailTexts = z.output<typeof mailTextsSchema>;
+
+let loaded: Promise<MailTexts> | undefined;
+
+/** The texts, read and validated on first use (a `mail` run), then kept; `help` never reads them. */
+export function loadMailTexts(): Promise<MailTexts> {
+  loaded ??= loadDataFile(__dirname, 'texts', mailTextsSchema);
+  return loaded;
+}
