@@ -128,6 +128,8 @@ export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptio
       const recipient = request.recipient ?? relay.probe.externalRecipient;
       const ports = [target.port, ...relay.probe.extraPorts.filter((p) => p !== target.port)];
       const { probeRelay } = await import('../src/smtp/probe');
+      // The texts load with the first live run, like the probe, so `help` and --policy-only never read them.
+      const texts = await (await import('./relay/texts')).loadRelayTexts();
       const outcomes = await Promise.all(
         ports.map((port) =>
           probeRelay(
@@ -147,7 +149,15 @@ export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptio
           ),
         ),
       );
-      return liveReply(ctx, request.client, { host: target.host, port: target.port }, recipient, outcomes, request.tls);
+      return liveReply(
+        ctx,
+        request.client,
+        { host: target.host, port: target.port },
+        recipient,
+        outcomes,
+        request.tls,
+        texts,
+      );
     },
   };
 }

@@ -4,13 +4,18 @@ import { formatTarget } from '../../src/net/target';
 import { changesToAllow, changesToDeny, isPublicAddress, type PathEvaluation } from '../../src/relay';
 import type { RelayConfig } from '../../src/relay/topology-schema';
 import { domainOf } from '../../src/net/mailbox';
+import { fill } from '../../src/core/template';
 import type { RelayProbeResult } from '../../src/smtp/probe';
 import type { RelayContext } from './context';
 import { finding } from './finding';
 import { LINKS } from './links';
 import { commands, policyData, policyFacts, policyFindings, VERDICT_WORDS } from './policy';
+import type { RelayTexts } from './texts';
 
-/** The live side of `relay`: what the server answered on each port, judged against the topology when there is one. */
+/**
+ * The live side of `relay`: what the server answered on each port, judged against the topology when there is one.
+ * The words are in relay/texts.yaml; this picks the case and gives the values.
+ */
 
 export function liveReply(
   ctx: RelayContext,
@@ -19,6 +24,7 @@ export function liveReply(
   recipient: string,
   outcomes: Array<{ port: number; result: RelayProbeResult } | { port: number; error: unknown }>,
   tls: boolean,
+  texts: RelayTexts,
 ): Reply {
   const { relay, compiled } = ctx;
   const evaluation = compiled?.evaluate(client);
@@ -30,7 +36,7 @@ export function liveReply(
     return makeReply({
       command: 'relay',
       status: 'error',
-      title: `relay ${client} via ${formatTarget(target)}: ${error.message}`,
+      title: fill(texts.phrases.titleError, { client, target: formatTarget(target), message: error.message }),
       findings: [finding(error.code, 'error', error.message, error.fix), ...topologyFindings],
       data: {
         client,
@@ -47,21 +53,36 @@ export function liveReply(
   }
   const main = primary.result;
   const local = isLocalRecipient(relay, recipient);
-  const findings: Finding[] = [...liveFindings(ctx, main, local, tls)];
+  const findings: Finding[] = [...liveFindings(ctx, main, local, tls, texts)];
   for (const other of extra) {
-    if ('result' in other) findings.push(...liveFindings(ctx, other.result, local, tls));
+    if ('result' in other) findings.push(...liveFindings(ctx, other.result, local, tls, texts));
     else if (isFindingError(other.error))
-      findings.push(finding(other.error.code, 'warn', `Port ${other.port}: ${other.error.message}`, other.error.fix));
+      findings.push(
+        finding(
+          other.error.code,
+          'warn',
+          fill(texts.phrases.portError, { port: other.port, message: other.error.message }),
+          other.error.fix,
+        ),
+      );
     else throw other.error;
   }
   findings.push(...topologyFindings);
   const open = findings.some((f) => f.id === 'relay.open');
   return makeReply({
     command: 'relay',
-    title: `relay ${client} via ${formatTarget(target)} — ${open ? 'OPEN RELAY' : main.accepted ? 'accepted at RCPT' : OUTCOME_WORDS[main.outcome]}`,
+    title: fill(texts.phrases.title, {
+      client,
+      target: formatTarget(target),
+      verdict: open
+        ? texts.phrases.openRelay
+        : main.accepted
+          ? texts.phrases.acceptedAtRcpt
+          : texts.words.outcome[main.outcome],
+    }),
     findings,
     facts: [
-      { label: 'Tested from', value: `${main.testedAddress} (${METHOD_WORDS[main.method]})` },
+      { label: 'Tested from', value: `${main.testedAddress} (${texts.words.method[main.method]})` },
       { label: 'Server', value: `${formatTarget(target)}${main.address !== target.host ? ` (${main.address})` : ''}` },
       { label: 'RCPT TO', value: `<${recipient}>${local ? ' (a local domain)' : ''}` },
       { label: 'Reply', value: (main.rcptReply ?? main.mailReply).raw },
@@ -107,54 +128,67 @@ function isLocalRecipient(relay: RelayConfig, recipient: string): boolean {
 }
 
 /** The live answer for one port, judged against the topology for the address the server saw. */
-function liveFindings(ctx: RelayContext, result: RelayProbeResult, localRecipient: boolean, tls: boolean): Finding[] {
+function liveFindings(
+  ctx: RelayContext,
+  result: RelayProbeResult,
+  localRecipient: boolean,
+  tls: boolean,
+  texts: RelayTexts,
+): Finding[] {
   const { relay, compiled } = ctx;
+  const t = texts.findings;
   const where = formatTarget(result.target);
   const reply = result.rcptReply ?? result.mailReply;
   const shown = `\`${reply.raw.split('\n').join(' / ')}\``;
-  const from = `from ${result.testedAddress} (${METHOD_WORDS[result.method]})`;
+  const from = fill(texts.phrases.from, {
+    address: result.testedAddress,
+    method: texts.words.method[result.method],
+  });
   const out: Finding[] = [];
   if (result.xclient.problem) {
+    const { message, fix } = t['smtp.xclient-unsupported'];
     out.push(
       finding(
         'smtp.xclient-unsupported',
         'warn',
-        `${where} ${result.xclient.problem === 'refused' ? `refused XCLIENT (\`${result.xclient.reply?.raw ?? ''}\`)` : 'does not offer XCLIENT ADDR to diagbot'}, so diagbot could not speak for ${result.client}.`,
-        {
-          summary:
-            "Let diagbot speak for the client: add diagbot's address to smtpd_authorized_xclient_hosts (Postfix), or run diagbot on a host that owns the client address.",
-          links: [LINKS.xclient],
-        },
+        fill(message[result.xclient.problem === 'refused' ? 'refused' : 'notOffered'], {
+          where,
+          reply: result.xclient.reply?.raw ?? '',
+          client: result.client,
+        }),
+        fixOf(fix),
       ),
     );
   }
   // Said plainly in the live finding itself, so nobody reads diagbot's result as the client's.
   const forBot =
     result.method === 'direct' && result.testedAddress !== result.client
-      ? ` This live answer is for diagbot's own address ${result.testedAddress}, not for ${result.client}${directWhy(result)}${compiled ? `; the policy evaluation is for ${result.client}` : ''}.`
+      ? ` ${fill(texts.phrases.forBot[compiled ? 'policy' : 'noPolicy'], {
+          tested: result.testedAddress,
+          client: result.client,
+          why: directWhy(result, texts),
+        })}`
       : '';
   const expected = compiled?.evaluate(result.testedAddress, { bypassLoadBalancer: result.method === 'xclient' });
   const allowedByPolicy = expected ? expected.verdict === 'allowed' : undefined;
   const deniedByPolicy = expected ? expected.verdict === 'denied' || expected.verdict === 'no-connector' : undefined;
-  const tlsNote = tls && result.tls ? ' after STARTTLS' : '';
+  const tlsNote = tls && result.tls ? ` ${texts.phrases.afterStarttls}` : '';
+  const values = { where, from, tlsNote, shown, recipient: result.recipient, tested: result.testedAddress };
   switch (result.outcome) {
     case 'accepted':
       if (localRecipient) {
-        out.push(
-          finding(
-            'relay.accepted',
-            'info',
-            `${where} accepted <${result.recipient}> at RCPT ${from}${tlsNote}: a local domain, so this is delivery, not relay (${shown}).`,
-          ),
-        );
+        out.push(finding('relay.accepted', 'info', fill(t['relay.accepted'].message.local, values)));
       } else if (deniedByPolicy || (expected === undefined && isPublicAddress(result.testedAddress))) {
+        const { message, fix } = t['relay.open'];
         out.push(
           finding(
             'relay.open',
             'fail',
-            `${where} accepted the external recipient <${result.recipient}> at RCPT ${from}${tlsNote} (${shown}), ${deniedByPolicy ? `although the topology does not let ${result.testedAddress} relay (${VERDICT_WORDS[(expected as PathEvaluation).verdict]})` : `and ${result.testedAddress} is a public address`}: anyone there can send mail anywhere through this server.`,
+            deniedByPolicy
+              ? fill(message.denied, { ...values, verdict: VERDICT_WORDS[(expected as PathEvaluation).verdict] })
+              : fill(message.public, values),
             {
-              summary: `Stop anonymous relay from ${result.testedAddress}: find the connector that grants it and narrow its RemoteIPRanges.`,
+              summary: fill(fix.summary, values),
               steps: [
                 ...commands(
                   expected && compiled
@@ -163,41 +197,37 @@ function liveFindings(ctx: RelayContext, result: RelayProbeResult, localRecipien
                 ),
                 // A recipient typed with `to` may be in one of our own domains, which is delivery, not relay.
                 ...(result.recipient !== relay.probe.externalRecipient
-                  ? [
-                      `If ${domainOf(result.recipient)} is one of your accepted domains, this was delivery, not relay: list it under relay.probe.localDomains.`,
-                    ]
+                  ? [fill(fix.localDomainStep, { recipientDomain: domainOf(result.recipient) })]
                   : []),
               ],
-              links: [LINKS.anonymousRelay, LINKS.setConnector, LINKS.postfixRelay],
+              links: fix.links.map((name) => LINKS[name]),
             },
           ),
         );
       } else {
-        out.push(
-          finding(
-            'relay.accepted',
-            'info',
-            `${where} accepted the external recipient <${result.recipient}> at RCPT ${from}${tlsNote} (${shown}). Accepted at RCPT is not proof of delivery.`,
-          ),
-        );
+        out.push(finding('relay.accepted', 'info', fill(t['relay.accepted'].message.external, values)));
       }
       break;
     case 'denied':
     case 'auth-required': {
       const id = result.outcome === 'denied' ? 'relay.denied' : 'relay.auth-required';
-      const why =
+      const why = fill(
         result.outcome === 'denied'
-          ? `refused to relay ${from}${tlsNote} (${shown})${reply.code >= 400 && reply.code < 500 ? ' — a temporary code, but a relay refusal all the same' : ''}`
-          : `wants authentication before it relays ${from}${tlsNote} (${shown}): anonymous relay is not allowed for this address`;
+          ? t['relay.denied'].why[reply.code >= 400 && reply.code < 500 ? 'temporary' : 'permanent']
+          : t['relay.auth-required'].why,
+        values,
+      );
       if (allowedByPolicy) {
+        const { message, fix } = t['relay.blocked-allowed-client'];
         out.push(
           finding(
             'relay.blocked-allowed-client',
             'fail',
-            `${where} ${why}, although the topology lets ${result.testedAddress} relay${expected?.connector ? ` (connector "${expected.connector}")` : ''}.`,
+            expected?.connector
+              ? fill(message.connector, { ...values, why, connector: expected.connector })
+              : fill(message.noConnector, { ...values, why }),
             {
-              summary:
-                "The servers do not match the topology: check the connector's RemoteIPRanges and its anonymous relay permission on every server.",
+              summary: fix.summary,
               steps: commands(
                 compiled
                   ? [
@@ -214,7 +244,7 @@ function liveFindings(ctx: RelayContext, result: RelayProbeResult, localRecipien
                     ]
                   : [],
               ),
-              links: [LINKS.anonymousRelay, LINKS.setConnector],
+              links: fix.links.map((name) => LINKS[name]),
             },
           ),
         );
@@ -223,60 +253,43 @@ function liveFindings(ctx: RelayContext, result: RelayProbeResult, localRecipien
         finding(
           id,
           'info',
-          `${where} ${why}.`,
-          result.outcome === 'auth-required'
-            ? {
-                summary:
-                  'Devices that can authenticate should use SMTP AUTH on port 587; others need a relay connector that lists their address.',
-                links: [LINKS.auth, LINKS.anonymousRelay],
-              }
-            : undefined,
+          fill(t[id].message, { where, why }),
+          result.outcome === 'auth-required' ? fixOf(t['relay.auth-required'].fix) : undefined,
         ),
       );
       break;
     }
-    default:
+    default: {
+      const fixes = t['smtp.unexpected-reply'].fix;
+      const outcome = result.outcome;
       out.push(
         finding(
           'smtp.unexpected-reply',
           'warn',
-          `${where} did not decide on relay ${from}: ${OUTCOME_WORDS[result.outcome]} (${shown}).`,
-          unexpectedFix(result),
+          fill(t['smtp.unexpected-reply'].message, { ...values, outcome: texts.words.outcome[outcome] }),
+          fixOf(
+            outcome === 'sender-rejected' || outcome === 'recipient-rejected' || outcome === 'temporary'
+              ? fixes[outcome]
+              : fixes.other,
+          ),
         ),
       );
+    }
   }
   const last = out[out.length - 1] as Finding;
   last.message += forBot;
   return out;
 }
 
-function directWhy(result: RelayProbeResult): string {
-  if (result.xclient.problem) return ' (XCLIENT could not be used)';
-  return ` (${result.client} is not an address of this host${result.xclient.offered ? ' and relay.probe.allowXclient is off' : ''})`;
+function directWhy(result: RelayProbeResult, texts: RelayTexts): string {
+  const why = texts.phrases.directWhy;
+  if (result.xclient.problem) return why.xclientUnusable;
+  return fill(result.xclient.offered ? why.notLocalXclientOff : why.notLocal, { client: result.client });
 }
 
-function unexpectedFix(result: RelayProbeResult): Fix {
-  switch (result.outcome) {
-    case 'sender-rejected':
-      return {
-        summary:
-          'The server refused the probe sender: set relay.probe.sender to an address in a domain the server accepts as a sender.',
-        links: [LINKS.smtpReplies],
-      };
-    case 'recipient-rejected':
-      return {
-        summary:
-          'The server refused the recipient itself (it does not exist or cannot be routed), which hides the relay decision: set relay.probe.externalRecipient to a deliverable external address.',
-        links: [LINKS.smtpReplies],
-      };
-    case 'temporary':
-      return {
-        summary: 'A temporary refusal that is not about relay (greylisting, load): try again in a few minutes.',
-        links: [LINKS.smtpReplies],
-      };
-    default:
-      return { summary: "Check the server's logs for this session.", links: [LINKS.smtpReplies] };
-  }
+/** A fix from the file: its summary, and its links by name. */
+function fixOf(fix: { summary: string; links: Array<keyof typeof LINKS> }): Fix {
+  return { summary: fix.summary, links: fix.links.map((name) => LINKS[name]) };
 }
 
 function portData(result: RelayProbeResult): Record<string, unknown> {
@@ -290,19 +303,3 @@ function portData(result: RelayProbeResult): Record<string, unknown> {
     transcript: result.transcript,
   };
 }
-
-const METHOD_WORDS: Record<RelayProbeResult['method'], string> = {
-  'source-bind': 'bound to the client address',
-  xclient: 'XCLIENT ADDR',
-  direct: "diagbot's own address",
-};
-
-const OUTCOME_WORDS: Record<RelayProbeResult['outcome'], string> = {
-  accepted: 'accepted at RCPT',
-  denied: 'relay denied',
-  'auth-required': 'authentication required',
-  'sender-rejected': 'the probe sender was refused',
-  'recipient-rejected': 'the recipient was refused',
-  temporary: 'a temporary refusal',
-  unexpected: 'an unexpected reply',
-};

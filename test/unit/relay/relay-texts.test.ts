@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { relayContext } from '../../../commands/relay/context';
+import { liveReply } from '../../../commands/relay/live';
+import { loadRelayTexts, relayTextsSchema } from '../../../commands/relay/texts';
+import { parseConfig } from '../../../src/config/load';
+import type { Reply } from '../../../src/core/reply';
+import type { RelayProbeResult } from '../../../src/smtp/probe';
+
+// The words of a live `relay` probe live in commands/relay/texts.yaml. These tests render every outcome, method
+// and XCLIENT case through liveReply and hold the file to the shape the code reads.
+
+const TOPOLOGY = {
+  target: { host: 'smtp.contoso.com', port: 25 },
+  loadBalancer: {
+    name: 'SMTP_VS',
+    dataGroup: { name: 'smtp_relay_allowed', members: ['10.0.5.20'] },
+    relaySnat: '10.0.0.200',
+    defaultSnat: 'automap',
+    selfIps: ['10.0.0.100'],
+  },
+  connectors: [
+    { name: 'Default Frontend', remoteIpRanges: ['0.0.0.0-255.255.255.255'], anonymousRelay: false },
+    { name: 'Anonymous Relay', remoteIpRanges: ['10.0.0.200'], anonymousRelay: true },
+  ],
+};
+const withTopology = relayContext(
+  parseConfig({ relay: { ...TOPOLOGY, probe: { localDomains: ['contoso.com'] } } }).relay!,
+);
+const withoutTopology = relayContext(parseConfig({ relay: { probe: { localDomains: ['contoso.com'] } } }).relay!);
+const summary = (code: number, raw: string) => ({ code, enhanced: null, text: raw, raw });
+
+function probe(over: Partial<RelayProbeResult>): RelayProbeResult {
+  return {
+    target: { host: 'smtp.contoso.com', port: 25 },
+    address: '10.0.0.100',
+    method: 'source-bind',
+    client: '10.9.9.9',
+    recipient: 'relay-test@fabrikam.test',
+    testedAddress: '10.9.9.9',
+    localAddress: '10.0.0.1',
+    banner: '220 hi',
+    ehlo: [],
+    tls: null,
+    xclient: { offered: false, problem: null, reply: null },
+    mailReply: summary(250, '250 ok'),
+    rcptReply: summary(550, '550 5.7.1 Unable to relay'),
+    outcome: 'denied',
+    accepted: false,
+    transcript: [],
+    ...over,
+  } as RelayProbeResult;
+}
+
+async function render(result: RelayProbeResult, ctx = withTopology, tls = false): Promise<Reply> {
+  return liveReply(
+    ctx,
+    result.client,
+    result.target,
+    result.recipient,
+    [{ port: 25, result }],
+    tls,
+    await loadRelayTexts(),
+  );
+}
+
+const OUTCOMES = [
+  'accepted',
+  'denied',
+  'auth-required',
+  'sender-rejected',
+  'recipient-rejected',
+  'temporary',
+  'unexpected',
+] as const;
+
+describe('relay texts (commands/relay/texts.yaml)', () => {
+  const cases: Array<[string, RelayProbeResult, boolean]> = [];
+  for (const outcome of OUTCOMES)
+    for (const method of ['source-bind', 'xclient', 'direct'] as const)
+      for (const problem of [null, 'refused', 'not-offered'] as const)
+        for (const [client, tested] of [
+          ['10.9.9.9', '10.9.9.9'],
+          ['10.0.0.200', '10.0.0.200'],
+          ['8.8.8.8', '8.8.8.8'],
+          ['10.9.9.9', '10.0.0.100'],
+        ])
+          for (const topology of [true, false])
+            cases.push([
+              `${outcome} ${method} ${problem ?? 'xclient-ok'} ${client}→${tested} ${topology ? 'topology' : 'none'}`,
+              probe({
+                outcome,
+                method,
+                client,
+                testedAddress: tested,
+                accepted: outcome === 'accepted',
+                xclient: {
+                  offered: problem !== 'not-offered',
+                  problem,
+                  reply: problem === 'refused' ? summary(550, '550 no') : null,
+                },
+                recipient: outcome === 'accepted' && tested === '8.8.8.8' ? 'user@contoso.com' : 'user@fabrikam.test',
+                tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: true },
+              }),
+              topology,
+            ]);
+
+  it.each(cases)('%s renders every text with every placeholder filled', async (_name, result, topology) => {
+    const reply = await render(result, topology ? withTopology : withoutTopology, true);
+    expect(JSON.stringify([reply.title, reply.findings])).not.toMatch(/\{[A-Za-z][A-Za-z0-9]*\}/);
+    expect(reply.findings.length).toBeGreaterThan(0);
+  });
+
+  it('writes the words of an open relay exactly', async () => {
+    const reply = await render(
+      probe({
+        outcome: 'accepted',
+        accepted: true,
+        client: '8.8.8.8',
+        testedAddress: '8.8.8.8',
+        rcptReply: summary(250, '250 2.1.5 ok'),
+      }),
+      withoutTopology,
+    );
+    expect(reply.title).toBe('relay 8.8.8.8 via smtp.contoso.com:25 — OPEN RELAY');
+    expect(reply.findings[0]?.message).toBe(
+      'smtp.contoso.com:25 accepted the external recipient <relay-test@fabrikam.test> at RCPT from 8.8.8.8 (bound to the client address) (`250 2.1.5 ok`), and 8.8.8.8 is a public address: anyone there can send mail anywhere through this server.',
+    );
+    expect(reply.findings[0]?.fix?.summary).toBe(
+      'Stop anonymous relay from 8.8.8.8: find the connector that grants it and narrow its RemoteIPRanges.',
+    );
+  });
+
+  it('says for whom a direct answer is, and why', async () => {
+    const reply = await render(
+      probe({ method: 'direct', testedAddress: '10.0.0.100', xclient: { offered: true, problem: null, reply: null } }),
+    );
+    expect(reply.findings.at(-2)?.message).toBe(
+      "smtp.contoso.com:25 refused to relay from 10.0.0.100 (diagbot's own address) (`550 5.7.1 Unable to relay`). This live answer is for diagbot's own address 10.0.0.100, not for 10.9.9.9 (10.9.9.9 is not an address of this host and relay.probe.allowXclient is off); the policy evaluation is for 10.9.9.9.",
+    );
+  });
+
+  describe('the file is held to the shape the code reads', () => {
+    const source = (): Record<string, Record<string, unknown>> =>
+      parse(readFileSync(join(__dirname, '..', '..', '..', 'commands', 'relay', 'texts.yaml'), 'utf8'));
+    const firstIssue = (doc: unknown): string => {
+      const parsed = relayTextsSchema.safeParse(doc);
+      return parsed.success ? 'valid' : `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`;
+    };
+
+    it('as written', () => expect(firstIssue(source())).toBe('valid'));
+
+    it('refuses a missing outcome, an unknown case, a link that is not in links.ts', () => {
+      const noOutcome = source();
+      delete (noOutcome.words?.outcome as Record<string, unknown>).temporary;
+      expect(firstIssue(noOutcome)).toMatch(/^words\.outcome\.temporary: /);
+      const extra = source();
+      (extra.phrases?.forBot as Record<string, unknown>).typo = 'x';
+      expect(firstIssue(extra)).toMatch(/^phrases\.forBot: .*typo/);
+      const link = source();
+      (
+        (link.findings?.['relay.auth-required'] as Record<string, Record<string, unknown>>).fix as Record<
+          string,
+          unknown
+        >
+      ).links = ['auth', 'nowhere'];
+      expect(firstIssue(link)).toMatch(/^findings\.relay\.auth-required\.fix\.links\.1: /);
+    });
+  });
+});
