@@ -17,7 +17,10 @@ export type HeadersArgs = z.infer<typeof headersArgs>;
 export async function analyseHeadersReply(text: string): Promise<Reply> {
   const { analyseHeaders } = await loadHeadersEngine();
   const analysis = analyseHeaders(text);
-  return analysis.found ? headersReply(analysis) : noHeadersReply(text);
+  if (!analysis.found) return noHeadersReply(text);
+  // The texts load with the first header block, like the engine, so `help` never reads them.
+  const texts = await (await import('./headers/texts')).loadHeadersTexts();
+  return headersReply(analysis, texts);
 }
 
 /**

@@ -1,30 +1,14 @@
 import type { Finding, Link, Severity } from '../../src/core/reply';
+import { fill } from '../../src/core/template';
 import type { AuthResult, HeaderAnalysis } from '../../src/headers';
+import type { HeadersTexts } from './texts';
 
-/** One finding per authentication method the headers state: what it says, and what to do when it is not a pass. */
+/**
+ * One finding per authentication method the headers state: what it says, and what to do when it is not a pass.
+ * The words are in headers/texts.yaml; this picks the case and gives the values.
+ */
 
-const LINKS = {
-  headers: {
-    title: 'Anti-spam message headers in Microsoft 365',
-    url: 'https://learn.microsoft.com/en-us/defender-office-365/message-headers-eop-mdo',
-  },
-  spf: {
-    title: 'Set up SPF for Microsoft 365',
-    url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-spf-configure',
-  },
-  dkim: {
-    title: 'Set up DKIM for Microsoft 365',
-    url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-dkim-configure',
-  },
-  dmarc: {
-    title: 'Set up DMARC for Microsoft 365',
-    url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-dmarc-configure',
-  },
-  arc: {
-    title: 'Trusted ARC sealers',
-    url: 'https://learn.microsoft.com/en-us/defender-office-365/email-authentication-arc-configure',
-  },
-} satisfies Record<string, Link>;
+type AuthTexts = HeadersTexts['auth'];
 
 function severityOf(result: string): Severity {
   switch (result) {
@@ -46,165 +30,162 @@ function severityOf(result: string): Severity {
 }
 
 /** Microsoft's compauth reason codes, as "Anti-spam message headers in Microsoft 365" lists them. */
-export function compauthReason(code: string | undefined): string {
-  if (!code || !/^\d{3}$/.test(code)) return 'no reason code given';
-  if (code === '000')
-    return "000: explicit failure — the message failed DMARC and the domain's policy is quarantine or reject";
-  if (code === '001')
-    return "001: implicit failure — the sending domain publishes no or weak authentication (no DMARC, p=none, SPF softfail or neutral) and the message did not pass Microsoft's own checks";
-  if (code === '002')
-    return '002: your organisation has a policy that forbids this sender/domain pair from sending spoofed mail (Tenant Allow/Block List)';
-  if (code === '010')
-    return '010: the message failed DMARC with quarantine or reject, and the sending domain is one of your own accepted domains (self-to-self spoofing)';
-  if (code === '130') return "130: DMARC failed, but a trusted ARC sealer's result was used to let it pass";
+export function compauthReason(code: string | undefined, reasons: AuthTexts['compauth']['reasons']): string {
+  if (!code || !/^\d{3}$/.test(code)) return reasons.none;
+  if (code === '000' || code === '001' || code === '002' || code === '010' || code === '130') return reasons[code];
   const first = code[0];
-  if (first === '1' || first === '7')
-    return `${code}: passed composite authentication (the last two digits are Microsoft-internal)`;
-  if (first === '2') return `${code}: soft pass — implicit authentication mostly passed`;
-  if (first === '3') return `${code}: not checked for composite authentication`;
-  if (first === '4' || first === '9')
-    return `${code}: composite authentication was bypassed (an allow entry, a mail flow rule, or mail from your own on-premises servers)`;
-  if (first === '6')
-    return `${code}: implicit failure, and the sending domain is one of your own accepted domains (self-to-self or intra-org spoofing)`;
-  return `${code}: a reason code Microsoft does not document`;
+  const which =
+    first === '1' || first === '7'
+      ? 'passed'
+      : first === '2'
+        ? 'softPass'
+        : first === '3'
+          ? 'notChecked'
+          : first === '4' || first === '9'
+            ? 'bypassed'
+            : first === '6'
+              ? 'selfSpoof'
+              : 'undocumented';
+  return fill(reasons[which], { code });
 }
 
-function where(result: AuthResult): string {
-  return `${result.domain ? ` for ${result.domain}` : ''}${result.detail ? ` (${result.detail})` : ''}`;
+/** The values every verdict's message may use: {result}, {source}, {where}, {said}. */
+function verdictValues(
+  result: AuthResult,
+  texts: HeadersTexts,
+): { result: string; source: string; where: string; said: string } {
+  const { phrases } = texts;
+  return {
+    result: result.result,
+    source: result.source,
+    where: `${result.domain ? ` ${fill(phrases.forDomain, { domain: result.domain })}` : ''}${detailOf(result, texts)}`,
+    said: result.reason ? fill(phrases.said, { reason: result.reason }) : '',
+  };
 }
 
-function said(result: AuthResult): string {
-  return result.reason ? `: ${result.reason}` : '';
+function detailOf(result: AuthResult, texts: HeadersTexts): string {
+  return result.detail ? ` ${fill(texts.phrases.detail, { detail: result.detail })}` : '';
 }
 
-function spfFinding(spf: AuthResult, own: boolean, ip: string | undefined): Finding {
+function linksOf(names: readonly string[], texts: HeadersTexts): Link[] {
+  return names.map((name) => {
+    const link = texts.links[name];
+    if (!link) throw new Error(`no link named ${name}`);
+    return link;
+  });
+}
+
+function spfFinding(spf: AuthResult, own: boolean, ip: string | undefined, texts: HeadersTexts): Finding {
+  const t = texts.auth.spf;
   const severity = severityOf(spf.result);
   const finding: Finding = {
     id: 'headers.auth.spf',
     severity,
-    message: `SPF ${spf.result}${where(spf)}${said(spf)} (${spf.source}).`,
+    message: fill(t.message, verdictValues(spf, texts)),
   };
   if (severity === 'warn' || severity === 'fail') {
-    const domain = spf.domain ?? 'the sending domain';
+    const domain = spf.domain ?? t.fix.noDomain;
+    const which = own ? (ip ? 'ownIp' : 'own') : ip ? 'otherIp' : 'other';
     finding.fix = {
-      summary: own
-        ? `Add the server that sent it${ip ? ` (${ip})` : ''} to ${domain}'s SPF record, or send through a host the record already names.`
-        : `The sending server${ip ? ` ${ip}` : ''} is not in ${domain}'s SPF record: ask ${domain}'s mail admins to add it.`,
-      steps: [
-        'If the message was forwarded (a forwarding rule, a mailing list, a third-party gateway), SPF fails by design at the next hop: rely on DKIM, and on ARC (Microsoft 365: add the forwarder as a trusted ARC sealer).',
-        'Keep the record under 10 DNS lookups (include:, a, mx, redirect=) — one too many is a permerror for everyone.',
-      ],
-      links: [LINKS.spf],
+      summary: fill(t.fix.summary[which], { domain, ip: ip ?? '' }),
+      steps: [...t.fix.steps],
+      links: linksOf(t.fix.links, texts),
     };
   }
   return finding;
 }
 
-function dkimFinding(dkim: AuthResult, own: boolean): Finding {
+function dkimFinding(dkim: AuthResult, own: boolean, texts: HeadersTexts): Finding {
+  const t = texts.auth.dkim;
   const severity = dkim.result === 'none' ? 'warn' : severityOf(dkim.result);
   const finding: Finding = {
     id: 'headers.auth.dkim',
     severity,
-    message: `DKIM ${dkim.result}${where(dkim)}${said(dkim)} (${dkim.source}).`,
+    message: fill(t.message, verdictValues(dkim, texts)),
   };
   if (dkim.result === 'unverified') {
-    finding.message = `DKIM-signed by ${dkim.domain ?? '?'} (${dkim.detail ?? 'no selector'}), but no receiving server wrote whether the signature verified.`;
+    finding.message = fill(t.unverified, { domain: dkim.domain ?? '?', detail: dkim.detail ?? t.noSelector });
   } else if (dkim.result === 'none') {
     finding.fix = {
-      summary: own
-        ? 'The message was not DKIM-signed: turn on DKIM signing for the domain it is sent from.'
-        : 'The message was not DKIM-signed: the sender should sign with their own domain.',
-      steps: [
-        'Microsoft 365: Defender portal → Email authentication settings → DKIM: publish the selector1/selector2 CNAMEs, then enable signing for the domain.',
-      ],
-      links: [LINKS.dkim],
+      summary: t.unsigned.summary[own ? 'own' : 'other'],
+      steps: [...t.unsigned.steps],
+      links: linksOf(t.unsigned.links, texts),
     };
   } else if (severity === 'warn' || severity === 'fail') {
+    const keyRecord = dkim.detail?.startsWith('selector ')
+      ? `${dkim.detail.slice(9)}._domainkey.${dkim.domain ?? '<domain>'}`
+      : '<selector>._domainkey.<domain>';
     finding.fix = {
-      summary:
-        'The signature did not verify: the message was changed after it was signed, or the public key in DNS does not match the signing key.',
-      steps: [
-        'Look for something that rewrites mail after signing: a disclaimer or footer rule, a gateway that rewrites links or subjects, a mailing list.',
-        'Sign after those changes (on the last hop that leaves the organisation), or move the change before the signer.',
-        `Check the key: the TXT record ${dkim.detail?.startsWith('selector ') ? `${dkim.detail.slice(9)}._domainkey.${dkim.domain ?? '<domain>'}` : '<selector>._domainkey.<domain>'} must hold the public half of the signing key.`,
-      ],
-      links: [LINKS.dkim],
+      summary: t.failed.summary,
+      steps: t.failed.steps.map((step) => fill(step, { keyRecord })),
+      links: linksOf(t.failed.links, texts),
     };
   }
   return finding;
 }
 
-function dmarcFinding(dmarc: AuthResult, own: boolean): Finding {
+function dmarcFinding(dmarc: AuthResult, own: boolean, texts: HeadersTexts): Finding {
+  const t = texts.auth.dmarc;
   const severity = severityOf(dmarc.result);
   const finding: Finding = {
     id: 'headers.auth.dmarc',
     severity,
-    message: `DMARC ${dmarc.result}${where(dmarc)}${said(dmarc)} (${dmarc.source}).`,
+    message: fill(t.message, verdictValues(dmarc, texts)),
   };
   if (severity === 'fail' || severity === 'warn') {
+    const lastStep = t.fix.lastStep[own ? 'own' : 'other'];
     finding.fix = {
-      summary: `Neither SPF nor DKIM passed for a domain aligned with the From: domain${dmarc.domain ? ` ${dmarc.domain}` : ''}.`,
-      steps: [
-        'Sign with DKIM using the From: domain (d= equal to, or a parent of, the From: domain), which survives forwarding.',
-        'Or send with an envelope sender (Return-Path) in the From: domain from a host its SPF record allows.',
-        own
-          ? 'Until every sender of yours passes, the DMARC reports (rua=) show who sends as your domain.'
-          : "This is for the sender's admins to fix; tell them what failed.",
-      ],
-      links: [LINKS.dmarc],
+      summary: dmarc.domain ? fill(t.fix.summary.domain, { domain: dmarc.domain }) : fill(t.fix.summary.noDomain, {}),
+      steps: t.fix.steps.map((step) => fill(step, { lastStep })),
+      links: linksOf(t.fix.links, texts),
     };
   }
   return finding;
 }
 
-function compauthFinding(compauth: AuthResult): Finding {
+function compauthFinding(compauth: AuthResult, texts: HeadersTexts): Finding {
+  const t = texts.auth.compauth;
   const severity = severityOf(compauth.result);
   const reason = compauth.reason && /^\d{3}$/.test(compauth.reason) ? compauth.reason : undefined;
   const finding: Finding = {
     id: 'headers.auth.compauth',
     severity,
-    message: `Microsoft composite authentication ${compauth.result}, reason ${compauthReason(reason ?? compauth.reason)}.`,
+    message: fill(t.message, {
+      result: compauth.result,
+      reason: compauthReason(reason ?? compauth.reason, t.reasons),
+    }),
   };
   if (severity === 'fail') {
-    finding.fix = {
-      summary:
-        "Microsoft 365 treated the sender as spoofed. Fix the sender's SPF/DKIM/DMARC (above); if the sender is legitimate and cannot be fixed quickly, allow the spoofed sender pair — not the whole domain.",
-      steps: [
-        'Defender portal → Tenant Allow/Block List → Spoofed senders: allow the exact domain + sending infrastructure pair.',
-      ],
-      links: [LINKS.headers],
-    };
+    finding.fix = { summary: t.fix.summary, steps: [...t.fix.steps], links: linksOf(t.fix.links, texts) };
   }
   return finding;
 }
 
-function arcFinding(arc: AuthResult): Finding {
+function arcFinding(arc: AuthResult, texts: HeadersTexts): Finding {
+  const t = texts.auth.arc;
   const severity = arc.result === 'none' ? 'info' : severityOf(arc.result);
+  const { result, source, said } = verdictValues(arc, texts);
   const finding: Finding = {
     id: 'headers.auth.arc',
     severity,
-    message: `ARC ${arc.result}${arc.detail ? ` (${arc.detail})` : ''}${said(arc)} (${arc.source}).`,
+    message: fill(t.message, { result, source, said, detail: detailOf(arc, texts) }),
   };
   if (severity === 'fail') {
-    finding.fix = {
-      summary:
-        "The ARC chain is broken: a hop changed the message after sealing it, or a seal does not verify. A forwarder's original authentication results cannot be trusted.",
-      links: [LINKS.arc],
-    };
+    finding.fix = { summary: t.fix.summary, links: linksOf(t.fix.links, texts) };
   }
   return finding;
 }
 
 /** The authentication findings, in the order SPF, DKIM, DMARC, compauth, ARC. */
-export function authFindings(analysis: HeaderAnalysis, own: boolean): Finding[] {
+export function authFindings(analysis: HeaderAnalysis, own: boolean, texts: HeadersTexts): Finding[] {
   const { auth } = analysis;
   const out: Finding[] = [];
   // The address SPF judged, as the verdict's own comment names it ("sender IP is …", "designates … as").
   const ip = /(?:sender IP is|designates|use of|client-ip=)\s*([0-9a-f.:]{7,45})/i.exec(auth.spf?.reason ?? '')?.[1];
-  if (auth.spf) out.push(spfFinding(auth.spf, own, ip));
-  if (auth.dkim) out.push(dkimFinding(auth.dkim, own));
-  if (auth.dmarc) out.push(dmarcFinding(auth.dmarc, own));
-  if (auth.compauth) out.push(compauthFinding(auth.compauth));
-  if (auth.arc) out.push(arcFinding(auth.arc));
+  if (auth.spf) out.push(spfFinding(auth.spf, own, ip, texts));
+  if (auth.dkim) out.push(dkimFinding(auth.dkim, own, texts));
+  if (auth.dmarc) out.push(dmarcFinding(auth.dmarc, own, texts));
+  if (auth.compauth) out.push(compauthFinding(auth.compauth, texts));
+  if (auth.arc) out.push(arcFinding(auth.arc, texts));
   return out;
 }

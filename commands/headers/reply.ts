@@ -3,6 +3,7 @@ import type { AuthResult, HeaderAnalysis, Hop } from '../../src/headers';
 import { authFindings } from './auth';
 import { delayFinding, hopRoute, NOTABLE_DELAY_SECONDS, notableSubmission, skewFinding } from './delay';
 import { clock, duration, hopFrom } from './format';
+import type { HeadersTexts } from './texts';
 import { loopFinding, partialFinding, spamFinding } from './verdicts';
 
 /**
@@ -133,15 +134,15 @@ export function noHeadersReply(text: string): Reply {
   );
 }
 
-/** The `headers` answer for an analysis. */
-export function headersReply(analysis: HeaderAnalysis): Reply {
+/** The `headers` answer for an analysis, in the words of headers/texts.yaml. */
+export function headersReply(analysis: HeaderAnalysis, texts: HeadersTexts): Reply {
   const own = isOwnDomain(analysis);
   const findings: Finding[] = [];
   for (const finding of [
     delayFinding(analysis),
     skewFinding(analysis),
     loopFinding(analysis),
-    ...authFindings(analysis, own),
+    ...authFindings(analysis, own, texts),
     spamFinding(analysis),
     partialFinding(analysis),
   ]) {

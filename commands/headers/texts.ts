@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { loadDataFile } from '../../src/core/data-file';
+
+/*
+ * What `headers` says about authentication lives in texts.yaml beside this file, where a writer can edit it; this
+ * module is its shape. Every field is exactly a text commands/headers/auth.ts picks, so a missing case fails at
+ * load.
+ */
+
+const text = z.string().min(1);
+/** A text whose words differ by case: one text per named case. */
+const cases = <const K extends string, T extends z.ZodType>(names: readonly K[], item: T) =>
+  z.strictObject(Object.fromEntries(names.map((name) => [name, item])) as Record<K, T>);
+const steps = z.array(text).min(1);
+/** Names from `links`. */
+const links = z.array(z.string()).min(1);
+
+export const headersTextsSchema = z
+  .strictObject({
+    phrases: z.strictObject({ forDomain: text, detail: text, said: text }),
+    auth: z.strictObject({
+      spf: z.strictObject({
+        message: text,
+        fix: z.strictObject({
+          summary: cases(['ownIp', 'own', 'otherIp', 'other'], text),
+          noDomain: text,
+          steps,
+          links,
+        }),
+      }),
+      dkim: z.strictObject({
+        message: text,
+        unverified: text,
+        noSelector: text,
+        unsigned: z.strictObject({ summary: cases(['own', 'other'], text), steps, links }),
+        failed: z.strictObject({ summary: text, steps, links }),
+      }),
+      dmarc: z.strictObject({
+        message: text,
+        fix: z.strictObject({
+          summary: cases(['domain', 'noDomain'], text),
+          steps,
+          lastStep: cases(['own', 'other'], text),
+          links,
+        }),
+      }),
+      compauth: z.strictObject({
+        message: text,
+        fix: z.strictObject({ summary: text, steps, links }),
+        reasons: cases(
+          [
+            'none',
+            '000',
+            '001',
+            '002',
+            '010',
+            '130',
+            'passed',
+            'softPass',
+            'notChecked',
+            'bypassed',
+            'selfSpoof',
+            'undocumented',
+          ],
+          text,
+        ),
+      }),
+      arc: z.strictObject({ message: text, fix: z.strictObject({ summary: text, links }) }),
+    }),
+    links: z.record(z.string(), z.strictObject({ title: text, url: z.url() })),
+  })
+  .superRefine((doc, ctx) => {
+    // Every link a fix names is defined in `links`.
+    for (const [method, texts] of Object.entries(doc.auth))
+      for (const [key, value] of Object.entries(texts))
+        if (value && typeof value === 'object' && 'links' in value)
+          value.links.forEach((name: string, i: number) => {
+            if (!Object.hasOwn(doc.links, name))
+              ctx.addIssue({
+                code: 'custom',
+                path: ['auth', method, key, 'links', i],
+                message: `no link named ${name} in links`,
+              });
+          });
+  });
+
+/** The same schema under the name scripts/compile-data.js looks for: the build validates texts.yaml with it. */
+export { headersTextsSchema as dataFileSchema };
+
+export type HeadersTexts = z.output<typeof headersTextsSchema>;
+
+let loaded: Promise<HeadersTexts> | undefined;
+
+/** The texts, read and validated on first use (a `headers` answer), then kept; `help` never reads them. */
+export function loadHeadersTexts(): Promise<HeadersTexts> {
+  loaded ??= loadDataFile(__dirname, 'texts', headersTextsSchema);
+  return loaded;
+}
