@@ -139,8 +139,8 @@ export function headersReply(analysis: HeaderAnalysis, texts: HeadersTexts): Rep
   const own = isOwnDomain(analysis);
   const findings: Finding[] = [];
   for (const finding of [
-    delayFinding(analysis),
-    skewFinding(analysis),
+    delayFinding(analysis, texts.delay),
+    skewFinding(analysis, texts.delay),
     loopFinding(analysis),
     ...authFindings(analysis, own, texts),
     spamFinding(analysis),

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { loadDataFile } from '../../src/core/data-file';
 
 /*
- * What `headers` says about authentication lives in texts.yaml beside this file, where a writer can edit it; this
- * module is its shape. Every field is exactly a text commands/headers/auth.ts picks, so a missing case fails at
+ * What `headers` says about authentication and delays lives in texts.yaml beside this file, where a writer can edit it; this
+ * module is its shape. Every field is exactly a text commands/headers/auth.ts or delay.ts picks, so a missing case fails at
  * load.
  */
 
@@ -66,6 +66,29 @@ export const headersTextsSchema = z
         ),
       }),
       arc: z.strictObject({ message: text, fix: z.strictObject({ summary: text, links }) }),
+    }),
+    delay: z.strictObject({
+      outbox: text,
+      between: z.strictObject({ total: text, underAMinute: text, longest: text }),
+      none: text,
+      noneButOutbox: text,
+      held: text,
+      since: z.strictObject({ stamp: text, unknown: text }),
+      total: text,
+      fix: z.strictObject({
+        greylist: z.strictObject({ summary: text, steps }),
+        microsoft365: z.strictObject({ summary: text, steps }),
+        queue: z.strictObject({ summary: text, steps }),
+        outbox: z.strictObject({ summary: text, steps }),
+      }),
+      skew: z.strictObject({
+        message: text,
+        hop: text,
+        senderAhead: text,
+        more: text,
+        across: text,
+        fix: z.strictObject({ summary: text }),
+      }),
     }),
     links: z.record(z.string(), z.strictObject({ title: text, url: z.url() })),
   })

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { analyseHeadersReply } from '../../../commands/headers';
 import { authFindings, compauthReason } from '../../../commands/headers/auth';
 import { headersTextsSchema, loadHeadersTexts } from '../../../commands/headers/texts';
 import type { AuthResult, HeaderAnalysis } from '../../../src/headers';
@@ -68,6 +69,68 @@ describe('headers texts (commands/headers/texts.yaml)', () => {
   ])('compauth reason %s', async (code, words) => {
     const texts = await loadHeadersTexts();
     expect(compauthReason(code, texts.auth.compauth.reasons)).toContain(words);
+  });
+
+  describe('delays and skew', () => {
+    const at = (minutes: number) => new Date(Date.UTC(2025, 11, 1, 10, minutes)).toUTCString().replace('GMT', '+0000');
+    const paste = (hops: Array<[string, string, number]>, extra: string[] = []) =>
+      [...hops.reverse().map(([from, by, m]) => `Received: from ${from} by ${by} with ESMTP; ${at(m)}`), ...extra].join(
+        '\n',
+      );
+    it.each([
+      [
+        'no delay',
+        paste([
+          ['a.test', 'b.test', 0],
+          ['b.test', 'c.test', 0],
+        ]),
+        /^No notable delay: /,
+      ],
+      [
+        'held in a queue',
+        paste([
+          ['a.test', 'b.test', 0],
+          ['b.test', 'c.test', 30],
+        ]),
+        /^Held 30 min at b → c: stamped /,
+      ],
+      [
+        'greylisted',
+        paste(
+          [
+            ['a.test', 'b.test', 0],
+            ['b.test', 'c.test', 30],
+          ],
+          ['X-Greylist: delayed 300 seconds by milter-greylist'],
+        ),
+        /^Held 30 min/,
+      ],
+      [
+        'outbox',
+        paste(
+          [
+            ['a.test', 'b.test', 20],
+            ['b.test', 'c.test', 20],
+          ],
+          [`Date: ${at(0)}`],
+        ),
+        /^No delay between servers/,
+      ],
+      [
+        'skew',
+        paste([
+          ['a.test', 'b.test', 10],
+          ['b.test', 'c.test', 0],
+        ]),
+        /^Clock skew, not a delay: /,
+      ],
+    ])('%s renders every text with every placeholder filled', async (_name, text, message) => {
+      const reply = await analyseHeadersReply(text);
+      const finding = reply.findings.find((f) => f.id === 'headers.delay' || f.id === 'headers.skew');
+      expect(reply.findings.map((f) => f.message).join('\n')).toMatch(new RegExp(message.source, 'm'));
+      expect(finding?.message).toBeTruthy();
+      expect(JSON.stringify(reply.findings)).not.toMatch(/\{[A-Za-z][A-Za-z0-9]*\}/);
+    });
   });
 
   describe('the file is held to the shape the code reads', () => {
