@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { DiagError } from '../core/errors';
 import type { MatcherIndex } from './matcher';
+import { placeholderOnlyTerms } from './placeholder-terms';
 import { kbEntrySchema, kbFileSchema, meaningsFileSchema, type KbEntry } from './schema';
 
 /** The knowledge base as loaded: validated entries and code meanings, with the files they came from. */
@@ -84,6 +85,11 @@ export function loadKnowledgeBaseFrom(dir: string): KnowledgeBase {
           throw kbLoadError(`${file}: entry ${entry.id}: pattern ${p.regex}: ${(error as Error).message}`);
         }
       }
+      const blind = placeholderOnlyTerms(entry);
+      if (blind.length > 0)
+        throw kbLoadError(
+          `${file}: entry ${entry.id}: ${blind.join(', ')} reads as a placeholder only (a host, address or number), so it matches any such text; quote more of the message`,
+        );
       sources.set(entry.id, file);
       entries.push(entry);
     });

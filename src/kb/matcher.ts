@@ -106,6 +106,8 @@ const PRODUCT_NOISE = new Set([
   'hybrid',
 ]);
 const KEYWORD_WEIGHT = 0.12;
+/** `ldap_start_tls_s` has 4 parts; API and constant names rarely have more, and longer ones are not worth the runs. */
+const MAX_IDENTIFIER_PARTS = 6;
 const KEYWORD_CAP = 0.48;
 const INDEXED_PER_PHRASE = 4;
 /** An unanchored phrase's coverage is at most 0.4 × uni + 0.6; below this share of its words it cannot reach 0.75. */
@@ -366,6 +368,8 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
 
   // Per-text state, reused between calls (matching is synchronous).
   const stamp = new Uint32Array(vocab.size + 1);
+  /** Words present only inside a longer identifier (`tls` and `ldap_start_tls` in `ldap_start_tls_s`): for required groups and keywords. */
+  const partStamp = new Uint32Array(vocab.size + 1);
   let generation = 0;
   const pairs = new Set<number>();
   const hits = new Float64Array(compiled.length);
@@ -381,6 +385,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     const distinct: number[] = [];
     let prev = 0;
     for (const token of input.tokens) {
+      if (token.includes('_')) stampParts(token);
       const id = vocab.get(token) ?? 0;
       if (id !== 0) {
         if (stamp[id] !== generation) {
@@ -408,10 +413,29 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
   }
 
   const has = (id: number): boolean => stamp[id] === generation;
+  const hasWithin = (id: number): boolean => stamp[id] === generation || partStamp[id] === generation;
+
+  /** Every run of consecutive `_`-separated parts of an identifier that is a knowledge-base word; bounded for long names. */
+  function stampParts(token: string): void {
+    const parts = token.split('_').filter((p) => p.length > 0);
+    if (parts.length < 2 || parts.length > MAX_IDENTIFIER_PARTS) return;
+    for (let from = 0; from < parts.length; from += 1)
+      for (let to = from + 1; to <= parts.length; to += 1) {
+        if (to - from === parts.length) continue;
+        const id = vocab.get(parts.slice(from, to).join('_')) ?? 0;
+        if (id !== 0) partStamp[id] = generation;
+      }
+  }
 
   function termPresent(term: Term, input: MatchInput): boolean {
     if (term.kind === 'code') return codePresent(term, input);
     return term.ids.every(has) && term.pairs.every((k) => pairs.has(k));
+  }
+
+  /** A one-word required or keyword term is also met by a part of an identifier; exclusions and phrases stay exact. */
+  function termWithin(term: Term, input: MatchInput): boolean {
+    if (term.kind === 'words' && term.ids.length === 1) return hasWithin(term.ids[0] as number);
+    return termPresent(term, input);
   }
 
   function codePresent(term: CodeTerm, input: MatchInput): boolean {
@@ -431,7 +455,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
       const side = input.direction();
       if (side !== undefined && side !== c.direction) return undefined;
     }
-    for (const group of c.required) if (!group.some((t) => termPresent(t, input))) return undefined;
+    for (const group of c.required) if (!group.some((t) => termWithin(t, input))) return undefined;
     for (const t of c.exclude) if (termPresent(t, input)) return undefined;
     const signals: Signal[] = [];
     const phraseScores: number[] = [];
@@ -478,7 +502,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     total += codeTotal;
     let keywordTotal = 0;
     for (const k of c.keywords) {
-      if (termPresent(k, input)) {
+      if (termWithin(k, input)) {
         keywordTotal += KEYWORD_WEIGHT;
         signals.push({ kind: 'keyword', detail: k.text, score: KEYWORD_WEIGHT });
         if (k.kind === 'words') for (const id of k.ids) if (!numeric[id] && !evidence.includes(id)) evidence.push(id);

@@ -137,6 +137,29 @@ describe('loading a bad knowledge-base file', () => {
     expect(load({ 'empty.yaml': `entries:${bad}` })).toThrow(/entry test\.empty: .*phrase or code/);
   });
 
+  it('rejects a term that reads as a placeholder only, and accepts one with words around it', () => {
+    const host = good
+      .replace('test.good', 'test.host-keyword')
+      .replace(
+        'phrases: ["something went wrong here"]',
+        'phrases: ["something went wrong here"]\n      keywords: [smtp.example.com]',
+      );
+    expect(load({ 'h.yaml': `entries:${host}` })).toThrow(
+      /entry test\.host-keyword: keyword: smtp\.example\.com reads as a placeholder/,
+    );
+    const number = good
+      .replace('test.good', 'test.number-required')
+      .replace(
+        'phrases: ["something went wrong here"]',
+        'phrases: ["something went wrong here"]\n      required: [["2000003"]]',
+      );
+    expect(load({ 'n.yaml': `entries:${number}` })).toThrow(/required: 2000003 reads as a placeholder/);
+    const worded = good
+      .replace('test.good', 'test.worded')
+      .replace('phrases: ["something went wrong here"]', 'phrases: ["connect to {host} failed"]');
+    expect(load({ 'w.yaml': `entries:${worded}` })).not.toThrow();
+  });
+
   it('rejects a regular expression that does not compile', () => {
     const bad = good
       .replace('test.good', 'test.regex')
