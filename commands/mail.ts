@@ -9,7 +9,7 @@ import type { MailPosture } from '../src/mail/check';
 import type { CommandDeps } from './deps';
 import { buildFindings } from './mail/findings';
 import type { MailTexts } from './mail/texts';
-import { createMailEngine, type MailEngine } from './mail/wiring';
+import type { MailEngine } from './mail/wiring';
 
 const EXAMPLE = 'mail contoso.com';
 const mailArgs = z.object({
@@ -191,7 +191,8 @@ export function createMailCommand(deps: CommandDeps & { mailEngine?: MailEngine 
         if (!ports.check('mail', port).allowed)
           throw new DiagError('policy.denied', `Port ${port} is not in the mail command's port list (targets.ports).`);
       }
-      engine ??= createMailEngine(deps);
+      // The engines (DNS, TLS, HTTPS for MTA-STS) load on first use, as cert's do, so `help` never loads them.
+      engine ??= (await import('./mail/wiring')).createMailEngine(deps);
       const posture = await engine.check(
         { domain: input.domain, selectors: input.selectors, only: input.only },
         ctx.signal,

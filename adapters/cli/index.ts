@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import type { Router } from '../../src/core/router';
 import type { Reply } from '../../src/core/reply';
 import { exitCodeOf } from './exit-code';
@@ -57,6 +56,8 @@ export async function runOnce(text: string, options: CliOptions): Promise<number
 export async function runChat(options: CliOptions): Promise<number> {
   const { stdin, stdout } = options.io;
   const interactive = Boolean(stdin.isTTY && stdout.isTTY);
+  // readline loads with the chat, so a one-shot command (`diagbot --json help`) never loads it.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({
     input: stdin,
     output: interactive ? stdout : undefined,

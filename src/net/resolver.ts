@@ -1,5 +1,3 @@
-import { lookup } from 'node:dns/promises';
-
 export interface ResolvedAddress {
   address: string;
   family: 4 | 6;
@@ -12,6 +10,8 @@ export interface Resolver {
 
 export const systemResolver: Resolver = {
   async resolve(hostname) {
+    // Loaded on first lookup: a start that resolves nothing (`help`, `explain`) never loads the DNS module.
+    const { lookup } = await import('node:dns/promises');
     const answers = await lookup(hostname, { all: true, verbatim: true });
     return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
   },
