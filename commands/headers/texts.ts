@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadDataFile } from '../../src/core/data-file';
+import { cases, checkLinkNames, linkTable, text } from '../../src/core/text-schema';
 
 /*
  * What `headers` says about authentication and delays lives in texts.yaml beside this file, where a writer can edit it; this
@@ -7,10 +8,6 @@ import { loadDataFile } from '../../src/core/data-file';
  * load.
  */
 
-const text = z.string().min(1);
-/** A text whose words differ by case: one text per named case. */
-const cases = <const K extends string, T extends z.ZodType>(names: readonly K[], item: T) =>
-  z.strictObject(Object.fromEntries(names.map((name) => [name, item])) as Record<K, T>);
 const steps = z.array(text).min(1);
 /** Names from `links`. */
 const links = z.array(z.string()).min(1);
@@ -90,22 +87,10 @@ export const headersTextsSchema = z
         fix: z.strictObject({ summary: text }),
       }),
     }),
-    links: z.record(z.string(), z.strictObject({ title: text, url: z.url() })),
+    links: linkTable,
   })
-  .superRefine((doc, ctx) => {
-    // Every link a fix names is defined in `links`.
-    for (const [method, texts] of Object.entries(doc.auth))
-      for (const [key, value] of Object.entries(texts))
-        if (value && typeof value === 'object' && 'links' in value)
-          value.links.forEach((name: string, i: number) => {
-            if (!Object.hasOwn(doc.links, name))
-              ctx.addIssue({
-                code: 'custom',
-                path: ['auth', method, key, 'links', i],
-                message: `no link named ${name} in links`,
-              });
-          });
-  });
+  // Every link a fix names is defined in `links`.
+  .superRefine((doc, ctx) => checkLinkNames(doc.links, { auth: doc.auth }, ctx));
 
 /** The same schema under the name scripts/compile-data.js looks for: the build validates texts.yaml with it. */
 export { headersTextsSchema as dataFileSchema };

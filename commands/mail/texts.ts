@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadDataFile } from '../../src/core/data-file';
+import { cases, checkLinkNames, fixText, linkTable, text } from '../../src/core/text-schema';
 import type { MailIssueId } from '../../src/mail/issues';
 
 /*
@@ -8,16 +9,6 @@ import type { MailIssueId } from '../../src/mail/issues';
  * and every issue id of the engine must have an entry (a compile error otherwise).
  */
 
-const text = z.string().min(1);
-const fixText = z.strictObject({
-  summary: text,
-  steps: z.array(text).min(1).optional(),
-  /** Names from `links`. */
-  links: z.array(z.string()).min(1).optional(),
-});
-/** A text whose words differ by case: one text per named case. */
-const cases = <const K extends string, T extends z.ZodType>(names: readonly K[], item: T) =>
-  z.strictObject(Object.fromEntries(names.map((name) => [name, item])) as Record<K, T>);
 const finding = <H extends z.ZodType, M extends z.ZodType, F extends z.ZodType>(headline: H, message: M, fix: F) =>
   z.strictObject({ headline, message, fix });
 /** A finding with `parts`: pieces of a sentence, filled first and given to the texts as a placeholder. */
@@ -89,24 +80,10 @@ export const mailTextsSchema = z
   .strictObject({
     phrases: z.strictObject({ again: text, listMore: text, bulletMore: text, more: text }),
     findings: z.strictObject({ 'mail.ok': z.strictObject({ headline: text, message: text }), ...findings }),
-    links: z.record(z.string(), z.strictObject({ title: text, url: z.url() })),
+    links: linkTable,
   })
-  .superRefine((doc, ctx) => {
-    // Every link a fix names is defined in `links`.
-    const visit = (node: unknown, path: PropertyKey[]): void => {
-      if (node === null || typeof node !== 'object') return;
-      if ('summary' in node && 'links' in node && Array.isArray(node.links)) {
-        node.links.forEach((name: string, i) => {
-          if (!Object.hasOwn(doc.links, name)) {
-            ctx.addIssue({ code: 'custom', path: [...path, 'links', i], message: `no link named ${name} in links` });
-          }
-        });
-        return;
-      }
-      for (const [key, value] of Object.entries(node)) visit(value, [...path, key]);
-    };
-    visit(doc.findings, ['findings']);
-  });
+  // Every link a fix names is defined in `links`.
+  .superRefine((doc, ctx) => checkLinkNames(doc.links, { findings: doc.findings }, ctx));
 
 /** The same schema under the name scripts/compile-data.js looks for: the build validates texts.yaml with it. */
 export { mailTextsSchema as dataFileSchema };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadDataFile } from '../../src/core/data-file';
+import { cases, text } from '../../src/core/text-schema';
 import type { RelayProbeResult } from '../../src/smtp/probe';
 import { LINKS } from './links';
 
@@ -9,13 +10,9 @@ import { LINKS } from './links';
  * load; the method and outcome words must cover every method and outcome of the probe (a compile error otherwise).
  */
 
-const text = z.string().min(1);
 /** Names from commands/relay/links.ts. */
 const links = z.array(z.enum(Object.keys(LINKS) as [keyof typeof LINKS, ...Array<keyof typeof LINKS>])).min(1);
 const fixText = z.strictObject({ summary: text, links });
-/** A text whose words differ by case: one text per named case. */
-const cases = <const K extends string, T extends z.ZodType>(names: readonly K[], item: T) =>
-  z.strictObject(Object.fromEntries(names.map((name) => [name, item])) as Record<K, T>);
 
 const methods = ['source-bind', 'xclient', 'direct'] as const satisfies ReadonlyArray<RelayProbeResult['method']>;
 const outcomes = [
