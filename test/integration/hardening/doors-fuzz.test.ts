@@ -67,9 +67,11 @@ function mutate(base: Record<string, unknown>): fc.Arbitrary<unknown> {
     const copy = structuredClone(base);
     for (const { key, inner, value } of edits) {
       const holder = copy[key];
-      if (inner !== undefined && holder !== null && typeof holder === 'object')
+      if (inner !== undefined && holder !== null && typeof holder === 'object') {
+        // An array refuses some keys (`length` = a string or -1 throws RangeError): such an edit is skipped.
+        if (Array.isArray(holder) && inner === 'length') continue;
         (holder as Record<string, unknown>)[inner] = value;
-      else if (value === undefined) delete copy[key];
+      } else if (value === undefined) delete copy[key];
       else copy[key] = value;
     }
     return copy;
