@@ -17,9 +17,9 @@ export type HeadersArgs = z.infer<typeof headersArgs>;
 export async function analyseHeadersReply(text: string): Promise<Reply> {
   const { analyseHeaders } = await loadHeadersEngine();
   const analysis = analyseHeaders(text);
-  if (!analysis.found) return noHeadersReply(text);
-  // The texts load with the first header block, like the engine, so `help` never reads them.
+  // The texts load with the first answer, like the engine, so `help` never reads them.
   const texts = await (await import('./headers/texts')).loadHeadersTexts();
+  if (!analysis.found) return noHeadersReply(text, texts.none);
   return headersReply(analysis, texts);
 }
 

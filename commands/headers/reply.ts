@@ -1,10 +1,11 @@
 import { errorReply, makeReply, type Action, type Fact, type Finding, type Reply } from '../../src/core/reply';
+import { fill } from '../../src/core/template';
 import type { AuthResult, HeaderAnalysis, Hop } from '../../src/headers';
 import { authFindings } from './auth';
 import { delayFinding, hopRoute, NOTABLE_DELAY_SECONDS, notableSubmission, skewFinding } from './delay';
 import { clock, duration, hopFrom } from './format';
 import type { HeadersTexts } from './texts';
-import { loopFinding, partialFinding, spamFinding } from './verdicts';
+import { loopFinding, markedBulkOnly, partialFinding, spamFinding } from './verdicts';
 
 /**
  * Builds the `headers` Reply from the engine's facts. The hop list goes into `facts` as a compact table (one
@@ -82,8 +83,8 @@ function title(analysis: HeaderAnalysis, findings: readonly Finding[]): string {
     );
   }
   if (findings.some((f) => f.id === 'headers.loop')) parts.push('mail loop');
-  const spam = findings.find((f) => f.id === 'headers.spam' && f.severity === 'warn');
-  if (spam) parts.push(spam.message.startsWith('Marked as bulk') ? 'marked bulk' : 'marked spam');
+  if (findings.some((f) => f.id === 'headers.spam' && f.severity === 'warn'))
+    parts.push(markedBulkOnly(analysis) ? 'marked bulk' : 'marked spam');
   const failed = (['spf', 'dkim', 'dmarc', 'compauth'] as const).filter((m) =>
     /fail|permerror/.test(analysis.auth[m]?.result ?? ''),
   );
@@ -112,23 +113,14 @@ function hopData(hop: Hop): Record<string, unknown> {
 }
 
 /** The reply when the paste holds no header block. */
-export function noHeadersReply(text: string): Reply {
+export function noHeadersReply(text: string, texts: HeadersTexts['none']): Reply {
   return errorReply(
     'headers',
     {
       id: 'headers.none',
       severity: 'error',
-      message:
-        text.trim() === ''
-          ? "Paste a message's headers after `headers`."
-          : 'I found no header block in that text: a block has at least two Received: lines, or authentication or spam-verdict headers (one Received: line alone has no delay to measure).',
-      fix: {
-        summary: `Paste the message's whole header block, e.g. \`${EXAMPLE}\``,
-        steps: [
-          'Outlook: File → Properties → Internet headers; Outlook on the web: … → View → Message details.',
-          'Gmail: ⋮ → Show original. Thunderbird: View → Message source, up to the first blank line.',
-        ],
-      },
+      message: texts.message[text.trim() === '' ? 'empty' : 'notABlock'],
+      fix: { summary: fill(texts.fix.summary, { example: EXAMPLE }), steps: [...texts.fix.steps] },
     },
     { hops: [], largestDelay: null },
   );
@@ -141,10 +133,10 @@ export function headersReply(analysis: HeaderAnalysis, texts: HeadersTexts): Rep
   for (const finding of [
     delayFinding(analysis, texts.delay),
     skewFinding(analysis, texts.delay),
-    loopFinding(analysis),
+    loopFinding(analysis, texts.loop),
     ...authFindings(analysis, own, texts),
-    spamFinding(analysis),
-    partialFinding(analysis),
+    spamFinding(analysis, texts.spam),
+    partialFinding(analysis, texts.partial),
   ]) {
     if (finding) findings.push(finding);
   }

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { loadDataFile } from '../../src/core/data-file';
 import { cases, checkLinkNames, linkTable, text } from '../../src/core/text-schema';
+import type { Problem } from '../../src/headers';
 
 /*
- * What `headers` says about authentication and delays lives in texts.yaml beside this file, where a writer can edit it; this
- * module is its shape. Every field is exactly a text commands/headers/auth.ts or delay.ts picks, so a missing case fails at
- * load.
+ * What `headers` says — authentication, delays, spam verdicts, loops, partial pastes — lives in texts.yaml beside this
+ * file, where a writer can edit it; this module is its shape. Every field is exactly a text commands/headers/auth.ts,
+ * delay.ts, verdicts.ts or reply.ts picks, so a missing case fails at load; every kind of partial-paste problem has a
+ * text (a compile error otherwise).
  */
 
 const steps = z.array(text).min(1);
@@ -86,6 +88,33 @@ export const headersTextsSchema = z
         across: text,
         fix: z.strictObject({ summary: text }),
       }),
+    }),
+    spam: z.strictObject({
+      message: cases(['skipped', 'spam', 'bulk'], text),
+      verdict: text,
+      skippedFix: z.strictObject({ summary: text }),
+      fix: z.strictObject({ summary: text, authFailed: text, bulk: text, steps }),
+    }),
+    loop: z.strictObject({ message: text, fix: z.strictObject({ summary: text, steps }) }),
+    partial: z.strictObject({
+      message: text,
+      more: text,
+      problems: z.strictObject({
+        cut: text,
+        'too-many-hops': text,
+        body: cases(['one', 'many'], text),
+        'leading-text': cases(['one', 'many'], text),
+        'starts-mid-header': text,
+        'no-date': text,
+        'bad-date': text,
+        'unknown-zone': text,
+        'no-by': text,
+      } satisfies Record<Problem['kind'], z.ZodType>),
+      fix: z.strictObject({ summary: text, steps }),
+    }),
+    none: z.strictObject({
+      message: cases(['empty', 'notABlock'], text),
+      fix: z.strictObject({ summary: text, steps }),
     }),
     links: linkTable,
   })

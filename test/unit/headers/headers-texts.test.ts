@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { analyseHeadersReply } from '../../../commands/headers';
 import { authFindings, compauthReason } from '../../../commands/headers/auth';
 import { headersTextsSchema, loadHeadersTexts } from '../../../commands/headers/texts';
-import type { AuthResult, HeaderAnalysis } from '../../../src/headers';
+import { loopFinding, partialFinding, spamFinding } from '../../../commands/headers/verdicts';
+import type { AuthResult, HeaderAnalysis, Problem, Verdict } from '../../../src/headers';
 
 // What `headers` says about authentication lives in commands/headers/texts.yaml. These tests render every case
 // and hold the file to the shape the code reads.
@@ -130,6 +131,72 @@ describe('headers texts (commands/headers/texts.yaml)', () => {
       expect(reply.findings.map((f) => f.message).join('\n')).toMatch(new RegExp(message.source, 'm'));
       expect(finding?.message).toBeTruthy();
       expect(JSON.stringify(reply.findings)).not.toMatch(/\{[A-Za-z][A-Za-z0-9]*\}/);
+    });
+  });
+
+  describe('spam verdicts, loops and partial pastes', () => {
+    const bare = { hops: [], auth: { signatures: [] }, verdicts: [], problems: [] } as unknown as HeaderAnalysis;
+    const verdict = (kind: Verdict['kind'], meaning: string): Verdict => ({
+      source: 'Microsoft 365',
+      field: 'X-Forefront-Antispam-Report SFV',
+      value: 'x',
+      meaning,
+      kind,
+    });
+    const PROBLEMS: Problem[] = [
+      { kind: 'cut', bytes: 300 * 1024, limit: 256 * 1024 },
+      { kind: 'too-many-hops', hops: 140, limit: 100 },
+      { kind: 'body', lines: 1 },
+      { kind: 'body', lines: 3 },
+      { kind: 'leading-text', lines: 1 },
+      { kind: 'leading-text', lines: 2 },
+      { kind: 'starts-mid-header' },
+      { kind: 'no-date', hop: 2 },
+      { kind: 'bad-date', hop: 0, text: 'yesterday {at} noon' },
+      { kind: 'unknown-zone', hop: 1, text: '10:00 XYZ' },
+      { kind: 'no-by', hop: 3 },
+    ];
+
+    it.each(PROBLEMS.map((p) => [p.kind, p] as const))(
+      'partial: %s renders with every placeholder filled',
+      async (_kind, p) => {
+        const texts = await loadHeadersTexts();
+        const finding = partialFinding({ ...bare, problems: [p] }, texts.partial);
+        expect(finding?.message).toMatch(/^The header block is partial or odd: .+\.$/);
+        // A pasted stamp is put in as written, never read for placeholders.
+        expect(JSON.stringify(finding).replace('{at}', '')).not.toMatch(/\{[A-Za-z][A-Za-z0-9]*\}/);
+      },
+    );
+
+    it('partial: six problems, then how many more', async () => {
+      const texts = await loadHeadersTexts();
+      expect(partialFinding({ ...bare, problems: PROBLEMS }, texts.partial)?.message).toMatch(/; and 5 more\.$/);
+    });
+
+    it.each([
+      ['skipped', [verdict('allow', 'SCL -1: not spam')], 'info', /^Filtering was skipped: SCL -1: not spam\.$/],
+      [
+        'spam',
+        [verdict('spam', 'spam'), verdict('bulk', 'BCL 8')],
+        'warn',
+        /^Marked as spam: spam \(Microsoft 365\); /,
+      ],
+      ['bulk', [verdict('bulk', 'BCL 8')], 'warn', /^Marked as bulk: BCL 8 \(Microsoft 365\)\.$/],
+    ] as const)('spam: %s', async (_name, verdicts, severity, message) => {
+      const texts = await loadHeadersTexts();
+      const failed = { ...bare, auth: { signatures: [], dmarc: { result: 'fail', source: 'x' } } } as HeaderAnalysis;
+      const finding = spamFinding({ ...failed, verdicts: [...verdicts] }, texts.spam);
+      expect(finding).toMatchObject({ id: 'headers.spam', severity });
+      expect(finding?.message).toMatch(message);
+      expect(JSON.stringify(finding)).not.toMatch(/\{[A-Za-z][A-Za-z0-9]*\}/);
+    });
+
+    it('loop: names the host and the count', async () => {
+      const texts = await loadHeadersTexts();
+      const hops = Array.from({ length: 5 }, (_, index) => ({ index, by: 'mx.loop.test', raw: '' }));
+      expect(loopFinding({ ...bare, hops } as unknown as HeaderAnalysis, texts.loop)?.message).toBe(
+        'Mail loop: mx.loop.test received this message 5 times in 5 hops.',
+      );
     });
   });
 
