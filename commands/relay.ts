@@ -117,9 +117,11 @@ export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptio
     args: relayArgs,
     targetOf: (request) => (request.policyOnly ? undefined : (request.target ?? relay.target)),
     async run(request) {
+      // The texts load with the first run, like the probe, so `help` never reads them.
+      const texts = await (await import('./relay/texts')).loadRelayTexts();
       if (request.policyOnly) {
-        if (!compiled) throw noTopology();
-        return policyReply(ctx, request.client, compiled);
+        if (!compiled) throw noTopology(texts.policy);
+        return policyReply(ctx, request.client, compiled, texts.policy);
       }
       const target = request.target ?? relay.target;
       if (!target) {
@@ -128,8 +130,6 @@ export function createRelayCommand(deps: CommandDeps, options: RelayCommandOptio
       const recipient = request.recipient ?? relay.probe.externalRecipient;
       const ports = [target.port, ...relay.probe.extraPorts.filter((p) => p !== target.port)];
       const { probeRelay } = await import('../src/smtp/probe');
-      // The texts load with the first live run, like the probe, so `help` and --policy-only never read them.
-      const texts = await (await import('./relay/texts')).loadRelayTexts();
       const outcomes = await Promise.all(
         ports.map((port) =>
           probeRelay(

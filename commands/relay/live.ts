@@ -9,7 +9,7 @@ import type { RelayProbeResult } from '../../src/smtp/probe';
 import type { RelayContext } from './context';
 import { finding } from './finding';
 import { LINKS } from './links';
-import { commands, policyData, policyFacts, policyFindings, VERDICT_WORDS } from './policy';
+import { commands, policyData, policyFacts, policyFindings } from './policy';
 import type { RelayTexts } from './texts';
 
 /**
@@ -28,7 +28,7 @@ export function liveReply(
 ): Reply {
   const { relay, compiled } = ctx;
   const evaluation = compiled?.evaluate(client);
-  const topologyFindings = compiled && evaluation ? policyFindings(ctx, evaluation, compiled) : [];
+  const topologyFindings = compiled && evaluation ? policyFindings(ctx, evaluation, compiled, texts.policy) : [];
   const [primary, ...extra] = outcomes;
   if (!primary || 'error' in primary) {
     const error = primary && 'error' in primary ? primary.error : undefined;
@@ -87,7 +87,7 @@ export function liveReply(
       { label: 'RCPT TO', value: `<${recipient}>${local ? ' (a local domain)' : ''}` },
       { label: 'Reply', value: (main.rcptReply ?? main.mailReply).raw },
       ...(main.tls ? [{ label: 'TLS', value: `${main.tls.protocol ?? '?'} ${main.tls.cipher}` }] : []),
-      ...(evaluation ? policyFacts(evaluation) : []),
+      ...(evaluation ? policyFacts(evaluation, texts.policy) : []),
     ],
     actions: [
       ...(compiled ? [{ label: 'Policy only', command: `relay ${client} --policy-only` }] : []),
@@ -185,7 +185,7 @@ function liveFindings(
             'relay.open',
             'fail',
             deniedByPolicy
-              ? fill(message.denied, { ...values, verdict: VERDICT_WORDS[(expected as PathEvaluation).verdict] })
+              ? fill(message.denied, { ...values, verdict: texts.policy.verdict[(expected as PathEvaluation).verdict] })
               : fill(message.public, values),
             {
               summary: fill(fix.summary, values),
@@ -194,6 +194,7 @@ function liveFindings(
                   expected && compiled
                     ? changesToDeny(compiled, expected.routes[0] ?? compiled.route(result.testedAddress))
                     : [],
+                  texts.policy,
                 ),
                 // A recipient typed with `to` may be in one of our own domains, which is delivery, not relay.
                 ...(result.recipient !== relay.probe.externalRecipient
@@ -243,6 +244,7 @@ function liveFindings(
                       }),
                     ]
                   : [],
+                texts.policy,
               ),
               links: fix.links.map((name) => LINKS[name]),
             },

@@ -1,5 +1,6 @@
 import { DiagError } from '../../src/core/errors';
 import { makeReply, type Finding, type Reply } from '../../src/core/reply';
+import { fill } from '../../src/core/template';
 import { formatTarget } from '../../src/net/target';
 import {
   changesToAllow,
@@ -13,36 +14,41 @@ import {
 import type { RelayContext } from './context';
 import { finding } from './finding';
 import { LINKS } from './links';
+import type { RelayTexts } from './texts';
 
-/** The topology side of `relay`: the path client → data group → SNAT → connector, its verdict and the topology's issues. */
+/**
+ * The topology side of `relay`: the path client → data group → SNAT → connector, its verdict and the topology's
+ * issues. The words are in relay/texts.yaml (section `policy`); this picks the case and gives the values.
+ */
 
-export function noTopology(): DiagError {
-  return new DiagError(
-    'usage',
-    '--policy-only needs a relay topology, and none is configured (relay.connectors in diagbot.yaml).',
-    {
-      fix: {
-        summary:
-          'Describe the load balancer and the receive connectors under `relay:` (see docs/relay.md), or run the live probe: `relay 10.1.2.3 via smtp.contoso.com`.',
-      },
-    },
-  );
+type PolicyTexts = RelayTexts['policy'];
+
+export function noTopology(texts: PolicyTexts): DiagError {
+  return new DiagError('usage', texts.noTopology.message, { fix: { summary: texts.noTopology.fix.summary } });
 }
 
 /** The path's findings and the topology's own issues: the policy side of every relay reply. */
-export function policyFindings(ctx: RelayContext, evaluation: PathEvaluation, topology: CompiledTopology): Finding[] {
-  return [...pathFindings(ctx, evaluation, topology), ...ctx.issues.map((issue) => issueFinding(ctx, issue))];
+export function policyFindings(
+  ctx: RelayContext,
+  evaluation: PathEvaluation,
+  topology: CompiledTopology,
+  texts: PolicyTexts,
+): Finding[] {
+  return [
+    ...pathFindings(ctx, evaluation, topology, texts),
+    ...ctx.issues.map((issue) => issueFinding(ctx, issue, texts)),
+  ];
 }
 
-export function policyReply(ctx: RelayContext, client: string, topology: CompiledTopology): Reply {
+export function policyReply(ctx: RelayContext, client: string, topology: CompiledTopology, texts: PolicyTexts): Reply {
   const { relay } = ctx;
   const evaluation = topology.evaluate(client);
-  const findings = policyFindings(ctx, evaluation, topology);
+  const findings = policyFindings(ctx, evaluation, topology, texts);
   return makeReply({
     command: 'relay',
-    title: `relay ${client} — policy: ${VERDICT_WORDS[evaluation.verdict]}`,
+    title: fill(texts.title, { client, verdict: texts.verdict[evaluation.verdict] }),
     findings,
-    facts: policyFacts(evaluation),
+    facts: policyFacts(evaluation, texts),
     actions: relay.target
       ? [{ label: 'Probe live', command: `relay ${client} via ${formatTarget(relay.target)}` }]
       : [],
@@ -59,95 +65,117 @@ export function policyReply(ctx: RelayContext, client: string, topology: Compile
   });
 }
 
-export function pathFindings(ctx: RelayContext, evaluation: PathEvaluation, topology: CompiledTopology): Finding[] {
+export function pathFindings(
+  ctx: RelayContext,
+  evaluation: PathEvaluation,
+  topology: CompiledTopology,
+  texts: PolicyTexts,
+): Finding[] {
   const { relay } = ctx;
+  const t = texts.findings;
   const out: Finding[] = [];
-  const lbLinks = relay.loadBalancer ? [LINKS.dataGroup] : [];
+  const pathFix = t['relay.policy.path'].fix;
   const allowFix =
     evaluation.verdict !== 'allowed'
       ? {
-          summary: `To let ${evaluation.client} relay:`,
-          steps: commands(changesToAllow(topology, evaluation.client)),
-          links: [...lbLinks, LINKS.setConnector, LINKS.anonymousRelay],
+          summary: fill(pathFix.summary, { client: evaluation.client }),
+          steps: commands(changesToAllow(topology, evaluation.client), texts),
+          links: pathFix.links[relay.loadBalancer ? 'loadBalancer' : 'noLoadBalancer'].map((name) => LINKS[name]),
         }
       : undefined;
   const several = evaluation.routes.length > 1;
   // Allowed without being a member means the non-member SNAT address sits on a relay connector: say so on the path itself.
   const trap =
-    evaluation.allowedByDataGroup === false && evaluation.verdict !== 'denied' && evaluation.verdict !== 'no-connector'
-      ? ` — not because of the data group: the SNAT address for everyone else lands on a relay connector (relay.policy.automap-open-relay)`
-      : '';
+    evaluation.allowedByDataGroup === false && evaluation.verdict !== 'denied' && evaluation.verdict !== 'no-connector';
   out.push(
     finding(
       'relay.policy.path',
       'info',
-      `${evaluation.steps.map((step) => stepWords(step, several)).join(' → ')} ⇒ ${VERDICT_WORDS[evaluation.verdict]}${trap}.`,
+      fill(t['relay.policy.path'].message[trap ? 'notByDataGroup' : 'plain'], {
+        path: evaluation.steps.map((step) => stepWords(step, several, texts.path)).join(' → '),
+        verdict: texts.verdict[evaluation.verdict],
+      }),
       allowFix,
     ),
   );
   const fallback = topology.connectors.find((info) => !info.connector.anonymousRelay)?.connector.name;
+  const noConnector = t['relay.policy.no-connector'];
   for (const route of evaluation.routes) {
     if (route.connector !== null) continue;
+    const address = route.seenAddress;
     out.push(
-      finding(
-        'relay.policy.no-connector',
-        'warn',
-        `No receive connector lists ${route.seenAddress} in its RemoteIPRanges: the servers refuse the connection before any relay decision.`,
-        {
-          summary: `Add ${route.seenAddress} to the RemoteIPRanges of the connector that should take it.`,
-          steps: [
-            ...commands(changesToAllow(topology, route.seenAddress, { bypassLoadBalancer: true })).map(
-              (step) => `If it should relay — ${step}`,
-            ),
-            ...(fallback
-              ? commands([setConnectorRanges(fallback, { add: [route.seenAddress] }, 'add-to-connector')]).map(
-                  (step) => `If it should only send to your own domains — ${step}`,
-                )
-              : []),
-          ],
-          links: [LINKS.setConnector],
-        },
-      ),
+      finding('relay.policy.no-connector', 'warn', fill(noConnector.message, { address }), {
+        summary: fill(noConnector.fix.summary, { address }),
+        steps: [
+          ...commands(changesToAllow(topology, address, { bypassLoadBalancer: true }), texts).map((step) =>
+            fill(noConnector.fix.relayStep, { step }),
+          ),
+          ...(fallback
+            ? commands([setConnectorRanges(fallback, { add: [address] }, 'add-to-connector')], texts).map((step) =>
+                fill(noConnector.fix.ownDomainsStep, { step }),
+              )
+            : []),
+        ],
+        links: noConnector.fix.links.map((name) => LINKS[name]),
+      }),
     );
   }
   return out;
 }
 
-export function issueFinding(ctx: RelayContext, issue: TopologyIssue): Finding {
+export function issueFinding(ctx: RelayContext, issue: TopologyIssue, texts: PolicyTexts): Finding {
   const lb = ctx.relay.loadBalancer;
+  const t = texts.findings;
+  const linksOf = (names: ReadonlyArray<keyof typeof LINKS>) => names.map((name) => LINKS[name]);
   switch (issue.kind) {
-    case 'automap-open-relay':
+    case 'automap-open-relay': {
+      const { message, why, unnamed, fix } = t['relay.policy.automap-open-relay'];
+      const values = { snatAddress: issue.snatAddress, connector: issue.route.connector ?? '' };
       return finding(
         'relay.policy.automap-open-relay',
         'fail',
-        `Everyone can relay: ${lb?.name ?? 'the load balancer'} SNATs clients outside ${lb?.dataGroup.name ?? 'the data group'} to ${issue.snatAddress} (${issue.rule === 'automap' ? 'automap picks this self IP' : 'the default SNAT'}), and connector "${issue.route.connector}" allows anonymous relay from it (${issue.route.matchedRange}).`,
-        {
-          summary: `Take ${issue.snatAddress} out of "${issue.route.connector}" and give non-member traffic its own SNAT address.`,
-          steps: commands(issue.changes),
-          links: [LINKS.snat, LINKS.setConnector, LINKS.anonymousRelay],
-        },
+        fill(message, {
+          ...values,
+          loadBalancer: lb?.name ?? unnamed.loadBalancer,
+          dataGroup: lb?.dataGroup.name ?? unnamed.dataGroup,
+          why: why[issue.rule === 'automap' ? 'automap' : 'defaultSnat'],
+          range: issue.route.matchedRange ?? '',
+        }),
+        { summary: fill(fix.summary, values), steps: commands(issue.changes, texts), links: linksOf(fix.links) },
       );
-    case 'snat-mismatch':
+    }
+    case 'snat-mismatch': {
+      const { message, fix } = t['relay.policy.snat-mismatch'];
+      const { connector, matchedRange } = issue.route;
       return finding(
         'relay.policy.snat-mismatch',
         'fail',
-        `Data-group members are SNATed to ${issue.snatAddress}, but ${issue.route.connector ? `that lands on connector "${issue.route.connector}" (${issue.route.matchedRange}), which does not allow anonymous relay` : 'no receive connector lists it'}: the clients you allowed cannot relay.`,
+        connector
+          ? fill(message.connector, { snatAddress: issue.snatAddress, connector, range: matchedRange ?? '' })
+          : fill(message.noConnector, { snatAddress: issue.snatAddress }),
         {
-          summary: `Make ${issue.snatAddress} land on the relay connector.`,
-          steps: commands(issue.changes),
-          links: [LINKS.setConnector, LINKS.snat],
+          summary: fill(fix.summary, { snatAddress: issue.snatAddress }),
+          steps: commands(issue.changes, texts),
+          links: linksOf(fix.links),
         },
       );
+    }
     case 'port-exhaustion': {
+      const { message, fix } = t['relay.policy.port-exhaustion'];
       const share = issue.expectedConnections / issue.portsPerAddress;
       return finding(
         'relay.policy.port-exhaustion',
         share >= 1 ? 'fail' : 'warn',
-        `${issue.expectedConnections.toLocaleString('en-US')} concurrent connections per SNAT address is ${Math.round(share * 100)}% of the ~${issue.portsPerAddress.toLocaleString('en-US')} source ports one address has towards each server (${issue.snatAddresses.join(', ')}): new connections will fail at peak.`,
+        fill(message, {
+          connections: issue.expectedConnections.toLocaleString('en-US'),
+          percent: Math.round(share * 100),
+          ports: issue.portsPerAddress.toLocaleString('en-US'),
+          addresses: issue.snatAddresses.join(', '),
+        }),
         {
-          summary: `Use a SNAT pool of at least ${issue.addressesNeeded} addresses instead of one address, and list the new addresses on the relay connector.`,
-          steps: commands(issue.changes),
-          links: [LINKS.snatPool, LINKS.snat],
+          summary: fill(fix.summary, { needed: issue.addressesNeeded }),
+          steps: commands(issue.changes, texts),
+          links: linksOf(fix.links),
         },
       );
     }
@@ -158,42 +186,44 @@ export function issueFinding(ctx: RelayContext, issue: TopologyIssue): Finding {
   }
 }
 
-export const VERDICT_WORDS: Record<PathEvaluation['verdict'], string> = {
-  allowed: 'anonymous relay allowed',
-  denied: 'anonymous relay not allowed',
-  'no-connector': 'no connector accepts it',
-  'depends-on-automap': 'depends on which self IP automap picks',
-};
-
-export function commands(changes: readonly Change[]): string[] {
-  return changes.map((c) =>
-    c.shell === 'irule'
-      ? `In the iRule: ${c.command}`
-      : c.shell === 'tmsh'
-        ? `On the BIG-IP: ${c.command}`
-        : `Exchange Management Shell: ${c.command}`,
-  );
+/** Each change as a fix step, said with where it is made (the BIG-IP, the iRule, the Exchange Management Shell). */
+export function commands(changes: readonly Change[], texts: PolicyTexts): string[] {
+  return changes.map((c) => fill(texts.change[c.shell], { command: c.command }));
 }
 
 /** One step of the trace; a connector step names the address it is for only when automap gives several. */
-function stepWords(step: PathStep, several: boolean): string {
+function stepWords(step: PathStep, several: boolean, texts: PolicyTexts['path']): string {
   switch (step.kind) {
     case 'client':
-      return `client ${step.address}`;
+      return fill(texts.client, { address: step.address });
     case 'bypass-load-balancer':
-      return `XCLIENT (skips ${step.loadBalancer}'s SNAT)`;
-    case 'data-group':
+      return fill(texts['bypass-load-balancer'], { loadBalancer: step.loadBalancer });
+    case 'data-group': {
+      const values = { loadBalancer: step.loadBalancer, dataGroup: step.dataGroup };
       return step.member
-        ? `${step.loadBalancer}: in data group ${step.dataGroup} (${step.matchedMember})`
-        : `${step.loadBalancer}: not in data group ${step.dataGroup}`;
+        ? fill(texts['data-group'].member, { ...values, matchedMember: step.matchedMember ?? '' })
+        : fill(texts['data-group'].notMember, values);
+    }
     case 'snat':
       return step.rule === 'none'
-        ? 'no SNAT (client address kept)'
-        : `SNAT ${step.rule === 'automap' ? 'automap → ' : ''}${step.addresses.join(' | ')}`;
-    case 'connector':
-      return step.route.connector === null
-        ? `${several ? `${step.route.seenAddress}: ` : ''}no connector`
-        : `${several ? `${step.route.seenAddress}: ` : ''}connector "${step.route.connector}" (${step.route.matchedRange}${step.route.tiedWith.length > 0 ? `; the same range is on ${step.route.tiedWith.map((n) => `"${n}"`).join(', ')}` : ''}), anonymous relay ${step.route.anonymousRelay ? 'allowed' : 'not allowed'}`;
+        ? texts.snat.none
+        : fill(texts.snat[step.rule === 'automap' ? 'automap' : 'address'], { addresses: step.addresses.join(' | ') });
+    case 'connector': {
+      const { route } = step;
+      const { connector: words } = texts;
+      const said =
+        route.connector === null
+          ? words.none
+          : fill(words[route.anonymousRelay ? 'relay' : 'noRelay'], {
+              connector: route.connector,
+              range: route.matchedRange ?? '',
+              tied:
+                route.tiedWith.length > 0
+                  ? fill(words.tied, { connectors: route.tiedWith.map((n) => `"${n}"`).join(', ') })
+                  : '',
+            });
+      return several ? fill(words.several, { address: route.seenAddress, step: said }) : said;
+    }
     default: {
       const unreachable: never = step;
       throw new Error(`unknown path step ${JSON.stringify(unreachable)}`);
@@ -201,9 +231,9 @@ function stepWords(step: PathStep, several: boolean): string {
   }
 }
 
-export function policyFacts(evaluation: PathEvaluation): Array<{ label: string; value: string }> {
+export function policyFacts(evaluation: PathEvaluation, texts: PolicyTexts): Array<{ label: string; value: string }> {
   return [
-    { label: 'Policy', value: VERDICT_WORDS[evaluation.verdict] },
+    { label: 'Policy', value: texts.verdict[evaluation.verdict] },
     ...(evaluation.allowedByDataGroup !== null
       ? [{ label: 'Data group', value: evaluation.allowedByDataGroup ? 'member' : 'not a member' }]
       : []),

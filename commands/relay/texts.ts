@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { loadDataFile } from '../../src/core/data-file';
 import { cases, text } from '../../src/core/text-schema';
+import type { Change, PathEvaluation, PathStep, TopologyIssue } from '../../src/relay';
 import type { RelayProbeResult } from '../../src/smtp/probe';
 import { LINKS } from './links';
 
 /*
- * What `relay` says about a live probe lives in texts.yaml beside this file, where a writer can edit it; this
- * module is its shape. Every field is exactly a text commands/relay/live.ts picks, so a missing case fails at
- * load; the method and outcome words must cover every method and outcome of the probe (a compile error otherwise).
+ * What `relay` says about a live probe and about the topology lives in texts.yaml beside this file, where a writer
+ * can edit it; this module is its shape. Every field is exactly a text commands/relay/live.ts or policy.ts picks, so
+ * a missing case fails at load; the words must cover every method and outcome of the probe, and every verdict,
+ * path step, change and topology issue of the policy (a compile error otherwise).
  */
 
 /** Names from commands/relay/links.ts. */
@@ -30,6 +32,48 @@ const everyMethod: Missing<RelayProbeResult['method'], (typeof methods)[number]>
 const everyOutcome: Missing<RelayProbeResult['outcome'], (typeof outcomes)[number]> = true;
 void everyMethod;
 void everyOutcome;
+
+const verdicts = ['allowed', 'denied', 'no-connector', 'depends-on-automap'] as const satisfies ReadonlyArray<
+  PathEvaluation['verdict']
+>;
+const shells = ['tmsh', 'exchange-powershell', 'irule'] as const satisfies ReadonlyArray<Change['shell']>;
+const everyVerdict: Missing<PathEvaluation['verdict'], (typeof verdicts)[number]> = true;
+const everyShell: Missing<Change['shell'], (typeof shells)[number]> = true;
+void everyVerdict;
+void everyShell;
+
+/** What `relay --policy-only` and a live reply's path findings say: one entry per path step and topology issue. */
+const policyTexts = z.strictObject({
+  noTopology: z.strictObject({ message: text, fix: z.strictObject({ summary: text }) }),
+  title: text,
+  verdict: cases(verdicts, text),
+  change: cases(shells, text),
+  path: z.strictObject({
+    client: text,
+    'bypass-load-balancer': text,
+    'data-group': cases(['member', 'notMember'], text),
+    snat: cases(['none', 'automap', 'address'], text),
+    connector: cases(['none', 'relay', 'noRelay', 'tied', 'several'], text),
+  } satisfies Record<PathStep['kind'], z.ZodType>),
+  findings: z.strictObject({
+    'relay.policy.path': z.strictObject({
+      message: cases(['plain', 'notByDataGroup'], text),
+      fix: z.strictObject({ summary: text, links: cases(['loadBalancer', 'noLoadBalancer'], links) }),
+    }),
+    'relay.policy.no-connector': z.strictObject({
+      message: text,
+      fix: z.strictObject({ summary: text, relayStep: text, ownDomainsStep: text, links }),
+    }),
+    'relay.policy.automap-open-relay': z.strictObject({
+      message: text,
+      why: cases(['automap', 'defaultSnat'], text),
+      unnamed: cases(['loadBalancer', 'dataGroup'], text),
+      fix: fixText,
+    }),
+    'relay.policy.snat-mismatch': z.strictObject({ message: cases(['connector', 'noConnector'], text), fix: fixText }),
+    'relay.policy.port-exhaustion': z.strictObject({ message: text, fix: fixText }),
+  } satisfies Record<`relay.policy.${TopologyIssue['kind'] | 'path' | 'no-connector'}`, z.ZodType>),
+});
 
 export const relayTextsSchema = z.strictObject({
   phrases: z.strictObject({
@@ -62,6 +106,7 @@ export const relayTextsSchema = z.strictObject({
       fix: cases(['sender-rejected', 'recipient-rejected', 'temporary', 'other'], fixText),
     }),
   }),
+  policy: policyTexts,
 });
 
 /** The same schema under the name scripts/compile-data.js looks for: the build validates texts.yaml with it. */
@@ -71,7 +116,7 @@ export type RelayTexts = z.output<typeof relayTextsSchema>;
 
 let loaded: Promise<RelayTexts> | undefined;
 
-/** The texts, read and validated on first use (a live `relay` run), then kept; `help` never reads them. */
+/** The texts, read and validated on first use (a `relay` run), then kept; `help` never reads them. */
 export function loadRelayTexts(): Promise<RelayTexts> {
   loaded ??= loadDataFile(__dirname, 'texts', relayTextsSchema);
   return loaded;

@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { relayContext } from '../../../commands/relay/context';
 import { liveReply } from '../../../commands/relay/live';
+import { pathFindings, policyReply } from '../../../commands/relay/policy';
 import { loadRelayTexts, relayTextsSchema } from '../../../commands/relay/texts';
 import { parseConfig } from '../../../src/config/load';
 import type { Reply } from '../../../src/core/reply';
 import type { RelayProbeResult } from '../../../src/smtp/probe';
 
-// The words of a live `relay` probe live in commands/relay/texts.yaml. These tests render every outcome, method
-// and XCLIENT case through liveReply and hold the file to the shape the code reads.
+// The words of `relay` live in commands/relay/texts.yaml. These tests render every outcome, method and XCLIENT
+// case through liveReply, every path step and topology issue through policyReply, and hold the file to the shape
+// the code reads.
 
 const TOPOLOGY = {
   target: { host: 'smtp.contoso.com', port: 25 },
@@ -139,6 +141,79 @@ describe('relay texts (commands/relay/texts.yaml)', () => {
     expect(reply.findings.at(-2)?.message).toBe(
       "smtp.contoso.com:25 refused to relay from 10.0.0.100 (diagbot's own address) (`550 5.7.1 Unable to relay`). This live answer is for diagbot's own address 10.0.0.100, not for 10.9.9.9 (10.9.9.9 is not an address of this host and relay.probe.allowXclient is off); the policy evaluation is for 10.9.9.9.",
     );
+  });
+
+  describe('the topology alone (section policy)', () => {
+    const LB = TOPOLOGY.loadBalancer;
+    const topologies: Array<[string, Record<string, unknown>]> = [
+      ['members relay', TOPOLOGY],
+      [
+        'automap trap, two self IPs',
+        {
+          loadBalancer: { ...LB, selfIps: ['10.0.0.100', '10.0.0.101'] },
+          connectors: [
+            TOPOLOGY.connectors[0],
+            { name: 'Anonymous Relay', remoteIpRanges: ['10.0.0.100'], anonymousRelay: true },
+            { name: 'Tied', remoteIpRanges: ['10.0.0.100'], anonymousRelay: false },
+          ],
+        },
+      ],
+      [
+        'SNAT mismatch, port exhaustion',
+        {
+          loadBalancer: { ...LB, defaultSnat: 'none', expectedConnections: 60000 },
+          connectors: [{ name: 'Internal', remoteIpRanges: ['10.0.0.0/8'] }],
+        },
+      ],
+      [
+        'a default SNAT on a relay connector, nothing for IPv6',
+        {
+          loadBalancer: { ...LB, defaultSnat: '10.0.0.150' },
+          connectors: [{ name: 'Relay', remoteIpRanges: ['10.0.0.0/24'], anonymousRelay: true }],
+        },
+      ],
+      ['no load balancer', { connectors: [{ name: 'Relay', remoteIpRanges: ['10.9.9.9'], anonymousRelay: true }] }],
+    ];
+    const cases = topologies.flatMap(([name, topology]) =>
+      ['10.0.5.20', '10.1.2.3', '10.9.9.9', '2001:db8::77'].map((client) => [name, client, topology] as const),
+    );
+
+    it.each(cases)('%s, %s: every text with every placeholder filled', async (_name, client, topology) => {
+      const ctx = relayContext(parseConfig({ relay: topology }).relay!);
+      const texts = (await loadRelayTexts()).policy;
+      const compiled = ctx.compiled!;
+      const reply = policyReply(ctx, client, compiled, texts);
+      // XCLIENT skips the load balancer: only a live probe's own evaluation takes that path.
+      const bypass = pathFindings(ctx, compiled.evaluate(client, { bypassLoadBalancer: true }), compiled, texts);
+      expect(JSON.stringify([reply.title, reply.findings, reply.facts, bypass])).not.toMatch(
+        /\{[A-Za-z][A-Za-z0-9]*\}/,
+      );
+      expect(reply.findings[0]?.id).toBe('relay.policy.path');
+    });
+
+    it('writes the words of a SNAT mismatch and of port exhaustion exactly', async () => {
+      const ctx = relayContext(parseConfig({ relay: topologies[2]?.[1] }).relay!);
+      const reply = policyReply(ctx, '10.0.5.20', ctx.compiled!, (await loadRelayTexts()).policy);
+      expect(reply.findings.find((f) => f.id === 'relay.policy.snat-mismatch')?.message).toBe(
+        'Data-group members are SNATed to 10.0.0.200, but that lands on connector "Internal" (10.0.0.0/8), which does not allow anonymous relay: the clients you allowed cannot relay.',
+      );
+      expect(reply.findings.find((f) => f.id === 'relay.policy.port-exhaustion')?.message).toBe(
+        '60,000 concurrent connections per SNAT address is 93% of the ~64,512 source ports one address has towards each server (10.0.0.200): new connections will fail at peak.',
+      );
+    });
+
+    it('says the XCLIENT step', async () => {
+      const ctx = relayContext(parseConfig({ relay: TOPOLOGY }).relay!);
+      const [path] = pathFindings(
+        ctx,
+        ctx.compiled!.evaluate('10.0.0.200', { bypassLoadBalancer: true }),
+        ctx.compiled!,
+        (await loadRelayTexts()).policy,
+      );
+      expect(path?.message).toBe(
+        'client 10.0.0.200 → XCLIENT (skips SMTP_VS\'s SNAT) → connector "Anonymous Relay" (10.0.0.200), anonymous relay allowed ⇒ anonymous relay allowed.',
+      );
+    });
   });
 
   describe('the file is held to the shape the code reads', () => {
