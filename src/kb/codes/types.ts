@@ -1,18 +1,10 @@
-/** The kinds of code the decoders recognise; each becomes a `code.<kind>` finding (contracts/reply.md). */
-export type CodeKind =
-  | 'hresult'
-  | 'win32'
-  | 'ntstatus'
-  | 'ldap'
-  | 'smtp'
-  | 'http'
-  | 'tls'
-  | 'jet'
-  | 'aadsts'
-  | 'kdc'
-  | 'sspi'
-  | 'winhttp'
-  | 'schannel';
+import type { CodeFindingKind } from '../../core/finding-ids';
+
+/**
+ * The kinds of code the decoders recognise; each becomes a `code.<kind>` finding (contracts/reply.md). One list,
+ * in src/core/finding-ids.ts: a decoder that returns a kind not listed there does not compile.
+ */
+export type CodeKind = CodeFindingKind;
 
 /**
  * One code found in a pasted text. `value` is canonical (HRESULT and NTSTATUS as `0x` + 8 upper-case hex
