@@ -4,6 +4,7 @@ import type { CommandTarget } from '../src/core/target';
 import { parseTarget } from '../src/net/target';
 import { DiagError, usageError } from '../src/core/errors';
 import { errorReply, makeReply, type Fact, type Finding, type Link, type Reply } from '../src/core/reply';
+import { fill } from '../src/core/template';
 import type { Directory, DirectoryUser, UserSearchResult } from '../src/directory';
 import { missingDirectorySettings } from '../src/directory/settings';
 import {
@@ -21,6 +22,7 @@ import {
   type ParentType,
 } from '../src/dn';
 import type { CommandDeps } from './deps';
+import type { OuTexts } from './ou/texts';
 
 /*
  * `ou <user>`: which OU or container holds a user. A DN is parsed offline (RFC 4514, so `CN=Doe\, Jane`
@@ -35,35 +37,6 @@ const ouArgs = z.object({
   positional: z.array(z.string()),
 });
 type OuArgs = z.infer<typeof ouArgs>;
-
-const LINKS = {
-  moveAdObject: {
-    title: 'Move-ADObject',
-    url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/move-adobject',
-  },
-  redirect: {
-    title: 'Redirect the users and computers containers (redirusr / redircmp)',
-    url: 'https://learn.microsoft.com/en-us/troubleshoot/windows-server/active-directory/redirect-users-computers-containers',
-  },
-  getAdUser: {
-    title: 'Get-ADUser',
-    url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/get-aduser',
-  },
-  enableAccount: {
-    title: 'Enable-ADAccount',
-    url: 'https://learn.microsoft.com/en-us/powershell/module/activedirectory/enable-adaccount',
-  },
-  uac: {
-    title: 'userAccountControl flags',
-    url: 'https://learn.microsoft.com/en-us/troubleshoot/windows-server/active-directory/useraccountcontrol-manipulate-account-properties',
-  },
-} satisfies Record<string, Link>;
-
-const KIND_WORDS: Record<ParentType, string> = {
-  ou: 'organizational unit',
-  container: 'container',
-  domain: 'domain root',
-};
 
 /** The directory server `ou` connects to, from `ldap.url` (validated at start); undefined without one. */
 function ldapTarget(url: string | undefined): CommandTarget | undefined {
@@ -147,7 +120,14 @@ export interface OuDeps extends Pick<CommandDeps, 'config'> {
 /** Builds the `ou` command around a directory (absent when none is configured: DNs still work). */
 export function createOuCommand(deps: OuDeps): Command<OuArgs> {
   const directoryTarget = ldapTarget(deps.config.ldap.url);
-  function placement(input: string, dn: Dn, source: 'ldap' | 'parsed', user?: DirectoryUser, server?: string): Reply {
+  function placement(
+    texts: OuTexts,
+    input: string,
+    dn: Dn,
+    source: 'ldap' | 'parsed',
+    user?: DirectoryUser,
+    server?: string,
+  ): Reply {
     if (dn.length < 2) {
       throw usageError(
         `\`${input.slice(0, 120)}\` has no parent: give the full DN down to the domain.`,
@@ -165,15 +145,18 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     const dnText = `${formatRdn(dn[0] as Dn[number])},${parentText}`;
     const path = canonicalName(parent);
     const name = user?.displayName ?? leafName(dn);
-    const who = user?.sAMAccountName ? `${name} (${user.sAMAccountName})` : name;
+    const t = texts.findings;
+    const who = user?.sAMAccountName ? fill(t['ou.found'].who, { name, account: user.sAMAccountName }) : name;
+    const values = { name, parent: parentText, path };
     const findings: Finding[] = [
       {
         id: 'ou.found',
         severity: 'ok',
-        message:
-          kind === 'domain'
-            ? `${who} sits directly under the domain root \`${parentText}\` (${path}): only domain-linked Group Policy applies.`
-            : `${who} is in the ${KIND_WORDS[kind]} \`${parentText}\` (${path}).`,
+        message: fill(t['ou.found'].message[kind === 'domain' ? 'domainRoot' : 'inside'], {
+          ...values,
+          who,
+          kind: texts.kind[kind],
+        }),
       },
     ];
     if (kind === 'container') {
@@ -183,31 +166,32 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
         attributeName(top.type) === 'cn' &&
         top.value.toLowerCase() === 'users' &&
         dnKind(parent.slice(1)) === 'domain';
+      const { message, fix } = t['ou.default-container'];
+      const domain = formatDn(domainOf(parent));
       findings.push({
         id: 'ou.default-container',
         severity: 'warn',
-        message: `\`${parentText}\` is a container, not an OU: Group Policy cannot be linked to it, so only domain-level GPOs reach ${name}.`,
+        message: fill(message, values),
         fix: {
-          summary: 'Move the account into an OU that carries the right Group Policy.',
+          summary: fix.summary,
           steps: [
-            `Move-ADObject -Identity ${psQuote(dnText)} -TargetPath ${psQuote(`OU=<your OU>,${formatDn(domainOf(parent))}`)}`,
-            isUsers
-              ? `New accounts land in ${parentText} by default: run \`redirusr "OU=<your OU>,${formatDn(domainOf(parent))}"\` on a DC to make an OU the default (redircmp does the same for computers).`
-              : `Find what creates accounts in ${parentText} (a script or provisioning tool) and point it at an OU; \`redirusr\` changes only the default for new users.`,
+            `Move-ADObject -Identity ${psQuote(dnText)} -TargetPath ${psQuote(`OU=<your OU>,${domain}`)}`,
+            fill(isUsers ? fix.users : fix.other, { ...values, domain }),
           ],
-          links: [LINKS.moveAdObject, LINKS.redirect],
+          links: linksOf(texts, fix.links),
         },
       });
     }
     if (user?.disabled) {
+      const { message, fix } = t['ou.disabled'];
       findings.push({
         id: 'ou.disabled',
         severity: 'warn',
-        message: `The account is disabled (userAccountControl ${user.userAccountControl} has ACCOUNTDISABLE).`,
+        message: fill(message, { userAccountControl: String(user.userAccountControl) }),
         fix: {
-          summary: 'Enable it if it should sign in; leave it if it was disabled on purpose (a leaver).',
+          summary: fix.summary,
           steps: [`Enable-ADAccount -Identity ${psQuote(dnText)}`],
-          links: [LINKS.enableAccount, LINKS.uac],
+          links: linksOf(texts, fix.links),
         },
       });
     }
@@ -226,7 +210,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     });
     return makeReply({
       command: 'ou',
-      title: kind === 'container' ? `${name} is in the container ${path}, not an OU` : `${name} is in ${path}`,
+      title: fill(texts.title[kind === 'container' ? 'container' : 'found'], values),
       findings,
       facts,
       actions:
@@ -257,27 +241,30 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     });
   }
 
-  function notFound(result: UserSearchResult): Reply {
+  function notFound(texts: OuTexts, result: UserSearchResult): Reply {
     const { lookup } = result;
-    const by = lookup.attributes.join(' or ');
+    const { baseDn } = deps.config.ldap;
+    const { message, fix } = texts.findings['ou.not-found'];
     return makeReply({
       command: 'ou',
-      title: `No user ${lookup.value} in ${deps.config.ldap.baseDn ?? 'the directory'}`,
+      title: fill(texts.title.notFound, { value: lookup.value, baseDn: baseDn ?? texts.title.noBaseDn }),
       findings: [
         {
           id: 'ou.not-found',
           severity: 'fail',
-          message: `No user account under \`${deps.config.ldap.baseDn}\` has ${by} \`${lookup.value}\`.`,
+          message: fill(message, {
+            baseDn: String(baseDn),
+            by: lookup.attributes.join(' or '),
+            value: lookup.value,
+          }),
           fix: {
-            summary: 'Check the spelling, or look the user up another way.',
+            summary: fix.summary,
             steps: [
-              lookup.attributes.includes('sAMAccountName')
-                ? 'Try the UPN or mail address (ou jdoe@contoso.com), or the DN in quotes.'
-                : 'Try the sAMAccountName (ou jdoe), or the DN in quotes.',
-              `Search more widely: Get-ADUser -Filter "anr -eq '${lookup.value.replace(/'/g, "''").slice(0, 80)}'"`,
-              'A user in another domain of the forest is not under ldap.baseDn; diagbot does not follow referrals.',
+              fix.tryAnother[lookup.attributes.includes('sAMAccountName') ? 'sAMAccountName' : 'other'],
+              fill(fix.search, { value: lookup.value.replace(/'/g, "''").slice(0, 80) }),
+              fix.referrals,
             ],
-            links: [LINKS.getAdUser],
+            links: linksOf(texts, fix.links),
           },
         },
       ],
@@ -285,23 +272,30 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     });
   }
 
-  function ambiguous(result: UserSearchResult): Reply {
+  function ambiguous(texts: OuTexts, result: UserSearchResult): Reply {
     const { lookup, users } = result;
     const dns = users.map((u) => u.dn);
     const count = `${users.length}${result.truncated ? '+' : ''}`;
+    const t = texts.findings['ou.ambiguous'];
     return makeReply({
       command: 'ou',
-      title: `${count} users match ${lookup.value}`,
+      title: fill(texts.title.ambiguous, { count, value: lookup.value }),
       findings: [
         {
           id: 'ou.ambiguous',
           severity: 'warn',
-          message: `${count} user accounts match \`${lookup.value}\`${result.truncated ? ` (only the first ${users.length} are shown)` : ''}: ${users.map((u) => `${u.dn} (${u.matchedBy.join(', ') || 'match'})`).join('; ')}.`,
+          message: fill(t.message, {
+            count,
+            value: lookup.value,
+            truncated: result.truncated ? fill(t.truncated, { shown: users.length }) : '',
+            users: users
+              .map((u) => fill(t.user, { dn: u.dn, matchedBy: u.matchedBy.join(', ') || t.matched }))
+              .join('; '),
+          }),
           fix: {
-            summary:
-              'Name the one you mean by its sAMAccountName or DN. Two accounts sharing a mail address also breaks mail delivery and sign-in by mail.',
+            summary: t.fix.summary,
             steps: users.slice(0, 10).map((u) => `ou ${u.sAMAccountName ?? quoteDn(u.dn)}`),
-            links: [LINKS.getAdUser],
+            links: linksOf(texts, t.fix.links),
           },
         },
       ],
@@ -338,7 +332,9 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
     },
     async run(args) {
       const input = inputOf(args.positional);
-      if (DN_START.test(input)) return placement(input, parseOrExplain(input), 'parsed');
+      // The texts load with the first run, so `help` never reads them.
+      const texts = await (await import('./ou/texts')).loadOuTexts();
+      if (DN_START.test(input)) return placement(texts, input, parseOrExplain(input), 'parsed');
       const name = input.trim();
       if (!/[\p{L}\p{N}]/u.test(name)) {
         throw usageError(
@@ -346,10 +342,10 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
           EXAMPLE,
         );
       }
-      if (!deps.directory) return notConfigured(deps);
+      if (!deps.directory) return notConfigured(deps, texts);
       const result = await deps.directory.findUsers(name);
-      if (result.users.length === 0) return notFound(result);
-      if (result.users.length > 1) return ambiguous(result);
+      if (result.users.length === 0) return notFound(texts, result);
+      if (result.users.length > 1) return ambiguous(texts, result);
       const user = result.users[0] as DirectoryUser;
       let dn: Dn;
       try {
@@ -361,39 +357,29 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
           { cause: error },
         );
       }
-      return placement(name, dn, 'ldap', user, result.server.url);
+      return placement(texts, name, dn, 'ldap', user, result.server.url);
     },
   };
 }
 
-function notConfigured(deps: OuDeps): Reply {
+function notConfigured(deps: OuDeps, texts: OuTexts): Reply {
   const missing = missingDirectorySettings(deps.config.ldap);
   const list = missing.map((m) => (m.key.startsWith('(') ? m.env : `${m.key} (${m.env})`)).join(', ');
+  const { message, fix } = texts.findings['ldap.unavailable'];
   return errorReply(
     'ou',
     {
       id: 'ldap.unavailable',
       severity: 'error',
-      message:
-        missing.length > 0
-          ? `No directory is configured, so \`ou\` can only read DNs. Missing: ${list}.`
-          : 'No directory connection was given to `ou` (the settings are complete: restart diagbot).',
+      message: missing.length > 0 ? fill(message.missing, { missing: list }) : message.notGiven,
       fix: {
-        summary: 'Set the directory settings, or give the DN in quotes to have it parsed without a directory.',
+        summary: fix.summary,
         steps: [
-          ...missing.map(
-            (m) =>
-              `Set ${m.env}${m.key.startsWith('(') ? ' in the environment (never in the YAML file)' : ` or ${m.key} in diagbot.yaml`}.`,
-          ),
-          'Example: DIAGBOT_LDAP_URL=ldaps://dc1.contoso.com DIAGBOT_LDAP_BASE_DN=DC=contoso,DC=com DIAGBOT_LDAP_BIND_DN=svc-diagbot@contoso.com',
-          'Meanwhile: ou "CN=Doe\\, Jane,OU=Engineers,DC=contoso,DC=com" works offline.',
+          // A key in parentheses is read only from the environment (the bind password).
+          ...missing.map((m) => fill(m.key.startsWith('(') ? fix.secret : fix.setting, { env: m.env, key: m.key })),
+          ...fix.steps,
         ],
-        links: [
-          {
-            title: 'Enable LDAP over SSL on the domain controllers',
-            url: 'https://learn.microsoft.com/en-us/troubleshoot/windows-server/active-directory/enable-ldap-over-ssl-3rd-certification-authority',
-          },
-        ],
+        links: linksOf(texts, fix.links),
       },
     },
     { missing: missing.map((m) => m.env) },
@@ -409,4 +395,13 @@ function domainOf(dn: Dn): Dn {
 
 function psQuote(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** The links a fix names, from the file's `links` (the loader checks every name is there). */
+function linksOf(texts: OuTexts, names: readonly string[]): Link[] {
+  return names.map((name) => {
+    const link = texts.links[name];
+    if (!link) throw new Error(`no link named ${name}`);
+    return link;
+  });
 }
