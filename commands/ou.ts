@@ -3,8 +3,8 @@ import type { Command } from '../src/core/command';
 import type { CommandTarget } from '../src/core/target';
 import { parseTarget } from '../src/net/target';
 import { DiagError, usageError } from '../src/core/errors';
-import { errorReply, makeReply, type Fact, type Finding, type Link, type Reply } from '../src/core/reply';
-import { fill } from '../src/core/template';
+import { errorReply, makeReply, type Fact, type Finding, type Reply } from '../src/core/reply';
+import { fill, linksNamed } from '../src/core/template';
 import type { Directory, DirectoryUser, UserSearchResult } from '../src/directory';
 import { missingDirectorySettings } from '../src/directory/settings';
 import {
@@ -178,7 +178,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
             `Move-ADObject -Identity ${psQuote(dnText)} -TargetPath ${psQuote(`OU=<your OU>,${domain}`)}`,
             fill(isUsers ? fix.users : fix.other, { ...values, domain }),
           ],
-          links: linksOf(texts, fix.links),
+          links: linksNamed(texts.links, fix.links),
         },
       });
     }
@@ -191,7 +191,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
         fix: {
           summary: fix.summary,
           steps: [`Enable-ADAccount -Identity ${psQuote(dnText)}`],
-          links: linksOf(texts, fix.links),
+          links: linksNamed(texts.links, fix.links),
         },
       });
     }
@@ -264,7 +264,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
               fill(fix.search, { value: lookup.value.replace(/'/g, "''").slice(0, 80) }),
               fix.referrals,
             ],
-            links: linksOf(texts, fix.links),
+            links: linksNamed(texts.links, fix.links),
           },
         },
       ],
@@ -295,7 +295,7 @@ export function createOuCommand(deps: OuDeps): Command<OuArgs> {
           fix: {
             summary: t.fix.summary,
             steps: users.slice(0, 10).map((u) => `ou ${u.sAMAccountName ?? quoteDn(u.dn)}`),
-            links: linksOf(texts, t.fix.links),
+            links: linksNamed(texts.links, t.fix.links),
           },
         },
       ],
@@ -379,7 +379,7 @@ function notConfigured(deps: OuDeps, texts: OuTexts): Reply {
           ...missing.map((m) => fill(m.key.startsWith('(') ? fix.secret : fix.setting, { env: m.env, key: m.key })),
           ...fix.steps,
         ],
-        links: linksOf(texts, fix.links),
+        links: linksNamed(texts.links, fix.links),
       },
     },
     { missing: missing.map((m) => m.env) },
@@ -395,13 +395,4 @@ function domainOf(dn: Dn): Dn {
 
 function psQuote(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
-}
-
-/** The links a fix names, from the file's `links` (the loader checks every name is there). */
-function linksOf(texts: OuTexts, names: readonly string[]): Link[] {
-  return names.map((name) => {
-    const link = texts.links[name];
-    if (!link) throw new Error(`no link named ${name}`);
-    return link;
-  });
 }

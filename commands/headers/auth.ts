@@ -1,5 +1,5 @@
-import type { Finding, Link, Severity } from '../../src/core/reply';
-import { fill } from '../../src/core/template';
+import type { Finding, Severity } from '../../src/core/reply';
+import { fill, linksNamed } from '../../src/core/template';
 import type { AuthResult, HeaderAnalysis } from '../../src/headers';
 import type { HeadersTexts } from './texts';
 
@@ -67,14 +67,6 @@ function detailOf(result: AuthResult, texts: HeadersTexts): string {
   return result.detail ? ` ${fill(texts.phrases.detail, { detail: result.detail })}` : '';
 }
 
-function linksOf(names: readonly string[], texts: HeadersTexts): Link[] {
-  return names.map((name) => {
-    const link = texts.links[name];
-    if (!link) throw new Error(`no link named ${name}`);
-    return link;
-  });
-}
-
 function spfFinding(spf: AuthResult, own: boolean, ip: string | undefined, texts: HeadersTexts): Finding {
   const t = texts.auth.spf;
   const severity = severityOf(spf.result);
@@ -89,7 +81,7 @@ function spfFinding(spf: AuthResult, own: boolean, ip: string | undefined, texts
     finding.fix = {
       summary: fill(t.fix.summary[which], { domain, ip: ip ?? '' }),
       steps: [...t.fix.steps],
-      links: linksOf(t.fix.links, texts),
+      links: linksNamed(texts.links, t.fix.links),
     };
   }
   return finding;
@@ -109,7 +101,7 @@ function dkimFinding(dkim: AuthResult, own: boolean, texts: HeadersTexts): Findi
     finding.fix = {
       summary: t.unsigned.summary[own ? 'own' : 'other'],
       steps: [...t.unsigned.steps],
-      links: linksOf(t.unsigned.links, texts),
+      links: linksNamed(texts.links, t.unsigned.links),
     };
   } else if (severity === 'warn' || severity === 'fail') {
     const keyRecord = dkim.detail?.startsWith('selector ')
@@ -118,7 +110,7 @@ function dkimFinding(dkim: AuthResult, own: boolean, texts: HeadersTexts): Findi
     finding.fix = {
       summary: t.failed.summary,
       steps: t.failed.steps.map((step) => fill(step, { keyRecord })),
-      links: linksOf(t.failed.links, texts),
+      links: linksNamed(texts.links, t.failed.links),
     };
   }
   return finding;
@@ -137,7 +129,7 @@ function dmarcFinding(dmarc: AuthResult, own: boolean, texts: HeadersTexts): Fin
     finding.fix = {
       summary: dmarc.domain ? fill(t.fix.summary.domain, { domain: dmarc.domain }) : fill(t.fix.summary.noDomain, {}),
       steps: t.fix.steps.map((step) => fill(step, { lastStep })),
-      links: linksOf(t.fix.links, texts),
+      links: linksNamed(texts.links, t.fix.links),
     };
   }
   return finding;
@@ -156,7 +148,7 @@ function compauthFinding(compauth: AuthResult, texts: HeadersTexts): Finding {
     }),
   };
   if (severity === 'fail') {
-    finding.fix = { summary: t.fix.summary, steps: [...t.fix.steps], links: linksOf(t.fix.links, texts) };
+    finding.fix = { summary: t.fix.summary, steps: [...t.fix.steps], links: linksNamed(texts.links, t.fix.links) };
   }
   return finding;
 }
@@ -171,7 +163,7 @@ function arcFinding(arc: AuthResult, texts: HeadersTexts): Finding {
     message: fill(t.message, { result, source, said, detail: detailOf(arc, texts) }),
   };
   if (severity === 'fail') {
-    finding.fix = { summary: t.fix.summary, links: linksOf(t.fix.links, texts) };
+    finding.fix = { summary: t.fix.summary, links: linksNamed(texts.links, t.fix.links) };
   }
   return finding;
 }

@@ -35,12 +35,15 @@ export function fillFix(
   return {
     summary: fill(fix.summary, values),
     ...(fix.steps ? { steps: fix.steps.map((step) => fill(step, values)) } : {}),
-    ...(fix.links ? { links: fix.links.map((name) => linkNamed(links, name)) } : {}),
+    ...(fix.links ? { links: linksNamed(links, fix.links) } : {}),
   };
 }
 
-function linkNamed(links: Readonly<Record<string, Link>>, name: string): Link {
-  const link = links[name];
-  if (!link) throw new Error(`no link named ${name}`);
-  return link;
+/** The links a data file names, from its `links` table (the loader checks every name a file uses is there). */
+export function linksNamed(links: Readonly<Record<string, Link>>, names: readonly string[]): Link[] {
+  return names.map((name) => {
+    const link = links[name];
+    if (!link) throw new Error(`no link named ${name}`);
+    return link;
+  });
 }
