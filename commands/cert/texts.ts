@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from '../../src/core/data-file';
+import { dataFileOnce } from '../../src/core/data-file';
 import { cases, checkLinkNames, fixText, linkTable, text } from '../../src/core/text-schema';
 import type { CertIssueId } from '../../src/tls/types';
 
@@ -61,10 +61,5 @@ export { certTextsSchema as dataFileSchema };
 
 export type CertTexts = z.output<typeof certTextsSchema>;
 
-let loaded: Promise<CertTexts> | undefined;
-
 /** The texts, read and validated on first use (a `cert` run), then kept; `help` never reads them. */
-export function loadCertTexts(): Promise<CertTexts> {
-  loaded ??= loadDataFile(__dirname, 'texts', certTextsSchema);
-  return loaded;
-}
+export const loadCertTexts: () => Promise<CertTexts> = dataFileOnce(__dirname, 'texts', certTextsSchema);

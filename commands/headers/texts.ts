@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from '../../src/core/data-file';
+import { dataFileOnce } from '../../src/core/data-file';
 import { cases, checkLinkNames, linkTable, text } from '../../src/core/text-schema';
 import type { Problem } from '../../src/headers';
 
@@ -126,10 +126,5 @@ export { headersTextsSchema as dataFileSchema };
 
 export type HeadersTexts = z.output<typeof headersTextsSchema>;
 
-let loaded: Promise<HeadersTexts> | undefined;
-
 /** The texts, read and validated on first use (a `headers` answer), then kept; `help` never reads them. */
-export function loadHeadersTexts(): Promise<HeadersTexts> {
-  loaded ??= loadDataFile(__dirname, 'texts', headersTextsSchema);
-  return loaded;
-}
+export const loadHeadersTexts: () => Promise<HeadersTexts> = dataFileOnce(__dirname, 'texts', headersTextsSchema);

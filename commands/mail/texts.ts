@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from '../../src/core/data-file';
+import { dataFileOnce } from '../../src/core/data-file';
 import { cases, checkLinkNames, fixText, linkTable, text } from '../../src/core/text-schema';
 import type { MailIssueId } from '../../src/mail/issues';
 
@@ -90,10 +90,5 @@ export { mailTextsSchema as dataFileSchema };
 
 export type MailTexts = z.output<typeof mailTextsSchema>;
 
-let loaded: Promise<MailTexts> | undefined;
-
 /** The texts, read and validated on first use (a `mail` run), then kept; `help` never reads them. */
-export function loadMailTexts(): Promise<MailTexts> {
-  loaded ??= loadDataFile(__dirname, 'texts', mailTextsSchema);
-  return loaded;
-}
+export const loadMailTexts: () => Promise<MailTexts> = dataFileOnce(__dirname, 'texts', mailTextsSchema);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from '../../src/core/data-file';
+import { dataFileOnce } from '../../src/core/data-file';
 import { cases, checkLinkNames, linkTable, text } from '../../src/core/text-schema';
 import type { ParentType } from '../../src/dn';
 
@@ -64,10 +64,5 @@ export { ouTextsSchema as dataFileSchema };
 
 export type OuTexts = z.output<typeof ouTextsSchema>;
 
-let loaded: Promise<OuTexts> | undefined;
-
 /** The texts, read and validated on first use (an `ou` run), then kept; `help` never reads them. */
-export function loadOuTexts(): Promise<OuTexts> {
-  loaded ??= loadDataFile(__dirname, 'texts', ouTextsSchema);
-  return loaded;
-}
+export const loadOuTexts: () => Promise<OuTexts> = dataFileOnce(__dirname, 'texts', ouTextsSchema);

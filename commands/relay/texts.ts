@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from '../../src/core/data-file';
+import { dataFileOnce } from '../../src/core/data-file';
 import { cases, text } from '../../src/core/text-schema';
 import type { Change, PathEvaluation, PathStep, TopologyIssue } from '../../src/relay';
 import type { RelayProbeResult } from '../../src/smtp/probe';
@@ -114,10 +114,5 @@ export { relayTextsSchema as dataFileSchema };
 
 export type RelayTexts = z.output<typeof relayTextsSchema>;
 
-let loaded: Promise<RelayTexts> | undefined;
-
 /** The texts, read and validated on first use (a `relay` run), then kept; `help` never reads them. */
-export function loadRelayTexts(): Promise<RelayTexts> {
-  loaded ??= loadDataFile(__dirname, 'texts', relayTextsSchema);
-  return loaded;
-}
+export const loadRelayTexts: () => Promise<RelayTexts> = dataFileOnce(__dirname, 'texts', relayTextsSchema);

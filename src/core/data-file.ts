@@ -40,3 +40,17 @@ export async function loadDataFile<T extends z.ZodType>(dir: string, name: strin
   }
   return parsed.data;
 }
+
+/**
+ * A loader for one data file that reads and validates it on its first call and keeps the answer, so a command
+ * reads its texts when it first runs and never at start or for `help`.
+ *
+ * @example export const loadCertTexts = dataFileOnce(__dirname, 'texts', certTextsSchema);
+ */
+export function dataFileOnce<T extends z.ZodType>(dir: string, name: string, schema: T): () => Promise<z.output<T>> {
+  let loaded: Promise<z.output<T>> | undefined;
+  return () => {
+    loaded ??= loadDataFile(dir, name, schema);
+    return loaded;
+  };
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadDataFile } from '../../../src/core/data-file';
+import { dataFileOnce, loadDataFile } from '../../../src/core/data-file';
 
 const schema = z.strictObject({ greeting: z.string().min(1) });
 
@@ -29,6 +29,14 @@ describe('loadDataFile', () => {
     await expect(loadDataFile(dir, 'texts', schema)).rejects.toThrow(`${join(dir, 'texts.yaml')}: greeting: `);
     writeFileSync(join(dir, 'texts.json'), JSON.stringify({ greeting: 'hi', extra: 1 }));
     await expect(loadDataFile(dir, 'texts', schema)).rejects.toThrow(`${join(dir, 'texts.json')}: `);
+  });
+
+  it('dataFileOnce reads the file on the first call only, then keeps it', async () => {
+    const load = dataFileOnce(dir, 'texts', schema);
+    writeFileSync(join(dir, 'texts.yaml'), 'greeting: first\n');
+    await expect(load()).resolves.toEqual({ greeting: 'first' });
+    writeFileSync(join(dir, 'texts.yaml'), 'greeting: second\n');
+    await expect(load()).resolves.toEqual({ greeting: 'first' });
   });
 
   it('says where it looked when there is no file', async () => {
