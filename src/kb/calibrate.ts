@@ -1,3 +1,4 @@
+import { hasDomainMarker, namesWorld } from './context';
 import type { Contrast as Evidence, Match } from './matcher';
 
 /**
@@ -59,15 +60,34 @@ export interface Calibrated {
 /** `contrast(a, b)`: the weight of evidence in the text for `a` that `b` cannot explain (Matcher.contrast). */
 export type Contrast = (a: Match, b: Match) => Evidence;
 
+/** What calibration may read of the text itself (optional: without it, the rules that need the text are skipped). */
+export interface CalibrationText {
+  /** The analysed text. */
+  text: string;
+  /** The same in lower case. */
+  lower: string;
+}
+
 /** Applies the principles to the matcher's ranking: the order to answer in and the band of the answer. */
-export function calibrate(raw: readonly Match[], contrast: Contrast): Calibrated {
+export function calibrate(raw: readonly Match[], contrast: Contrast, source?: CalibrationText): Calibrated {
   const notes: string[] = [];
   let ranked = preferSpecific([...raw], contrast, notes);
   const settled = settleNeighbours(ranked, contrast, notes);
   ranked = settled.ranked;
   let band = bandOf(ranked);
   if (band === 'diagnosis' && settled.ambiguous) band = 'possibly-related';
+  if (band === 'diagnosis' && source && !inWorld(ranked[0] as Match, source, notes)) band = 'possibly-related';
   return { ranked, band, notes };
+}
+
+/**
+ * Principle 4: a diagnosis needs the text to name the top's world (context.ts): the same words in a Docker, GitHub or
+ * PostgreSQL error are another product's error, so the best guess is only possibly related.
+ */
+function inWorld(top: Match, source: CalibrationText, notes: string[]): boolean {
+  if (namesWorld(top, source.lower, hasDomainMarker(source.text))) return true;
+  notes.push(`${top.entry.id}: the text names none of its products, codes or mail/directory/TLS markers`);
+  return false;
 }
 
 function moveToFront(ranked: Match[], index: number): Match[] {

@@ -231,4 +231,32 @@ describe('the principles on the built-in knowledge base', () => {
       'exo.restricted-sender',
     );
   });
+
+  describe('principle 4: a diagnosis needs the text to name its world', () => {
+    it.each([
+      [
+        'a package registry refusing a pull',
+        'pull failed: registry.example.org/team/app:latest — access is denied for this repository',
+      ],
+      [
+        'a REST API answering 401',
+        'HTTP/1.1 401 Unauthorized\nSet-Cookie: sid=abc\n{"error": "token expired, log in again"}',
+      ],
+      ['a database with too many clients', 'db-report: FATAL:  too many connections for role "etl_writer"'],
+    ])('offers at most a guess for %s', (_label, text) => {
+      const result = explainer.explain(text);
+      expect(result.band).not.toBe('diagnosis');
+    });
+
+    it('still diagnoses the same words when the text is about mail or Windows', () => {
+      expect(
+        top(
+          'Invoke-WebRequest -Uri https://intranet.example.org/api : The remote server returned an error: (401) Unauthorized.',
+        ),
+      ).toBe('http.unauthorized-401');
+      expect(
+        top('Submitting to smtp.example.org:587 failed: 421 4.3.2 too many connections from your IP, slow down'),
+      ).toBe('smtp.too-many-connections');
+    });
+  });
 });
