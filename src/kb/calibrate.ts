@@ -127,6 +127,24 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
       notes.push(`${top.entry.id} is a catch-all; ${ranked[i]?.entry.id} is specific`);
       return moveToFront(ranked, i);
     }
+    // Further behind, a specific entry with a phrase and evidence of its own still says more than a catch-all that explains
+    // nothing it cannot (no specific code or pattern of the text only the catch-all has; its words are the catch-all's
+    // own vague phrase): it goes first, its own
+    // confidence deciding the band.
+    const j = ranked.findIndex(
+      (m) =>
+        !m.entry.generic &&
+        m.signals.some((s) => s.kind === 'phrase') &&
+        m.confidence >= RELATED_FLOOR &&
+        own(m) &&
+        !(contrast && contrast(top, m).marks > 0),
+    );
+    if (j > 0) {
+      notes.push(
+        `${top.entry.id} is a catch-all explaining nothing ${ranked[j]?.entry.id} cannot; the specific one goes first`,
+      );
+      return moveToFront(ranked, j);
+    }
   }
   return ranked;
 }

@@ -64,9 +64,43 @@ describe('principle 1: specific evidence before generic', () => {
     expect(preferSpecific(ranked, contrast).map((m) => m.entry.id)).toEqual(['specific', 'http-401']);
     // Without evidence of its own (it only shares the catch-all's words) it does not.
     expect(preferSpecific(ranked, none).map((m) => m.entry.id)).toEqual(['http-401', 'specific']);
-    // Nor when it scores far below the catch-all.
+    // Far below the catch-all it still goes first (principle 1b below), unless it only shares the catch-all's words.
     const far = [match('http-401', 2.7, { phrase: true, generic: true }), match('specific', 1.2, { phrase: true })];
-    expect(preferSpecific(far, contrast).map((m) => m.entry.id)).toEqual(['http-401', 'specific']);
+    expect(preferSpecific(far, contrast).map((m) => m.entry.id)).toEqual(['specific', 'http-401']);
+    expect(preferSpecific(far, none).map((m) => m.entry.id)).toEqual(['http-401', 'specific']);
+  });
+});
+
+describe('principle 1b: a catch-all explaining nothing of its own gives way to a specific entry further behind', () => {
+  const marksOf =
+    (table: Record<string, Record<string, { words: number; marks: number }>>): Contrast =>
+    (a, b) =>
+      table[a.entry.id]?.[b.entry.id] ?? { words: 0, marks: 0 };
+
+  it('puts a specific entry with a phrase and words of its own first, however far behind', () => {
+    const ranked = [
+      match('http-401', 2.5, { phrase: true, generic: true }),
+      match('hybrid-oauth', 1.0, { phrase: true }),
+    ];
+    const contrast = marksOf({ 'hybrid-oauth': { 'http-401': { words: 12, marks: 0 } } });
+    expect(preferSpecific(ranked, contrast).map((m) => m.entry.id)).toEqual(['hybrid-oauth', 'http-401']);
+  });
+
+  it('leaves the catch-all first when it explains a specific code the other cannot', () => {
+    const ranked = [
+      match('access-denied', 1.6, { phrase: true, generic: true }),
+      match('oab-download', 0.9, { phrase: true }),
+    ];
+    const contrast = marksOf({
+      'oab-download': { 'access-denied': { words: 11, marks: 0 } },
+      'access-denied': { 'oab-download': { words: 5, marks: 2 } },
+    });
+    expect(preferSpecific(ranked, contrast).map((m) => m.entry.id)).toEqual(['access-denied', 'oab-download']);
+  });
+
+  it('leaves the catch-all first when the specific entry only shares its words', () => {
+    const ranked = [match('http-401', 2.5, { phrase: true, generic: true }), match('other', 1.0, { phrase: true })];
+    expect(preferSpecific(ranked, none).map((m) => m.entry.id)).toEqual(['http-401', 'other']);
   });
 });
 
