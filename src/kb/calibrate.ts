@@ -1,4 +1,4 @@
-import { hasDomainMarker, namesWorld } from './context';
+import { hasDomainMarker, namesProduct, namesWorld } from './context';
 import type { Contrast as Evidence, Match } from './matcher';
 
 /**
@@ -77,6 +77,7 @@ export function calibrate(raw: readonly Match[], contrast: Contrast, source?: Ca
   let band = bandOf(ranked);
   if (band === 'diagnosis' && settled.ambiguous) band = 'possibly-related';
   if (band === 'diagnosis' && source && !inWorld(ranked[0] as Match, source, notes)) band = 'possibly-related';
+  if (band === 'diagnosis' && source && otherProduct(ranked, contrast, source, notes)) band = 'possibly-related';
   return { ranked, band, notes };
 }
 
@@ -180,4 +181,32 @@ export function settleNeighbours(
     `${top.entry.id} and ${next.entry.id} are neighbours the text does not tell apart (${forTop.words} vs ${forNext.words})`,
   );
   return { ranked, ambiguous: true };
+}
+
+/** A runner-up this close whose product the text names, when it names none of the top's, can make the top a guess. */
+const PRODUCT_RIVAL_SHARE = 0.7;
+
+/**
+ * Principle 5: product names are evidence. When the text names a close specific runner-up's product and none of the top's,
+ * and only the runner-up has discriminating evidence between the two, the top's words are likely that other product's
+ * error (curl's TLS words in a Postfix log): possibly related, not a diagnosis.
+ */
+function otherProduct(ranked: readonly Match[], contrast: Contrast, source: CalibrationText, notes: string[]): boolean {
+  const [top, ...rest] = ranked;
+  if (!top || namesProduct(top, source.lower)) return false;
+  const rival = rest.find(
+    (m) =>
+      m.score >= top.score * PRODUCT_RIVAL_SHARE &&
+      !m.entry.generic &&
+      namesProduct(m, source.lower) &&
+      discriminates(contrast(m, top)) &&
+      !discriminates(contrast(top, m)),
+  );
+  if (!rival) return false;
+  notes.push(`the text names a product of ${rival.entry.id}, none of ${top.entry.id}'s`);
+  return true;
+}
+
+function discriminates(c: Evidence): boolean {
+  return c.marks > 0 || c.words >= DISCRIMINATING_MARGIN;
 }

@@ -72,5 +72,10 @@ export function namesWorld(match: Match, lower: string, domainMarker: boolean): 
   if (match.entry.generic) return false;
   if (match.confidence >= SELF_EVIDENT_CONFIDENCE) return true;
   if (match.specificCodes.length > 0) return true;
+  return namesProduct(match, lower);
+}
+
+/** Whether the text names one of the candidate's products (a word of its product names that identifies a product). */
+export function namesProduct(match: Match, lower: string): boolean {
   return productWords(match).some((w) => new RegExp(`\\b${w}`).test(lower));
 }

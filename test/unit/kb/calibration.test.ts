@@ -293,4 +293,22 @@ describe('the principles on the built-in knowledge base', () => {
       ).toBe('smtp.too-many-connections');
     });
   });
+
+  describe('principle 5: product names are evidence', () => {
+    it("does not diagnose curl's TLS words in a Postfix log that names a close Postfix entry", () => {
+      const result = explainer.explain(
+        'mx3 postfix/smtpd[2210]: warning: TLS library problem: error:0A000126:SSL routines::unexpected eof while reading\nmx3 postfix/smtpd[2210]: lost connection after STARTTLS from unknown[203.0.113.77]',
+      );
+      expect(result.band).toBe('possibly-related');
+      expect(result.related.map((m) => m.entry.id)).toContain('postfix.inbound-tls-handshake-failed');
+    });
+
+    it('still diagnoses the same words from git, a product of the entry', () => {
+      expect(
+        top(
+          'git clone https://git.example.net/team/app.git\nfatal: unable to access: OpenSSL/3.0.2: error:0A000126:SSL routines::unexpected eof while reading',
+        ),
+      ).toBe('curl.ssl-error-syscall');
+    });
+  });
 });
