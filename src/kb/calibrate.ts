@@ -78,6 +78,7 @@ export function calibrate(raw: readonly Match[], contrast: Contrast, source?: Ca
   if (band === 'diagnosis' && settled.ambiguous) band = 'possibly-related';
   if (band === 'diagnosis' && source && !inWorld(ranked[0] as Match, source, notes)) band = 'possibly-related';
   if (band === 'diagnosis' && source && otherProduct(ranked, contrast, source, notes)) band = 'possibly-related';
+  if (band === 'diagnosis' && source && namesOtherCode(ranked[0] as Match, source, notes)) band = 'possibly-related';
   return { ranked, band, notes };
 }
 
@@ -209,4 +210,23 @@ function otherProduct(ranked: readonly Match[], contrast: Contrast, source: Cali
 
 function discriminates(c: Evidence): boolean {
   return c.marks > 0 || c.words >= DISCRIMINATING_MARGIN;
+}
+
+const HEX_CODE = /\b0x[0-9a-f]{8}\b/gi;
+
+/**
+ * Principle 6: a code the title names is the top's claim about the text. When the title names hex codes (0xC000006A) the
+ * text does not hold, and the text holds one the entry neither names nor lists, the top reads the text's code as another:
+ * possibly related.
+ */
+function namesOtherCode(top: Match, source: CalibrationText, notes: string[]): boolean {
+  const named = new Set((top.entry.title.match(HEX_CODE) ?? []).map((c) => c.toLowerCase()));
+  if (named.size === 0) return false;
+  const inText = new Set((source.text.match(HEX_CODE) ?? []).map((c) => c.toLowerCase()));
+  if ([...named].some((c) => inText.has(c))) return false;
+  const listed = JSON.stringify(top.entry.signatures.codes).toLowerCase();
+  const other = [...inText].find((c) => !listed.includes(c));
+  if (!other) return false;
+  notes.push(`${top.entry.id} names ${[...named].join(', ')}; the text holds ${other}`);
+  return true;
 }

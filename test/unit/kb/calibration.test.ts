@@ -311,4 +311,19 @@ describe('the principles on the built-in knowledge base', () => {
       ).toBe('curl.ssl-error-syscall');
     });
   });
+
+  describe('principle 6: a code the title names is a claim about the text', () => {
+    const ntlm = (code: string): string =>
+      `The computer attempted to validate the credentials for an account.\nAuthentication Package: MICROSOFT_AUTHENTICATION_PACKAGE_V1_0\nLogon Account: j.berg\nSource Workstation: LAB-PC7\nError Code: ${code}`;
+
+    it('does not diagnose with a title naming other codes than the one the text holds', () => {
+      const result = explainer.explain(ntlm('0xC0000072'));
+      expect(result.band).toBe('possibly-related');
+      expect(result.notes.join(' ')).toMatch(/0xc0000072/);
+    });
+
+    it('still diagnoses the code the title names', () => {
+      expect(top(ntlm('0xC000006A'))).toBe('ad.ntlm-validation-4776');
+    });
+  });
 });
