@@ -163,7 +163,8 @@ export function settleNeighbours(
   notes: string[] = [],
 ): { ranked: Match[]; ambiguous: boolean } {
   const [top, next] = ranked;
-  if (!top || !next || next.score < top.score * NEIGHBOUR_SHARE) return { ranked, ambiguous: false };
+  if (!top || !next) return { ranked, ambiguous: false };
+  if (next.score < top.score * NEIGHBOUR_SHARE) return { ranked, ambiguous: unbacked(top, next, contrast, notes) };
   // A catch-all next to a specific entry is principle 1's business: its vocabulary is not a rival story.
   if (next.entry.generic && !top.entry.generic) return { ranked, ambiguous: false };
   const forTop = contrast(top, next);
@@ -228,5 +229,20 @@ function namesOtherCode(top: Match, source: CalibrationText, notes: string[]): b
   const other = [...inText].find((c) => !listed.includes(c));
   if (!other) return false;
   notes.push(`${top.entry.id} names ${[...named].join(', ')}; the text holds ${other}`);
+  return true;
+}
+
+/**
+ * Principle 2b: a top with no evidence at all against a confident specific runner-up, further behind than a neighbour but
+ * with discriminating evidence of its own, leads only on the words both share (often the symptom, where the runner-up
+ * also has the cause): the text says more than the top does, so the answer is possibly related.
+ */
+function unbacked(top: Match, next: Match, contrast: Contrast, notes: string[]): boolean {
+  if (next.entry.generic || next.confidence < MATCH_THRESHOLD || !hasStrongEvidence(next)) return false;
+  const forTop = contrast(top, next);
+  if (forTop.marks > 0 || forTop.words > 0) return false;
+  const forNext = contrast(next, top);
+  if (!discriminates(forNext)) return false;
+  notes.push(`${top.entry.id} has nothing ${next.entry.id} cannot explain; ${next.entry.id} has ${forNext.words}`);
   return true;
 }

@@ -104,6 +104,23 @@ describe('principle 1b: a catch-all explaining nothing of its own gives way to a
   });
 });
 
+describe('principle 2b: a top with nothing of its own against a confident runner-up is a guess', () => {
+  it('is ambiguous when only the runner-up, further behind than a neighbour, has words of its own', () => {
+    const ranked = [match('server-down', 3.4, { phrase: true }), match('tls-name', 1.6, { phrase: true })];
+    const settled = settleNeighbours(ranked, contrastOf({ 'tls-name': { 'server-down': 5 } }));
+    expect(settled.ambiguous).toBe(true);
+    expect(settled.ranked.map((m) => m.entry.id)).toEqual(['server-down', 'tls-name']);
+  });
+
+  it('keeps the diagnosis when the top explains anything the runner-up cannot, or the runner-up is weak', () => {
+    const ranked = [match('server-down', 3.4, { phrase: true }), match('tls-name', 1.6, { phrase: true })];
+    const both = contrastOf({ 'tls-name': { 'server-down': 5 }, 'server-down': { 'tls-name': 1 } });
+    expect(settleNeighbours(ranked, both).ambiguous).toBe(false);
+    const weak = [match('server-down', 3.4, { phrase: true }), match('tls-name', 0.5, { phrase: true })];
+    expect(settleNeighbours(weak, contrastOf({ 'tls-name': { 'server-down': 5 } })).ambiguous).toBe(false);
+  });
+});
+
 describe('principle 2: neighbours are told apart by what differs', () => {
   it('puts the neighbour with discriminating evidence first when the top has none', () => {
     const ranked = [match('contact-kdc', 2.0, { phrase: true }), match('find-kdc', 1.9, { phrase: true })];
