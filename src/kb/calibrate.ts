@@ -1,9 +1,10 @@
+import { hasDomainMarker, namesProduct, namesWorld } from './context';
 import type { Contrast as Evidence, Match } from './matcher';
 
 /**
  * Right or silent: a confident wrong answer costs an admin an hour, "no match, here is what the codes mean"
  * a minute. The matcher's scores rank candidates by how much of their text is present; this file decides what
- * that ranking may claim. Three principles, each a step below:
+ * that ranking may claim. Six principles, each a step below:
  *
  * 1. Specific before generic. An entry keyed on a code the text holds and that identifies one error
  *    (`AADSTS700027`, `0x8009030e`) outranks an entry matching only class codes (`401`, `5.7.1`), and a catch-all
@@ -11,7 +12,13 @@ import type { Contrast as Evidence, Match } from './matcher';
  * 2. Neighbours are told apart by what differs, not by what they share. When two candidates score close, the
  *    one with more discriminating evidence (words and codes of the text only it uses, product names among them)
  *    goes first; when neither has enough, the answer is "possibly related" with both, not a diagnosis.
+ *    A top that explains not one word a confident runner-up cannot, while the runner-up has words of its own, is a
+ *    guess however far ahead (2b).
  * 3. Evidence is a phrase or a specific code; a diagnosis needs confidence MATCH_THRESHOLD and such evidence.
+ * 4. A diagnosis needs the text to name the top's world (context.ts): "access denied" from Docker is not Windows's.
+ * 5. Product names are evidence: a top whose products the text never names, beside a close specific runner-up whose
+ *    product it names, is a guess.
+ * 6. A code the top's title names is a claim: a text holding another code instead makes the top a guess.
  *
  * (The SMTP direction — who refused whom — rules entries out before scoring: matcher.ts, direction.ts.)
  */
@@ -59,15 +66,36 @@ export interface Calibrated {
 /** `contrast(a, b)`: the weight of evidence in the text for `a` that `b` cannot explain (Matcher.contrast). */
 export type Contrast = (a: Match, b: Match) => Evidence;
 
+/** What calibration may read of the text itself (optional: without it, the rules that need the text are skipped). */
+export interface CalibrationText {
+  /** The analysed text. */
+  text: string;
+  /** The same in lower case. */
+  lower: string;
+}
+
 /** Applies the principles to the matcher's ranking: the order to answer in and the band of the answer. */
-export function calibrate(raw: readonly Match[], contrast: Contrast): Calibrated {
+export function calibrate(raw: readonly Match[], contrast: Contrast, source?: CalibrationText): Calibrated {
   const notes: string[] = [];
   let ranked = preferSpecific([...raw], contrast, notes);
   const settled = settleNeighbours(ranked, contrast, notes);
   ranked = settled.ranked;
   let band = bandOf(ranked);
   if (band === 'diagnosis' && settled.ambiguous) band = 'possibly-related';
+  if (band === 'diagnosis' && source && !inWorld(ranked[0] as Match, source, notes)) band = 'possibly-related';
+  if (band === 'diagnosis' && source && otherProduct(ranked, contrast, source, notes)) band = 'possibly-related';
+  if (band === 'diagnosis' && source && namesOtherCode(ranked[0] as Match, source, notes)) band = 'possibly-related';
   return { ranked, band, notes };
+}
+
+/**
+ * Principle 4: a diagnosis needs the text to name the top's world (context.ts): the same words in a Docker, GitHub or
+ * PostgreSQL error are another product's error, so the best guess is only possibly related.
+ */
+function inWorld(top: Match, source: CalibrationText, notes: string[]): boolean {
+  if (namesWorld(top, source.lower, hasDomainMarker(source.text))) return true;
+  notes.push(`${top.entry.id}: the text names none of its products, codes or mail/directory/TLS markers`);
+  return false;
 }
 
 function moveToFront(ranked: Match[], index: number): Match[] {
@@ -107,6 +135,24 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
       notes.push(`${top.entry.id} is a catch-all; ${ranked[i]?.entry.id} is specific`);
       return moveToFront(ranked, i);
     }
+    // Further behind, a specific entry with a phrase and evidence of its own still says more than a catch-all that explains
+    // nothing it cannot (no specific code or pattern of the text only the catch-all has; its words are the catch-all's
+    // own vague phrase): it goes first, its own
+    // confidence deciding the band.
+    const j = ranked.findIndex(
+      (m) =>
+        !m.entry.generic &&
+        m.signals.some((s) => s.kind === 'phrase') &&
+        m.confidence >= RELATED_FLOOR &&
+        own(m) &&
+        !(contrast && contrast(top, m).marks > 0),
+    );
+    if (j > 0) {
+      notes.push(
+        `${top.entry.id} is a catch-all explaining nothing ${ranked[j]?.entry.id} cannot; the specific one goes first`,
+      );
+      return moveToFront(ranked, j);
+    }
   }
   return ranked;
 }
@@ -123,7 +169,8 @@ export function settleNeighbours(
   notes: string[] = [],
 ): { ranked: Match[]; ambiguous: boolean } {
   const [top, next] = ranked;
-  if (!top || !next || next.score < top.score * NEIGHBOUR_SHARE) return { ranked, ambiguous: false };
+  if (!top || !next) return { ranked, ambiguous: false };
+  if (next.score < top.score * NEIGHBOUR_SHARE) return { ranked, ambiguous: unbacked(top, next, contrast, notes) };
   // A catch-all next to a specific entry is principle 1's business: its vocabulary is not a rival story.
   if (next.entry.generic && !top.entry.generic) return { ranked, ambiguous: false };
   const forTop = contrast(top, next);
@@ -142,4 +189,66 @@ export function settleNeighbours(
     `${top.entry.id} and ${next.entry.id} are neighbours the text does not tell apart (${forTop.words} vs ${forNext.words})`,
   );
   return { ranked, ambiguous: true };
+}
+
+/** A runner-up this close whose product the text names, when it names none of the top's, can make the top a guess. */
+const PRODUCT_RIVAL_SHARE = 0.7;
+
+/**
+ * Principle 5: product names are evidence. When the text names a close specific runner-up's product and none of the top's,
+ * and only the runner-up has discriminating evidence between the two, the top's words are likely that other product's
+ * error (curl's TLS words in a Postfix log): possibly related, not a diagnosis.
+ */
+function otherProduct(ranked: readonly Match[], contrast: Contrast, source: CalibrationText, notes: string[]): boolean {
+  const [top, ...rest] = ranked;
+  if (!top || namesProduct(top, source.lower)) return false;
+  const rival = rest.find(
+    (m) =>
+      m.score >= top.score * PRODUCT_RIVAL_SHARE &&
+      !m.entry.generic &&
+      namesProduct(m, source.lower) &&
+      discriminates(contrast(m, top)) &&
+      !discriminates(contrast(top, m)),
+  );
+  if (!rival) return false;
+  notes.push(`the text names a product of ${rival.entry.id}, none of ${top.entry.id}'s`);
+  return true;
+}
+
+function discriminates(c: Evidence): boolean {
+  return c.marks > 0 || c.words >= DISCRIMINATING_MARGIN;
+}
+
+const HEX_CODE = /\b0x[0-9a-f]{8}\b/gi;
+
+/**
+ * Principle 6: a code the title names is the top's claim about the text. When the title names hex codes (0xC000006A) the
+ * text does not hold, and the text holds one the entry neither names nor lists, the top reads the text's code as another:
+ * possibly related.
+ */
+function namesOtherCode(top: Match, source: CalibrationText, notes: string[]): boolean {
+  const named = new Set((top.entry.title.match(HEX_CODE) ?? []).map((c) => c.toLowerCase()));
+  if (named.size === 0) return false;
+  const inText = new Set((source.text.match(HEX_CODE) ?? []).map((c) => c.toLowerCase()));
+  if ([...named].some((c) => inText.has(c))) return false;
+  const listed = JSON.stringify(top.entry.signatures.codes).toLowerCase();
+  const other = [...inText].find((c) => !listed.includes(c));
+  if (!other) return false;
+  notes.push(`${top.entry.id} names ${[...named].join(', ')}; the text holds ${other}`);
+  return true;
+}
+
+/**
+ * Principle 2b: a top with no evidence at all against a confident specific runner-up, further behind than a neighbour but
+ * with discriminating evidence of its own, leads only on the words both share (often the symptom, where the runner-up
+ * also has the cause): the text says more than the top does, so the answer is possibly related.
+ */
+function unbacked(top: Match, next: Match, contrast: Contrast, notes: string[]): boolean {
+  if (next.entry.generic || next.confidence < MATCH_THRESHOLD || !hasStrongEvidence(next)) return false;
+  const forTop = contrast(top, next);
+  if (forTop.marks > 0 || forTop.words > 0) return false;
+  const forNext = contrast(next, top);
+  if (!discriminates(forNext)) return false;
+  notes.push(`${top.entry.id} has nothing ${next.entry.id} cannot explain; ${next.entry.id} has ${forNext.words}`);
+  return true;
 }

@@ -64,9 +64,60 @@ describe('principle 1: specific evidence before generic', () => {
     expect(preferSpecific(ranked, contrast).map((m) => m.entry.id)).toEqual(['specific', 'http-401']);
     // Without evidence of its own (it only shares the catch-all's words) it does not.
     expect(preferSpecific(ranked, none).map((m) => m.entry.id)).toEqual(['http-401', 'specific']);
-    // Nor when it scores far below the catch-all.
+    // Far below the catch-all it still goes first (principle 1b below), unless it only shares the catch-all's words.
     const far = [match('http-401', 2.7, { phrase: true, generic: true }), match('specific', 1.2, { phrase: true })];
-    expect(preferSpecific(far, contrast).map((m) => m.entry.id)).toEqual(['http-401', 'specific']);
+    expect(preferSpecific(far, contrast).map((m) => m.entry.id)).toEqual(['specific', 'http-401']);
+    expect(preferSpecific(far, none).map((m) => m.entry.id)).toEqual(['http-401', 'specific']);
+  });
+});
+
+describe('principle 1b: a catch-all explaining nothing of its own gives way to a specific entry further behind', () => {
+  const marksOf =
+    (table: Record<string, Record<string, { words: number; marks: number }>>): Contrast =>
+    (a, b) =>
+      table[a.entry.id]?.[b.entry.id] ?? { words: 0, marks: 0 };
+
+  it('puts a specific entry with a phrase and words of its own first, however far behind', () => {
+    const ranked = [
+      match('http-401', 2.5, { phrase: true, generic: true }),
+      match('hybrid-oauth', 1.0, { phrase: true }),
+    ];
+    const contrast = marksOf({ 'hybrid-oauth': { 'http-401': { words: 12, marks: 0 } } });
+    expect(preferSpecific(ranked, contrast).map((m) => m.entry.id)).toEqual(['hybrid-oauth', 'http-401']);
+  });
+
+  it('leaves the catch-all first when it explains a specific code the other cannot', () => {
+    const ranked = [
+      match('access-denied', 1.6, { phrase: true, generic: true }),
+      match('oab-download', 0.9, { phrase: true }),
+    ];
+    const contrast = marksOf({
+      'oab-download': { 'access-denied': { words: 11, marks: 0 } },
+      'access-denied': { 'oab-download': { words: 5, marks: 2 } },
+    });
+    expect(preferSpecific(ranked, contrast).map((m) => m.entry.id)).toEqual(['access-denied', 'oab-download']);
+  });
+
+  it('leaves the catch-all first when the specific entry only shares its words', () => {
+    const ranked = [match('http-401', 2.5, { phrase: true, generic: true }), match('other', 1.0, { phrase: true })];
+    expect(preferSpecific(ranked, none).map((m) => m.entry.id)).toEqual(['http-401', 'other']);
+  });
+});
+
+describe('principle 2b: a top with nothing of its own against a confident runner-up is a guess', () => {
+  it('is ambiguous when only the runner-up, further behind than a neighbour, has words of its own', () => {
+    const ranked = [match('server-down', 3.4, { phrase: true }), match('tls-name', 1.6, { phrase: true })];
+    const settled = settleNeighbours(ranked, contrastOf({ 'tls-name': { 'server-down': 5 } }));
+    expect(settled.ambiguous).toBe(true);
+    expect(settled.ranked.map((m) => m.entry.id)).toEqual(['server-down', 'tls-name']);
+  });
+
+  it('keeps the diagnosis when the top explains anything the runner-up cannot, or the runner-up is weak', () => {
+    const ranked = [match('server-down', 3.4, { phrase: true }), match('tls-name', 1.6, { phrase: true })];
+    const both = contrastOf({ 'tls-name': { 'server-down': 5 }, 'server-down': { 'tls-name': 1 } });
+    expect(settleNeighbours(ranked, both).ambiguous).toBe(false);
+    const weak = [match('server-down', 3.4, { phrase: true }), match('tls-name', 0.5, { phrase: true })];
+    expect(settleNeighbours(weak, contrastOf({ 'tls-name': { 'server-down': 5 } })).ambiguous).toBe(false);
   });
 });
 
@@ -230,5 +281,66 @@ describe('the principles on the built-in knowledge base', () => {
     expect(top("Remote Server returned '550 5.1.8 Access denied, bad outbound sender. AS(42004)'")).toBe(
       'exo.restricted-sender',
     );
+  });
+
+  describe('principle 4: a diagnosis needs the text to name its world', () => {
+    it.each([
+      [
+        'a package registry refusing a pull',
+        'pull failed: registry.example.org/team/app:latest — access is denied for this repository',
+      ],
+      [
+        'a REST API answering 401',
+        'HTTP/1.1 401 Unauthorized\nSet-Cookie: sid=abc\n{"error": "token expired, log in again"}',
+      ],
+      ['a database with too many clients', 'db-report: FATAL:  too many connections for role "etl_writer"'],
+    ])('offers at most a guess for %s', (_label, text) => {
+      const result = explainer.explain(text);
+      expect(result.band).not.toBe('diagnosis');
+    });
+
+    it('still diagnoses the same words when the text is about mail or Windows', () => {
+      expect(
+        top(
+          'Invoke-WebRequest -Uri https://intranet.example.org/api : The remote server returned an error: (401) Unauthorized.',
+        ),
+      ).toBe('http.unauthorized-401');
+      expect(
+        top('Submitting to smtp.example.org:587 failed: 421 4.3.2 too many connections from your IP, slow down'),
+      ).toBe('smtp.too-many-connections');
+    });
+  });
+
+  describe('principle 5: product names are evidence', () => {
+    it("does not diagnose curl's TLS words in a Postfix log that names a close Postfix entry", () => {
+      const result = explainer.explain(
+        'mx3 postfix/smtpd[2210]: warning: TLS library problem: error:0A000126:SSL routines::unexpected eof while reading\nmx3 postfix/smtpd[2210]: lost connection after STARTTLS from unknown[203.0.113.77]',
+      );
+      expect(result.band).toBe('possibly-related');
+      expect(result.related.map((m) => m.entry.id)).toContain('postfix.inbound-tls-handshake-failed');
+    });
+
+    it('still diagnoses the same words from git, a product of the entry', () => {
+      expect(
+        top(
+          'git clone https://git.example.net/team/app.git\nfatal: unable to access: OpenSSL/3.0.2: error:0A000126:SSL routines::unexpected eof while reading',
+        ),
+      ).toBe('curl.ssl-error-syscall');
+    });
+  });
+
+  describe('principle 6: a code the title names is a claim about the text', () => {
+    const ntlm = (code: string): string =>
+      `The computer attempted to validate the credentials for an account.\nAuthentication Package: MICROSOFT_AUTHENTICATION_PACKAGE_V1_0\nLogon Account: j.berg\nSource Workstation: LAB-PC7\nError Code: ${code}`;
+
+    it('does not diagnose with a title naming other codes than the one the text holds', () => {
+      const result = explainer.explain(ntlm('0xC0000072'));
+      expect(result.band).toBe('possibly-related');
+      expect(result.notes.join(' ')).toMatch(/0xc0000072/);
+    });
+
+    it('still diagnoses the code the title names', () => {
+      expect(top(ntlm('0xC000006A'))).toBe('ad.ntlm-validation-4776');
+    });
   });
 });
