@@ -127,3 +127,22 @@ describe('the bundled roots index', () => {
     expect(store.has(first.fingerprint256)).toBe(false);
   });
 });
+
+describe('loadTrustStore: tls.extraCaFiles', () => {
+  it('refuses a file it cannot read, or one without a PEM certificate, naming the file', async () => {
+    const missing = join(dir, 'missing.pem');
+    await expect(loadTrustStore([missing])).rejects.toMatchObject({
+      code: 'config.invalid',
+      message: `tls.extraCaFiles: cannot read ${missing} (ENOENT).`,
+    });
+    await expect(loadTrustStore([dir])).rejects.toMatchObject({
+      code: 'config.invalid',
+      message: expect.stringContaining('(EISDIR)'),
+    });
+    const empty = indexFile('empty.pem', 'no certificate here\n');
+    await expect(loadTrustStore([empty])).rejects.toMatchObject({
+      code: 'config.invalid',
+      message: `tls.extraCaFiles: ${empty} holds no PEM certificate.`,
+    });
+  });
+});
