@@ -12,9 +12,9 @@ const vm = require('node:vm');
 const BUNDLE_FILE = join('dist', 'cli', 'diagbot.js');
 const CACHE_FILE = join('dist', 'cli', 'diagbot.js.cache');
 const COMPILED_MAIN = join('dist', 'src', 'main.js');
-/** Packages bundled apart, loaded (with their own cache) only when the bundle first requires them. */
-const CHUNKS = ['node-forge'];
-const chunkFile = (name) => join('dist', 'cli', `${name}.js`);
+/** Packages (or a package's module) bundled apart, loaded (with their own cache) only when the bundle first requires them. */
+const CHUNKS = ['node-forge/lib/asn1'];
+const chunkFile = (name) => join('dist', 'cli', `${name.replace(/\//g, '+')}.js`);
 
 /** Scripts compiled by this process, by file: the build writes their caches from them. */
 const scripts = new Map();

@@ -34,9 +34,9 @@ const externalPackages = {
 };
 
 /**
- * node-forge (the certificate fields Node does not read; only `cert` and `mail` use it) is bundled apart with a
- * cache of its own, loaded through bin/bundle-loader.js on first use: inside the main bundle it made every other
- * start slower (its cached code), and from node_modules `cert` resolved and compiled some 50 files.
+ * node-forge's ASN.1 module (the certificate fields Node does not read; only `cert` and `mail` use it) is bundled
+ * apart with a cache of its own, loaded through bin/bundle-loader.js on first use: inside the main bundle it made
+ * every other start slower (its cached code), and from node_modules `cert` resolved and compiled its files.
  */
 const LOADER = join(root, 'bin', 'bundle-loader.js');
 const chunked = {

@@ -46,7 +46,7 @@ async function writeCodeCache() {
   } finally {
     server.close();
   }
-  // The bundle's cache, and the cache of each package bundled apart that the runs loaded (node-forge).
+  // The bundle's cache, and the cache of each package bundled apart that the runs loaded (node-forge's ASN.1 module).
   for (const [file, script] of scripts) writeFileSync(`${file}.cache`, script.createCachedData());
   process.exitCode = 0;
 }

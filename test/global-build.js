@@ -23,6 +23,11 @@ module.exports = async function globalBuild() {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // The bundled roots' index (the trust store then parses only the roots a chain names), before the bundle's cached runs.
+  execFileSync(process.execPath, [join(root, 'scripts', 'index-roots.js')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   // bin/diagbot.js runs the bundle with its code cache, as `npm run build` leaves them (scripts/bundle-cli.js).
   execFileSync(process.execPath, [join(root, 'scripts', 'bundle-cli.js')], {
     cwd: root,

@@ -1,6 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import type * as Forge from 'node-forge';
-import { readDerFields, type DerFields } from './der-fields';
+import { readDerFields, type Asn1Module, type DerFields } from './der-fields';
 import type { CertDetails } from './types';
 
 /** A certificate parsed once: Node's object (keys, signatures, issuance) plus the DER fields and dates. */
@@ -102,9 +101,9 @@ export function isSelfSigned(x509: X509Certificate): boolean {
 }
 
 /** Parses one DER certificate; throws when it is not one. */
-export function parseCertificate(forge: typeof Forge, der: Buffer): ParsedCert {
+export function parseCertificate(asn1: Asn1Module, der: Buffer): ParsedCert {
   const x509 = new X509Certificate(der);
-  const fields = readDerFields(forge, der);
+  const fields = readDerFields(asn1, der);
   const notBefore = new Date(x509.validFrom);
   const notAfter = new Date(x509.validTo);
   const signature = signatureOf(fields);
@@ -130,7 +129,7 @@ export function parseCertificate(forge: typeof Forge, der: Buffer): ParsedCert {
  * X509Certificate costs more than the rest of the judgement. Entries are immutable facts; dates are
  * judged later against the clock of each check.
  */
-export function createParseCache(forge: typeof Forge, max = 512): (der: Buffer) => ParsedCert {
+export function createParseCache(asn1: Asn1Module, max = 512): (der: Buffer) => ParsedCert {
   const entries = new Map<string, ParsedCert>();
   return (der) => {
     const key = createHash('sha256').update(der).digest('hex');
@@ -140,7 +139,7 @@ export function createParseCache(forge: typeof Forge, max = 512): (der: Buffer) 
       entries.set(key, hit);
       return hit;
     }
-    const parsed = parseCertificate(forge, der);
+    const parsed = parseCertificate(asn1, der);
     if (entries.size >= max) entries.delete(entries.keys().next().value as string);
     entries.set(key, parsed);
     return parsed;

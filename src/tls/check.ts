@@ -2,7 +2,7 @@ import { DiagError } from '../core/errors';
 import type { NetContext } from '../net/connect';
 import { analyzeChain } from './analyze';
 import { createParseCache, type ParsedCert } from './cert-info';
-import { loadForge } from './der-fields';
+import { loadAsn1 } from './der-fields';
 import { createLimiter, type Limiter } from './limit';
 import { isIpAddress } from './names';
 import { probeTls } from './probe';
@@ -69,7 +69,7 @@ export function createCertChecker(deps: CertCheckerDeps): CertChecker {
   async function check(request: CertCheckRequest): Promise<CertCheckResult> {
     const reference = request.name ?? request.host;
     const servername = isIpAddress(reference) ? undefined : reference.toLowerCase().replace(/\.$/, '');
-    const [forge, trust] = await Promise.all([loadForge(), trustStore()]);
+    const [asn1, trust] = await Promise.all([loadAsn1(), trustStore()]);
     const probe = await probeTls(
       { host: request.host, port: request.port },
       { mode: request.mode, servername, signal: request.signal },
@@ -77,7 +77,7 @@ export function createCertChecker(deps: CertCheckerDeps): CertChecker {
     );
     let sent: ParsedCert[];
     try {
-      parse ??= createParseCache(forge);
+      parse ??= createParseCache(asn1);
       sent = probe.chain.map(parse);
     } catch (error) {
       throw new DiagError(

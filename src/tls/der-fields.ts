@@ -20,16 +20,26 @@ export interface DerFields {
   aiaCaIssuers: string[];
 }
 
-type Forgery = typeof Forge;
+/** node-forge's ASN.1 module (`forge.asn1`). */
+export type Asn1Module = typeof Forge.asn1;
 type Asn1 = Forge.asn1.Asn1;
 
-let forgeModule: Promise<Forgery> | undefined;
+let asn1Module: Promise<Asn1Module> | undefined;
 
-/** node-forge, loaded once and lazily (it is heavy; `diagbot --json help` must not pay for it). */
-export function loadForge(): Promise<Forgery> {
-  forgeModule ??= import('node-forge').then((m) => ((m as unknown as { default?: Forgery }).default ?? m) as Forgery);
-  return forgeModule;
+/**
+ * node-forge's ASN.1 module, loaded once and lazily (`diagbot --json help` must not pay for it). That module and
+ * the three it needs (forge, util, oids) only: the package's index loads all of forge (ciphers, TLS, PKCS#12, …),
+ * which took ~20 ms of a cold `cert` even bundled with a code cache, this ~4 ms (issue 16).
+ */
+export function loadAsn1(): Promise<Asn1Module> {
+  asn1Module ??= import('node-forge/lib/asn1').then(
+    (m) => ((m as unknown as { default?: Asn1Module }).default ?? m) as Asn1Module,
+  );
+  return asn1Module;
 }
+
+/** forge's own `util.decodeUtf8` (a binary string's bytes as %XX for the URI decoder, which throws on bad UTF-8). */
+const decodeUtf8 = (bytes: string): string => decodeURIComponent(escape(bytes));
 
 const OID_CN = '2.5.4.3';
 const OID_SAN = '2.5.29.17';
@@ -42,19 +52,19 @@ const children = (node: Asn1 | undefined): Asn1[] => (node && Array.isArray(node
 const bytes = (node: Asn1 | undefined): string => (node && typeof node.value === 'string' ? node.value : '');
 
 /** Reads the fields above from a certificate's DER; throws when the DER is not a certificate. */
-export function readDerFields(forge: Forgery, der: Buffer): DerFields {
-  const { asn1 } = forge;
-  // The typings know only the boolean form; the options object skips decoding the (large) signature bits.
+export function readDerFields(asn1: Asn1Module, der: Buffer): DerFields {
+  // The typings know only the boolean form; the options object skips decoding the (large) signature bits. A
+  // binary string is wrapped in forge's byte buffer by fromDer itself.
   const fromDer = asn1.fromDer as unknown as (
-    input: Forge.util.ByteBuffer,
+    input: string,
     options: { strict: boolean; decodeBitStrings: boolean },
   ) => Asn1;
-  const cert = fromDer(forge.util.createBuffer(der.toString('binary')), { strict: false, decodeBitStrings: false });
+  const cert = fromDer(der.toString('binary'), { strict: false, decodeBitStrings: false });
   const [tbs, sigAlg] = children(cert);
   const sigAlgParts = children(sigAlg);
   const signatureOid = asn1.derToOid(bytes(sigAlgParts[0]));
   const out: DerFields = { signatureOid, subjectCNs: [], sanDns: [], sanIps: [], aiaCaIssuers: [] };
-  if (signatureOid === OID_RSASSA_PSS) out.pssHashOid = pssHash(forge, sigAlgParts[1]) ?? OID_SHA1;
+  if (signatureOid === OID_RSASSA_PSS) out.pssHashOid = pssHash(asn1, sigAlgParts[1]) ?? OID_SHA1;
 
   const tbsParts = children(tbs);
   const offset = tbsParts[0]?.tagClass === asn1.Class.CONTEXT_SPECIFIC && tbsParts[0].type === 0 ? 1 : 0;
@@ -62,7 +72,7 @@ export function readDerFields(forge: Forgery, der: Buffer): DerFields {
   for (const rdn of children(subject)) {
     for (const attribute of children(rdn)) {
       const [type, value] = children(attribute);
-      if (asn1.derToOid(bytes(type)) === OID_CN && value) out.subjectCNs.push(decodeString(forge, value));
+      if (asn1.derToOid(bytes(type)) === OID_CN && value) out.subjectCNs.push(decodeString(asn1, value));
     }
   }
   const extensionsTag = tbsParts.find((n) => n.tagClass === asn1.Class.CONTEXT_SPECIFIC && n.type === 3);
@@ -71,7 +81,7 @@ export function readDerFields(forge: Forgery, der: Buffer): DerFields {
     const id = asn1.derToOid(bytes(parts[0]));
     const valueNode = parts[parts.length - 1];
     if (id !== OID_SAN && id !== OID_AIA) continue;
-    const inner = fromDer(forge.util.createBuffer(bytes(valueNode)), { strict: false, decodeBitStrings: false });
+    const inner = fromDer(bytes(valueNode), { strict: false, decodeBitStrings: false });
     if (id === OID_SAN) {
       for (const name of children(inner)) {
         if (name.tagClass !== asn1.Class.CONTEXT_SPECIFIC) continue;
@@ -93,19 +103,19 @@ export function readDerFields(forge: Forgery, der: Buffer): DerFields {
 }
 
 /** RSASSA-PSS-params: `hashAlgorithm [0] EXPLICIT AlgorithmIdentifier`. */
-function pssHash(forge: Forgery, params: Asn1 | undefined): string | undefined {
-  const hashTag = children(params).find((n) => n.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && n.type === 0);
+function pssHash(asn1: Asn1Module, params: Asn1 | undefined): string | undefined {
+  const hashTag = children(params).find((n) => n.tagClass === asn1.Class.CONTEXT_SPECIFIC && n.type === 0);
   const algorithm = children(hashTag)[0];
   const id = children(algorithm)[0];
-  return id ? forge.asn1.derToOid(bytes(id)) : undefined;
+  return id ? asn1.derToOid(bytes(id)) : undefined;
 }
 
-function decodeString(forge: Forgery, node: Asn1): string {
+function decodeString(asn1: Asn1Module, node: Asn1): string {
   const raw = bytes(node);
   switch (node.type) {
-    case forge.asn1.Type.UTF8:
-      return forge.util.decodeUtf8(raw);
-    case forge.asn1.Type.BMPSTRING: {
+    case asn1.Type.UTF8:
+      return decodeUtf8(raw);
+    case asn1.Type.BMPSTRING: {
       let text = '';
       for (let i = 0; i + 1 < raw.length; i += 2)
         text += String.fromCharCode((raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1));

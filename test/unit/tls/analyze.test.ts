@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { analyzeChain, type AnalyzeOptions } from '../../../src/tls/analyze';
 import { parseCertificate, type ParsedCert } from '../../../src/tls/cert-info';
-import { loadForge } from '../../../src/tls/der-fields';
+import { loadAsn1 } from '../../../src/tls/der-fields';
 import { trustStoreFromPems, type TrustStore } from '../../../src/tls/trust-store';
 import type { CertAnalysis } from '../../../src/tls/types';
 import { createIntermediate, createLeaf, createRoot, type Issued } from '../../helpers/pki';
@@ -17,8 +17,8 @@ async function analyze(
   options: Partial<AnalyzeOptions> = {},
   trust: TrustStore = store,
 ): Promise<CertAnalysis> {
-  const forge = await loadForge();
-  const parsed: ParsedCert[] = sent.map((c) => parseCertificate(forge, c.certDer));
+  const asn1 = await loadAsn1();
+  const parsed: ParsedCert[] = sent.map((c) => parseCertificate(asn1, c.certDer));
   return analyzeChain(parsed, trust, {
     reference: 'mail.contoso.test',
     now: new Date(),

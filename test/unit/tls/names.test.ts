@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { commonNamesMissingFromSan, dnsNameMatches, isSingleLabel, matchIdentity } from '../../../src/tls/names';
+import { isIP } from 'node:net';
+import {
+  commonNamesMissingFromSan,
+  dnsNameMatches,
+  isIpAddress,
+  isSingleLabel,
+  matchIdentity,
+} from '../../../src/tls/names';
 
 describe('dnsNameMatches (RFC 6125 §6.4)', () => {
   it.each([
@@ -85,5 +92,30 @@ describe('commonNamesMissingFromSan', () => {
     expect(commonNamesMissingFromSan({ dns: ['A.contoso.com'], ips: [], commonNames: ['a.contoso.com'] })).toEqual([]);
     expect(commonNamesMissingFromSan({ dns: [], ips: ['10.0.0.5'], commonNames: ['10.0.0.5'] })).toEqual([]);
     expect(commonNamesMissingFromSan({ dns: [], ips: [], commonNames: ['b.contoso.com'] })).toEqual([]);
+  });
+});
+
+describe('isIpAddress', () => {
+  it.each([
+    ['10.0.0.5', true],
+    ['[2001:db8::1]', true],
+    ['fe80::1%eth0', true],
+    ['::ffff:10.0.0.5', true],
+    ['mail.contoso.com', false],
+    ['10.0.0', false],
+    ['10.0.0.256', false],
+    ['mail:25', false],
+    ['', false],
+  ])('%s → %s', (text, expected) => {
+    expect(isIpAddress(text)).toBe(expected);
+  });
+
+  it("answers as node's isIP for any text (its cheap gate only skips what cannot be an address)", () => {
+    const addressy = fc.stringMatching(/^\[?[0-9a-fA-F.:%]{0,40}\]?$/);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.ipV4(), fc.ipV6(), addressy), (text) => {
+        expect(isIpAddress(text)).toBe(isIP(text.replace(/^\[|\]$/g, '')) !== 0);
+      }),
+    );
   });
 });

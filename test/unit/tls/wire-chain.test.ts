@@ -1,5 +1,5 @@
 import { parseCertificate } from '../../../src/tls/cert-info';
-import { loadForge } from '../../../src/tls/der-fields';
+import { loadAsn1 } from '../../../src/tls/der-fields';
 import { extractCertificates, HandshakeCapture } from '../../../src/tls/wire-chain';
 import { createIntermediate, createLeaf, createRoot } from '../../helpers/pki';
 
@@ -94,7 +94,7 @@ describe('parseCertificate (DER fields Node 20 does not expose)', () => {
       aiaCaIssuers: 'http://pki.contoso.test/issuing.crt',
       hash: 'sha384',
     });
-    const parsed = parseCertificate(await loadForge(), cert.certDer);
+    const parsed = parseCertificate(await loadAsn1(), cert.certDer);
     expect(parsed.details).toMatchObject({
       subject: 'CN=Mail Server, O=Contoso',
       issuer: 'CN=Wire Issuing CA, O=Diagbot Test PKI',
@@ -117,7 +117,7 @@ describe('parseCertificate (DER fields Node 20 does not expose)', () => {
       key: { type: 'ec', curve: 'P-384' },
       hash: 'sha384',
     });
-    const parsed = parseCertificate(await loadForge(), cert.certDer);
+    const parsed = parseCertificate(await loadAsn1(), cert.certDer);
     expect(parsed.details).toMatchObject({
       subjectCN: 'Zürich Mail',
       keyType: 'ec (secp384r1)',
@@ -128,7 +128,7 @@ describe('parseCertificate (DER fields Node 20 does not expose)', () => {
   });
 
   it('throws on bytes that are not a certificate', async () => {
-    const forge = await loadForge();
-    expect(() => parseCertificate(forge, Buffer.from('not a certificate'))).toThrow();
+    const asn1 = await loadAsn1();
+    expect(() => parseCertificate(asn1, Buffer.from('not a certificate'))).toThrow();
   });
 });
