@@ -179,10 +179,7 @@ export function loadCompiled(file: string, dir: string): KnowledgeBase | undefin
   const { meanings, sources, offsets } = parsed;
   const postings = parsed.index;
   const size = sources.length;
-  const read: Array<{ entry: KbEntry; indexed: IndexedEntry } | undefined> = Array.from(
-    { length: size },
-    () => undefined,
-  );
+  const read = new Array<{ entry: KbEntry; indexed: IndexedEntry } | undefined>(size).fill(undefined);
   let unread = size;
   const entryAt = (i: number): { entry: KbEntry; indexed: IndexedEntry } => {
     const known = read[i];

@@ -374,11 +374,16 @@ export function createLazyMatcher(
   options: Pick<MatcherOptions, 'maxCandidates'> = {},
 ): Matcher {
   const maxCandidates = options.maxCandidates ?? 24;
-  const vocab = new Map<string, number>(index.vocab.map((token, i) => [token, i + 1]));
-  const compiled: Array<CompiledEntry | undefined> = Array.from({ length: index.size }, () => undefined);
+  // Plain loops over the vocabulary: at a cold start this code runs once, in the interpreter, where a callback per
+  // word (`map`, then the Map constructor) cost about ten times as much (12 ms against 1.3 ms on a busy machine).
+  const vocab = new Map<string, number>();
+  for (let i = 0; i < index.vocab.length; i += 1) vocab.set(index.vocab[i] as string, i + 1);
+  const compiled = new Array<CompiledEntry | undefined>(index.size).fill(undefined);
   const genericCodes = new Set(index.genericCodes);
   // Numbers in phrases are codes' digits (`535 5.7.3`): as evidence they count through the codes, not as words.
-  const numeric = Uint8Array.from([0, ...index.vocab.map((w) => (/^\d+$/.test(w) ? 1 : 0))]);
+  const numeric = new Uint8Array(index.vocab.length + 1);
+  const digits = /^\d+$/;
+  for (let i = 0; i < index.vocab.length; i += 1) if (digits.test(index.vocab[i] as string)) numeric[i + 1] = 1;
   const { postings } = index;
   const codePostings = new Map(index.codePostings);
   const idf = Float64Array.from(index.idf);
