@@ -1,11 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { DiagError } from '../core/errors';
 import { COMPILED_FILE, loadCompiled } from './compiled';
 import type { LazyMatcherIndex } from './matcher';
-import { placeholderOnlyTerms } from './placeholder-terms';
-import { kbEntrySchema, kbFileSchema, meaningsFileSchema, type KbEntry } from './schema';
+import type { KbEntry } from './schema';
 
 /** The knowledge base as loaded: validated entries and code meanings, with the files they came from. */
 export interface KnowledgeBase {
@@ -48,6 +46,13 @@ export function loadKnowledgeBaseFrom(dir: string): KnowledgeBase {
     .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
     .sort();
   if (files.length === 0) throw kbLoadError(`no knowledge-base files in ${dir}`);
+  // Loaded here, not at the top: a start from the compiled knowledge base (compiled.ts) needs no YAML parser, no
+  // entry schema and no signature check.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { parse } = require('yaml') as typeof import('yaml');
+  const { kbEntrySchema, kbFileSchema, meaningsFileSchema } = require('./schema') as typeof import('./schema');
+  const { placeholderOnlyTerms } = require('./placeholder-terms') as typeof import('./placeholder-terms');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const entries: KbEntry[] = [];
   const sources = new Map<string, string>();
   const meanings = new Map<string, string>();

@@ -1,4 +1,5 @@
-import { CODE_REF, type KbEntry } from './schema';
+import { CODE_REF } from './code-ref';
+import type { KbEntry } from './schema';
 import type { SmtpDirection } from './direction';
 import { prepareText } from './text';
 
