@@ -196,7 +196,7 @@ export interface MatcherIndex {
 export interface LazyMatcherIndex extends Omit<MatcherIndex, 'entries'> {
   /** How many entries the knowledge base holds. */
   readonly size: number;
-  /** Entry `i` and its signatures as ids; the same objects on every call. */
+  /** Entry `i` and its signatures as ids: the same two objects on every call (`contrast` finds entries by identity). */
   entryAt(i: number): { entry: KbEntry; indexed: IndexedEntry };
 }
 

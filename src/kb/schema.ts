@@ -7,6 +7,7 @@ import { CODE_REF } from './code-ref';
  * vendor documents it, and which diagbot checks are worth running next.
  */
 
+// Defined apart (code-ref.ts), so the matcher has it without building these schemas.
 export { CODE_REF };
 
 const codeRef = z
