@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMPILED_FILE } from '../src/kb/compiled';
 import { createLeaf, createRoot, writePems } from '../test/helpers/pki';
 import { startTlsServer } from '../test/helpers/tls-server';
 import { median, report } from './stats';
@@ -22,7 +23,7 @@ interface BenchReply {
 export async function run(): Promise<void> {
   const dist = join(__dirname, '..');
   const bin = join(dist, '..', 'bin', 'diagbot.js');
-  const compiled = join(dist, 'src', 'kb', 'knowledge-base.json');
+  const compiled = join(dist, 'src', 'kb', COMPILED_FILE);
   const rounds = 7;
   const root = createRoot('Startup Bench Root');
   const leaf = createLeaf(root, { dns: ['mail.bench.test'] });

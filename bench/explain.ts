@@ -85,6 +85,7 @@ export async function run(): Promise<void> {
   const base = createExplainer(kb);
   report(
     'explain',
+    // From the build's file, only its head: entries are read as the texts below first offer them (src/kb/compiled.ts).
     'load + compile knowledge base (first use)',
     Number(process.hrtime.bigint() - loadStart) / 1e6,
     'ms',

@@ -4,7 +4,7 @@ import { fillFollowUps, postureFollowUps } from './follow-ups';
 import { loadKnowledgeBase, type KnowledgeBase } from './load';
 import { calibrate, hasStrongEvidence, MATCH_THRESHOLD, RELATED_FLOOR, type Band } from './calibrate';
 import { smtpDirection, type SmtpDirection } from './direction';
-import { createMatcher, type Matcher, type Signal } from './matcher';
+import { createLazyMatcher, createMatcher, type Matcher, type Signal } from './matcher';
 import { detectPlatform } from './platform';
 import type { KbEntry, Platform } from './schema';
 import { prepareText } from './text';
@@ -60,7 +60,10 @@ export interface ExplainerOptions {
 
 /** Builds an explainer over a knowledge base (the built-in one by default). */
 export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options: ExplainerOptions = {}): Explainer {
-  const matcher = createMatcher(kb.entries, { maxCandidates: options.maxCandidates, index: kb.index });
+  // The build's index reads an entry when a text first offers it; without one, the index is built from every entry.
+  const matcher = kb.index
+    ? createLazyMatcher(kb.index, { maxCandidates: options.maxCandidates })
+    : createMatcher(kb.entries, { maxCandidates: options.maxCandidates });
 
   function withMeaning(code: DecodedCode): DecodedCode {
     for (const key of code.keys) {

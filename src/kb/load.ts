@@ -1,13 +1,9 @@
-import { createHash } from 'node:crypto';
-import { isAscii } from 'node:buffer';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { z } from 'zod';
 import { DiagError } from '../core/errors';
-import type { MatcherIndex } from './matcher';
-import { placeholderOnlyTerms } from './placeholder-terms';
-import { kbEntrySchema, kbFileSchema, meaningsFileSchema, type KbEntry } from './schema';
+import { COMPILED_FILE, loadCompiled } from './compiled';
+import type { LazyMatcherIndex } from './matcher';
+import type { KbEntry } from './schema';
 
 /** The knowledge base as loaded: validated entries and code meanings, with the files they came from. */
 export interface KnowledgeBase {
@@ -17,8 +13,11 @@ export interface KnowledgeBase {
   /** Entry id → the file that defines it, for error messages and tests. */
   sources: Map<string, string>;
   dir: string;
-  /** The matcher's index, when the knowledge base was compiled at build time (compile.ts). */
-  index?: MatcherIndex;
+  /**
+   * The matcher's index, when the knowledge base was compiled at build time (compiled.ts): its entries are read
+   * as the index offers them, so a start never reads `entries` (which reads them all).
+   */
+  index?: LazyMatcherIndex;
 }
 
 /** A knowledge-base file that does not validate; the message names the file and the entry. */
@@ -47,6 +46,13 @@ export function loadKnowledgeBaseFrom(dir: string): KnowledgeBase {
     .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
     .sort();
   if (files.length === 0) throw kbLoadError(`no knowledge-base files in ${dir}`);
+  // Loaded here, not at the top: a start from the compiled knowledge base (compiled.ts) needs no YAML parser, no
+  // entry schema and no signature check.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { parse } = require('yaml') as typeof import('yaml');
+  const { kbEntrySchema, kbFileSchema, meaningsFileSchema } = require('./schema') as typeof import('./schema');
+  const { placeholderOnlyTerms } = require('./placeholder-terms') as typeof import('./placeholder-terms');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const entries: KbEntry[] = [];
   const sources = new Map<string, string>();
   const meanings = new Map<string, string>();
@@ -108,87 +114,4 @@ export function loadKnowledgeBase(): KnowledgeBase {
   const dir = defaultDataDir();
   cached = loadCompiled(join(__dirname, COMPILED_FILE), dir) ?? loadKnowledgeBaseFrom(dir);
   return cached;
-}
-
-/**
- * The knowledge base compiled at build time (compile.ts): the YAML parsed and validated and the matcher's
- * index built, stored as one JSON file beside the compiled code (`dist/src/kb/knowledge-base.json`), so a
- * start reads JSON instead of parsing, validating and tokenising several hundred entries. The file names the
- * data it was built from (a hash of the YAML files): edited YAML is never answered from an old build.
- */
-export const COMPILED_FILE = 'knowledge-base.json';
-
-/**
- * A hash of the data directory's YAML files, names and contents, then (after a space) each file's size and
- * modification time: while those are as the build saw them, a start need not read and hash 1 MB of YAML.
- */
-export function fingerprintOf(dir: string): string {
-  return `${contentHashOf(dir)} ${fileStatsOf(dir)}`;
-}
-
-function yamlFilesOf(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
-}
-
-function contentHashOf(dir: string): string {
-  const hash = createHash('sha256');
-  for (const file of yamlFilesOf(dir))
-    hash
-      .update(file)
-      .update('\0')
-      .update(readFileSync(join(dir, file)))
-      .update('\0');
-  return hash.digest('hex');
-}
-
-function fileStatsOf(dir: string): string {
-  return yamlFilesOf(dir)
-    .map((file) => {
-      const stat = statSync(join(dir, file));
-      return `${file}:${stat.size}:${stat.mtimeMs}`;
-    })
-    .join('|');
-}
-
-/** Built from the YAML now in `dir`: its files untouched since, or (touched, copied) still the same contents. */
-function isBuiltFrom(fingerprint: string, dir: string): boolean {
-  const space = fingerprint.indexOf(' ');
-  const hash = space === -1 ? fingerprint : fingerprint.slice(0, space);
-  return (space !== -1 && fingerprint.slice(space + 1) === fileStatsOf(dir)) || hash === contentHashOf(dir);
-}
-
-/** Only the envelope is checked at load: the entries were validated by the build that wrote the file. */
-const compiledEnvelope = z.object({
-  fingerprint: z.string(),
-  entries: z.array(z.unknown()),
-  meanings: z.array(z.tuple([z.string(), z.string()])),
-  sources: z.array(z.tuple([z.string(), z.string()])),
-  index: z.object({ entries: z.array(z.unknown()) }).passthrough(),
-});
-
-/** The compiled knowledge base in `file`, when it was built from the YAML now in `dir`; undefined otherwise. */
-export function loadCompiled(file: string, dir: string): KnowledgeBase | undefined {
-  if (!existsSync(file)) return undefined;
-  // The build writes the file in ASCII (scripts/compile-kb.js): read as latin1 it needs no UTF-8 decoding,
-  // which took longer than parsing 2 MB of JSON.
-  const bytes = readFileSync(file);
-  const parsed = compiledEnvelope.safeParse(
-    JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')),
-  );
-  if (!parsed.success || !isBuiltFrom(parsed.data.fingerprint, dir)) return undefined;
-  const doc = parsed.data as unknown as {
-    entries: KbEntry[];
-    meanings: Array<[string, string]>;
-    sources: Array<[string, string]>;
-    index: MatcherIndex;
-  };
-  return {
-    entries: doc.entries,
-    meanings: new Map(doc.meanings),
-    sources: new Map(doc.sources),
-    dir,
-    index: doc.index,
-  };
 }

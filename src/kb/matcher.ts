@@ -1,4 +1,5 @@
-import { CODE_REF, type KbEntry } from './schema';
+import { CODE_REF } from './code-ref';
+import type { KbEntry } from './schema';
 import type { SmtpDirection } from './direction';
 import { prepareText } from './text';
 
@@ -151,7 +152,7 @@ interface CompiledPhrase {
 }
 
 /** One entry's signatures as numbers: plain data, so the index can be built at build time and stored as JSON. */
-interface IndexedEntry {
+export interface IndexedEntry {
   phrases: CompiledPhrase[];
   codes: Array<CodeTerm & { weight: number }>;
   keywords: Term[];
@@ -186,6 +187,17 @@ export interface MatcherIndex {
   idf: number[];
   /** Code keys listed by so many entries (or HTTP statuses) that they identify no error: never a specific code. */
   genericCodes: string[];
+}
+
+/**
+ * A MatcherIndex whose entries are read one at a time, when the inverted index first offers them (the build's compiled
+ * file, compiled.ts): a start parses the vocabulary and the postings, not 464 entries' signatures and texts.
+ */
+export interface LazyMatcherIndex extends Omit<MatcherIndex, 'entries'> {
+  /** How many entries the knowledge base holds. */
+  readonly size: number;
+  /** Entry `i` and its signatures as ids: the same two objects on every call (`contrast` finds entries by identity). */
+  entryAt(i: number): { entry: KbEntry; indexed: IndexedEntry };
 }
 
 /** Pair key = a * PAIR + b stays a small integer (below 2^30), which V8 keeps unboxed in Sets. */
@@ -343,25 +355,36 @@ export function indexEntries(entries: readonly KbEntry[]): MatcherIndex {
 }
 
 export function createMatcher(entries: readonly KbEntry[], options: MatcherOptions = {}): Matcher {
-  const maxCandidates = options.maxCandidates ?? 24;
   const index = options.index ?? indexEntries(entries);
   if (index.entries.length !== entries.length)
     throw new Error(`the matcher index has ${index.entries.length} entries, the knowledge base ${entries.length}`);
-  const vocab = new Map<string, number>(index.vocab.map((token, i) => [token, i + 1]));
-  const compiled: CompiledEntry[] = index.entries.map((indexed, i) => ({
-    ...indexed,
-    entry: entries[i] as KbEntry,
-    patterns: indexed.patterns.map((p) => ({ ...p, re: new RegExp(p.source, 'i') })),
-    vocabulary: new Set(indexed.vocabulary),
-    codeKeys: new Set(
-      [...indexed.codes, ...indexed.keywords, ...indexed.required.flat()].flatMap((t) =>
-        t.kind === 'code' ? [t.text] : [],
-      ),
-    ),
-  }));
+  const { entries: indexed, ...head } = index;
+  return createLazyMatcher(
+    {
+      ...head,
+      size: entries.length,
+      entryAt: (i) => ({ entry: entries[i] as KbEntry, indexed: indexed[i] as IndexedEntry }),
+    },
+    options,
+  );
+}
+
+/** A matcher over an index whose entries are compiled (regular expressions, sets) when first offered as candidates. */
+export function createLazyMatcher(
+  index: LazyMatcherIndex,
+  options: Pick<MatcherOptions, 'maxCandidates'> = {},
+): Matcher {
+  const maxCandidates = options.maxCandidates ?? 24;
+  // Plain loops over the vocabulary: at a cold start this code runs once, in the interpreter, where a callback per
+  // word (`map`, then the Map constructor) cost about ten times as much (12 ms against 1.3 ms on a busy machine).
+  const vocab = new Map<string, number>();
+  for (let i = 0; i < index.vocab.length; i += 1) vocab.set(index.vocab[i] as string, i + 1);
+  const compiled = new Array<CompiledEntry | undefined>(index.size).fill(undefined);
   const genericCodes = new Set(index.genericCodes);
   // Numbers in phrases are codes' digits (`535 5.7.3`): as evidence they count through the codes, not as words.
-  const numeric = Uint8Array.from([0, ...index.vocab.map((w) => (/^\d+$/.test(w) ? 1 : 0))]);
+  const numeric = new Uint8Array(index.vocab.length + 1);
+  const digits = /^\d+$/;
+  for (let i = 0; i < index.vocab.length; i += 1) if (digits.test(index.vocab[i] as string)) numeric[i + 1] = 1;
   const { postings } = index;
   const codePostings = new Map(index.codePostings);
   const idf = Float64Array.from(index.idf);
@@ -372,7 +395,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
   const partStamp = new Uint32Array(vocab.size + 1);
   let generation = 0;
   const pairs = new Set<number>();
-  const hits = new Float64Array(compiled.length);
+  const hits = new Float64Array(index.size);
   const touched: number[] = [];
 
   function load(input: MatchInput): number[] {
@@ -528,7 +551,28 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     };
   }
 
-  const byEntry = new Map<KbEntry, CompiledEntry>(compiled.map((c) => [c.entry, c]));
+  /** Compiled entries by entry, for `contrast` (whose matches were all scored, so compiled, first). */
+  const byEntry = new Map<KbEntry, CompiledEntry>();
+
+  function compiledAt(i: number): CompiledEntry {
+    const known = compiled[i];
+    if (known) return known;
+    const { entry, indexed } = index.entryAt(i);
+    const c: CompiledEntry = {
+      ...indexed,
+      entry,
+      patterns: indexed.patterns.map((p) => ({ ...p, re: new RegExp(p.source, 'i') })),
+      vocabulary: new Set(indexed.vocabulary),
+      codeKeys: new Set(
+        [...indexed.codes, ...indexed.keywords, ...indexed.required.flat()].flatMap((t) =>
+          t.kind === 'code' ? [t.text] : [],
+        ),
+      ),
+    };
+    compiled[i] = c;
+    byEntry.set(entry, c);
+    return c;
+  }
 
   function contrast(a: Match, b: Match): Contrast {
     const other = byEntry.get(b.entry);
@@ -561,7 +605,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     }
     const out: Match[] = [];
     for (const index of candidates) {
-      const m = score(compiled[index] as CompiledEntry, input);
+      const m = score(compiledAt(index), input);
       if (m) out.push(m);
     }
     for (const index of touched) hits[index] = 0;
@@ -569,7 +613,7 @@ export function createMatcher(entries: readonly KbEntry[], options: MatcherOptio
     return out;
   }
 
-  return { match, contrast, size: compiled.length, vocabulary: vocab.size };
+  return { match, contrast, size: index.size, vocabulary: vocab.size };
 }
 
 /** Canonical signature keys: HRESULT/NTSTATUS as 0x + 8 hex digits, AD data sub-codes in lower case. */

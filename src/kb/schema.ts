@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CODE_REF } from './code-ref';
 
 /**
  * The knowledge-base file format (YAML under src/kb/data), validated when loaded. An entry is data:
@@ -6,13 +7,8 @@ import { z } from 'zod';
  * vendor documents it, and which diagbot checks are worth running next.
  */
 
-/**
- * `kind:value` as the decoders emit it: `win32:1722`, `hresult:0x800706ba`, `smtp:5.7.1`, `smtp:5.7.606-649`,
- * `ldap-data:52e`, `tls:verify:20`, `jet:-1018`, `aadsts:50076`, `kdc:0x18`, `sspi:0x80090325`, `winhttp:12175`,
- * `schannel:event:36887`.
- */
-export const CODE_REF =
-  /^(hresult|win32|ntstatus|ldap|ldap-data|smtp|http|tls|jet|aadsts|kdc|sspi|winhttp|schannel):[a-z0-9.:-]{1,40}$/;
+// Defined apart (code-ref.ts), so the matcher has it without building these schemas.
+export { CODE_REF };
 
 const codeRef = z
   .string()
