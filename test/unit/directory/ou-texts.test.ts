@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { createOuCommand } from '../../../commands/ou';
 import { ouTextsSchema } from '../../../commands/ou/texts';
 import { parseConfig } from '../../../src/config/load';
@@ -9,6 +6,7 @@ import type { Directory, DirectoryUser, UserSearchResult } from '../../../src/di
 import { classifyUserName } from '../../../src/directory/filter';
 import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
+import { textsFile } from '../../helpers/texts-file';
 
 // What `ou` says lives in commands/ou/texts.yaml. These tests render the directory's answers (found, disabled,
 // not found, ambiguous) through a fake directory, and hold the file to the shape the code reads.
@@ -77,12 +75,10 @@ describe('ou texts (commands/ou/texts.yaml)', () => {
   });
 
   describe('the file is held to the shape the code reads', () => {
-    const source = (): Record<string, Record<string, Record<string, unknown>>> =>
-      parse(readFileSync(join(__dirname, '..', '..', '..', 'commands', 'ou', 'texts.yaml'), 'utf8'));
-    const firstIssue = (doc: unknown): string => {
-      const parsed = ouTextsSchema.safeParse(doc);
-      return parsed.success ? 'valid' : `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`;
-    };
+    const { source, firstIssue } = textsFile<Record<string, Record<string, Record<string, unknown>>>>(
+      'ou',
+      ouTextsSchema,
+    );
 
     it('as written', () => expect(firstIssue(source())).toBe('valid'));
 

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { analyseHeadersReply } from '../../../commands/headers';
 import { authFindings, compauthReason } from '../../../commands/headers/auth';
 import { headersTextsSchema, loadHeadersTexts } from '../../../commands/headers/texts';
 import { loopFinding, partialFinding, spamFinding } from '../../../commands/headers/verdicts';
 import type { AuthResult, HeaderAnalysis, Problem, Verdict } from '../../../src/headers';
+import { textsFile } from '../../helpers/texts-file';
 
 // What `headers` says about authentication lives in commands/headers/texts.yaml. These tests render every case
 // and hold the file to the shape the code reads.
@@ -201,12 +199,10 @@ describe('headers texts (commands/headers/texts.yaml)', () => {
   });
 
   describe('the file is held to the shape the code reads', () => {
-    const source = (): { auth: Record<string, Record<string, unknown>> } =>
-      parse(readFileSync(join(__dirname, '..', '..', '..', 'commands', 'headers', 'texts.yaml'), 'utf8'));
-    const firstIssue = (doc: unknown): string => {
-      const parsed = headersTextsSchema.safeParse(doc);
-      return parsed.success ? 'valid' : `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`;
-    };
+    const { source, firstIssue } = textsFile<{ auth: Record<string, Record<string, unknown>> }>(
+      'headers',
+      headersTextsSchema,
+    );
 
     it('as written', () => expect(firstIssue(source())).toBe('valid'));
 

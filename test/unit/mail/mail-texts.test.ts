@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { buildFindings } from '../../../commands/mail/findings';
 import { loadMailTexts, mailTextsSchema } from '../../../commands/mail/texts';
 import { MAIL_TEXT_CASES } from './mail-texts-cases';
+import { textsFile } from '../../helpers/texts-file';
 
 // The words of `mail` live in commands/mail/texts.yaml. These tests render every case of every finding and hold
 // the file to the shape the code reads.
@@ -94,23 +92,7 @@ describe('mail texts (commands/mail/texts.yaml)', () => {
   });
 
   describe('the file is held to the shape the code reads', () => {
-    const source = (): unknown =>
-      parse(readFileSync(join(__dirname, '..', '..', '..', 'commands', 'mail', 'texts.yaml'), 'utf8'));
-    const edited = (path: string[], value?: unknown): unknown => {
-      const doc = source();
-      const parent = path.slice(0, -1).reduce((node, key) => (node as Record<string, unknown>)[key], doc) as Record<
-        string,
-        unknown
-      >;
-      const last = path[path.length - 1] as string;
-      if (value === undefined) delete parent[last];
-      else parent[last] = value;
-      return doc;
-    };
-    const firstIssue = (doc: unknown): string => {
-      const parsed = mailTextsSchema.safeParse(doc);
-      return parsed.success ? 'valid' : `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`;
-    };
+    const { source, edited, firstIssue } = textsFile('mail', mailTextsSchema);
 
     it('as written', () => expect(firstIssue(source())).toBe('valid'));
 

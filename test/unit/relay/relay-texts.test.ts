@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { relayContext } from '../../../commands/relay/context';
 import { liveReply } from '../../../commands/relay/live';
 import { pathFindings, policyReply } from '../../../commands/relay/policy';
@@ -8,6 +5,7 @@ import { loadRelayTexts, relayTextsSchema } from '../../../commands/relay/texts'
 import { parseConfig } from '../../../src/config/load';
 import type { Reply } from '../../../src/core/reply';
 import type { RelayProbeResult } from '../../../src/smtp/probe';
+import { textsFile } from '../../helpers/texts-file';
 
 // The words of `relay` live in commands/relay/texts.yaml. These tests render every outcome, method and XCLIENT
 // case through liveReply, every path step and topology issue through policyReply, and hold the file to the shape
@@ -217,12 +215,7 @@ describe('relay texts (commands/relay/texts.yaml)', () => {
   });
 
   describe('the file is held to the shape the code reads', () => {
-    const source = (): Record<string, Record<string, unknown>> =>
-      parse(readFileSync(join(__dirname, '..', '..', '..', 'commands', 'relay', 'texts.yaml'), 'utf8'));
-    const firstIssue = (doc: unknown): string => {
-      const parsed = relayTextsSchema.safeParse(doc);
-      return parsed.success ? 'valid' : `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`;
-    };
+    const { source, firstIssue } = textsFile<Record<string, Record<string, unknown>>>('relay', relayTextsSchema);
 
     it('as written', () => expect(firstIssue(source())).toBe('valid'));
 

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { createCertCommand } from '../../../commands/cert';
 import { certTextsSchema, loadCertTexts } from '../../../commands/cert/texts';
 import { parseConfig } from '../../../src/config/load';
@@ -13,6 +10,7 @@ import { createLimiter } from '../../../src/tls/limit';
 import type { CertDetails, CertIssue, CertRef } from '../../../src/tls/types';
 import { captureLogger } from '../../helpers/logger';
 import { chatRequest } from '../../helpers/requests';
+import { textsFile } from '../../helpers/texts-file';
 
 // The words of `cert` live in commands/cert/texts.yaml. These tests render every case of every finding through
 // the command (with a checker that returns the issues given) and hold the file to the shape the code reads.
@@ -191,24 +189,7 @@ describe('cert texts (commands/cert/texts.yaml)', () => {
   });
 
   describe('the file is held to the shape the code reads', () => {
-    const source = (): unknown =>
-      parse(readFileSync(join(__dirname, '..', '..', '..', 'commands', 'cert', 'texts.yaml'), 'utf8'));
-    /** The file as written with the field at `path` set to `value` (removed when undefined). */
-    const edited = (path: string[], value?: unknown): unknown => {
-      const doc = source();
-      const parent = path.slice(0, -1).reduce((node, key) => (node as Record<string, unknown>)[key], doc) as Record<
-        string,
-        unknown
-      >;
-      const last = path[path.length - 1] as string;
-      if (value === undefined) delete parent[last];
-      else parent[last] = value;
-      return doc;
-    };
-    const firstIssue = (doc: unknown): string => {
-      const parsed = certTextsSchema.safeParse(doc);
-      return parsed.success ? 'valid' : `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`;
-    };
+    const { source, edited, firstIssue } = textsFile('cert', certTextsSchema);
 
     it('as written', () => expect(firstIssue(source())).toBe('valid'));
 
