@@ -43,9 +43,17 @@ export const DISCRIMINATING_MARGIN = 3;
 
 export type Band = 'diagnosis' | 'possibly-related' | 'none';
 
-/** Evidence that can carry a diagnosis: the error's own words, or a code only this kind of error has. */
+/** A pattern this strong stands for a shape only this error has (a loopback content-filter port), like a specific code. */
+const SPECIFIC_PATTERN_WEIGHT = 1;
+
+/** Evidence that can carry a diagnosis: the error's own words, or a code or pattern only this kind of error has. */
 export function hasStrongEvidence(match: Match): boolean {
-  return match.signals.some((s) => s.kind === 'phrase' || (s.kind === 'code' && s.score >= SPECIFIC_CODE_WEIGHT));
+  return match.signals.some(
+    (s) =>
+      s.kind === 'phrase' ||
+      (s.kind === 'code' && s.score >= SPECIFIC_CODE_WEIGHT) ||
+      (s.kind === 'pattern' && s.score >= SPECIFIC_PATTERN_WEIGHT),
+  );
 }
 
 /** Which band a ranked list of candidates falls in, on the top candidate's confidence and evidence alone. */
@@ -85,6 +93,7 @@ export function calibrate(raw: readonly Match[], contrast: Contrast, source?: Ca
   if (band === 'diagnosis' && source && !inWorld(ranked[0] as Match, source, notes)) band = 'possibly-related';
   if (band === 'diagnosis' && source && otherProduct(ranked, contrast, source, notes)) band = 'possibly-related';
   if (band === 'diagnosis' && source && namesOtherCode(ranked[0] as Match, source, notes)) band = 'possibly-related';
+  if (band === 'diagnosis' && source && namesLocalService(ranked[0] as Match, source, notes)) band = 'possibly-related';
   return { ranked, band, notes };
 }
 
@@ -251,4 +260,34 @@ function unbacked(top: Match, next: Match, contrast: Contrast, notes: string[]):
   if (!discriminates(forNext)) return false;
   notes.push(`${top.entry.id} has nothing ${next.entry.id} cannot explain; ${next.entry.id} has ${forNext.words}`);
   return true;
+}
+
+/** A local service on the loopback address with its port (`127.0.0.1[127.0.0.1]:10024`): the text names which service failed. */
+const LOOPBACK_PORT = /\b(?:127\.0\.0\.1|localhost|\[::1\])\]?:(\d{2,5})\b/gi;
+
+const entryTexts = new WeakMap<object, string>();
+function entryText(top: Match): string {
+  let text = entryTexts.get(top.entry);
+  if (text === undefined) {
+    text = JSON.stringify(top.entry).toLowerCase();
+    entryTexts.set(top.entry, text);
+  }
+  return text;
+}
+
+/**
+ * Principle 7: the text's own identifiers are the most specific thing it states. A refused local service (a loopback
+ * address with its port: the content filter on 127.0.0.1:10024, a milter, a policy daemon) that the top's entry never
+ * mentions is a cause the top does not explain ("could not connect to the next hop" reads it as a remote MX): possibly
+ * related. (A snake_case setting given a value was tried too and changed no answer in ~870 development items.)
+ */
+function namesLocalService(top: Match, source: CalibrationText, notes: string[]): boolean {
+  const known = entryText(top);
+  for (const m of source.text.matchAll(LOOPBACK_PORT)) {
+    if (!known.includes('127.0.0.1') && !known.includes('localhost') && !known.includes(`:${m[1]}`)) {
+      notes.push(`the text names a local service on port ${m[1]}, which ${top.entry.id} never mentions`);
+      return true;
+    }
+  }
+  return false;
 }

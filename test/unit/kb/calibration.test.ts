@@ -343,4 +343,37 @@ describe('the principles on the built-in knowledge base', () => {
       expect(top(ntlm('0xC000006A'))).toBe('ad.ntlm-validation-4776');
     });
   });
+
+  describe('principle 7: a local service the text names is a cause the top must explain', () => {
+    const deferred = (peer: string): string =>
+      'Jun 2 10:00:01 relay1 postfix/qmgr[880]: 5B6C7D8E9F: from=<app@relay1.example.com>, size=1200, nrcpt=1 (queue active)\n' +
+      `Jun 2 10:00:01 relay1 postfix/smtp[3301]: 5B6C7D8E9F: to=<it@example.com>, relay=none, delay=300, dsn=4.4.1, status=deferred (connect to ${peer}: Connection refused)`;
+
+    it('does not read a refused loopback port as an unreachable next hop', () => {
+      const result = explainer.explain(deferred('127.0.0.1[127.0.0.1]:7777'));
+      expect(result.band).toBe('possibly-related');
+      expect(result.notes.join(' ')).toMatch(/local service on port 7777/);
+    });
+
+    it('still diagnoses the same refusal from a remote MX', () => {
+      const result = explainer.explain(deferred('mx1.example.com[203.0.113.5]:25'));
+      expect(result.band).toBe('diagnosis');
+      expect(result.matches[0]?.entry.id).toBe('smtp.remote-connect-failed');
+    });
+  });
+
+  describe('principle 3: a strong pattern is evidence like a specific code', () => {
+    it('diagnoses the content filter on its loopback port, which no phrase can quote (addresses are placeholders)', () => {
+      const result = explainer.explain(
+        'postfix/smtp[410]: 0C1D2E3F4A: to=<a@example.org>, relay=none, dsn=4.4.1, status=deferred (connect to 127.0.0.1[127.0.0.1]:10024: Connection refused)',
+      );
+      expect(result.band).toBe('diagnosis');
+      expect(result.matches[0]?.entry.id).toBe('postfix.content-filter-down');
+    });
+
+    it('does not let the weak keyword match of the same entry carry a diagnosis', () => {
+      const result = explainer.explain('amavis deferred: connection refused');
+      expect(result.band).not.toBe('diagnosis');
+    });
+  });
 });
