@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +12,17 @@ import {
   createDigestRuntime,
   createDigestRunner,
   DEFAULT_DIGEST_SETTINGS,
+  type DigestRunner,
   mapLimit,
   newOwnerId,
   realTimers,
+  type RunCommand,
 } from '../src/digest';
 import { silentLogger } from '../src/log/logger';
 import { createTargetPolicy } from '../src/net/policy';
 import { systemResolver } from '../src/net/resolver';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite';
+import type { DigestRecord, RunRecord, Store } from '../src/store/types';
 import { report, rssMb, timeMs } from './stats';
 
 /**
@@ -60,26 +64,13 @@ export async function run(): Promise<void> {
     const baseline = await timeMs(() => mapLimit(commands, CONCURRENCY, (text) => router.handle(request(text))));
     clearInterval(baselineSampler);
 
-    const made = await store.digests.create(
-      {
-        platform: 'slack',
-        channelId: 'C0BENCH',
-        schedule: '0 8 * * *',
-        scheduleText: 'daily 08:00',
-        timezone: 'UTC',
-        commands,
-        createdBy: 'bench',
-        now: new Date(),
-      },
-      { maxPerChannel: 10 },
-    );
-    if (!('created' in made)) throw new Error('bench digest not created');
     let inFlight = 0;
     let maxInFlight = 0;
-    const owner = newOwnerId();
-    const runner = createDigestRunner({
-      runs: store.runs,
-      runCommand: async (_text, req, signal) => {
+    const { runner, digest, claimed } = await claimBenchDigest(
+      store,
+      commands,
+      CONCURRENCY,
+      async (_text, req, signal) => {
         inFlight += 1;
         maxInFlight = Math.max(maxInFlight, inFlight);
         try {
@@ -88,33 +79,13 @@ export async function run(): Promise<void> {
           inFlight -= 1;
         }
       },
-      concurrency: CONCURRENCY,
-      maxConcurrentRuns: 1,
-      owner,
-      leaseMs: 120_000,
-      keepRuns: 5,
-      ports: [],
-      retry: DEFAULT_DIGEST_SETTINGS.post,
-      now: () => new Date(),
-      timers: realTimers,
-      log: silentLogger(),
-    });
-    const claim = await store.runs.claim({
-      digestId: made.created.id,
-      slot: 'bench',
-      slotAt: new Date(),
-      kind: 'manual',
-      owner,
-      now: new Date(),
-      posts: false,
-    });
-    if (claim.outcome !== 'claimed') throw new Error('bench run not claimed');
+    );
     const before = rssMb();
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 5);
     let finished: Awaited<ReturnType<typeof runner.process>>;
     const digestMs = await timeMs(async () => {
-      finished = await runner.process(made.created, claim.run);
+      finished = await runner.process(digest, claimed);
     });
     clearInterval(sampler);
     const counts = finished?.reply?.data.counts as Record<string, number> | undefined;
@@ -188,6 +159,58 @@ async function scheduleThousand(dir: string): Promise<void> {
   report('digest', `${DIGESTS} digests: load rows only (baseline, best of ${rounds})`, best(load), 'ms');
   report('digest', `${DIGESTS} digests: load and schedule at start (best of ${rounds})`, best(schedule), 'ms');
   report('digest', 'ratio schedule / load', best(schedule) / best(load), 'x');
+}
+
+/**
+ * One digest of `commands` created in `store`, a runner for it and its run claimed by hand (no scheduler), as
+ * bench/digest and bench/replicas time it: `runner.process(digest, claimed)` is the digest run.
+ */
+export async function claimBenchDigest(
+  store: Store,
+  commands: string[],
+  concurrency: number,
+  runCommand: RunCommand,
+): Promise<{ runner: DigestRunner; digest: DigestRecord; claimed: RunRecord }> {
+  const made = await store.digests.create(
+    {
+      platform: 'slack',
+      channelId: `C0BENCH${randomUUID().slice(0, 8)}`,
+      schedule: '0 8 * * *',
+      scheduleText: 'daily 08:00',
+      timezone: 'UTC',
+      commands,
+      createdBy: 'bench',
+      now: new Date(),
+    },
+    { maxPerChannel: 10 },
+  );
+  if (!('created' in made)) throw new Error('bench digest not created');
+  const owner = newOwnerId();
+  const runner = createDigestRunner({
+    runs: store.runs,
+    runCommand,
+    concurrency,
+    maxConcurrentRuns: 1,
+    owner,
+    leaseMs: 120_000,
+    keepRuns: 5,
+    ports: [],
+    retry: DEFAULT_DIGEST_SETTINGS.post,
+    now: () => new Date(),
+    timers: realTimers,
+    log: silentLogger(),
+  });
+  const claim = await store.runs.claim({
+    digestId: made.created.id,
+    slot: 'bench',
+    slotAt: new Date(),
+    kind: 'manual',
+    owner,
+    now: new Date(),
+    posts: false,
+  });
+  if (claim.outcome !== 'claimed') throw new Error('bench run not claimed');
+  return { runner, digest: made.created, claimed: claim.run };
 }
 
 export function certRouter(): Router {

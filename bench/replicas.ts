@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
-import { createDigestRunner, DEFAULT_DIGEST_SETTINGS, mapLimit, newOwnerId, realTimers } from '../src/digest';
-import { silentLogger } from '../src/log/logger';
+import { mapLimit } from '../src/digest';
 import { openPostgresStore, type PostgresStore } from '../src/store/postgres';
 import { openSqliteStore } from '../src/store/sqlite';
 import type { Store } from '../src/store/types';
 import { startPostgres, type PgCluster } from '../test/helpers/postgres';
-import { certRouter, request, selfSigned } from './digest';
+import { certRouter, claimBenchDigest, request, selfSigned } from './digest';
 import { serveBenchApp } from './app';
 import { SECRET, signed, startSink } from './slack';
 import { percentile, report, timeMs } from './stats';
@@ -115,48 +114,12 @@ async function digestRun(dir: string, pg: PostgresStore): Promise<void> {
   await mapLimit(commands.slice(0, 50), 16, (text) => router.handle(request(text)));
   const sqlite = openSqliteStore(join(dir, 'digest.db'));
   const once = async (store: Store): Promise<number> => {
-    const made = await store.digests.create(
-      {
-        platform: 'slack',
-        channelId: `C0${Math.random()}`,
-        schedule: '0 8 * * *',
-        scheduleText: 'daily 08:00',
-        timezone: 'UTC',
-        commands,
-        createdBy: 'bench',
-        now: new Date(),
-      },
-      { maxPerChannel: 10 },
+    const { runner, digest, claimed } = await claimBenchDigest(store, commands, 16, (_text, req, signal) =>
+      router.handle(req, signal),
     );
-    if (!('created' in made)) throw new Error('bench digest not created');
-    const owner = newOwnerId();
-    const runner = createDigestRunner({
-      runs: store.runs,
-      runCommand: (_text, req, signal) => router.handle(req, signal),
-      concurrency: 16,
-      maxConcurrentRuns: 1,
-      owner,
-      leaseMs: 120_000,
-      keepRuns: 5,
-      ports: [],
-      retry: DEFAULT_DIGEST_SETTINGS.post,
-      now: () => new Date(),
-      timers: realTimers,
-      log: silentLogger(),
-    });
-    const claim = await store.runs.claim({
-      digestId: made.created.id,
-      slot: 'bench',
-      slotAt: new Date(),
-      kind: 'manual',
-      owner,
-      now: new Date(),
-      posts: false,
-    });
-    if (claim.outcome !== 'claimed') throw new Error('bench run not claimed');
     let stored = 0;
     const ms = await timeMs(async () => {
-      const done = await runner.process(made.created, claim.run);
+      const done = await runner.process(digest, claimed);
       stored = done ? (await store.runs.results(done.id)).length : 0;
     });
     if (stored !== CHECKS) throw new Error(`only ${stored} results stored`);

@@ -9,6 +9,9 @@ import { relayConfigSchema } from '../relay/topology-schema';
 
 const stringList = z.array(z.string().min(1));
 
+/** Slack and Teams share one setting for when a slow check first shows "checking …"; each describes its own look. */
+const interimAfterMs = (description: string) => z.number().int().min(0).max(60_000).default(1500).describe(description);
+
 export const targetsSchema = z.object({
   allow: stringList.default([]).describe('CIDRs and domain suffixes outbound checks may reach, beside the defaults'),
   deny: stringList.default([]).describe('CIDRs and domain suffixes they may never reach (wins over allow)'),
@@ -182,13 +185,7 @@ export const slackSchema = z.object({
     .describe('retries after a 429 (honouring Retry-After), a 5xx or a timeout'),
   apiRetryMinMs: z.number().int().min(10).max(60_000).default(1000),
   apiRetryMaxMs: z.number().int().min(10).max(300_000).default(30_000),
-  interimAfterMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(60_000)
-    .default(1500)
-    .describe('a check still running after this long first shows "checking …"'),
+  interimAfterMs: interimAfterMs('a check still running after this long first shows "checking …"'),
   bodyLimitBytes: z
     .number()
     .int()
@@ -230,13 +227,7 @@ export const teamsSchema = z.object({
   appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   /** Allow starting without an app id when NODE_ENV=production (local emulator setups only). */
   allowUnauthenticated: z.boolean().default(false),
-  interimAfterMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(60_000)
-    .default(1500)
-    .describe('a check still running after this long first shows a "checking …" card'),
+  interimAfterMs: interimAfterMs('a check still running after this long first shows a "checking …" card'),
   domain: z
     .string()
     .regex(/^[a-z0-9.-]+$/i, 'a host name such as diagbot.contoso.com')
