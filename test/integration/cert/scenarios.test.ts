@@ -25,15 +25,14 @@ import {
   type RunningServer,
   type ServedCertificate,
 } from '../../helpers/tls-server';
+import { describeNeeding } from '../../helpers/describe-needing';
 
 /**
  * Every classic certificate failure served over real TLS on 127.0.0.1, checked by `cert` and, on the
  * same server in the same test, by `openssl s_client -verify_return_error`: both must agree.
  */
 const unavailable = opensslUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`cert scenarios need openssl in CI: ${unavailable}`);
-const describeIfOpenssl = unavailable ? describe.skip : describe;
-if (unavailable) console.warn(`skipping the cert scenarios: ${unavailable}`);
+const describeIfOpenssl = describeNeeding('openssl', unavailable);
 
 const DAY = 86_400_000;
 const NAME = 'mail.cert.test';

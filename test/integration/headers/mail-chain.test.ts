@@ -1,6 +1,7 @@
 import { analyseHeadersReply } from '../../../commands/headers';
 import { startMailChain, opendkimUnavailableReason, type MailChain } from '../../helpers/mail-chain';
 import { ensureLoopbackAddresses, freePort, postfixUnavailableReason } from '../../helpers/postfix';
+import { describeNeeding } from '../../helpers/describe-needing';
 
 /**
  * Headers written by real servers: a message submitted over SMTP to one Postfix instance, signed there by
@@ -9,24 +10,11 @@ import { ensureLoopbackAddresses, freePort, postfixUnavailableReason } from '../
  * deferred the message, so the wait between the two hops is real.
  */
 
-const unavailable = postfixUnavailableReason() ?? opendkimUnavailableReason();
-const describeLive = unavailable ? describe.skip : describe;
+const describeLive = describeNeeding('Postfix and OpenDKIM', postfixUnavailableReason() ?? opendkimUnavailableReason());
 const SENDER = '127.0.19.1';
 const RECEIVER = '127.0.19.2';
 const CLIENT = '127.0.19.3';
 const WAIT_MS = 3000;
-
-if (unavailable) {
-  describe('headers from real mail', () => {
-    if (process.env.CI === 'true') {
-      it('needs Postfix and OpenDKIM in CI', () => {
-        throw new Error(`Postfix and OpenDKIM are required in CI: ${unavailable}`);
-      });
-    } else {
-      it.skip(`headers mail-chain tests skipped: ${unavailable}`, () => undefined);
-    }
-  });
-}
 
 /** Four ports, never one an earlier chain of this file used (its listeners on 127.0.19.x may linger a moment). */
 const used: number[] = [];

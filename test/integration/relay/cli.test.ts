@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { runtimeInfo } from '../../../src/config/load';
 import type { Reply } from '../../../src/core/reply';
 import { runCli } from '../../helpers/cli';
 import {
@@ -12,20 +11,13 @@ import {
   startPostfix,
   type PostfixInstance,
 } from '../../helpers/postfix';
+import { describeNeeding } from '../../helpers/describe-needing';
 
 /**
  * `relay` through the built CLI (`node bin/diagbot.js --json …`) against a real Postfix: the config file
  * carries the probe settings, the environment opens loopback for the target policy.
  */
-const unavailable = postfixUnavailableReason();
-const describeLive = unavailable ? describe.skip : describe;
-if (unavailable) {
-  if (runtimeInfo().ci)
-    it('needs Postfix in CI', () => {
-      throw new Error(`Postfix is required in CI: ${unavailable}`);
-    });
-  else it.skip(`relay CLI tests skipped: ${unavailable}`, () => undefined);
-}
+const describeLive = describeNeeding('Postfix', postfixUnavailableReason());
 
 describeLive('relay through the diagbot CLI', () => {
   let postfix: PostfixInstance;

@@ -1,4 +1,3 @@
-import { runtimeInfo } from '../../../src/config/load';
 import type { Reply } from '../../../src/core/reply';
 import {
   ensureLoopbackAddresses,
@@ -8,20 +7,13 @@ import {
   type PostfixInstance,
 } from '../../helpers/postfix';
 import { findingOf, ids, relayApp } from '../../unit/relay/relay-app';
+import { describeNeeding } from '../../helpers/describe-needing';
 
 /**
  * The `relay` command end to end through the router against a real Postfix (mynetworks 127.0.0.2/32),
  * with topologies that agree with the server and topologies that do not.
  */
-const unavailable = postfixUnavailableReason();
-const describeLive = unavailable ? describe.skip : describe;
-if (unavailable) {
-  if (runtimeInfo().ci)
-    it('needs Postfix in CI', () => {
-      throw new Error(`Postfix is required in CI: ${unavailable}`);
-    });
-  else it.skip(`relay command tests skipped: ${unavailable}`, () => undefined);
-}
+const describeLive = describeNeeding('Postfix', postfixUnavailableReason());
 
 /** What the Postfix instance really does, written as Exchange-style receive connectors. */
 const AGREEING = [

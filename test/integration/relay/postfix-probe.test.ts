@@ -1,4 +1,3 @@
-import { runtimeInfo } from '../../../src/config/load';
 import { DiagError } from '../../../src/core/errors';
 import type { NetContext } from '../../../src/net/connect';
 import { createTargetPolicy } from '../../../src/net/policy';
@@ -12,24 +11,14 @@ import {
   startPostfix,
   type PostfixInstance,
 } from '../../helpers/postfix';
+import { describeNeeding } from '../../helpers/describe-needing';
 
 /**
  * The SMTP probe against a real Postfix (test/helpers/postfix.ts): mynetworks = 127.0.0.2/32,
  * permit_mynetworks + reject_unauth_destination, XCLIENT for 127.0.0.1 on the plain port, STARTTLS
  * on the second port, every transport `discard`.
  */
-const unavailable = postfixUnavailableReason();
-const describeLive = unavailable ? describe.skip : describe;
-
-if (unavailable) {
-  if (runtimeInfo().ci) {
-    it('needs Postfix in CI', () => {
-      throw new Error(`Postfix is required in CI: ${unavailable}`);
-    });
-  } else {
-    it.skip(`Postfix relay probe tests skipped: ${unavailable}`, () => undefined);
-  }
-}
+const describeLive = describeNeeding('Postfix', postfixUnavailableReason());
 
 const net: NetContext = {
   policy: createTargetPolicy({ allow: ['127.0.0.0/8'], deny: [] }),
