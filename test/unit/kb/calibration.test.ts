@@ -1,4 +1,11 @@
-import { calibrate, preferSpecific, settleNeighbours, type Contrast } from '../../../src/kb/calibrate';
+import {
+  bandOf,
+  calibrate,
+  preferSpecific,
+  settleNeighbours,
+  WHOLE_PHRASE,
+  type Contrast,
+} from '../../../src/kb/calibrate';
 import { smtpDirection } from '../../../src/kb/direction';
 import { createExplainer } from '../../../src/kb/explain';
 import type { Match, Signal } from '../../../src/kb/matcher';
@@ -10,8 +17,8 @@ import { prepareText } from '../../../src/kb/text';
  * without its principle — then on pastes written for this suite, unlike the fixtures they were calibrated on.
  */
 
-function entry(id: string, generic = false): KbEntry {
-  return { id, generic } as unknown as KbEntry;
+function entry(id: string, generic = false, phrases: Array<{ text: string; weight: number }> = []): KbEntry {
+  return { id, generic, signatures: { phrases } } as unknown as KbEntry;
 }
 
 function match(
@@ -142,6 +149,34 @@ describe('principle 2: neighbours are told apart by what differs', () => {
     expect(calibrate(lead, none).band).toBe('diagnosis');
     const evidenced = [match('a', 2.0, { phrase: true }), match('b', 1.95, { phrase: true })];
     expect(calibrate(evidenced, contrastOf({ a: { b: 4 } })).band).toBe('diagnosis');
+  });
+});
+
+describe("principle 3: the error's own words are a phrase present nearly whole", () => {
+  const phrase = { text: 'Password has expired while getting initial credentials', weight: 1.8 };
+  const withPhrase = (coverage: number): Match => ({
+    entry: entry('kerberos.key-expired', false, [phrase]),
+    score: 2.5,
+    confidence: 0.98,
+    signals: [{ kind: 'phrase', detail: phrase.text, score: phrase.weight * coverage }],
+    specificCodes: [],
+    evidence: [],
+    codes: [],
+  });
+
+  it('diagnoses on a phrase the text holds whole or nearly whole', () => {
+    expect(bandOf([withPhrase(1)])).toBe('diagnosis');
+    expect(bandOf([withPhrase(WHOLE_PHRASE)])).toBe('diagnosis');
+  });
+
+  it("offers a phrase's common tail alone as possibly related (kinit's 'Cannot find KDC … while getting initial credentials')", () => {
+    expect(bandOf([withPhrase(0.7)])).toBe('possibly-related');
+  });
+
+  it('still diagnoses a partial phrase backed by a specific code', () => {
+    const m = withPhrase(0.7);
+    m.signals.push({ kind: 'code', detail: 'kdc:0x17', score: 1 });
+    expect(bandOf([m])).toBe('diagnosis');
   });
 });
 
