@@ -11,14 +11,15 @@ import type { Match } from './matcher';
  * Words, protocols, ports and code shapes that place a text among mail, directory, Windows authentication or TLS errors.
  * Ports are matched only after a colon or the word "port" (a bare 25 is a count, not SMTP); an enhanced status code
  * (5.7.1) not inside an address or a longer version; "certificate" also inside a .NET name (RemoteCertificateNameMismatch). Not "realm" (HTTP 401 headers carry one) nor "email" (every web form
- * has one). PowerShell cmdlets and RPC are the Windows administration the bot serves.
+ * has one). PowerShell cmdlets and RPC are the Windows administration the bot serves; Exchange's event sources
+ * (MSExchangeRepl, MSExchangeIS) name Exchange.
  */
 const DOMAIN_MARKERS =
-  /\b(?:exchange|outlook|owa|ews|activesync|autodiscover|office ?365|o365|m365|microsoft 365|entra|azure ?ad|aadsts\d*|smtp\w*|esmtp|ehlo|helo|starttls|mail from|rcpt|postfix\w*|sendmail|exim\w*|dovecot|mx|dkim|spf|dmarc|mailbox\w*|ldaps?|kerberos|kinit|krb5\w*|kdc|active directory|domain controller|netlogon|sssd|ntlm|schannel|tls\w*|ssl\w*|cert|mail|x\.?509|openssl|pkcs ?#?\d*|adws|gpo|winrm|iis|imap|pop3|spnego|gssapi|samba|winbind|dcdiag|repadmin|nltest|event ?id|rpc)\b|(?::|\bport )(?:25|465|587|389|636|88|3268|3269|9389)\b|(?<![\d.])[245]\.[0-7]\.\d{1,3}(?!\.?\d)|\b0x[0-9a-f]{8}\b|certificate/i;
+  /\b(?:(?:ms)?exchange\w*|outlook|owa|ews|activesync|autodiscover|office ?365|o365|m365|microsoft 365|entra|azure ?ad|aadsts\d*|smtp\w*|esmtp|ehlo|helo|starttls|mail from|rcpt|postfix\w*|sendmail|exim\w*|dovecot|mx|dkim|spf|dmarc|\w*mailbox\w*|ldaps?|kerberos|kinit|krb5\w*|kdc|active directory|domain controller|netlogon|sssd|ntlm|schannel|tls\w*|ssl\w*|cert|mail|x\.?509|openssl|pkcs ?#?\d*|adws|gpo|winrm|iis|imap|pop3|spnego|gssapi|samba|winbind|dcdiag|repadmin|nltest|event ?id|rpc)\b|(?::|\bport )(?:25|465|587|389|636|88|3268|3269|9389)\b|(?<![\d.])[245]\.[0-7]\.\d{1,3}(?!\.?\d)|\b0x[0-9a-f]{8}\b|certificate/i;
 
 /** A PowerShell cmdlet (`Get-ADUser`, `Invoke-WebRequest`), not the HTTP header `Set-Cookie`. */
 const CMDLET =
-  /\b(?:Get|Set|New|Remove|Add|Test|Invoke|Enable|Disable|Update|Start|Stop|Connect|Import|Export|Install|Resume|Restart)-(?!Cookie\b)[A-Z][A-Za-z]+\b/;
+  /\b(?:Get|Set|New|Remove|Add|Test|Invoke|Enable|Disable|Update|Start|Stop|Connect|Import|Export|Install|Resume|Restart|Move|Mount|Dismount|Suspend|Restore|Repair|Reset|Search|Clear|Grant|Revoke|Register|Complete)-(?!Cookie\b)[A-Z][A-Za-z]+\b/;
 
 /** Product-name words that name no particular world (every entry about Windows or .NET would otherwise qualify). */
 const BROAD_PRODUCT_WORDS = new Set([
@@ -78,5 +79,6 @@ export function namesWorld(match: Match, lower: string, domainMarker: boolean): 
 
 /** Whether the text names one of the candidate's products (a word of its product names that identifies a product). */
 export function namesProduct(match: Match, lower: string): boolean {
-  return productWords(match).some((w) => new RegExp(`\\b${w}`).test(lower));
+  // Event sources glue the product to a prefix: MSExchangeRepl, MSExchange Common.
+  return productWords(match).some((w) => new RegExp(`(?:\\b|\\bms)${w}`).test(lower));
 }

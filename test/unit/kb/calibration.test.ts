@@ -6,6 +6,7 @@ import {
   WHOLE_PHRASE,
   type Contrast,
 } from '../../../src/kb/calibrate';
+import { hasDomainMarker } from '../../../src/kb/context';
 import { smtpDirection } from '../../../src/kb/direction';
 import { createExplainer } from '../../../src/kb/explain';
 import type { Match, Signal } from '../../../src/kb/matcher';
@@ -410,5 +411,15 @@ describe('the principles on the built-in knowledge base', () => {
       const result = explainer.explain('amavis deferred: connection refused');
       expect(result.band).not.toBe('diagnosis');
     });
+  });
+});
+
+describe("principle 4: the text names the top's world", () => {
+  it("reads Exchange's event sources and its cmdlets as Exchange's world", () => {
+    expect(hasDomainMarker('Source: MSExchangeRepl  Event 4113: Database redundancy health check failed.')).toBe(true);
+    expect(
+      hasDomainMarker("Move-ActiveMailboxDatabase : An Active Manager operation failed. ContentIndexState 'Failed'."),
+    ).toBe(true);
+    expect(hasDomainMarker('docker: Error response from daemon: pull access denied for myimage')).toBe(false);
   });
 });
