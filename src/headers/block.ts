@@ -32,6 +32,17 @@ const PAIRS_LINE = /^[A-Za-z0-9]+:[^\s;]*;\s*[A-Za-z0-9]+:/;
 /** Names that, after a blank line, mean the header block goes on (a double-spaced paste) rather than a body. */
 const TRACE_NAME =
   /^(?:received|authentication-results|arc-[a-z-]+|dkim-signature|received-spf|return-path|delivered-to|x-[a-z0-9-]+)[ \t]*:/i;
+/**
+ * Removes the `> ` quoting every non-empty line shares (headers forwarded inside a reply), one level at a time,
+ * keeping the folding whitespace after it.
+ */
+function unquote(lines: string[]): string[] {
+  let out = lines;
+  while (out.some((line) => line.trim() !== '') && out.every((line) => line.trim() === '' || /^[ \t]*>/.test(line)))
+    out = out.map((line) => line.replace(/^[ \t]*> ?/, ''));
+  return out;
+}
+
 /** Removes the indentation every non-empty line shares (a paste from an indented quote or e-mail reply). */
 function dedent(lines: string[]): string[] {
   let common: number | undefined;
@@ -67,7 +78,7 @@ export function readBlock(input: string): Block {
     problems.push({ kind: 'cut', bytes: Buffer.byteLength(input), limit: MAX_TEXT });
     text = text.slice(0, MAX_TEXT);
   }
-  const lines = dedent(text.split(/\r\n|\r|\n/));
+  const lines = dedent(unquote(text.split(/\r\n|\r|\n/)));
   let start = 0;
   while (start < lines.length && (lines[start] as string).trim() === '') start += 1;
   // A block that starts with a folded line was cut at the top; skip to the first field.

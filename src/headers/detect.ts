@@ -3,9 +3,10 @@
  * paste paths can ask on every message for the price of two regular expressions.
  */
 
-const DETECT_RECEIVED = /^received[ \t]*:/gim;
+/** Quoted (`> `) or indented blocks count too: headers forwarded inside a complaint keep the reply's quoting. */
+const DETECT_RECEIVED = /^[ \t>]*received[ \t]*:/gim;
 const DETECT_AUTH =
-  /^(?:authentication-results|arc-authentication-results|arc-seal|received-spf|dkim-signature|x-forefront-antispam-report|x-microsoft-antispam(?:-mailbox-delivery)?|x-spam-status|x-spamd-result)[ \t]*:/im;
+  /^[ \t>]*(?:authentication-results|arc-authentication-results|arc-seal|received-spf|dkim-signature|x-forefront-antispam-report|x-microsoft-antispam(?:-mailbox-delivery)?|x-spam-status|x-spamd-result)[ \t]*:/im;
 
 /**
  * Is this paste a header block? Detected, not guessed: two or more `Received:` lines, or an authentication

@@ -64,14 +64,20 @@ export function buildChain(received: readonly string[], dateHeader: string | und
     return now === undefined || before === undefined ? undefined : Math.round((now - before) / 1000);
   });
   // A backwards step k means the clock at k-1 is fast or the one at k is slow. A fast clock inflates the step
-  // before it, a slow one the step after it: whichever neighbour is larger is measured across the skew instead.
+  // before it, a slow one the step after it: whichever neighbour is larger is measured across the skew instead —
+  // unless that step stays within one clock (two servers of one organisation share their domain's time), where
+  // the skew cannot have inflated it.
   const effective = steps.map((step) => (step === undefined ? undefined : Math.max(0, step)));
+  const crossesClock = (i: number): boolean => i >= 1 && i < hops.length && !sameClock(hops[i - 1], hops[i]);
   for (let k = 1; k < steps.length; k += 1) {
     const step = steps[k];
     if (step === undefined || step >= 0) continue;
     const before = steps[k - 1];
     const after = steps[k + 1];
-    const side = (before ?? -1) >= (after ?? -1) ? k - 1 : k + 1;
+    const larger = (before ?? -1) >= (after ?? -1) ? k - 1 : k + 1;
+    const other = larger === k - 1 ? k + 1 : k - 1;
+    const side = crossesClock(larger) ? larger : crossesClock(other) ? other : undefined;
+    if (side === undefined) continue;
     const inflated = steps[side];
     if (inflated !== undefined && inflated > 0)
       effective[side] = Math.max(0, Math.min(effective[side] ?? inflated, inflated + step));
@@ -100,4 +106,16 @@ export function buildChain(received: readonly string[], dateHeader: string | und
   if (sent && first !== undefined) chain.submissionSeconds = Math.round((first - sent.ms) / 1000);
   if (known.length >= 2) chain.totalSeconds = Math.round((Math.max(...known) - Math.min(...known)) / 1000);
   return chain;
+}
+
+/** The domain a host's clock is kept by: its last two labels (`ex01.corp.example` and `ex02.corp.example` share one). */
+function clockDomain(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const labels = host.toLowerCase().replace(/\.$/, '').split('.');
+  return labels.length >= 3 ? labels.slice(-2).join('.') : undefined;
+}
+
+function sameClock(a: Hop | undefined, b: Hop | undefined): boolean {
+  const x = clockDomain(a?.by);
+  return x !== undefined && x === clockDomain(b?.by);
 }

@@ -85,6 +85,19 @@ describe('analyseHeaders on hand-written blocks', () => {
     expect(a.largestDelay?.seconds).toBe(60);
   });
 
+  it('keeps a wait between two servers of one organisation whole when their shared clock is the slow one', () => {
+    const text = [
+      received('ex01.corp.example', 'am0pr02mb0002.eurprd02.prod.outlook.com', 'Sat, 5 Dec 2026 11:10:30 +0000'),
+      // corp.example's clock is 3 minutes slow: ex02 stamps before EOP handed it over, then ex01 held it 40 minutes.
+      received('ex02.corp.example', 'ex01.corp.example', 'Sat, 5 Dec 2026 11:06:40 +0000'),
+      received('am0pr02mb0001.eurprd02.prod.outlook.com', 'ex02.corp.example', 'Sat, 5 Dec 2026 10:26:40 +0000'),
+      received('sender.example', 'am0pr02mb0001.eurprd02.prod.outlook.com', 'Sat, 5 Dec 2026 10:29:30 +0000'),
+    ].join('\n');
+    const a = analyseHeaders(text);
+    expect(a.hops[1]?.skewSeconds).toBe(170);
+    expect(a.largestDelay).toEqual({ hop: 2, seconds: 40 * 60 });
+  });
+
   it('reads the zone in every stamp: the same instant in two zones is no delay', () => {
     const a = analyseHeaders(
       [
@@ -169,6 +182,15 @@ describe('partial and odd pastes', () => {
     expect(a.hops.map((h) => h.at)).toEqual(['2026-12-05T10:00:00.000Z', '2026-12-05T10:00:05.000Z']);
     expect(a.verdicts.find((v) => v.field.endsWith('SFV'))?.value).toBe('SPM');
     expect(a.verdicts.find((v) => v.field.endsWith('CAT'))?.value).toBe('SPM');
+  });
+
+  it('reads headers quoted with "> " inside a forwarded complaint', () => {
+    const quoted = two
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n');
+    expect(isHeaderBlock(quoted)).toBe(true);
+    expect(analyseHeaders(quoted).hops.map((h) => h.by)).toEqual(['b.example', 'c.example']);
   });
 
   it('reads a double-spaced paste', () => {
