@@ -22,11 +22,13 @@ const PORTS = { from: 23000, to: 23999 };
 export async function run(): Promise<void> {
   const silent = await startSilentServer();
   const capture = await startSlackCapture(PORTS);
+  // The silent server's port is outside cert's built-in port list: allowed here, or every check is refused at once.
+  const allowPort = { cert: [silent.port] };
   // tls.concurrency 64: all 64 handshakes wait on the network at once (the default of 16 would queue most of them).
   // The app as `serve` runs it (createApp), its rate limits and per-host probe slots out of reach.
   const diagbot = await serveBenchApp(
     {
-      targets: { allow: ['127.0.14.0/24'] },
+      targets: { allow: ['127.0.14.0/24'], ports: allowPort },
       tls: { concurrency: BACKGROUND },
       timeouts: { connectMs: 2000, stepMs: 20_000 },
       slack: { apiUrl: capture.apiUrl },
@@ -71,8 +73,12 @@ export async function run(): Promise<void> {
         ),
       ),
     );
-    // Let every background check reach its silent server.
-    while (silent.connections() < BACKGROUND) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Let every background check reach its silent server (a bench that waits forever measures nothing: 60 s at most).
+    const reachBy = Date.now() + 60_000;
+    while (silent.connections() < BACKGROUND && Date.now() < reachBy)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    if (silent.connections() < BACKGROUND)
+      throw new Error(`only ${silent.connections()} of ${BACKGROUND} slow checks reached the silent server in 60 s`);
     const loaded = await measure();
     const finished = capture.calls.filter(
       (c) => c.name.startsWith('slow-') && !/checking/i.test(JSON.stringify(c.body)),
