@@ -281,9 +281,12 @@ export function findDns(text: string): Array<{ start: number; end: number; dn: s
       const attr = ATTR.exec(text.slice(i, i + 42));
       if (!attr) break;
       i += attr[0].length;
+      // A domain component is a DNS label: it ends at a space, or "DC=org has not been backed up" swallows the sentence.
+      const label = /^dc=$/i.test(attr[0]);
       // The value runs to an unescaped comma or a stop character.
       while (i < text.length) {
         const ch = text[i] as string;
+        if (label && (ch === ' ' || ch === '\u00a0')) break;
         if (ch === '\\' && i + 1 < text.length && text[i + 1] !== '\n') {
           i += 2;
           continue;

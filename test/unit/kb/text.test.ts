@@ -85,6 +85,10 @@ describe('entities', () => {
       'OU=Staff,DC=fabrikam,DC=com',
     ]);
     expect(findDns('CN=alone is not a DN')).toEqual([]);
+    // A domain component ends at a space: the words after a DN are the message, not part of it.
+    expect(findDns('partition DC=corp,DC=example,DC=org has not been backed up').map((d) => d.dn)).toEqual([
+      'DC=corp,DC=example,DC=org',
+    ]);
   });
 
   it('classifies words one by one', () => {
