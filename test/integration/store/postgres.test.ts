@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { createLimits, isRefusal } from '../../../src/guard/limits';
-import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres';
+import { openPostgresStore, PG_MIGRATIONS, type PostgresStore } from '../../../src/store/postgres';
 import { pgLimiterFactory } from '../../../src/store/postgres/rate-limits';
 import { BIN } from '../../helpers/cli';
 import { diagErrorWith } from '../../helpers/diag-error';
@@ -114,7 +114,18 @@ describePostgres('PostgreSQL store', () => {
       const versions = (
         await stores[0]!.pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
       ).rows.map((r) => r.version);
-      expect(versions).toEqual([1, 2, 3]);
+      expect(versions).toEqual(PG_MIGRATIONS.map((m) => m.version));
+      // The dedupe and rate-limit tables hold minutes of state: no write-ahead log on the acknowledgement's path.
+      const persistence = (
+        await stores[0]!.pool.query<{ relname: string; relpersistence: string }>(
+          "SELECT relname, relpersistence FROM pg_class WHERE relname IN ('slack_events', 'rate_limits', 'digest_runs') ORDER BY relname",
+        )
+      ).rows;
+      expect(persistence).toEqual([
+        { relname: 'digest_runs', relpersistence: 'p' },
+        { relname: 'rate_limits', relpersistence: 'u' },
+        { relname: 'slack_events', relpersistence: 'u' },
+      ]);
       await Promise.all(stores.map((s) => s.close()));
     });
 
@@ -122,8 +133,9 @@ describePostgres('PostgreSQL store', () => {
       const url = await cluster.createDatabase(`open_${process.pid}_2`);
       store = await openPostgresStore(url);
       await store.pool.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)");
+      const known = Math.max(...PG_MIGRATIONS.map((m) => m.version));
       await expect(openPostgresStore(url)).rejects.toThrow(
-        /newer diagbot \(schema version 99; this one knows up to 3\)/,
+        new RegExp(`newer diagbot \\(schema version 99; this one knows up to ${known}\\)`),
       );
     });
 
