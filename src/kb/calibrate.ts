@@ -241,17 +241,24 @@ function discriminates(c: Evidence): boolean {
   return c.marks > 0 || c.words >= DISCRIMINATING_MARGIN;
 }
 
-const HEX_CODE = /\b0x[0-9a-f]{8}\b/gi;
+/** Status codes (0xC000006A) and Kerberos failure codes (0x18): the two shapes a title names. */
+const HEX_CODE = /\b0x(?:[0-9a-f]{8}|[0-9a-f]{1,2})\b/gi;
+
+/** A code's shape: eight digits, or one or two (a process id or handle, 0x1f4, is neither and never compared). */
+const shapeOf = (code: string): number => (code.length === 10 ? 8 : 2);
 
 /**
- * Principle 6: a code the title names is the top's claim about the text. When the title names hex codes (0xC000006A) the
- * text does not hold, and the text holds one the entry neither names nor lists, the top reads the text's code as another:
- * possibly related.
+ * Principle 6: a code the title names is the top's claim about the text. When the title names hex codes (0xC000006A,
+ * Kerberos 0x18) the text does not hold, and the text holds one of the same shape the entry neither names nor lists, the
+ * top reads the text's code as another: possibly related.
  */
 function namesOtherCode(top: Match, source: CalibrationText, notes: string[]): boolean {
   const named = new Set((top.entry.title.match(HEX_CODE) ?? []).map((c) => c.toLowerCase()));
   if (named.size === 0) return false;
-  const inText = new Set((source.text.match(HEX_CODE) ?? []).map((c) => c.toLowerCase()));
+  const shapes = new Set([...named].map(shapeOf));
+  const inText = new Set(
+    (source.text.match(HEX_CODE) ?? []).map((c) => c.toLowerCase()).filter((c) => shapes.has(shapeOf(c))),
+  );
   if ([...named].some((c) => inText.has(c))) return false;
   const listed = JSON.stringify(top.entry.signatures.codes).toLowerCase();
   const other = [...inText].find((c) => !listed.includes(c));

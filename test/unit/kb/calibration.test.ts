@@ -380,6 +380,38 @@ describe('the principles on the built-in knowledge base', () => {
     });
   });
 
+  describe('principle 6 for Kerberos failure codes (0x18)', () => {
+    const preauth = (): Match => ({
+      entry: {
+        id: 'kerberos.preauth-failed',
+        generic: false,
+        title: 'Kerberos pre-authentication failed (wrong password, event 4771 code 0x18)',
+        products: ['Active Directory'],
+        signatures: { phrases: [], codes: [] },
+      } as unknown as KbEntry,
+      score: 2.5,
+      confidence: 0.98,
+      signals: [{ kind: 'code', detail: 'kdc:0x18', score: 1 }],
+      specificCodes: [],
+      evidence: [],
+      codes: [],
+    });
+    const text = (code: string): { text: string; lower: string } => {
+      const t = `Event 4771 Kerberos pre-authentication failed. Account Name: jdoe Failure Code: ${code} Client Port: 51234 Process ID: 0x1f4`;
+      return { text: t, lower: t.toLowerCase() };
+    };
+
+    it('does not diagnose a title naming 0x18 when the text holds another failure code', () => {
+      expect(calibrate([preauth()], none, text('0x1B')).band).toBe('possibly-related');
+    });
+
+    it('still diagnoses the code the title names, and ignores hex of another shape (a process id)', () => {
+      expect(calibrate([preauth()], none, text('0x18')).band).toBe('diagnosis');
+      const noCode = 'Event 4771 Kerberos pre-authentication failed for jdoe. Process ID: 0x1f4';
+      expect(calibrate([preauth()], none, { text: noCode, lower: noCode.toLowerCase() }).band).toBe('diagnosis');
+    });
+  });
+
   describe('principle 7: a local service the text names is a cause the top must explain', () => {
     const deferred = (peer: string): string =>
       'Jun 2 10:00:01 relay1 postfix/qmgr[880]: 5B6C7D8E9F: from=<app@relay1.example.com>, size=1200, nrcpt=1 (queue active)\n' +
