@@ -41,8 +41,11 @@ const NON_ASCII = /[^\t\n\r -~]/;
  */
 const NAMED_HOST =
   /(?:^|\.)(spamhaus|spamcop|barracudacentral|sorbs|uceprotect|spameatingmonkey|mailspike|psbl|surbl|abuseat|senderscore|backscatterer|s5h|nordspam|invaluement|office365|microsoftonline)\.(?:org|net|com|de|to)$/;
+/** A header or event field opening a line (`X-FEServer: EXFE01`, `Event ID: 4625`). */
+const FIELD_START = /^[A-Za-z][\w-]*:\s|^[A-Za-z][\w-]* [A-Z]\w*:\s/;
+
 /** Every regex here, for the static backtracking check in the tests. */
-export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, NON_ASCII, NAMED_HOST];
+export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, NON_ASCII, NAMED_HOST, FIELD_START];
 
 /** Console widths PowerShell and cmd.exe wrap at, cutting words in two. */
 const CONSOLE_WIDTHS = new Set([79, 80, 119, 120]);
@@ -63,7 +66,9 @@ export function joinConsoleWraps(text: string): string {
   for (let i = 1; i < lines.length; i += 1) {
     const prev = lines[i - 1] as string;
     const line = lines[i] as string;
-    const glue = wrapped(prev.length) && /[A-Za-z0-9]$/.test(prev) && /^[A-Za-z0-9]/.test(line);
+    // A line that opens a new field (`X-FEServer: …`, `Source: …`) is a line of its own, whatever the one before it.
+    const glue =
+      wrapped(prev.length) && /[A-Za-z0-9]$/.test(prev) && /^[A-Za-z0-9]/.test(line) && !FIELD_START.test(line);
     out += glue ? line : `\n${line}`;
   }
   return out;

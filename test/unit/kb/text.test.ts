@@ -16,6 +16,11 @@ describe('text preparation', () => {
     expect(prepareText(wrapped).tokens).toContain('relationship');
     const prose = 'first line of a wrapped paragraph that is long enough to count\nsecond line';
     expect(joinConsoleWraps(prose)).toBe(prose);
+    // A line exactly as wide as a console that ends a word is not cut when the next line opens a field of its own.
+    const headers =
+      'X-OWA-Error: Microsoft.Exchange.Data.Storage.ConnectionFailedTransientException\nX-FEServer: EXFE01';
+    expect(headers.split('\n')[0]).toHaveLength(79);
+    expect(joinConsoleWraps(headers)).toBe(headers);
   });
 
   it('straightens smart quotes and decodes URL-encoding', () => {
