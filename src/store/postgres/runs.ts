@@ -103,16 +103,11 @@ export function createPgRunStore(db: Db): DigestRunStore {
           // array literal and parsed back), 110-240 ms against 35-50 ms for 500 cert replies.
           await client.query(
             `INSERT INTO digest_results (run_id, position, command, reply)
-             SELECT $1, (e->>'position')::int, e->>'command', e->>'reply' FROM json_array_elements($2::json) AS e`,
+             SELECT $1, (e->>'position')::int, e->>'command', (e->'reply')::text FROM json_array_elements($2::json) AS e`,
             [
               id,
-              JSON.stringify(
-                input.results.map((r) => ({
-                  position: r.position,
-                  command: r.command,
-                  reply: JSON.stringify(r.reply),
-                })),
-              ),
+              // A json value keeps its text: each reply is stored as written here, not escaped a second time.
+              JSON.stringify(input.results.map((r) => ({ position: r.position, command: r.command, reply: r.reply }))),
             ],
           );
         }
