@@ -4,7 +4,7 @@ import type { Contrast as Evidence, Match, Signal } from './matcher';
 /**
  * Right or silent: a confident wrong answer costs an admin an hour, "no match, here is what the codes mean"
  * a minute. The matcher's scores rank candidates by how much of their text is present; this file decides what
- * that ranking may claim. Six principles, each a step below:
+ * that ranking may claim. Seven principles, each a step below:
  *
  * 1. Specific before generic. An entry keyed on a code the text holds and that identifies one error
  *    (`AADSTS700027`, `0x8009030e`) outranks an entry matching only class codes (`401`, `5.7.1`), and a catch-all
@@ -14,11 +14,14 @@ import type { Contrast as Evidence, Match, Signal } from './matcher';
  *    goes first; when neither has enough, the answer is "possibly related" with both, not a diagnosis.
  *    A top that explains not one word a confident runner-up cannot, while the runner-up has words of its own, is a
  *    guess however far ahead (2b).
- * 3. Evidence is a phrase or a specific code; a diagnosis needs confidence MATCH_THRESHOLD and such evidence.
+ * 3. Evidence is a phrase present nearly whole (WHOLE_PHRASE), a specific code or a strong pattern; a diagnosis needs
+ *    confidence MATCH_THRESHOLD and such evidence.
  * 4. A diagnosis needs the text to name the top's world (context.ts): "access denied" from Docker is not Windows's.
  * 5. Product names are evidence: a top whose products the text never names, beside a close specific runner-up whose
  *    product it names, is a guess.
- * 6. A code the top's title names is a claim: a text holding another code instead makes the top a guess.
+ * 6. A code the top's title names (0xC000006A, Kerberos 0x18) is a claim: a text holding another code of that shape
+ *    instead makes the top a guess.
+ * 7. A local service the text names (a refused loopback port) is a cause the top must explain.
  *
  * (The SMTP direction — who refused whom — rules entries out before scoring: matcher.ts, direction.ts.)
  */
