@@ -20,6 +20,7 @@ export interface PreparedText {
   /**
    * Words the abstraction hid that still say what failed, in runs separated by '': a URL's path (`/mapi/emsmdb` →
    * `mapi emsmdb`, `/EWS/Exchange.asmx` → `ews exchange asmx`) names the protocol; a block list's host its list.
+   * A DN's names too (`CN=DST Root CA X3`, `OU=Domain Controllers` → `dst root ca x3`, `domain controllers`).
    * Matched as words (and pairs within a run), never in the sequence of `tokens`, so phrases with `{url}` keep their pairs.
    */
   hidden: string[];
@@ -174,6 +175,22 @@ function hide(hidden: string[], words: readonly string[]): void {
   hidden.push('', ...words);
 }
 
+const DN_NAME = /^\s*(?:CN|O|OU)\s*=(.*)$/is;
+
+/**
+ * The names in a DN, one run per RDN: a certificate's issuer (`O=Digital Signature Trust Co., CN=DST Root CA X3`)
+ * or a container (`OU=Domain Controllers`) says what is involved; domain components only repeat a DNS name.
+ */
+function dnNames(dn: string): string[][] {
+  const runs: string[][] = [];
+  for (const rdn of dn.split(/(?<!\\)[,+]/)) {
+    const value = DN_NAME.exec(rdn)?.[1];
+    const words = value ? tokenize(value.replace(/\\/g, ' ')).filter((w) => w !== 'xnum') : [];
+    if (words.length > 0) runs.push(words.slice(0, 6));
+  }
+  return runs;
+}
+
 /** The placeholder for a word that names a URL, address, host, path…, recording it in the bag; the word itself otherwise. */
 function abstractWord(word: string, bag: EntityBag, hidden: string[]): string {
   const { lead, core, tail } = trimWord(word);
@@ -269,11 +286,13 @@ export function prepareText(input: string): PreparedText {
   // DNs hold spaces and commas, so they are cut out before the text is split into words.
   let withoutDns = text;
   const dns = text.includes('=') ? findDns(text) : [];
+  const dnRuns: string[][] = [];
   if (dns.length > 0) {
     let rebuilt = '';
     let at = 0;
     for (const { start, end, dn } of dns) {
       bag.add('dns', dn);
+      dnRuns.push(...dnNames(dn));
       rebuilt += `${text.slice(at, start)} xdn `;
       at = end;
     }
@@ -282,6 +301,8 @@ export function prepareText(input: string): PreparedText {
 
   const hidden: string[] = [];
   const abstracted = mapWords(withoutDns, (word) => abstractWord(word, bag, hidden));
+  // After the URL words, which name a protocol: a DN list (repadmin, an LDAP dump) must not crowd them out.
+  for (const run of dnRuns) hide(hidden, run);
 
   return {
     text,

@@ -230,6 +230,27 @@ describe('URL paths and named hosts are evidence', () => {
     ).toContain('office365');
     expect(prepareText('connect to mx.contoso.com failed').hidden).toEqual([]);
   });
+
+  it("keeps a DN's names (a certificate issuer, a container) as hidden words, not its domain components", () => {
+    const issuer = prepareText('depth=2 i:O=Digital Signature Trust Co., CN=DST Root CA X3');
+    expect(issuer.tokens).toContain('xdn');
+    expect(issuer.hidden).toEqual(['', 'digital', 'signature', 'trust', 'co', '', 'dst', 'root', 'ca', 'x3']);
+    expect(prepareText('CN=Doe\\, Jane,OU=Domain Controllers,DC=contoso,DC=local').hidden).toEqual([
+      '',
+      'doe',
+      'jane',
+      '',
+      'domain',
+      'controllers',
+    ]);
+  });
+
+  it('names the expired DST Root CA X3 when the issuer is written without spaces (s_client -showcerts)', () => {
+    const reply = createExplainer().explain(
+      "curl: (60) Peer's Certificate has expired.\n 1 s:C=US, O=Let's Encrypt, CN=R3\n   i:O=Digital Signature Trust Co., CN=DST Root CA X3",
+    );
+    expect(reply.matches[0]?.entry.id).toBe('tls.dst-root-ca-x3-expired');
+  });
 });
 
 /** Pastes written for this suite: none of them is in test/fixtures/kb. */
