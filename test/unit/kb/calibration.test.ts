@@ -475,4 +475,13 @@ describe("principle 4: the text names the top's world", () => {
     ).toBe(true);
     expect(hasDomainMarker('docker: Error response from daemon: pull access denied for myimage')).toBe(false);
   });
+
+  it('reads an eight-digit hex code as a Windows code, but not a memory address', () => {
+    expect(hasDomainMarker('Logon failed: 0xC000006A')).toBe(true);
+    expect(
+      hasDomainMarker(
+        "NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f3a1c2d>: Failed to establish a new connection: [Errno 111] Connection refused')",
+      ),
+    ).toBe(false);
+  });
 });
