@@ -42,8 +42,11 @@ const NON_ASCII = /[^\t\n\r -~]/;
  */
 const NAMED_HOST =
   /(?:^|\.)(spamhaus|spamcop|barracudacentral|sorbs|uceprotect|spameatingmonkey|mailspike|psbl|surbl|abuseat|senderscore|backscatterer|s5h|nordspam|invaluement|office365|microsoftonline)\.(?:org|net|com|de|to)$/;
-/** A header or event field opening a line (`X-FEServer: EXFE01`, `Event ID: 4625`). */
-const FIELD_START = /^[A-Za-z][\w-]*:\s|^[A-Za-z][\w-]* [A-Z]\w*:\s/;
+/**
+ * A header or event field opening a line (`X-FEServer: EXFE01`, `Event ID: 4625`), or PowerShell's position line under
+ * an error (`At line:1 char:87`, `At C:\scripts\move.ps1:41 char:5`).
+ */
+const FIELD_START = /^[A-Za-z][\w-]*:\s|^[A-Za-z][\w-]* [A-Z]\w*:\s|^At (?:line|[A-Za-z]:\\\S*|\/\S*):\d/;
 
 /** Every regex here, for the static backtracking check in the tests. */
 export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, NON_ASCII, NAMED_HOST, FIELD_START];

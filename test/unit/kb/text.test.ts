@@ -21,6 +21,11 @@ describe('text preparation', () => {
       'X-OWA-Error: Microsoft.Exchange.Data.Storage.ConnectionFailedTransientException\nX-FEServer: EXFE01';
     expect(headers.split('\n')[0]).toHaveLength(79);
     expect(joinConsoleWraps(headers)).toBe(headers);
+    // Nor when the next line is PowerShell's position line under the error.
+    const error = `${'y'.repeat(76)} deleted object is uninstantiated or deleted`;
+    expect(error).toHaveLength(120);
+    for (const at of ['At line:1 char:87', 'At C:\\scripts\\move.ps1:41 char:5'])
+      expect(joinConsoleWraps(`${error}\n${at}`)).toBe(`${error}\n${at}`);
   });
 
   it('straightens smart quotes and decodes URL-encoding', () => {
