@@ -115,6 +115,14 @@ const INDEXED_PER_PHRASE = 4;
 const UNANCHORED_UNI = 0.375;
 /** Candidates whose index hits are below this share of the best candidate's are not scored. */
 const MIN_HIT_SHARE = 0.25;
+/**
+ * A word at most this many entries know (`UnexpectedExchangeAuthBlobCheckForClockSkew`, `fipfs`) makes its entries
+ * candidates whatever their share: in a long event text the common words (Event ID, Source, Microsoft Exchange) of
+ * many neighbours otherwise raise the floor above an entry whose one distinctive word is the whole story.
+ */
+const RARE_POSTINGS = 2;
+/** At most this many candidates are added by rare words (a paste of rare words cannot make every entry a candidate). */
+const MAX_RARE_CANDIDATES = 8;
 
 /** Confidence from a raw score: saturating, so evidence adds up without ever reaching certainty. */
 export function confidenceOf(score: number): number {
@@ -396,6 +404,8 @@ export function createLazyMatcher(
   let generation = 0;
   const pairs = new Set<number>();
   const hits = new Float64Array(index.size);
+  /** Entries hit by a rare word (RARE_POSTINGS), scored even below the floor. */
+  const rare: number[] = [];
   const touched: number[] = [];
 
   function load(input: MatchInput): number[] {
@@ -593,7 +603,12 @@ export function createLazyMatcher(
       if (hits[index] === 0) touched.push(index);
       hits[index] = (hits[index] as number) + weight;
     };
-    for (const id of distinct) for (const index of postings[id] as number[]) hit(index, idf[id] as number);
+    rare.length = 0;
+    for (const id of distinct) {
+      const entries = postings[id] as number[];
+      for (const index of entries) hit(index, idf[id] as number);
+      if (entries.length <= RARE_POSTINGS && rare.length + entries.length <= MAX_RARE_CANDIDATES) rare.push(...entries);
+    }
     for (const key of input.codeKeys) for (const index of codePostings.get(key) ?? []) hit(index, 3);
     // Entries that share only a word or two of what the best candidates share are not worth scoring.
     let best = 0;
@@ -603,6 +618,7 @@ export function createLazyMatcher(
     if (candidates.length > maxCandidates) {
       candidates = candidates.sort((a, b) => (hits[b] as number) - (hits[a] as number)).slice(0, maxCandidates);
     }
+    for (const index of rare) if (!candidates.includes(index)) candidates.push(index);
     const out: Match[] = [];
     for (const index of candidates) {
       const m = score(compiledAt(index), input);
