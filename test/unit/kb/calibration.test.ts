@@ -476,6 +476,13 @@ describe("principle 4: the text names the top's world", () => {
     expect(hasDomainMarker('docker: Error response from daemon: pull access denied for myimage')).toBe(false);
   });
 
+  it('reads an enhanced status code as mail, but not a version number', () => {
+    expect(hasDomainMarker('550 5.7.1 Unable to relay')).toBe(true);
+    expect(hasDomainMarker('INFO Starting invoice-api v2.3.1\nError: connect ECONNREFUSED 10.96.44.15:5432')).toBe(
+      false,
+    );
+  });
+
   it('reads an eight-digit hex code as a Windows code, but not a memory address', () => {
     expect(hasDomainMarker('Logon failed: 0xC000006A')).toBe(true);
     expect(
