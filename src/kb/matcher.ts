@@ -121,7 +121,9 @@ const MIN_HIT_SHARE = 0.25;
  * many neighbours otherwise raise the floor above an entry whose one distinctive word is the whole story.
  */
 const RARE_POSTINGS = 2;
-/** At most this many candidates are added by rare words (a paste of rare words cannot make every entry a candidate). */
+/** Likewise a code at most this many entries explain (`smtp:5.7.54`, not `smtp:5.7.1`): a stack trace's words outweighed it. */
+const RARE_CODE_POSTINGS = 4;
+/** At most this many candidates are added by rare codes and words (a paste of them cannot make every entry a candidate). */
 const MAX_RARE_CANDIDATES = 8;
 
 /** Confidence from a raw score: saturating, so evidence adds up without ever reaching certainty. */
@@ -604,12 +606,20 @@ export function createLazyMatcher(
       hits[index] = (hits[index] as number) + weight;
     };
     rare.length = 0;
+    const keep = (entries: readonly number[]): void => {
+      if (rare.length + entries.length <= MAX_RARE_CANDIDATES) rare.push(...entries);
+    };
+    // Codes first: a code few entries explain (5.7.54) says more than a rare word.
+    for (const key of input.codeKeys) {
+      const entries = codePostings.get(key) ?? [];
+      for (const index of entries) hit(index, 3);
+      if (entries.length <= RARE_CODE_POSTINGS) keep(entries);
+    }
     for (const id of distinct) {
       const entries = postings[id] as number[];
       for (const index of entries) hit(index, idf[id] as number);
-      if (entries.length <= RARE_POSTINGS && rare.length + entries.length <= MAX_RARE_CANDIDATES) rare.push(...entries);
+      if (entries.length <= RARE_POSTINGS) keep(entries);
     }
-    for (const key of input.codeKeys) for (const index of codePostings.get(key) ?? []) hit(index, 3);
     // Entries that share only a word or two of what the best candidates share are not worth scoring.
     let best = 0;
     for (const index of touched) if ((hits[index] as number) > best) best = hits[index] as number;
