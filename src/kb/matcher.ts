@@ -114,7 +114,7 @@ const INDEXED_PER_PHRASE = 4;
 /** An unanchored phrase's coverage is at most 0.4 × uni + 0.6; below this share of its words it cannot reach 0.75. */
 const UNANCHORED_UNI = 0.375;
 /** Candidates whose index hits are below this share of the best candidate's are not scored. */
-const MIN_HIT_SHARE = 0.25;
+const MIN_HIT_SHARE = 0.15;
 /**
  * A word at most this many entries know (`UnexpectedExchangeAuthBlobCheckForClockSkew`, `fipfs`) makes its entries
  * candidates whatever their share: in a long event text the common words (Event ID, Source, Microsoft Exchange) of
