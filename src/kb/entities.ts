@@ -245,6 +245,8 @@ export function trimWord(word: string): { lead: string; core: string; tail: stri
 const DN_START = /\b(?:CN|OU|DC|O|UID)=/gi;
 const ATTR = /^[A-Za-z][A-Za-z0-9-]{0,40}=/;
 const DN_STOP = new Set(['"', "'", '\n', '\r', '\t', ')', ']', '>', ';', '<', '`']);
+/** The attribute types whose values name something (a certificate's issuer, a container); DC repeats a DNS name. */
+const NAMING = /^(?:cn|o|ou)=$/i;
 
 /** Every regex here, for the static backtracking check in the tests. */
 export const ENTITY_PATTERNS: readonly RegExp[] = [
@@ -258,15 +260,24 @@ export const ENTITY_PATTERNS: readonly RegExp[] = [
   SERVER_NUMBERED,
   DN_START,
   ATTR,
+  NAMING,
   VENDOR_HOST,
 ];
 
+/** A DN found in a text: its span, and the values of its naming RDNs (`CN`, `O`, `OU`, not `DC`) as written. */
+export interface FoundDn {
+  start: number;
+  end: number;
+  dn: string;
+  names: string[];
+}
+
 /**
  * Distinguished names (`CN=Doe\, Jane,OU=Engineers,DC=contoso,DC=local`): scanned by hand, RDN by
- * RDN, so escaped commas and spaces in values are kept and nothing can backtrack. Returns spans.
+ * RDN, so escaped commas and spaces in values are kept and nothing can backtrack. Returns spans and names.
  */
-export function findDns(text: string): Array<{ start: number; end: number; dn: string }> {
-  const out: Array<{ start: number; end: number; dn: string }> = [];
+export function findDns(text: string): FoundDn[] {
+  const out: FoundDn[] = [];
   let from = 0;
   DN_START.lastIndex = 0;
   for (;;) {
@@ -277,10 +288,12 @@ export function findDns(text: string): Array<{ start: number; end: number; dn: s
     let i = start;
     let rdns = 0;
     let end = start;
+    const names: string[] = [];
     for (;;) {
       const attr = ATTR.exec(text.slice(i, i + 42));
       if (!attr) break;
       i += attr[0].length;
+      const valueStart = i;
       // A domain component is a DNS label: it ends at a space, or "DC=org has not been backed up" swallows the sentence.
       const label = /^dc=$/i.test(attr[0]);
       // The value runs to an unescaped comma or a stop character.
@@ -295,6 +308,7 @@ export function findDns(text: string): Array<{ start: number; end: number; dn: s
         i += 1;
       }
       rdns += 1;
+      if (NAMING.test(attr[0])) names.push(text.slice(valueStart, i));
       end = i;
       if (text[i] !== ',' && text[i] !== '+') break;
       let next = i + 1;
@@ -303,7 +317,7 @@ export function findDns(text: string): Array<{ start: number; end: number; dn: s
       i = next;
     }
     const dn = text.slice(start, end).replace(/[\s.]+$/, '');
-    if (rdns >= 2 && dn.length <= 1024) out.push({ start, end: start + dn.length, dn });
+    if (rdns >= 2 && dn.length <= 1024) out.push({ start, end: start + dn.length, dn, names });
     from = Math.max(end, start + 3);
   }
   return out;

@@ -406,7 +406,7 @@ export function createLazyMatcher(
   let generation = 0;
   const pairs = new Set<number>();
   const hits = new Float64Array(index.size);
-  /** Entries hit by a rare word (RARE_POSTINGS), scored even below the floor. */
+  /** Entries hit by a rare code or word (RARE_CODE_POSTINGS, RARE_POSTINGS), scored even below the floor. */
   const rare: number[] = [];
   const touched: number[] = [];
 

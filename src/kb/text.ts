@@ -178,22 +178,6 @@ function hide(hidden: string[], words: readonly string[]): void {
   hidden.push('', ...words);
 }
 
-const DN_NAME = /^\s*(?:CN|O|OU)\s*=(.*)$/is;
-
-/**
- * The names in a DN, one run per RDN: a certificate's issuer (`O=Digital Signature Trust Co., CN=DST Root CA X3`)
- * or a container (`OU=Domain Controllers`) says what is involved; domain components only repeat a DNS name.
- */
-function dnNames(dn: string): string[][] {
-  const runs: string[][] = [];
-  for (const rdn of dn.split(/(?<!\\)[,+]/)) {
-    const value = DN_NAME.exec(rdn)?.[1];
-    const words = value ? tokenize(value.replace(/\\/g, ' ')).filter((w) => w !== 'xnum') : [];
-    if (words.length > 0) runs.push(words.slice(0, 6));
-  }
-  return runs;
-}
-
 /** The placeholder for a word that names a URL, address, host, path…, recording it in the bag; the word itself otherwise. */
 function abstractWord(word: string, bag: EntityBag, hidden: string[]): string {
   const { lead, core, tail } = trimWord(word);
@@ -293,9 +277,13 @@ export function prepareText(input: string): PreparedText {
   if (dns.length > 0) {
     let rebuilt = '';
     let at = 0;
-    for (const { start, end, dn } of dns) {
+    for (const { start, end, dn, names } of dns) {
       bag.add('dns', dn);
-      dnRuns.push(...dnNames(dn));
+      // A DN's names say what is involved: a certificate's issuer (`CN=DST Root CA X3`), a container (`OU=Domain Controllers`).
+      for (const name of names) {
+        const words = tokenize(name).filter((w) => w !== 'xnum');
+        if (words.length > 0) dnRuns.push(words.slice(0, 6));
+      }
       rebuilt += `${text.slice(at, start)} xdn `;
       at = end;
     }
