@@ -77,7 +77,16 @@ function spfFinding(spf: AuthResult, own: boolean, ip: string | undefined, texts
   };
   if (severity === 'warn' || severity === 'fail') {
     const domain = spf.domain ?? t.fix.noDomain;
-    const which = own ? (ip ? 'ownIp' : 'own') : ip ? 'otherIp' : 'other';
+    const which =
+      spf.result === 'permerror' || spf.result === 'temperror'
+        ? spf.result
+        : own
+          ? ip
+            ? 'ownIp'
+            : 'own'
+          : ip
+            ? 'otherIp'
+            : 'other';
     finding.fix = {
       summary: fill(t.fix.summary[which], { domain, ip: ip ?? '' }),
       steps: [...t.fix.steps],

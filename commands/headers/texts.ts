@@ -21,7 +21,7 @@ export const headersTextsSchema = z
       spf: z.strictObject({
         message: text,
         fix: z.strictObject({
-          summary: cases(['ownIp', 'own', 'otherIp', 'other'], text),
+          summary: cases(['ownIp', 'own', 'otherIp', 'other', 'permerror', 'temperror'], text),
           noDomain: text,
           steps,
           links,

@@ -71,6 +71,16 @@ describe('headers command', () => {
     );
   });
 
+  it('says a permerror is a broken record, not a sender missing from it', async () => {
+    const text = [
+      'Authentication-Results: mx.contoso.com; spf=permerror (too many DNS lookups) smtp.mailfrom=fabrikam.example',
+      'Received: from mail.fabrikam.example (mail.fabrikam.example [192.0.2.7]) by mx.contoso.com with ESMTPS; Sat, 5 Dec 2026 12:00:04 +0000',
+    ].join('\n');
+    const summary = (await ask(text)).findings.find((f) => f.id === 'headers.auth.spf')?.fix?.summary;
+    expect(summary).toMatch(/fabrikam\.example's SPF record is broken/);
+    expect(summary).not.toMatch(/not in/);
+  });
+
   it("offers `mail <domain>` when the failing domain is the organisation's own", async () => {
     const own = fixture('exchange-online-junk.txt').replace('To: alex@contoso.com', 'To: alex@fabrikam-billing.com');
     const reply = await ask(own);
