@@ -8,7 +8,8 @@ import type { Contrast as Evidence, Match, Signal } from './matcher';
  *
  * 1. Specific before generic. An entry keyed on a code the text holds and that identifies one error
  *    (`AADSTS700027`, `0x8009030e`) outranks an entry matching only class codes (`401`, `5.7.1`), and a catch-all
- *    entry (`generic: true`: HTTP 401, access denied) yields to any specific entry with evidence of its own.
+ *    entry (`generic: true`: HTTP 401, access denied) yields to any specific entry with evidence of its own. A consequence
+ *    (`consequence: true`: a message expired in the queue) yields to the confident entry for the cause quoted beside it.
  * 2. Neighbours are told apart by what differs, not by what they share. When two candidates score close, the
  *    one with more discriminating evidence (words and codes of the text only it uses, product names among them)
  *    goes first; when neither has enough, the answer is "possibly related" with both, not a diagnosis.
@@ -147,12 +148,23 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
       return moveToFront(ranked, i);
     }
   }
+  const own = (m: Match): boolean => {
+    if (!contrast) return true;
+    const c = contrast(m, top);
+    return c.marks > 0 || c.words >= DISCRIMINATING_MARGIN;
+  };
+  if (top.entry.consequence) {
+    // However far ahead on the consequence's own words: the cause is what the admin has to fix.
+    const i = ranked.findIndex(
+      (m) =>
+        !m.entry.consequence && !m.entry.generic && m.confidence >= MATCH_THRESHOLD && hasStrongEvidence(m) && own(m),
+    );
+    if (i > 0) {
+      notes.push(`${top.entry.id} is a consequence; ${ranked[i]?.entry.id} names its cause`);
+      return moveToFront(ranked, i);
+    }
+  }
   if (top.entry.generic) {
-    const own = (m: Match): boolean => {
-      if (!contrast) return true;
-      const c = contrast(m, top);
-      return c.marks > 0 || c.words >= DISCRIMINATING_MARGIN;
-    };
     const i = ranked.findIndex(
       (m) => !m.entry.generic && hasStrongEvidence(m) && m.score >= top.score * GENERIC_YIELD_SHARE && own(m),
     );
@@ -198,6 +210,8 @@ export function settleNeighbours(
   if (next.score < top.score * NEIGHBOUR_SHARE) return { ranked, ambiguous: unbacked(top, next, contrast, notes) };
   // A catch-all next to a specific entry is principle 1's business: its vocabulary is not a rival story.
   if (next.entry.generic && !top.entry.generic) return { ranked, ambiguous: false };
+  // Likewise a consequence behind the cause it yielded to (principle 1).
+  if (next.entry.consequence && !top.entry.consequence) return { ranked, ambiguous: false };
   const forTop = contrast(top, next);
   const forNext = contrast(next, top);
   const topHas = forTop.marks > 0 || forTop.words >= DISCRIMINATING_MARGIN;

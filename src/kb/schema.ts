@@ -115,6 +115,11 @@ export const kbEntrySchema = z
      * no entry for a specific error matched the text too; beside one, it yields (explain.ts).
      */
     generic: z.boolean().default(false),
+    /**
+     * The entry names a consequence whose cause the paste usually quotes beside it (`QUEUE.Expired` above the queue's last
+     * error): an entry for that cause, confident and with evidence of its own, goes first (calibrate.ts, principle 1).
+     */
+    consequence: z.boolean().default(false),
     /** How bad the explained error is: `fail` for hard errors, `warn` for deferrals and retries. */
     severity: z.enum(['info', 'warn', 'fail']).default('fail'),
     products: z.array(z.string().min(2)).min(1),

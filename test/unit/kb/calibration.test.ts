@@ -18,21 +18,26 @@ import { prepareText } from '../../../src/kb/text';
  * without its principle — then on pastes written for this suite, unlike the fixtures they were calibrated on.
  */
 
-function entry(id: string, generic = false, phrases: Array<{ text: string; weight: number }> = []): KbEntry {
-  return { id, generic, signatures: { phrases } } as unknown as KbEntry;
+function entry(
+  id: string,
+  generic = false,
+  phrases: Array<{ text: string; weight: number }> = [],
+  consequence = false,
+): KbEntry {
+  return { id, generic, consequence, signatures: { phrases } } as unknown as KbEntry;
 }
 
 function match(
   id: string,
   score: number,
-  opts: { phrase?: boolean; specificCodes?: string[]; generic?: boolean } = {},
+  opts: { phrase?: boolean; specificCodes?: string[]; generic?: boolean; consequence?: boolean } = {},
 ): Match {
   const signals: Signal[] = [];
   if (opts.phrase) signals.push({ kind: 'phrase', detail: `${id} phrase`, score: 1 });
   for (const code of opts.specificCodes ?? []) signals.push({ kind: 'code', detail: code, score: 0.9 });
   if (!opts.phrase && !opts.specificCodes?.length) signals.push({ kind: 'code', detail: 'http:401', score: 0.9 });
   return {
-    entry: entry(id, opts.generic),
+    entry: entry(id, opts.generic, [], opts.consequence),
     score,
     confidence: Math.round((1 - Math.exp(-1.5 * score)) * 100) / 100,
     signals,
@@ -76,6 +81,33 @@ describe('principle 1: specific evidence before generic', () => {
     const far = [match('http-401', 2.7, { phrase: true, generic: true }), match('specific', 1.2, { phrase: true })];
     expect(preferSpecific(far, contrast).map((m) => m.entry.id)).toEqual(['specific', 'http-401']);
     expect(preferSpecific(far, none).map((m) => m.entry.id)).toEqual(['http-401', 'specific']);
+  });
+});
+
+describe('principle 1c: a consequence gives way to the cause quoted beside it', () => {
+  const ranked = (causeScore: number): Match[] => [
+    match('message-expired', 3.2, { phrase: true, consequence: true }),
+    match('connect-refused', causeScore, { phrase: true }),
+  ];
+  const contrast = contrastOf({ 'connect-refused': { 'message-expired': 5 } });
+
+  it('puts a confident cause with words of its own first, however far behind', () => {
+    expect(preferSpecific(ranked(1.0), contrast).map((m) => m.entry.id)).toEqual([
+      'connect-refused',
+      'message-expired',
+    ]);
+    // And the neighbour step does not undo it or call the two ambiguous.
+    const settled = settleNeighbours(ranked(3.0).reverse(), none);
+    expect(settled.ranked.map((m) => m.entry.id)).toEqual(['connect-refused', 'message-expired']);
+    expect(settled.ambiguous).toBe(false);
+  });
+
+  it('keeps the consequence first when the cause is a guess or only shares its words', () => {
+    expect(preferSpecific(ranked(0.4), contrast).map((m) => m.entry.id)).toEqual([
+      'message-expired',
+      'connect-refused',
+    ]);
+    expect(preferSpecific(ranked(1.0), none).map((m) => m.entry.id)).toEqual(['message-expired', 'connect-refused']);
   });
 });
 
@@ -275,6 +307,18 @@ describe('the principles on the built-in knowledge base', () => {
     const result = explainer.explain(text);
     expect(result.matches[0]?.entry.id).toBe(id);
     expect(result.matches.map((m) => m.entry.id)).not.toContain('http.unauthorized-401');
+  });
+
+  it("names the queue's last error, not only the expiry, when an NDR quotes both", () => {
+    const result = explainer.explain(
+      [
+        'Delivery has failed to these recipients or groups:',
+        "Remote Server returned '550 4.4.7 QUEUE.Expired; message expired'",
+        'Last queue error: 451 5.7.3 STARTTLS is required to send mail [mx1.northwind.example]',
+      ].join('\n'),
+    );
+    expect(result.matches.map((m) => m.entry.id)).toEqual(['smtp.starttls-required', 'smtp.message-expired']);
+    expect(top("Remote Server returned '550 4.4.7 QUEUE.Expired; message expired'")).toBe('smtp.message-expired');
   });
 
   it('still answers a bare 401 with the generic entry', () => {
