@@ -202,9 +202,13 @@ function abstractWord(word: string, bag: EntityBag, hidden: string[]): string {
       hide(hidden, hostWords(chunk.value));
       break;
     }
+    case 'server':
+      // `EX01` and `PER-EXCHMBX` are server names, but `ATTR35`, `TSS04` and `SC-001` are codes of that shape: the word
+      // stays evidence for keywords and required terms, outside the sequence phrases are read from.
+      hide(hidden, tokenize(chunk.value));
+      break;
     case 'guid':
     case 'path':
-    case 'server':
       break;
     default: {
       const unreachable: never = chunk.kind;

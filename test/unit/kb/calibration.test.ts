@@ -263,6 +263,12 @@ describe('URL paths and named hosts are evidence', () => {
     expect(prepareText('connect to mx.contoso.com failed').hidden).toEqual([]);
   });
 
+  it('keeps a server-shaped code (ATTR35, SC-001) as hidden words while the sequence reads a server name', () => {
+    const prepared = prepareText('550 5.4.1 Relay Access Denied ATTR35 from EX01, Outlook.com said SC-001');
+    expect(prepared.hidden).toEqual(['', 'attr35', '', 'ex01', '', 'sc', '001']);
+    expect(prepared.tokens).not.toContain('attr35');
+  });
+
   it("keeps a DN's names (a certificate issuer, a container) as hidden words, not its domain components", () => {
     const issuer = prepareText('depth=2 i:O=Digital Signature Trust Co., CN=DST Root CA X3');
     expect(issuer.tokens).toContain('xdn');
