@@ -154,10 +154,16 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
     return c.marks > 0 || c.words >= DISCRIMINATING_MARGIN;
   };
   if (top.entry.consequence) {
-    // However far ahead on the consequence's own words: the cause is what the admin has to fix.
+    // However far ahead on the consequence's own words: the cause is what the admin has to fix. The cause must be quoted
+    // (a phrase of its own): a status code alone (Postfix's `dsn=4.4.1, status=expired`) only says which kind it was.
     const i = ranked.findIndex(
       (m) =>
-        !m.entry.consequence && !m.entry.generic && m.confidence >= MATCH_THRESHOLD && hasStrongEvidence(m) && own(m),
+        !m.entry.consequence &&
+        !m.entry.generic &&
+        m.confidence >= MATCH_THRESHOLD &&
+        hasStrongEvidence(m) &&
+        m.signals.some((s) => s.kind === 'phrase') &&
+        own(m),
     );
     if (i > 0) {
       notes.push(`${top.entry.id} is a consequence; ${ranked[i]?.entry.id} names its cause`);

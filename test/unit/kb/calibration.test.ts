@@ -108,6 +108,12 @@ describe('principle 1c: a consequence gives way to the cause quoted beside it', 
       'connect-refused',
     ]);
     expect(preferSpecific(ranked(1.0), none).map((m) => m.entry.id)).toEqual(['message-expired', 'connect-refused']);
+    // A status code alone (`dsn=4.4.1, status=expired`) says which kind of failure, not the failure itself.
+    const coded = [
+      match('message-expired', 3.2, { phrase: true, consequence: true }),
+      match('connect-refused', 1.0, { specificCodes: ['smtp:4.4.1'] }),
+    ];
+    expect(preferSpecific(coded, contrast).map((m) => m.entry.id)).toEqual(['message-expired', 'connect-refused']);
   });
 });
 
