@@ -128,7 +128,10 @@ describe('Slack door fuzz', () => {
         const { text: raw, contentType } = encodeSlackBody(sent);
         const now = Math.floor(Date.now() / 1000);
         const timestamp = how === 'stale' ? now - 3600 : now;
-        const headers: Record<string, string> = { 'content-type': contentType };
+        // A fresh connection per body: on a loaded machine a pooled keep-alive socket can be closed by the server's idle
+        // timer just as the next request is written (read ECONNRESET, seen once in 2,000 CI runs; the seed replays green).
+        // What this test asks is how each body is answered, not how connections are reused.
+        const headers: Record<string, string> = { 'content-type': contentType, connection: 'close' };
         if (how !== 'unsigned') {
           headers['x-slack-request-timestamp'] = String(timestamp);
           headers['x-slack-signature'] =
@@ -181,7 +184,11 @@ describe('Teams door fuzz', () => {
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain');
     await fc.assert(
       fc.asyncProperty(raw, contentType, async (body, type) => {
-        const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': type }, body });
+        const res = await fetch(`${bot.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': type, connection: 'close' },
+          body,
+        });
         const answer = await res.text();
         expect(res.status).toBeGreaterThanOrEqual(200);
         // 501 is the Bot Framework's answer to a well-formed invoke nobody handles (botbuilder's own convention).
