@@ -77,16 +77,9 @@ function spfFinding(spf: AuthResult, own: boolean, ip: string | undefined, texts
   };
   if (severity === 'warn' || severity === 'fail') {
     const domain = spf.domain ?? t.fix.noDomain;
-    const which =
-      spf.result === 'permerror' || spf.result === 'temperror'
-        ? spf.result
-        : own
-          ? ip
-            ? 'ownIp'
-            : 'own'
-          : ip
-            ? 'otherIp'
-            : 'other';
+    // A record that cannot be evaluated (permerror, temperror) is the domain's problem whoever sent the message.
+    const sender = own ? (ip ? 'ownIp' : 'own') : ip ? 'otherIp' : 'other';
+    const which = spf.result === 'permerror' || spf.result === 'temperror' ? spf.result : sender;
     finding.fix = {
       summary: fill(t.fix.summary[which], { domain, ip: ip ?? '' }),
       steps: [...t.fix.steps],
