@@ -23,6 +23,9 @@ import type { Contrast as Evidence, Match, Signal } from './matcher';
  * 6. A code the top's title names (0xC000006A, Kerberos 0x18) is a claim: a text holding another code of that shape
  *    instead makes the top a guess.
  * 7. A local service the text names (a refused loopback port) is a cause the top must explain.
+ * 8. A status is not a cause: a catch-all that only names one (`statusOnly`: access denied, HTTP 401) is at most possibly
+ *    related. On blind pastes such a top was the right diagnosis 2 times in 9: the pastes that print the status also say
+ *    why, in words no entry knew.
  *
  * (The SMTP direction — who refused whom — rules entries out before scoring: matcher.ts, direction.ts.)
  */
@@ -111,6 +114,10 @@ export function calibrate(raw: readonly Match[], contrast: Contrast, source?: Ca
   if (band === 'diagnosis' && source && otherProduct(ranked, contrast, source, notes)) band = 'possibly-related';
   if (band === 'diagnosis' && source && namesOtherCode(ranked[0] as Match, source, notes)) band = 'possibly-related';
   if (band === 'diagnosis' && source && namesLocalService(ranked[0] as Match, source, notes)) band = 'possibly-related';
+  if (band === 'diagnosis' && ranked[0]?.entry.statusOnly) {
+    notes.push(`${ranked[0].entry.id} names a status, not its cause`);
+    band = 'possibly-related';
+  }
   return { ranked, band, notes };
 }
 
@@ -127,6 +134,23 @@ function inWorld(top: Match, source: CalibrationText, notes: string[]): boolean 
 function moveToFront(ranked: Match[], index: number): Match[] {
   const chosen = ranked[index] as Match;
   return [chosen, ...ranked.slice(0, index), ...ranked.slice(index + 1)];
+}
+
+/** SMTP and HTTP codes are statuses: they say which kind of failure, where an ESE, Windows or Kerberos code names one. */
+const STATUS_FAMILIES = ['smtp:', 'http:'];
+
+/** A phrase of several words: a condition quoted, not a single name. */
+function quotesCondition(signal: Signal): boolean {
+  return signal.kind === 'phrase' && /\s/.test(signal.detail.trim());
+}
+
+/** A code signal strong enough to stand for one error, from a family that names errors rather than statuses. */
+function namesError(signal: Signal): boolean {
+  return (
+    signal.kind === 'code' &&
+    signal.score >= SPECIFIC_CODE_WEIGHT &&
+    !STATUS_FAMILIES.some((family) => signal.detail.startsWith(family))
+  );
 }
 
 /**
@@ -155,14 +179,16 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
   };
   if (top.entry.consequence) {
     // However far ahead on the consequence's own words: the cause is what the admin has to fix. The cause must be quoted
-    // (a phrase of its own): a status code alone (Postfix's `dsn=4.4.1, status=expired`) only says which kind it was.
+    // (a phrase of its own, more than a name: `MSExchangeOWAAppPool` in a crash report says where, not what) or named by a
+    // code that identifies it (`ec=-1022` under "Failed to mount database"): a status alone (Postfix's `dsn=4.4.1,
+    // status=expired`) only says which kind it was.
     const i = ranked.findIndex(
       (m) =>
         !m.entry.consequence &&
         !m.entry.generic &&
         m.confidence >= MATCH_THRESHOLD &&
         hasStrongEvidence(m) &&
-        m.signals.some((s) => s.kind === 'phrase') &&
+        m.signals.some((s) => quotesCondition(s) || namesError(s)) &&
         own(m),
     );
     if (i > 0) {

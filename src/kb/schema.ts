@@ -120,6 +120,12 @@ export const kbEntrySchema = z
      * error): an entry for that cause, confident and with evidence of its own, goes first (calibrate.ts, principle 1).
      */
     consequence: z.boolean().default(false),
+    /**
+     * A catch-all that names a status, not a cause (`Access is denied`, HTTP 401): the cause is whatever the text says
+     * beside it, so the entry tells what the status means and is never the diagnosis, at most possibly related
+     * (calibrate.ts, principle 8).
+     */
+    statusOnly: z.boolean().default(false),
     /** How bad the explained error is: `fail` for hard errors, `warn` for deferrals and retries. */
     severity: z.enum(['info', 'warn', 'fail']).default('fail'),
     products: z.array(z.string().min(2)).min(1),

@@ -115,6 +115,15 @@ describe('principle 1c: a consequence gives way to the cause quoted beside it', 
     ];
     expect(preferSpecific(coded, contrast).map((m) => m.entry.id)).toEqual(['message-expired', 'connect-refused']);
   });
+
+  it('takes a code that names one error (ESE, Windows, Kerberos) as the cause quoted', () => {
+    const mount = [
+      match('mount-failed', 3.2, { phrase: true, consequence: true }),
+      match('disk-io', 1.0, { specificCodes: ['jet:-1022'] }),
+    ];
+    const own = contrastOf({ 'disk-io': { 'mount-failed': 4 } });
+    expect(preferSpecific(mount, own).map((m) => m.entry.id)).toEqual(['disk-io', 'mount-failed']);
+  });
 });
 
 describe('principle 1b: a catch-all explaining nothing of its own gives way to a specific entry further behind', () => {
@@ -335,9 +344,28 @@ describe('the principles on the built-in knowledge base', () => {
     expect(top("Remote Server returned '550 4.4.7 QUEUE.Expired; message expired'")).toBe('smtp.message-expired');
   });
 
-  it('still answers a bare 401 with the generic entry', () => {
-    expect(top('Invoke-WebRequest : The remote server returned an error: (401) Unauthorized.')).toBe(
-      'http.unauthorized-401',
+  it('offers a bare 401 as possibly related: a status is not its cause (principle 8)', () => {
+    const result = explainer.explain('Invoke-WebRequest : The remote server returned an error: (401) Unauthorized.');
+    expect(result.band).toBe('possibly-related');
+    expect(result.related[0]?.entry.id).toBe('http.unauthorized-401');
+    expect(result.notes).toContain('http.unauthorized-401 names a status, not its cause');
+    // A catch-all that names a cause (nothing listens on the port) is still the diagnosis.
+    expect(
+      top(
+        'System.Net.Sockets.SocketException (10061): No connection could be made because the target machine actively refused it. 10.0.0.25:25',
+      ),
+    ).toBe('net.connection-refused');
+  });
+
+  it('puts the cause a code names before the consequence it quotes (principle 1c)', () => {
+    const mount =
+      "Failed to mount database 'DB3'. Error: An Active Manager operation failed. Error: The database action failed. Error: Operation failed with message: MapiExceptionCallFailed: Unable to mount database. (hr=0x80004005, ec=-1022)";
+    const result = explainer.explain(mount);
+    expect(result.band).toBe('diagnosis');
+    expect(result.matches[0]?.entry.id).toBe('exchange.jet-disk-io-1022');
+    // The mount failure alone is still the mount failure.
+    expect(top(mount.replace('MapiExceptionCallFailed', 'MapiExceptionDatabaseError').replace('-1022', '1108'))).toBe(
+      'exchange.mount-database-failed',
     );
   });
 
@@ -417,9 +445,9 @@ describe('the principles on the built-in knowledge base', () => {
     it('still diagnoses the same words when the text is about mail or Windows', () => {
       expect(
         top(
-          'Invoke-WebRequest -Uri https://intranet.example.org/api : The remote server returned an error: (401) Unauthorized.',
+          'Invoke-WebRequest -Uri https://intranet.example.org/api : The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel.',
         ),
-      ).toBe('http.unauthorized-401');
+      ).toBe('tls.trust-relationship');
       expect(
         top('Submitting to smtp.example.org:587 failed: 421 4.3.2 too many connections from your IP, slow down'),
       ).toBe('smtp.too-many-connections');
