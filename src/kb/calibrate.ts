@@ -20,7 +20,7 @@ import type { Contrast as Evidence, Match, Signal } from './matcher';
  * 4. A diagnosis needs the text to name the top's world (context.ts): "access denied" from Docker is not Windows's.
  * 5. Product names are evidence: a top whose products the text never names, beside a close specific runner-up whose
  *    product it names, is a guess.
- * 6. A code the top's title names (0xC000006A, Kerberos 0x18) is a claim: a text holding another code of that shape
+ * 6. A code the top's title names (0xC000006A, Kerberos 0x18, HTTP 401) is a claim: a text holding another code of that shape
  *    instead makes the top a guess.
  * 7. A local service the text names (a refused loopback port) is a cause the top must explain.
  * 8. A status is not a cause: a catch-all that only names one (`statusOnly`: access denied, HTTP 401) is at most possibly
@@ -100,6 +100,8 @@ export interface CalibrationText {
   text: string;
   /** The same in lower case. */
   lower: string;
+  /** The keys of the codes decoded from it (`http:503`, `jet:-1022`). */
+  codeKeys?: ReadonlySet<string>;
 }
 
 /** Applies the principles to the matcher's ranking: the order to answer in and the band of the answer. */
@@ -113,6 +115,7 @@ export function calibrate(raw: readonly Match[], contrast: Contrast, source?: Ca
   if (band === 'diagnosis' && source && !inWorld(ranked[0] as Match, source, notes)) band = 'possibly-related';
   if (band === 'diagnosis' && source && otherProduct(ranked, contrast, source, notes)) band = 'possibly-related';
   if (band === 'diagnosis' && source && namesOtherCode(ranked[0] as Match, source, notes)) band = 'possibly-related';
+  if (band === 'diagnosis' && source && namesOtherStatus(ranked[0] as Match, source, notes)) band = 'possibly-related';
   if (band === 'diagnosis' && source && namesLocalService(ranked[0] as Match, source, notes)) band = 'possibly-related';
   if (band === 'diagnosis' && ranked[0]?.entry.statusOnly) {
     notes.push(`${ranked[0].entry.id} names a status, not its cause`);
@@ -313,6 +316,23 @@ function namesOtherCode(top: Match, source: CalibrationText, notes: string[]): b
   const other = [...inText].find((c) => !listed.includes(c));
   if (!other) return false;
   notes.push(`${top.entry.id} names ${[...named].join(', ')}; the text holds ${other}`);
+  return true;
+}
+
+/** An HTTP status a title names (`fails with 401`); not the detail of an enhanced code (`5.7.500`). */
+const TITLE_STATUS = /(?<![.\d])[45]\d\d(?![.\d])/g;
+
+/**
+ * Principle 6 for HTTP: a title naming a status (`hybrid OAuth fails with 401`) claims it. A text whose HTTP status is
+ * another (`(503) Server Unavailable`), and that holds the named number nowhere, is another failure: possibly related.
+ */
+function namesOtherStatus(top: Match, source: CalibrationText, notes: string[]): boolean {
+  const named = top.entry.title.match(TITLE_STATUS);
+  if (!named || !source.codeKeys) return false;
+  const statuses = [...source.codeKeys].filter((k) => k.startsWith('http:'));
+  if (statuses.length === 0) return false;
+  if (named.some((n) => source.text.includes(n))) return false;
+  notes.push(`${top.entry.id} names ${named.join(', ')}; the text answers ${statuses.join(', ')}`);
   return true;
 }
 

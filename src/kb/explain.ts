@@ -98,7 +98,7 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
         direction: directionOf,
       }),
       matcher.contrast,
-      prepared,
+      { text: prepared.text, lower: prepared.lower, codeKeys },
     );
     const top = ranked[0];
     // A catch-all is never shown as a runner-up beside a specific diagnosis: the specific one says more.

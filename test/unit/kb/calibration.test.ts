@@ -473,6 +473,15 @@ describe('the principles on the built-in knowledge base', () => {
   });
 
   describe('principle 6: a code the title names is a claim about the text', () => {
+    it('does not diagnose a title naming HTTP 401 for a text that answered another status', () => {
+      const oauth = (status: string): string =>
+        `Test-OAuthConnectivity -Service EWS -TargetUri https://hybrid.fabrikam.example/metadata/json/1 -Mailbox c.user\nThe remote server returned an error: ${status}.`;
+      const other = explainer.explain(oauth('(503) Server Unavailable'));
+      expect(other.band).toBe('possibly-related');
+      expect(other.notes).toContain('exchange.oauth-401-hybrid names 401; the text answers http:503');
+      expect(top(oauth('(401) Unauthorized'))).toBe('exchange.oauth-401-hybrid');
+    });
+
     const ntlm = (code: string): string =>
       `The computer attempted to validate the credentials for an account.\nAuthentication Package: MICROSOFT_AUTHENTICATION_PACKAGE_V1_0\nLogon Account: j.berg\nSource Workstation: LAB-PC7\nError Code: ${code}`;
 
