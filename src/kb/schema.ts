@@ -117,7 +117,9 @@ export const kbEntrySchema = z
     generic: z.boolean().default(false),
     /**
      * The entry names a consequence whose cause the paste usually quotes beside it (`QUEUE.Expired` above the queue's last
-     * error): an entry for that cause, confident and with evidence of its own, goes first (calibrate.ts, principle 1).
+     * error, a crash report above its exception), or a warning printed beside other failures (Postfix's "hostname … does
+     * not resolve" above a refusal): an entry for that cause, confident and with evidence of its own, goes first
+     * (calibrate.ts, principle 1).
      */
     consequence: z.boolean().default(false),
     /**
