@@ -142,9 +142,17 @@ function moveToFront(ranked: Match[], index: number): Match[] {
 /** SMTP and HTTP codes are statuses: they say which kind of failure, where an ESE, Windows or Kerberos code names one. */
 const STATUS_FAMILIES = ['smtp:', 'http:'];
 
-/** A phrase of several words: a condition quoted, not a single name. */
-function quotesCondition(signal: Signal): boolean {
-  return signal.kind === 'phrase' && /\s/.test(signal.detail.trim());
+/**
+ * A phrase of several words (a condition quoted, not a single name) with a word of its own: a phrase made only of the
+ * consequence's matched words is the consequence again in another entry's words.
+ */
+function quotesCondition(signal: Signal, consequenceWords: ReadonlySet<string>): boolean {
+  if (signal.kind !== 'phrase' || !/\s/.test(signal.detail.trim())) return false;
+  return wordsOf(signal.detail).some((w) => !consequenceWords.has(w));
+}
+
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 }
 
 /** A code signal strong enough to stand for one error, from a family that names errors rather than statuses. */
@@ -185,13 +193,14 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
     // (a phrase of its own, more than a name: `MSExchangeOWAAppPool` in a crash report says where, not what) or named by a
     // code that identifies it (`ec=-1022` under "Failed to mount database"): a status alone (Postfix's `dsn=4.4.1,
     // status=expired`) only says which kind it was.
+    const consequenceWords = new Set(top.signals.filter((s) => s.kind === 'phrase').flatMap((s) => wordsOf(s.detail)));
     const i = ranked.findIndex(
       (m) =>
         !m.entry.consequence &&
         !m.entry.generic &&
         m.confidence >= MATCH_THRESHOLD &&
         hasStrongEvidence(m) &&
-        m.signals.some((s) => quotesCondition(s) || namesError(s)) &&
+        m.signals.some((s) => quotesCondition(s, consequenceWords) || namesError(s)) &&
         own(m),
     );
     if (i > 0) {

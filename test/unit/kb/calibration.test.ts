@@ -116,6 +116,23 @@ describe('principle 1c: a consequence gives way to the cause quoted beside it', 
     expect(preferSpecific(coded, contrast).map((m) => m.entry.id)).toEqual(['message-expired', 'connect-refused']);
   });
 
+  it("does not take the consequence's own words, quoted by another entry, as its cause", () => {
+    const quoted = (detail: string): Match[] => {
+      const symptom = match('server-down', 3.0, { consequence: true });
+      symptom.signals = [
+        { kind: 'phrase', detail: "ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)", score: 1.5 },
+      ];
+      const rival = match('tls-trust', 1.6);
+      rival.signals = [{ kind: 'phrase', detail, score: 1.5 }];
+      return [symptom, rival];
+    };
+    const own = contrastOf({ 'tls-trust': { 'server-down': 4 } });
+    expect(preferSpecific(quoted("ldap_sasl_bind(SIMPLE): Can't contact LDAP server"), own)[0]?.entry.id).toBe(
+      'server-down',
+    );
+    expect(preferSpecific(quoted('TLS: peer cert untrusted or revoked'), own)[0]?.entry.id).toBe('tls-trust');
+  });
+
   it('takes a code that names one error (ESE, Windows, Kerberos) as the cause quoted', () => {
     const mount = [
       match('mount-failed', 3.2, { phrase: true, consequence: true }),
