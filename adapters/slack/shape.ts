@@ -129,8 +129,22 @@ export function checkSlackBody(raw: Buffer, contentType: string | undefined): Sl
   return verdict(schemaFor(body as Record<string, unknown>, form), body);
 }
 
+/** Keys by which Bolt takes a body for an interactive payload (helpers.getTypeAndConversation), whatever its `type`. */
+const INTERACTIVE_KEYS = ['actions', 'name', 'view'] as const;
+const INTERACTIVE_TYPES = new Set(['dialog_submission', 'shortcut', 'message_action', 'block_suggestion']);
+
 function schemaFor(body: Record<string, unknown>, form: boolean): z.ZodType | string {
   if (form) return typeof body.command === 'string' ? slashCommand : 'a form body without a command or payload';
+  // Bolt routes by these keys before it looks at `type`, and reads `user.id`, `channel.id` and the event's fields without
+  // checking them (a signed `{"type":" ","actions":[…],"user":null}` threw inside Bolt: a 500). Such a body must be the
+  // payload diagbot handles, checked by its schema below.
+  if (body.event !== undefined && body.type !== 'event_callback') return 'an event arrives as an event_callback';
+  if (body.command !== undefined) return 'a slash command arrives as a form';
+  const interactive =
+    INTERACTIVE_KEYS.some((key) => body[key] !== undefined) ||
+    (typeof body.type === 'string' && INTERACTIVE_TYPES.has(body.type));
+  if (interactive && body.type !== 'block_actions' && body.type !== 'message_action')
+    return `payloads of type ${String(body.type)} are not used by diagbot`;
   switch (body.type) {
     case 'event_callback': {
       const event = body.event as { type?: unknown } | undefined;

@@ -20,8 +20,8 @@ import type { Contrast as Evidence, Match, Signal } from './matcher';
  * 4. A diagnosis needs the text to name the top's world (context.ts): "access denied" from Docker is not Windows's.
  * 5. Product names are evidence: a top whose products the text never names, beside a close specific runner-up whose
  *    product it names, is a guess.
- * 6. A code the top's title names (0xC000006A, Kerberos 0x18, HTTP 401) is a claim: a text holding another code of that shape
- *    instead makes the top a guess.
+ * 6. A code the top's title names (0xC000006A, Kerberos 0x18, HTTP 401) is a claim: a text holding another code of that
+ *    shape instead makes the top a guess.
  * 7. A local service the text names (a refused loopback port) is a cause the top must explain.
  * 8. A status is not a cause: a catch-all that only names one (`statusOnly`: access denied, HTTP 401) is at most possibly
  *    related. On blind pastes such a top was the right diagnosis 2 times in 9: the pastes that print the status also say
