@@ -129,9 +129,11 @@ export function checkSlackBody(raw: Buffer, contentType: string | undefined): Sl
   return verdict(schemaFor(body as Record<string, unknown>, form), body);
 }
 
-/** Keys by which Bolt takes a body for an interactive payload (helpers.getTypeAndConversation), whatever its `type`. */
-const INTERACTIVE_KEYS = ['actions', 'name', 'view'] as const;
-const INTERACTIVE_TYPES = new Set(['dialog_submission', 'shortcut', 'message_action', 'block_suggestion']);
+/**
+ * Keys by which Bolt takes a body for an action or an options request (helpers.getTypeAndConversation), whatever its
+ * `type`; the interactive types themselves are sorted by the switch below.
+ */
+const INTERACTIVE_KEYS = ['actions', 'name'] as const;
 
 function schemaFor(body: Record<string, unknown>, form: boolean): z.ZodType | string {
   if (form) return typeof body.command === 'string' ? slashCommand : 'a form body without a command or payload';
@@ -140,9 +142,7 @@ function schemaFor(body: Record<string, unknown>, form: boolean): z.ZodType | st
   // payload diagbot handles, checked by its schema below.
   if (body.event !== undefined && body.type !== 'event_callback') return 'an event arrives as an event_callback';
   if (body.command !== undefined) return 'a slash command arrives as a form';
-  const interactive =
-    INTERACTIVE_KEYS.some((key) => body[key] !== undefined) ||
-    (typeof body.type === 'string' && INTERACTIVE_TYPES.has(body.type));
+  const interactive = INTERACTIVE_KEYS.some((key) => body[key] !== undefined);
   if (interactive && body.type !== 'block_actions' && body.type !== 'message_action')
     return `payloads of type ${String(body.type)} are not used by diagbot`;
   switch (body.type) {

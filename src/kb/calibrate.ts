@@ -1,4 +1,5 @@
 import { hasDomainMarker, namesProduct, namesWorld } from './context';
+import { tokenize } from './text';
 import type { Contrast as Evidence, Match, Signal } from './matcher';
 
 /**
@@ -148,11 +149,7 @@ const STATUS_FAMILIES = ['smtp:', 'http:'];
  */
 function quotesCondition(signal: Signal, consequenceWords: ReadonlySet<string>): boolean {
   if (signal.kind !== 'phrase' || !/\s/.test(signal.detail.trim())) return false;
-  return wordsOf(signal.detail).some((w) => !consequenceWords.has(w));
-}
-
-function wordsOf(text: string): string[] {
-  return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  return tokenize(signal.detail).some((w) => !consequenceWords.has(w));
 }
 
 /** A code signal strong enough to stand for one error, from a family that names errors rather than statuses. */
@@ -193,7 +190,7 @@ export function preferSpecific(ranked: Match[], contrast?: Contrast, notes: stri
     // (a phrase of its own, more than a name: `MSExchangeOWAAppPool` in a crash report says where, not what) or named by a
     // code that identifies it (`ec=-1022` under "Failed to mount database"): a status alone (Postfix's `dsn=4.4.1,
     // status=expired`) only says which kind it was.
-    const consequenceWords = new Set(top.signals.filter((s) => s.kind === 'phrase').flatMap((s) => wordsOf(s.detail)));
+    const consequenceWords = new Set(top.signals.filter((s) => s.kind === 'phrase').flatMap((s) => tokenize(s.detail)));
     const i = ranked.findIndex(
       (m) =>
         !m.entry.consequence &&
