@@ -13,10 +13,12 @@ import type { Match } from './matcher';
  * (5.7.1) not inside an address or a version (v2.3.1, 1.2.3.4); "certificate" also inside a .NET name (RemoteCertificateNameMismatch). Not "realm" (HTTP 401 headers carry one) nor "email" (every web form
  * has one). PowerShell cmdlets and RPC are the Windows administration the bot serves; Exchange's event sources
  * (MSExchangeRepl, MSExchangeIS) name Exchange. An eight-digit hex code is an HRESULT or NTSTATUS, but not after "at":
- * that is a memory address (Python's `<HTTPConnection object at 0x7f3a1c2d>`).
+ * that is a memory address (Python's `<HTTPConnection object at 0x7f3a1c2d>`). The short words mx, cert and mail do not
+ * count inside a hyphenated name: a host, pod or package (`mx-out3`, `cert-manager-webhook`, `mail-archiver`) lives in
+ * every world, while `mail.contoso.com` or `the cert` still names this one.
  */
 const DOMAIN_MARKERS =
-  /\b(?:(?:ms)?exchange\w*|outlook|owa|ews|activesync|autodiscover|office ?365|o365|m365|microsoft 365|entra|azure ?ad|aadsts\d*|smtp\w*|esmtp|ehlo|helo|starttls|mail from|rcpt|postfix\w*|sendmail|exim\w*|dovecot|mx|dkim|spf|dmarc|\w*mailbox\w*|ldaps?|kerberos|kinit|krb5\w*|kdc|active directory|domain controller|netlogon|sssd|ntlm|schannel|tls\w*|ssl\w*|cert|mail|x\.?509|openssl|pkcs ?#?\d*|adws|gpo|winrm|iis|imap|pop3|spnego|gssapi|samba|winbind|dcdiag|repadmin|nltest|event ?id|rpc)\b|(?::|\bport )(?:25|465|587|389|636|88|3268|3269|9389)\b|(?<![\w.])[245]\.[0-7]\.\d{1,3}(?!\.?\d)|(?<!\bat )\b0x[0-9a-f]{8}\b|certificate/i;
+  /\b(?:(?:ms)?exchange\w*|outlook|owa|ews|activesync|autodiscover|office ?365|o365|m365|microsoft 365|entra|azure ?ad|aadsts\d*|smtp\w*|esmtp|ehlo|helo|starttls|mail from|rcpt|postfix\w*|sendmail|exim\w*|dovecot|dkim|spf|dmarc|\w*mailbox\w*|ldaps?|kerberos|kinit|krb5\w*|kdc|active directory|domain controller|netlogon|sssd|ntlm|schannel|tls\w*|ssl\w*|x\.?509|openssl|pkcs ?#?\d*|adws|gpo|winrm|iis|imap|pop3|spnego|gssapi|samba|winbind|dcdiag|repadmin|nltest|event ?id|rpc)\b|(?<![\w-])(?:mx|cert|mail)\b(?!-\w)|(?::|\bport )(?:25|465|587|389|636|88|3268|3269|9389)\b|(?<![\w.])[245]\.[0-7]\.\d{1,3}(?!\.?\d)|(?<!\bat )\b0x[0-9a-f]{8}\b|certificate/i;
 
 /** A PowerShell cmdlet (`Get-ADUser`, `Invoke-WebRequest`), not the HTTP header `Set-Cookie`. */
 const CMDLET =

@@ -603,4 +603,15 @@ describe("principle 4: the text names the top's world", () => {
       ),
     ).toBe(false);
   });
+
+  it('reads mx, cert and mail as this world, but not inside a host, pod or package name', () => {
+    expect(hasDomainMarker('queue stuck on mail.contoso.com, the cert was renewed yesterday')).toBe(true);
+    expect(hasDomainMarker('the MX points at the old server')).toBe(true);
+    expect(
+      hasDomainMarker(
+        'Warning  Unhealthy  kubelet  Readiness probe failed: Get "http://10.42.1.17:10250/healthz": dial tcp: connect: connection refused  pod/cert-manager-webhook-7d9f',
+      ),
+    ).toBe(false);
+    expect(hasDomainMarker('ssh: connect to host mx-out3 port 22: Connection refused')).toBe(false);
+  });
 });
