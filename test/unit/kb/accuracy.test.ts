@@ -52,7 +52,9 @@ describe('top-1 accuracy over the fixtures', () => {
  * "No match" and "possibly related" are not wrong — they cost a minute, a wrong diagnosis an hour.
  */
 describe('wrong diagnosis on top', () => {
-  it('stays at or below 2% over positives, near-misses and unrelated texts', () => {
+  // None at all on the fixtures: they are written for their entries, so any wrong top is a regression a merge brought
+  // (helpers' branches each pass alone). The ≤ 2% target is for blind pastes (test/fixtures/kb/held-out).
+  it('never happens over positives, near-misses and unrelated texts', () => {
     const wrong: string[] = [];
     let total = 0;
     let nearTotal = 0;
@@ -85,7 +87,7 @@ describe('wrong diagnosis on top', () => {
         `unrelated ${unrelatedWrong}/${unrelated.length}; answered without a diagnosis ${silent}/${total}` +
         (wrong.length > 0 ? `\n${wrong.join('\n')}` : ''),
     );
-    expect(rate).toBeLessThanOrEqual(0.02);
+    expect(wrong).toEqual([]);
     expect(nearWrong).toBe(0);
     expect(unrelatedWrong).toBe(0);
   });
