@@ -124,7 +124,8 @@ export async function startBotConnectorCapture(options: CaptureOptions = {}): Pr
     url: `http://127.0.0.1:${port}/`,
     port,
     calls,
-    waitFor(predicate, timeoutMs = 10_000) {
+    // A deadline for a failing test, not a timing assertion (see slack-capture.ts: the first explain loads the knowledge base).
+    waitFor(predicate, timeoutMs = 30_000) {
       const found = calls.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {

@@ -88,7 +88,9 @@ export async function startSlackCapture(
   const port = await listenInRange(server, range);
   const base = `http://127.0.0.1:${port}`;
 
-  const waitForCount = (match: (call: Captured) => boolean, count: number, timeoutMs = 10_000): Promise<Captured[]> =>
+  // A deadline for a test that is failing, not a timing assertion: the first explain in a process loads the knowledge
+  // base from YAML (about 2 s on a quiet machine, over 10 s on a loaded CI box, where a 10 s wait failed once).
+  const waitForCount = (match: (call: Captured) => boolean, count: number, timeoutMs = 30_000): Promise<Captured[]> =>
     new Promise((resolve, reject) => {
       const check = (): boolean => {
         const found = calls.filter(match);
