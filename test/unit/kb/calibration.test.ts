@@ -374,6 +374,20 @@ describe('the principles on the built-in knowledge base', () => {
     ).toBe('net.connection-refused');
   });
 
+  it('offers a catch-all as possibly related when the text says more than its status (principle 9)', () => {
+    // Nothing but the status: the catch-all answers the question.
+    expect(top('The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)')).toBe('rpc.server-unavailable');
+    // The status inside a story no specific entry knows: the catch-all is only a lead.
+    const story = explainer.explain(
+      'ADMT: 2026-12-03 11:02:44 ERR2:7422 Unable to establish a session with the password export server. The RPC server is unavailable. rc=1722',
+    );
+    expect(story.band).toBe('possibly-related');
+    expect(story.related[0]?.entry.id).toBe('rpc.server-unavailable');
+    expect(story.notes).toContain(
+      'rpc.server-unavailable is a catch-all and no specific entry explains the rest of the text',
+    );
+  });
+
   it('puts the cause a code names before the consequence it quotes (principle 1c)', () => {
     const mount =
       "Failed to mount database 'DB3'. Error: An Active Manager operation failed. Error: The database action failed. Error: Operation failed with message: MapiExceptionCallFailed: Unable to mount database. (hr=0x80004005, ec=-1022)";
