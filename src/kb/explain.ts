@@ -56,6 +56,11 @@ export interface Explainer {
 
 export interface ExplainerOptions {
   maxCandidates?: number;
+  /**
+   * Entries to leave out of the answer, asked per candidate: a leave-one-out study (scripts/explain-leave-one-out.js)
+   * removes the entry that answers a paste and sees what the rest of the knowledge base claims.
+   */
+  leaveOut?: (entryId: string) => boolean;
 }
 
 /** Builds an explainer over a knowledge base (the built-in one by default). */
@@ -89,14 +94,16 @@ export function createExplainer(kb: KnowledgeBase = loadKnowledgeBase(), options
       }
       return direction;
     };
+    const candidates = matcher.match({
+      tokens: prepared.tokens,
+      hidden: prepared.hidden,
+      codeKeys,
+      text: prepared.text,
+      direction: directionOf,
+    });
+    const { leaveOut } = options;
     const { ranked, band, notes } = calibrate(
-      matcher.match({
-        tokens: prepared.tokens,
-        hidden: prepared.hidden,
-        codeKeys,
-        text: prepared.text,
-        direction: directionOf,
-      }),
+      leaveOut ? candidates.filter((m) => !leaveOut(m.entry.id)) : candidates,
       matcher.contrast,
       { text: prepared.text, lower: prepared.lower, codeKeys },
     );
