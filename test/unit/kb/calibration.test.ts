@@ -374,6 +374,16 @@ describe('the principles on the built-in knowledge base', () => {
     ).toBe('net.connection-refused');
   });
 
+  it('leaves an entry out when asked, for leave-one-out studies', () => {
+    const text = "Remote Server returned '554 5.3.4 Content conversion limit(s) exceeded'";
+    expect(top(text)).toBe('exchange.content-conversion-limits-exceeded');
+    const without = createExplainer(undefined, {
+      leaveOut: (id) => id === 'exchange.content-conversion-limits-exceeded',
+    });
+    const ids = [...without.explain(text).matches, ...without.explain(text).related].map((m) => m.entry.id);
+    expect(ids).not.toContain('exchange.content-conversion-limits-exceeded');
+  });
+
   it('offers a catch-all as possibly related when the text says more than its status (principle 9)', () => {
     // Nothing but the status: the catch-all answers the question.
     expect(top('The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)')).toBe('rpc.server-unavailable');
