@@ -66,7 +66,9 @@ export function splitSubcommand(text: string): { sub: DigestSubcommand; rest: st
   const first = scanWord(text, 0);
   if (!first) return { sub: 'list', rest: '' };
   const word = first.value.toLowerCase();
-  const sub = (DIGEST_SUBCOMMANDS as readonly string[]).includes(word) ? (word as DigestSubcommand) : ALIASES[word];
+  // Own keys only: `digest __proto__` must not find Object.prototype behind the alias table.
+  const alias = Object.hasOwn(ALIASES, word) ? ALIASES[word] : undefined;
+  const sub = (DIGEST_SUBCOMMANDS as readonly string[]).includes(word) ? (word as DigestSubcommand) : alias;
   if (!sub) return { unknown: first.value };
   return { sub, rest: text.slice(first.end) };
 }

@@ -85,7 +85,7 @@ const OID_NAMES: Record<string, string> = {
 /** The attribute type in comparable form: lower case, well-known OIDs as their names (`2.5.4.11` → `ou`). */
 export function attributeName(type: string): string {
   const lower = type.toLowerCase();
-  return OID_NAMES[lower] ?? lower;
+  return Object.hasOwn(OID_NAMES, lower) ? (OID_NAMES[lower] as string) : lower;
 }
 
 /** Case and insignificant spaces don't matter to AD's DN matching; Unicode composition shouldn't either. */

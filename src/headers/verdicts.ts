@@ -81,7 +81,7 @@ function rspamd(key: string, value: string, name: string): Verdict[] {
           source: 'rspamd',
           field: name,
           value,
-          meaning: meaning[action] ?? `action ${value}`,
+          meaning: Object.hasOwn(meaning, action) ? (meaning[action] as string) : `action ${value}`,
           kind: action === 'no action' ? 'info' : action === 'greylist' || action === 'soft reject' ? 'delay' : 'spam',
         },
       ];

@@ -16,6 +16,13 @@ describe('splitSubcommand', () => {
   it('names an unknown sub-command', () => {
     expect(splitSubcommand('frobnicate x')).toEqual({ unknown: 'frobnicate' });
   });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'names %s as unknown, not a property of every object (found by the router fuzz)',
+    (word) => {
+      expect(splitSubcommand(`${word} x`)).toEqual({ unknown: word });
+    },
+  );
 });
 
 describe('parseAdd', () => {

@@ -97,3 +97,12 @@ describe('equality by normalised form', () => {
     expect(dnEquals(a, b)).toBe(false);
   });
 });
+
+describe('attribute types named like Object.prototype members', () => {
+  it('keeps them as written (the OID table is looked up by own keys only)', () => {
+    expect(normaliseDn('constructor=a,toString=b,DC=contoso,DC=com')).toBe(
+      normaliseDn('CONSTRUCTOR=a,TOSTRING=b,dc=contoso,dc=com'),
+    );
+    expect(normaliseDn('constructor=a,DC=contoso,DC=com')).toMatch(/^constructor=a,/);
+  });
+});
