@@ -111,8 +111,9 @@ export const kbEntrySchema = z
      */
     direction: z.enum(['inbound', 'outbound']).optional(),
     /**
-     * A catch-all for a status or a symptom (`HTTP 401`, `access denied`, `connection refused`): it is the answer only when
-     * no entry for a specific error matched the text too; beside one, it yields (explain.ts).
+     * A catch-all for a status or a symptom (`HTTP 401`, `access denied`, `connection refused`): beside an entry for a
+     * specific error it yields, and alone it is the diagnosis only of a text that is little more than the status; otherwise
+     * it is possibly related (calibrate.ts, principles 1 and 9).
      */
     generic: z.boolean().default(false),
     /**
