@@ -43,13 +43,28 @@ const NON_ASCII = /[^\t\n\r -~]/;
 const NAMED_HOST =
   /(?:^|\.)(spamhaus|spamcop|barracudacentral|sorbs|uceprotect|spameatingmonkey|mailspike|psbl|surbl|abuseat|senderscore|backscatterer|s5h|nordspam|invaluement|office365|microsoftonline)\.(?:org|net|com|de|to)$/;
 /**
- * A header or event field opening a line (`X-FEServer: EXFE01`, `Event ID: 4625`), or PowerShell's position line under
- * an error (`At line:1 char:87`, `At C:\scripts\move.ps1:41 char:5`).
+ * A header or event field opening a line (`X-FEServer: EXFE01`, `Event ID: 4625`), a Format-List property
+ * (`PermissionGroups : ExchangeUsers`), or PowerShell's position line under an error (`At line:1 char:87`,
+ * `At C:\scripts\move.ps1:41 char:5`).
  */
-const FIELD_START = /^[A-Za-z][\w-]*:\s|^[A-Za-z][\w-]* [A-Z]\w*:\s|^At (?:line|[A-Za-z]:\\\S*|\/\S*):\d/;
+const FIELD_START = /^[A-Za-z][\w-]* *:\s|^[A-Za-z][\w-]* [A-Z]\w*:\s|^At (?:line|[A-Za-z]:\\\S*|\/\S*):\d/;
+
+/**
+ * A sentence opening a line (`More details here: …` under curl's 80-column error): a capitalised word and a lower-case
+ * one. The rest of a word cut at the console's edge starts in lower case, or in upper case inside an identifier
+ * (`ConnectionFailed|TransientException`), never as a capitalised word followed by another word.
+ */
+const SENTENCE_START = /^[A-Z][a-z]+ [a-z]/;
 
 /** Every regex here, for the static backtracking check in the tests. */
-export const TEXT_PATTERNS: readonly RegExp[] = [...QUOTES.map(([r]) => r), TOKEN, NON_ASCII, NAMED_HOST, FIELD_START];
+export const TEXT_PATTERNS: readonly RegExp[] = [
+  ...QUOTES.map(([r]) => r),
+  TOKEN,
+  NON_ASCII,
+  NAMED_HOST,
+  FIELD_START,
+  SENTENCE_START,
+];
 
 /** Console widths PowerShell and cmd.exe wrap at, cutting words in two. */
 const CONSOLE_WIDTHS = new Set([79, 80, 119, 120]);
@@ -72,7 +87,11 @@ export function joinConsoleWraps(text: string): string {
     const line = lines[i] as string;
     // A line that opens a new field (`X-FEServer: …`, `Source: …`) is a line of its own, whatever the one before it.
     const glue =
-      wrapped(prev.length) && /[A-Za-z0-9]$/.test(prev) && /^[A-Za-z0-9]/.test(line) && !FIELD_START.test(line);
+      wrapped(prev.length) &&
+      /[A-Za-z0-9]$/.test(prev) &&
+      /^[A-Za-z0-9]/.test(line) &&
+      !FIELD_START.test(line) &&
+      !SENTENCE_START.test(line);
     out += glue ? line : `\n${line}`;
   }
   return out;

@@ -26,6 +26,22 @@ describe('text preparation', () => {
     expect(error).toHaveLength(120);
     for (const at of ['At line:1 char:87', 'At C:\\scripts\\move.ps1:41 char:5'])
       expect(joinConsoleWraps(`${error}\n${at}`)).toBe(`${error}\n${at}`);
+    // Nor when the next line is a Format-List property under an 80-column command line, or a sentence under
+    // curl's 80-column error: both lines are whole, and gluing them made one word of two ('chainMore').
+    const command = '[PS] C:\\>Get-ReceiveConnector "EX02\\Default Frontend EX02" | fl PermissionGroups';
+    const curl = 'curl: (60) SSL certificate problem: self-signed certificate in certificate chain';
+    for (const [first, next] of [
+      [command, 'PermissionGroups : ExchangeUsers, ExchangeServers, ExchangeLegacyServers'],
+      [curl, 'More details here: https://curl.se/docs/sslcerts.html'],
+    ] as const) {
+      expect(first).toHaveLength(80);
+      expect(joinConsoleWraps(`${first}\n${next}`)).toBe(`${first}\n${next}`);
+    }
+    // A cut inside an identifier still joins, even where the rest starts in upper case.
+    const identifier = `${'z'.repeat(31)} Microsoft.Exchange.Data.Storage.ConnectionFailedTransientException`;
+    const cut = identifier.indexOf('Transient');
+    expect(cut).toBe(80);
+    expect(joinConsoleWraps(`${identifier.slice(0, cut)}\n${identifier.slice(cut)}`)).toBe(identifier);
   });
 
   it('straightens smart quotes and decodes URL-encoding', () => {
