@@ -56,6 +56,12 @@ const FIELD_START = /^[A-Za-z][\w-]* *:\s|^[A-Za-z][\w-]* [A-Z]\w*:\s|^At (?:lin
  */
 const SENTENCE_START = /^[A-Z][a-z]+ [a-z]/;
 
+/**
+ * A log record opening a line (`Jun  4 11:20:01 ldap1 slapd[912]: …`, `2025-03-11T07:02:19Z …`): repeated records share
+ * their length, which is no sign that a console cut them.
+ */
+const RECORD_START = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:)/;
+
 /** Every regex here, for the static backtracking check in the tests. */
 export const TEXT_PATTERNS: readonly RegExp[] = [
   ...QUOTES.map(([r]) => r),
@@ -64,6 +70,7 @@ export const TEXT_PATTERNS: readonly RegExp[] = [
   NAMED_HOST,
   FIELD_START,
   SENTENCE_START,
+  RECORD_START,
 ];
 
 /** Console widths PowerShell and cmd.exe wrap at, cutting words in two. */
@@ -91,7 +98,8 @@ export function joinConsoleWraps(text: string): string {
       /[A-Za-z0-9]$/.test(prev) &&
       /^[A-Za-z0-9]/.test(line) &&
       !FIELD_START.test(line) &&
-      !SENTENCE_START.test(line);
+      !SENTENCE_START.test(line) &&
+      !RECORD_START.test(line);
     out += glue ? line : `\n${line}`;
   }
   return out;

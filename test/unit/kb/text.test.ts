@@ -37,6 +37,12 @@ describe('text preparation', () => {
       expect(first).toHaveLength(80);
       expect(joinConsoleWraps(`${first}\n${next}`)).toBe(`${first}\n${next}`);
     }
+    // Nor repeated log records, which share their length because they are the same line.
+    const record = 'Jun  4 11:20:01 ldap1 slapd[912]: <= mdb_equality_candidates: (mailAlternateAddress) not indexed';
+    const iso =
+      '2025-03-11T07:02:19.498Z,EX02\\Default Frontend EX02,08DD5F1A2C3B4D10,6,10.0.5.20:25,203.0.113.77:49122,<,QUIT';
+    for (const line of [record, iso])
+      expect(joinConsoleWraps(`${line}\n${line}\n${line}`)).toBe(`${line}\n${line}\n${line}`);
     // A cut inside an identifier still joins, even where the rest starts in upper case.
     const identifier = `${'z'.repeat(31)} Microsoft.Exchange.Data.Storage.ConnectionFailedTransientException`;
     const cut = identifier.indexOf('Transient');
