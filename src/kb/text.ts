@@ -92,7 +92,7 @@ export function joinConsoleWraps(text: string): string {
   for (let i = 1; i < lines.length; i += 1) {
     const prev = lines[i - 1] as string;
     const line = lines[i] as string;
-    // A line that opens a new field (`X-FEServer: …`, `Source: …`) is a line of its own, whatever the one before it.
+    // A line that opens a field (`X-FEServer: …`), a sentence or a log record is a line of its own, whatever the one before it.
     const glue =
       wrapped(prev.length) &&
       /[A-Za-z0-9]$/.test(prev) &&
